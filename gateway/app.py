@@ -1,0 +1,44 @@
+"""The Falcon application: routes, middleware and error handling, built on demand.
+
+`create_app(rpc, cfg)` takes its collaborators (tests pass their own);
+`get_app()` reads the environment (gunicorn calls it: `gateway.app:get_app()`).
+"""
+
+import falcon
+
+from services.shared import config, logs
+
+from . import errors, settings
+from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
+from .resources import health, openapi
+from .rpc import RpcPool
+
+AREAS = (health, openapi)
+
+
+def create_app(rpc, cfg):
+    app = falcon.App(
+        middleware=[
+            RequestContext(),
+            SecurityHeaders(),
+            BodyLimit(cfg[settings.MAX_BODY.key]),
+            Authentication(rpc),
+        ]
+    )
+    app.req_options.strip_url_path_trailing_slash = True
+    errors.install(app)
+    for area in AREAS:
+        for template, resource in area.routes(rpc):
+            app.add_route(template, resource)
+    return app
+
+
+def get_app():
+    cfg = config.load(settings.SETTINGS)
+    logs.configure("gateway", cfg[config.LOG_LEVEL.key])
+    rpc = RpcPool(
+        cfg[config.AMQP_URI.key],
+        size=cfg[settings.RPC_POOL.key],
+        timeout=cfg[config.RPC_TIMEOUT.key],
+    )
+    return create_app(rpc, cfg)

@@ -1,0 +1,92 @@
+"""One place that turns every failure into the API's single error body."""
+
+import logging
+
+import falcon
+from nameko.exceptions import RemoteError
+
+from services.shared.errors import ServiceError
+
+from .i18n import translate, translate_details
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    411: "LENGTH_REQUIRED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "VALIDATION_ERROR",
+    429: "TOO_MANY_REQUESTS",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def error_body(code, message, details, lang):
+    return {
+        "error": {
+            "code": code,
+            "message": translate(message, lang),
+            "details": translate_details(details, lang),
+        }
+    }
+
+
+def _lang(req):
+    return getattr(req.context, "lang", "vi")
+
+
+def handle_service_error(req, resp, exc, params):
+    resp.status = falcon.code_to_http_status(exc.status)
+    resp.media = error_body(exc.code, exc.message, exc.details, _lang(req))
+    if exc.status == 429 and exc.details.get("retry_after"):
+        resp.set_header("Retry-After", str(exc.details["retry_after"][0]))
+
+
+def handle_http_error(req, resp, exc, params):
+    status = exc.status_code
+    code = getattr(exc, "code", None) or HTTP_CODES.get(status, f"HTTP_{status}")
+    message = exc.title or "Error"
+    if status == 404:
+        message = "Route not found"
+    elif status == 405:
+        message = "Method not allowed"
+    resp.status = exc.status
+    resp.media = error_body(code, message, {}, _lang(req))
+    for name, value in (exc.headers or {}).items():
+        resp.set_header(name, value)
+
+
+def handle_remote_error(req, resp, exc, params):
+    log.error("unexpected service error: %s", exc)
+    resp.status = falcon.HTTP_500
+    resp.media = error_body("INTERNAL_ERROR", "Internal error", {}, _lang(req))
+
+
+def handle_unexpected(req, resp, exc, params):
+    if isinstance(exc, falcon.HTTPError):
+        return handle_http_error(req, resp, exc, params)
+    log.exception("unhandled error")
+    resp.status = falcon.HTTP_500
+    resp.media = error_body("INTERNAL_ERROR", "Internal error", {}, _lang(req))
+
+
+def install(app):
+    """Register the handlers (matched by the exception's MRO, most specific first)."""
+    app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(falcon.HTTPError, handle_http_error)
+    app.add_error_handler(RemoteError, handle_remote_error)
+    app.add_error_handler(ServiceError, handle_service_error)
+
+
+class CodedHTTPError(falcon.HTTPError):
+    """A falcon error that carries our stable code."""
+
+    def __init__(self, status, code, title, headers=None):
+        super().__init__(status, title=title, headers=headers)
+        self.code = code

@@ -1,0 +1,98 @@
+"""The gateway's pooled RPC client: a few long-lived nameko proxies shared by threads.
+
+Each proxy owns one AMQP connection and reply queue; a request borrows one, sets the
+request id in its context data (so it travels to the service and on into events), and
+gives it back. Broken proxies are dropped and replaced on next use.
+"""
+
+import logging
+import queue
+import socket
+import uuid
+from contextlib import contextmanager
+
+from kombu.exceptions import OperationalError
+from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.shared.errors import ServiceError, Unavailable
+
+log = logging.getLogger(__name__)
+
+BROKEN = (OSError, socket.error, OperationalError, ConnectionError)
+
+
+class _Entry:
+    def __init__(self, config, timeout):
+        self.context = {"request_id": None}
+        self.proxy = ClusterRpcProxy(config, context_data=self.context, timeout=timeout)
+        self.client = self.proxy.start()
+
+    def close(self):
+        try:
+            self.proxy.stop()
+        except Exception:  # noqa: BLE001 - closing a broken connection
+            pass
+
+
+class RpcPool:
+    """Borrow-and-return pool of cluster RPC proxies."""
+
+    def __init__(self, amqp_uri, size=8, timeout=15.0):
+        self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
+        self.timeout = timeout
+        self.size = size
+        self._free = queue.LifoQueue()
+
+    def _take(self, timeout):
+        try:
+            entry = self._free.get_nowait()
+            if entry.timeout != timeout:
+                entry.close()
+                raise queue.Empty
+            return entry
+        except queue.Empty:
+            entry = _Entry(self.config, timeout)
+            entry.timeout = timeout
+            return entry
+
+    @contextmanager
+    def client(self, request_id=None, timeout=None):
+        """Yield a cluster proxy (`client.accounts.login(...)`)."""
+        timeout = timeout or self.timeout
+        try:
+            entry = self._take(timeout)
+        except BROKEN as exc:
+            raise Unavailable(
+                "Message broker unreachable", {"broker": [str(exc)]}
+            ) from exc
+        entry.context["request_id"] = request_id or uuid.uuid4().hex
+        healthy = True
+        try:
+            yield entry.client
+        except ServiceError:
+            raise
+        except (UnknownService, RpcTimeout) as exc:
+            healthy = False
+            raise Unavailable("Service unavailable", {"service": [str(exc)]}) from exc
+        except BROKEN as exc:
+            healthy = False
+            raise Unavailable(
+                "Message broker unreachable", {"broker": [str(exc)]}
+            ) from exc
+        except RemoteError:
+            raise
+        finally:
+            if healthy and self._free.qsize() < self.size:
+                self._free.put(entry)
+            else:
+                entry.close()
+
+    def call(self, service, method, *args, request_id=None, timeout=None, **kwargs):
+        """Call one RPC method and return its result."""
+        with self.client(request_id, timeout) as client:
+            return getattr(getattr(client, service), method)(*args, **kwargs)
+
+    def close(self):
+        while not self._free.empty():
+            self._free.get_nowait().close()

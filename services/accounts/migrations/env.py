@@ -1,0 +1,6 @@
+from alembic import context
+
+from services.accounts.models import Base
+from services.shared.migrate import run_env
+
+run_env(context, Base.metadata)

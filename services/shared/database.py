@@ -1,0 +1,83 @@
+"""The SQLAlchemy 2 database provider each service uses for its own database."""
+
+from contextlib import contextmanager
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+from .config import database_url
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def declarative_base():
+    """Return a fresh DeclarativeBase with the project's naming convention."""
+
+    class Base(DeclarativeBase):
+        metadata = MetaData(naming_convention=NAMING)
+
+    return Base
+
+
+class Db:
+    """What an entrypoint gets: transactions and a liveness check."""
+
+    def __init__(self, session_factory, engine):
+        self._session_factory = session_factory
+        self.engine = engine
+
+    @contextmanager
+    def transaction(self):
+        """Yield a session whose work commits on success and rolls back on error."""
+        with self._session_factory() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reader(self):
+        """Yield a session for reads only."""
+        with self._session_factory() as session:
+            yield session
+
+    def ping(self):
+        """Return "ok" or the error text."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return "ok"
+        except Exception as exc:  # noqa: BLE001 - reported, not raised
+            return f"error: {type(exc).__name__}"
+
+
+def make_engine(url, pool_size=10):
+    """Create an engine that survives database restarts (pre-ping)."""
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5, future=True
+    )
+
+
+class Database(DependencyProvider):
+    """Give each worker a `Db` bound to the service's own database."""
+
+    def __init__(self, service_name=None):
+        self.service_name = service_name
+
+    def setup(self):
+        name = self.service_name or self.container.service_name
+        self.url = self.container.config.get("DB_URL") or database_url(name)
+        self.engine = make_engine(
+            self.url, self.container.config.get("max_workers", 10)
+        )
+        self.db = Db(sessionmaker(self.engine, expire_on_commit=False), self.engine)
+
+    def stop(self):
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return self.db

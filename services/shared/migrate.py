@@ -1,0 +1,62 @@
+"""Alembic migrations per service: each service keeps its own in `migrations/`."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from .config import database_url
+
+SERVICES_DIR = Path(__file__).resolve().parent.parent
+LOCK_ID = 7_310_011  # advisory lock so that two instances never migrate at once
+
+
+def alembic_config(service_name, url=None):
+    cfg = Config()
+    cfg.set_main_option(
+        "script_location", str(SERVICES_DIR / service_name / "migrations")
+    )
+    cfg.set_main_option("sqlalchemy.url", url or database_url(service_name))
+    return cfg
+
+
+def ensure_database(url):
+    """Create the database of `url` if it does not exist yet."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                {"n": target.database},
+            ).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()
+
+
+def upgrade(service_name, url=None):
+    """Create the service's database if needed and migrate it to head."""
+    url = url or database_url(service_name)
+    ensure_database(url)
+    command.upgrade(alembic_config(service_name, url), "head")
+
+
+def run_env(context, target_metadata):
+    """Body of every service's migrations/env.py (online mode only)."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": LOCK_ID})
+        try:
+            context.configure(connection=conn, target_metadata=target_metadata)
+            with context.begin_transaction():
+                context.run_migrations()
+            conn.commit()
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": LOCK_ID})
+            conn.commit()
+    engine.dispose()

@@ -1,0 +1,159 @@
+"""The transactional outbox: a state change and its event commit together.
+
+Entrypoints call `record_event(session, ...)` inside their transaction. `OutboxRelay`
+publishes committed rows to the service's nameko event exchange after commit (woken at
+the end of each worker, polling otherwise), marking them published. Delivery is
+at-least-once, so consumers de-duplicate by `event_id` with `first_delivery`.
+"""
+
+import datetime as dt
+import logging
+import uuid
+
+import eventlet
+from eventlet.queue import Empty, LightQueue
+from nameko.amqp.publish import Publisher
+from nameko.extensions import DependencyProvider
+from nameko.standalone.events import get_event_exchange
+from sqlalchemy import JSON, BigInteger, DateTime, String, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from .config import database_url
+from .database import make_engine
+from .logs import request_id_var
+
+log = logging.getLogger(__name__)
+
+
+def utcnow():
+    return dt.datetime.now(dt.UTC)
+
+
+class OutboxMixin:
+    """Columns of a service's `outbox` table."""
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessedEventMixin:
+    """Columns of a consumer's `processed_events` table (its de-duplication log)."""
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(80))
+    processed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+def record_event(session, model, event_type, payload, province=None):
+    """Add an event to the outbox in the caller's transaction; return its payload."""
+    body = dict(payload)
+    body.update(
+        event_id=str(uuid.uuid4()),
+        occurred_at=utcnow().isoformat(),
+        province=province if province is not None else payload.get("province"),
+        request_id=request_id_var.get(),
+    )
+    session.add(
+        model(
+            event_id=body["event_id"],
+            event_type=event_type,
+            payload=body,
+            created_at=utcnow(),
+        )
+    )
+    return body
+
+
+def first_delivery(session, model, event):
+    """Record `event` as processed; return False if it was processed before."""
+    event_id = str(event.get("event_id") or "")
+    if not event_id:
+        return True
+    result = session.execute(
+        insert(model)
+        .values(
+            event_id=event_id, event_type=event.get("type", ""), processed_at=utcnow()
+        )
+        .on_conflict_do_nothing()
+    )
+    return result.rowcount == 1
+
+
+class OutboxRelay(DependencyProvider):
+    """Publish committed outbox rows of `model` to this service's event exchange."""
+
+    batch = 200
+
+    def __init__(self, model, interval=0.5):
+        self.model = model
+        self.interval = interval
+
+    def setup(self):
+        config = self.container.config
+        self.exchange = get_event_exchange(self.container.service_name, config)
+        self.publisher = Publisher(config["AMQP_URI"], serializer="json")
+        url = config.get("DB_URL") or database_url(self.container.service_name)
+        self.sessions = sessionmaker(make_engine(url, pool_size=2))
+        self.wakeups = LightQueue()
+        self.running = False
+
+    def start(self):
+        self.running = True
+        self.container.spawn_managed_thread(self._run, identifier="outbox_relay")
+
+    def stop(self):
+        self.running = False
+        self.wakeups.put(None)
+
+    def kill(self):
+        self.stop()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def worker_teardown(self, worker_ctx):
+        self.wakeups.put(None)
+
+    def _run(self):
+        backoff = self.interval
+        while self.running:
+            try:
+                published = self.relay_once()
+                backoff = self.interval
+            except Exception:  # noqa: BLE001 - keep relaying once things recover
+                log.warning("outbox relay failed; retrying", exc_info=True)
+                published, backoff = 0, min(backoff * 2, 10)
+            if published < self.batch:
+                self._sleep(backoff)
+
+    def _sleep(self, seconds):
+        try:
+            self.wakeups.get(timeout=seconds)
+            while True:
+                self.wakeups.get_nowait()
+        except Empty:
+            pass
+        eventlet.sleep(0)
+
+    def relay_once(self):
+        """Publish one batch of unpublished events; return how many."""
+        session: Session
+        with self.sessions() as session, session.begin():
+            rows = session.scalars(
+                select(self.model)
+                .where(self.model.published_at.is_(None))
+                .order_by(self.model.id)
+                .limit(self.batch)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for row in rows:
+                self.publisher.publish(
+                    row.payload, exchange=self.exchange, routing_key=row.event_type
+                )
+                row.published_at = utcnow()
+        return len(rows)

@@ -1,0 +1,108 @@
+"""Fixtures shared by every test: the running stack, an API client, the mailbox."""
+
+import email
+import email.policy
+import os
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from gateway.rpc import RpcPool
+
+from .stack import Stack
+
+
+@pytest.fixture(scope="session")
+def stack():
+    """The whole system, started once per test run with its own vhost and databases."""
+    if os.environ.get("PORTAL_SKIP_STACK"):
+        pytest.skip("PORTAL_SKIP_STACK is set")
+    running = Stack()
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def rpc(stack):
+    """A pooled RPC client on the run's vhost, as the gateway uses."""
+    pool = RpcPool(stack.env["PORTAL_AMQP_URI"], size=4, timeout=20)
+    yield pool
+    pool.close()
+
+
+class Api:
+    """A small HTTP client for the gateway that keeps a base URL and a token."""
+
+    def __init__(self, base_url, token=None, lang=None):
+        self.base_url = base_url
+        self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        if lang:
+            self.session.headers["Accept-Language"] = lang
+
+    def request(self, method, path, **kwargs):
+        kwargs.setdefault("timeout", 30)
+        return self.session.request(method, self.base_url + path, **kwargs)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def as_user(self, token):
+        return Api(self.base_url, token)
+
+
+@pytest.fixture
+def api(stack):
+    return Api(stack.url)
+
+
+class Mailbox:
+    """Read what the local SMTP sink stored (one .eml file per message)."""
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+
+    def messages_to(self, address):
+        found = []
+        for path in sorted(self.directory.glob("*.eml")):
+            msg = email.message_from_bytes(
+                path.read_bytes(), policy=email.policy.default
+            )
+            recipients = ",".join(msg.get_all("To", []) + msg.get_all("Cc", []))
+            if address.lower() in recipients.lower():
+                found.append(msg)
+        return found
+
+    def wait_for(self, address, count=1, timeout=30, subject_contains=None):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            msgs = self.messages_to(address)
+            if subject_contains:
+                msgs = [m for m in msgs if subject_contains in str(m["Subject"])]
+            if len(msgs) >= count:
+                return msgs
+            time.sleep(0.3)
+        raise AssertionError(f"no {count} message(s) to {address} in {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def mailbox(stack):
+    return Mailbox(stack.env["PORTAL_MAIL_DIR"])
