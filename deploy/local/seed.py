@@ -1,0 +1,34 @@
+"""Seed the demo data through the services' own RPCs (idempotent: safe to run twice).
+
+Each area adds a module `deploy/local/seed_<area>.py` with `seed(rpc, ctx)`; they run
+in the order below and share `ctx` (created codes, demo users and passwords).
+"""
+
+import importlib
+import os
+
+from gateway.rpc import RpcPool
+
+AREAS = ("accounts", "dossiers", "files", "notify", "search")
+
+
+def main():
+    rpc = RpcPool(os.environ["PORTAL_AMQP_URI"], size=2, timeout=60)
+    ctx = {"users": []}
+    try:
+        for area in AREAS:
+            try:
+                module = importlib.import_module(f"deploy.local.seed_{area}")
+            except ModuleNotFoundError:
+                continue
+            module.seed(rpc, ctx)
+    finally:
+        rpc.close()
+    if ctx["users"]:
+        print("Demo accounts (e-mail / password / role):")
+        for user in ctx["users"]:
+            print(f"  {user['email']:<40} {user['password']:<22} {user['role']}")
+
+
+if __name__ == "__main__":
+    main()
