@@ -3,8 +3,6 @@
 import pytest
 import requests
 
-from services.shared.errors import ServiceError
-
 SERVICES = ("accounts", "dossiers", "files", "notify", "search")
 
 
@@ -51,7 +49,3 @@ def test_readyz_turns_503_when_a_service_is_down(stack):
         stack.start_service("notify")
         stack.wait_ready()
 
-
-def test_service_errors_arrive_as_local_types(rpc):
-    with pytest.raises(ServiceError):
-        rpc.call("accounts", "health", "unexpected-argument")
