@@ -1,4 +1,4 @@
-"""contracts.yaml lists every RPC method and event; fail when the code drifts from it."""
+"""contracts.yaml lists every RPC method and event; fail when the code drifts."""
 
 import importlib
 from pathlib import Path
@@ -14,7 +14,7 @@ SERVICES = sorted(DOC["services"])
 
 
 def entrypoints(service_name):
-    """Yield (method name, entrypoint) for every nameko entrypoint of a service's classes (service and workers)."""
+    """Yield (method name, entrypoint) of every class of the service package."""
     package = ROOT / "services" / service_name
     for path in sorted(package.glob("*.py")):
         module = importlib.import_module(f"services.{service_name}.{path.stem}")
