@@ -1,0 +1,227 @@
+"""The rules of a dossier's life, as data and pure functions (no I/O, no frameworks).
+
+- `TRANSITIONS`: (state, action) → `Transition(target, permissions, effects)`; the
+  service looks a move up here, checks the caller's permissions, and applies the
+  effects it names.
+- `Calendar`: working days (Mon–Fri minus the province's holidays), the 15:00 rule,
+  appointment dates with paused (supplement) days added back.
+- `deadline_state`: on_time, due_soon, overdue, completed_on_time, completed_late,
+  cancelled, with days late counted in working days.
+- `receipt_number`: `{agency}-{YYMMDD}-{NNNN}`.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+# Vietnam keeps one offset all year (no DST): reception days and the 15:00 rule are
+# read on this clock.
+LOCAL_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
+CUTOFF = dt.time(15, 0)
+
+DRAFT = "draft"
+WAITING = "waiting_reception"
+PROCESSING = "processing"
+SUPPLEMENT = "supplement_requested"
+PENDING = "pending_approval"
+APPROVED = "approved"
+COMPLETED = "completed"
+REJECTED = "rejected"
+CANCELLED = "cancelled"
+
+OPEN_STATES = (DRAFT, WAITING, PROCESSING, SUPPLEMENT, PENDING, APPROVED)
+CLOSED_STATES = (COMPLETED, REJECTED, CANCELLED)
+STATES = OPEN_STATES + CLOSED_STATES
+# States in which the applicant may still change the form and the files.
+EDITABLE_STATES = (DRAFT, SUPPLEMENT)
+
+ACTIONS = (
+    "submit",
+    "receive",
+    "reject",
+    "request_supplement",
+    "send_for_approval",
+    "approve",
+    "send_back",
+    "return_result",
+    "cancel",
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Where an action leads, who may take it (any of `permissions`), what it does."""
+
+    target: str
+    permissions: tuple
+    effects: tuple = ()
+    # The caller must belong to the dossier's department (officers, leaders).
+    department_bound: bool = False
+
+
+SUBMIT = ("dossier.submit",)
+CANCEL_OWN = ("dossier.cancel", "dossier.cancel_own")
+
+TRANSITIONS = {
+    (DRAFT, "submit"): Transition(WAITING, SUBMIT, ("mark_submitted",)),
+    (SUPPLEMENT, "submit"): Transition(WAITING, SUBMIT, ("resume_clock",)),
+    (WAITING, "receive"): Transition(
+        PROCESSING,
+        ("dossier.receive",),
+        ("receipt_number", "appointment_date", "department", "mark_received"),
+    ),
+    (WAITING, "reject"): Transition(REJECTED, ("dossier.reject",), ("close",)),
+    (PROCESSING, "request_supplement"): Transition(
+        SUPPLEMENT, ("dossier.request_supplement",), ("pause_clock",), True
+    ),
+    (PROCESSING, "send_for_approval"): Transition(
+        PENDING, ("dossier.send_for_approval",), (), True
+    ),
+    (PENDING, "approve"): Transition(APPROVED, ("dossier.approve",), (), True),
+    (PENDING, "send_back"): Transition(PROCESSING, ("dossier.send_back",), (), True),
+    (APPROVED, "return_result"): Transition(
+        COMPLETED, ("dossier.return_result",), ("close",)
+    ),
+}
+# The applicant may withdraw while the agency has not started; staff at any open state.
+for _state in OPEN_STATES:
+    _perms = CANCEL_OWN if _state in (DRAFT, WAITING, SUPPLEMENT) else CANCEL_OWN[:1]
+    TRANSITIONS[(_state, "cancel")] = Transition(CANCELLED, _perms, ("close",))
+del _state, _perms
+
+# Actions that need a free-text reason (shown to the applicant).
+REASON_REQUIRED = ("reject", "cancel")
+NOTE_REQUIRED = ("request_supplement", "send_back")
+
+
+def permissions_for(action):
+    """Every permission that allows `action` in some state."""
+    found = set()
+    for (_, name), move in TRANSITIONS.items():
+        if name == action:
+            found.update(move.permissions)
+    return found
+
+
+def find(state, action):
+    """Return the Transition for (state, action) or None."""
+    return TRANSITIONS.get((state, action))
+
+
+def allowed_actions(state, actions):
+    """Actions the holder of permission set `actions` may take from `state`."""
+    return sorted(
+        name
+        for (src, name), move in TRANSITIONS.items()
+        if src == state and actions.intersection(move.permissions)
+    )
+
+
+def workflow_table():
+    """Rows (state, action, target, permissions, effects) for documentation."""
+    return [
+        (src, action, m.target, m.permissions, m.effects)
+        for (src, action), m in TRANSITIONS.items()
+    ]
+
+
+# --- working days ----------------------------------------------------------------
+
+
+class Calendar:
+    """Working days of one province: Monday–Friday, minus its holidays."""
+
+    def __init__(self, holidays=()):
+        self.holidays = frozenset(holidays)
+
+    def is_working(self, day):
+        return day.weekday() < 5 and day not in self.holidays
+
+    def next_working(self, day, strictly_after=False):
+        """The first working day on or (strictly) after `day`."""
+        day = day + dt.timedelta(days=1) if strictly_after else day
+        while not self.is_working(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    def add(self, day, count):
+        """The working day `count` working days after working day `day`."""
+        day = self.next_working(day)
+        for _ in range(count):
+            day = self.next_working(day, strictly_after=True)
+        return day
+
+    def between(self, start, end):
+        """Working days d with start < d <= end (0 when end <= start)."""
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += self.is_working(day)
+        return count
+
+    def start_day(self, received_at, after_15h_rule=False):
+        """The working day the clock starts on for something received at that time."""
+        local = local_time(received_at)
+        day = local.date()
+        late = after_15h_rule and local.time() >= CUTOFF and self.is_working(day)
+        return self.next_working(day, strictly_after=late)
+
+    def due_date(self, received_at, processing_days, paused_days=0, after_15h=False):
+        """Appointment date: start day + processing days + paused working days."""
+        start = self.start_day(received_at, after_15h)
+        return self.add(start, int(processing_days) + int(paused_days))
+
+
+def local_time(moment):
+    """`moment` (aware datetime) on the Vietnamese clock."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(LOCAL_TZ)
+
+
+def local_date(moment):
+    return local_time(moment).date()
+
+
+def paused_working_days(calendar, paused_at, resumed_at):
+    """Working days the clock stood still between a pause and its resumption."""
+    return calendar.between(local_date(paused_at), local_date(resumed_at))
+
+
+# --- deadline state --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    state: str
+    days_late: int = 0
+
+
+def deadline_state(status, due, today, calendar, completed_on=None, due_soon_days=1):
+    """Where a dossier stands against its appointment date `due` on `today`."""
+    if status in (CANCELLED, REJECTED):
+        return Deadline("cancelled")
+    if due is None:
+        return Deadline("on_time")
+    if status == COMPLETED:
+        late = calendar.between(due, completed_on or today)
+        return Deadline("completed_late" if late else "completed_on_time", late)
+    if today > due:
+        return Deadline("overdue", calendar.between(due, today))
+    if calendar.between(today, due) <= due_soon_days:
+        return Deadline("due_soon")
+    return Deadline("on_time")
+
+
+DEADLINE_STATES = (
+    "on_time",
+    "due_soon",
+    "overdue",
+    "completed_on_time",
+    "completed_late",
+    "cancelled",
+)
+
+
+def receipt_number(agency_code, day, sequence):
+    """`{agency_code}-{YYMMDD}-{NNNN}`."""
+    return f"{agency_code}-{day:%y%m%d}-{sequence:04d}"

@@ -1,0 +1,123 @@
+"""Pure validation of a dossier's form values and files against its procedure.
+
+A procedure's form is `{fields: [{name, label, type, required, options, max_length,
+min, max}]}` and its documents `[{slot, name, required, accept, max_count}]`.
+Errors come back keyed `form.<field>` and `documents.<slot>` so the citizen's page
+can point at each one.
+"""
+
+import datetime as dt
+
+FIELD_TYPES = ("text", "textarea", "number", "date", "select", "checkbox")
+
+MISSING = "Missing data for required field."
+UNKNOWN = "Unknown field."
+NOT_STRING = "Not a valid string."
+NOT_NUMBER = "Not a valid number."
+NOT_DATE = "Not a valid date."
+NOT_BOOL = "Not a valid boolean."
+NOT_OPTION = "Not one of the allowed options."
+TOO_LONG = "Longer than maximum length {0}."
+TOO_SMALL = "Must be greater than or equal to {0}."
+TOO_BIG = "Must be less than or equal to {0}."
+MISSING_DOCUMENT = "Missing required document."
+TOO_MANY_FILES = "Too many files (at most {0})."
+
+
+def _empty(value):
+    return value is None or value == "" or value == []
+
+
+def _check_text(field, value):
+    if not isinstance(value, str):
+        return NOT_STRING
+    limit = field.get("max_length")
+    if limit and len(value) > int(limit):
+        return TOO_LONG.format(limit)
+    return None
+
+
+def _check_number(field, value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return NOT_NUMBER
+    if field.get("min") is not None and value < field["min"]:
+        return TOO_SMALL.format(field["min"])
+    if field.get("max") is not None and value > field["max"]:
+        return TOO_BIG.format(field["max"])
+    return None
+
+
+def _check_date(field, value):
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return NOT_DATE
+    return None if len(value) == 10 else NOT_DATE
+
+
+def _check_select(field, value):
+    return None if value in (field.get("options") or []) else NOT_OPTION
+
+
+def _check_checkbox(field, value):
+    return None if isinstance(value, bool) else NOT_BOOL
+
+
+CHECKS = {
+    "text": _check_text,
+    "textarea": _check_text,
+    "number": _check_number,
+    "date": _check_date,
+    "select": _check_select,
+    "checkbox": _check_checkbox,
+}
+
+
+def check_values(form_def, values):
+    """Type-check the given values only (draft saves); unknown names are errors."""
+    fields = {f["name"]: f for f in (form_def or {}).get("fields", [])}
+    errors = {}
+    for name, value in (values or {}).items():
+        field = fields.get(name)
+        if field is None:
+            errors[f"form.{name}"] = [UNKNOWN]
+        elif not _empty(value):
+            problem = CHECKS[field.get("type", "text")](field, value)
+            if problem:
+                errors[f"form.{name}"] = [problem]
+    return errors
+
+
+def check_complete(form_def, values):
+    """Check a whole form for submission: types plus every required field."""
+    errors = check_values(form_def, values)
+    for field in (form_def or {}).get("fields", []):
+        name = field["name"]
+        if field.get("required") and _empty((values or {}).get(name)):
+            errors.setdefault(f"form.{name}", [MISSING])
+    return errors
+
+
+def check_documents(documents, files):
+    """Every required slot has a file, and no slot has more than its max count."""
+    counts = {}
+    for item in files or []:
+        counts[item.get("slot")] = counts.get(item.get("slot"), 0) + 1
+    errors = {}
+    for doc in documents or []:
+        slot, have = doc["slot"], counts.get(doc["slot"], 0)
+        if doc.get("required") and have == 0:
+            errors[f"documents.{slot}"] = [MISSING_DOCUMENT]
+        elif doc.get("max_count") and have > int(doc["max_count"]):
+            errors[f"documents.{slot}"] = [TOO_MANY_FILES.format(doc["max_count"])]
+    return errors
+
+
+def form_text(form_def, values):
+    """The searchable text of a form: its string values, in field order."""
+    parts = []
+    for field in (form_def or {}).get("fields", []):
+        value = (values or {}).get(field["name"])
+        if isinstance(value, str) and value and field.get("type") != "date":
+            parts.append(value)
+    return " ".join(parts)
