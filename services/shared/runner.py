@@ -17,17 +17,9 @@ import sys  # noqa: E402
 from psycogreen.eventlet import patch_psycopg  # noqa: E402
 
 from . import config, logs, migrate  # noqa: E402
+from .targets import resolve  # noqa: E402
 
 log = logging.getLogger("runner")
-
-
-def resolve(target):
-    """Return (service package name, service class) for a runner argument."""
-    package, _, rest = target.partition(".")
-    module_name, _, class_name = (rest or "service").partition(":")
-    module = importlib.import_module(f"services.{package}.{module_name}")
-    cls = getattr(module, class_name or f"{package.capitalize()}Service")
-    return package, cls
 
 
 def retry(what, fn, attempts=None):
