@@ -1,13 +1,24 @@
-"""The accounts service's entrypoints."""
+"""The accounts service's entrypoints: load the caller, call a handler, commit."""
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
+from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
+from services.shared.errors import EXPECTED
 from services.shared.outbox import OutboxRelay
 
+from . import identity, sessions, staff, tenancy
+from .dependencies import OperatorBootstrap
 from .models import Outbox
+
+SECRET = {"expected_exceptions": EXPECTED}
+
+
+def secret(*names):
+    """RPC options hiding `names` from logs and error reports."""
+    return {"expected_exceptions": EXPECTED, "sensitive_arguments": names}
 
 
 class AccountsService:
@@ -19,9 +30,147 @@ class AccountsService:
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
     config = Config()
+    bootstrap = OperatorBootstrap()
 
     @rpc
     def health(self):
         """Report this instance and its backing components."""
         checks = {"accounts": "ok", "postgres": self.db.ping()}
         return checks
+
+    def _write(self, handler, *args):
+        with self.db.transaction() as session:
+            return handler(session, *args)
+
+    def _read(self, handler, *args):
+        with self.db.reader() as session:
+            return handler(session, *args)
+
+    def _attempt(self, handler, *args):
+        """Run a handler returning (error, result); commit, then raise the error."""
+        with self.db.transaction() as session:
+            error, result = handler(session, self.config, *args)
+        if error is not None:
+            raise error
+        return result
+
+    # --- citizens and businesses -------------------------------------------------
+    @rpc(**secret("data"))
+    def register(self, caller, data, ip=None):
+        caller_from(caller)
+        return self._write(identity.register, self.config, data, ip)
+
+    @rpc(**secret("token"))
+    def activate(self, caller, token):
+        caller_from(caller)
+        return self._write(identity.activate, token)
+
+    @rpc(**SECRET)
+    def resend_activation(self, caller, email):
+        caller_from(caller)
+        return self._write(identity.resend_activation, self.config, email)
+
+    @rpc(**SECRET)
+    def request_password_reset(self, caller, email):
+        caller_from(caller)
+        return self._write(identity.request_password_reset, self.config, email)
+
+    @rpc(**secret("token", "new_password"))
+    def reset_password(self, caller, token, new_password):
+        caller_from(caller)
+        return self._write(identity.reset_password, token, new_password)
+
+    @rpc(**secret("changes"))
+    def update_profile(self, caller, changes):
+        return self._write(identity.update_profile, caller_from(caller), changes)
+
+    @rpc(**SECRET)
+    def get_user(self, caller, user_id):
+        return self._read(identity.get_user, caller_from(caller), user_id)
+
+    # --- sessions --------------------------------------------------------------
+    @rpc(**secret("password"))
+    def login(self, caller, email, password, ip=None, kind="web"):
+        caller_from(caller)
+        return self._attempt(sessions.login, email, password, ip, kind)
+
+    @rpc(**secret("token"))
+    def authenticate(self, token):
+        return self._read(sessions.authenticate, token)
+
+    @rpc(**secret("token"))
+    def logout(self, caller, token):
+        caller_from(caller)
+        return self._write(sessions.logout, token)
+
+    @rpc(**secret("client_secret"))
+    def oauth_token(self, caller, grant_type, client_id, client_secret, scope=None):
+        caller_from(caller)
+        return self._attempt(
+            sessions.oauth_token, grant_type, client_id, client_secret, scope
+        )
+
+    # --- tenancy ---------------------------------------------------------------
+    @rpc(**SECRET)
+    def create_province(self, caller, data):
+        return self._write(tenancy.create_province, caller_from(caller), data)
+
+    @rpc(**SECRET)
+    def list_provinces(self, caller):
+        caller_from(caller)
+        return self._read(tenancy.list_provinces)
+
+    @rpc(**SECRET)
+    def get_province(self, caller, code):
+        caller_from(caller)
+        return self._read(tenancy.get_province, code)
+
+    @rpc(**SECRET)
+    def create_agency(self, caller, data):
+        return self._write(tenancy.create_agency, caller_from(caller), data)
+
+    @rpc(**SECRET)
+    def list_agencies(self, caller, province=None, include_closed=False):
+        caller_from(caller)
+        return self._read(tenancy.list_agencies, province, include_closed)
+
+    @rpc(**SECRET)
+    def get_agency(self, caller, code):
+        caller_from(caller)
+        return self._read(tenancy.get_agency, code)
+
+    @rpc(**SECRET)
+    def create_department(self, caller, data):
+        return self._write(tenancy.create_department, caller_from(caller), data)
+
+    @rpc(**SECRET)
+    def list_departments(self, caller, agency=None):
+        caller_from(caller)
+        return self._read(tenancy.list_departments, agency)
+
+    # --- staff, API clients, audit ---------------------------------------------
+    @rpc(**secret("data"))
+    def create_staff(self, caller, data):
+        return self._write(staff.create_staff, caller_from(caller), data)
+
+    @rpc(**SECRET)
+    def list_staff(self, caller, agency=None, department=None, role=None):
+        return self._read(
+            staff.list_staff, caller_from(caller), agency, department, role
+        )
+
+    @rpc(**SECRET)
+    def deactivate_user(self, caller, user_id):
+        return self._write(staff.deactivate_user, caller_from(caller), user_id)
+
+    @rpc(**SECRET)
+    def create_api_client(self, caller, data):
+        return self._write(staff.create_api_client, caller_from(caller), data)
+
+    @rpc(**SECRET)
+    def list_api_clients(self, caller):
+        return self._read(staff.list_api_clients, caller_from(caller))
+
+    @rpc(**SECRET)
+    def list_audit(self, caller, page=1, page_size=50):
+        return self._read(staff.list_audit, caller_from(caller), page, page_size)

@@ -1,0 +1,183 @@
+"""Citizens and businesses: registration, activation, password reset, profile."""
+
+from services.shared.errors import Forbidden, NotFound, ValidationFailed
+from services.shared.outbox import record_event
+from services.shared.permissions import sees
+from services.shared.schemas import load
+
+from . import contracts, domain, schemas, security, settings, store, views
+from .exceptions import EmailTaken, TokenExpired, TokenInvalid, too_many
+from .models import Outbox, Province, Token, User
+
+HOUR = 3600
+
+
+def register(session, cfg, data, ip=None):
+    """Create a pending account and announce it with its activation token."""
+    data = load(schemas.RegisterSchema(), data)
+    bucket = f"register:ip:{ip}"
+    wait = store.wait_seconds(session, bucket, cfg[settings.REGISTRATIONS_IP.key], HOUR)
+    if wait:
+        raise too_many(wait)
+    if session.get(Province, data["province"]) is None:
+        raise ValidationFailed("Invalid input", {"province": ["Unknown province."]})
+    if store.user_by_email(session, data["email"]):
+        raise EmailTaken(
+            "E-mail already registered", {"email": ["Already registered."]}
+        )
+    user = User(
+        kind=data["kind"],
+        email=domain.normalize_email(data["email"]),
+        full_name=data["full_name"],
+        phone=domain.normalize_phone(data["phone"]),
+        national_id=data.get("national_id"),
+        tax_code=data.get("tax_code"),
+        business_name=data.get("business_name"),
+        address=data.get("address"),
+        province=data["province"],
+        status="pending_activation",
+        password_hash=security.hash_secret(data["password"]),
+        lang=data["lang"],
+    )
+    session.add(user)
+    session.flush()
+    store.count_attempt(session, bucket)
+    announce_activation(session, cfg, user, resent=False)
+    store.audit(
+        session, None, "account.register", user.email, ip, province=user.province
+    )
+    return {"id": str(user.public_id), "status": user.status}
+
+
+def announce_activation(session, cfg, user, resent):
+    token = store.issue_token(
+        session, user, "activation", cfg[settings.ACTIVATION_TTL.key]
+    )
+    record_event(
+        session,
+        Outbox,
+        contracts.ACCOUNT_REGISTERED,
+        {
+            "user_id": str(user.public_id),
+            "email": user.email,
+            "full_name": user.full_name,
+            "lang": user.lang,
+            "activation_token": token,
+            "resent": resent,
+        },
+        province=user.province,
+    )
+
+
+def use_token(session, raw, kind):
+    """Consume a single-use token or raise TOKEN_INVALID / TOKEN_EXPIRED."""
+    token = session.query(Token).filter_by(token_hash=domain.digest(raw)).one_or_none()
+    if token is None or token.kind != kind or token.used_at is not None:
+        raise TokenInvalid("Invalid or already used link", {"token": ["Invalid."]})
+    if token.expires_at <= store.now():
+        raise TokenExpired("This link has expired", {"token": ["Expired."]})
+    token.used_at = store.now()
+    return session.get(User, token.user_id)
+
+
+def activate(session, raw_token):
+    user = use_token(session, raw_token, "activation")
+    if user.status == "pending_activation":
+        user.status = "active"
+        store.audit(session, views.caller_of_user(user), "account.activate", user.email)
+    return {"id": str(user.public_id), "status": user.status}
+
+
+def resend_activation(session, cfg, email):
+    """Send a fresh activation token; answer the same whether or not one was sent."""
+    data = load(schemas.EmailSchema(), {"email": email or ""})
+    user = store.user_by_email(session, data["email"])
+    if user is not None and user.status == "pending_activation":
+        store.retire_tokens(session, user, "activation")
+        announce_activation(session, cfg, user, resent=True)
+    return {"status": "sent"}
+
+
+def request_password_reset(session, cfg, email):
+    data = load(schemas.EmailSchema(), {"email": email or ""})
+    user = store.user_by_email(session, data["email"])
+    if user is not None and user.status != "deactivated":
+        store.retire_tokens(session, user, "reset")
+        token = store.issue_token(session, user, "reset", cfg[settings.RESET_TTL.key])
+        payload = {
+            "user_id": str(user.public_id),
+            "email": user.email,
+            "full_name": user.full_name,
+            "lang": user.lang,
+            "reset_token": token,
+        }
+        record_event(
+            session,
+            Outbox,
+            contracts.PASSWORD_RESET_REQUESTED,
+            payload,
+            province=user.province,
+        )
+    return {"status": "sent"}
+
+
+def reset_password(session, token, password):
+    data = load(
+        schemas.ResetSchema(), {"token": token or "", "password": password or ""}
+    )
+    user = use_token(session, data["token"], "reset")
+    if user.status == "deactivated":
+        raise TokenInvalid("Invalid or already used link", {"token": ["Invalid."]})
+    user.password_hash = security.hash_secret(data["password"])
+    # The mail proved control of the address, so a pending account becomes active.
+    if user.status == "pending_activation":
+        user.status = "active"
+    store.revoke_sessions(session, user.id)
+    store.audit(
+        session, views.caller_of_user(user), "account.password_reset", user.email
+    )
+    return {"id": str(user.public_id), "status": user.status}
+
+
+def update_profile(session, caller, changes):
+    user = _self(session, caller)
+    data = load(schemas.ProfileSchema(), changes)
+    if "business_name" in data and user.kind != "business":
+        raise ValidationFailed(
+            "Invalid input", {"business_name": ["Only businesses have this field."]}
+        )
+    if "phone" in data:
+        data["phone"] = domain.normalize_phone(data["phone"])
+    for name, value in data.items():
+        setattr(user, name, value)
+    return views.user(user, private=True)
+
+
+def _self(session, caller):
+    user = store.user_by_public_id(session, caller.get("user_id"))
+    if user is None or user.status != "active":
+        raise Forbidden("Not permitted")
+    return user
+
+
+def get_user(session, caller, user_id):
+    """Return a user: to himself in full; to staff in scope; else NOT_FOUND."""
+    user = store.user_by_public_id(session, user_id)
+    if user is None:
+        raise NotFound("Not found")
+    if str(user.public_id) == caller.get("user_id"):
+        return views.user(user, private=True)
+    if not _visible_to(caller, user):
+        raise NotFound("Not found")
+    return views.user(user, private=caller.get("kind") == "operator")
+
+
+def _visible_to(caller, user):
+    if caller.get("kind") not in ("staff", "operator", "client"):
+        return False
+    if user.kind in ("citizen", "business"):
+        # Staff handle applicants' dossiers and need their contact details.
+        return True
+    return sees(
+        caller, province=user.province, agency=user.agency, department=user.department
+    )

@@ -1,0 +1,110 @@
+"""Queries and writes shared by the accounts handlers (one SQLAlchemy session)."""
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import delete, func, select, update
+
+from services.shared.errors import NotFound
+
+from . import domain
+from .models import Agency, Attempt, AuditEntry, AuthSession, Province, Token, User
+
+
+def now():
+    return dt.datetime.now(dt.UTC)
+
+
+def user_by_email(session, email):
+    return session.scalar(
+        select(User).where(func.lower(User.email) == domain.normalize_email(email))
+    )
+
+
+def user_by_public_id(session, public_id):
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        return None  # a malformed id is simply unknown
+    return session.scalar(select(User).where(User.public_id == key))
+
+
+def province(session, code):
+    found = session.get(Province, code) if code else None
+    if found is None:
+        raise NotFound("Province not found", {"province": ["Unknown province."]})
+    return found
+
+
+def agency(session, code):
+    found = session.scalar(select(Agency).where(Agency.code == code)) if code else None
+    if found is None:
+        raise NotFound("Agency not found", {"agency": ["Unknown agency."]})
+    return found
+
+
+def audit(session, caller, action, target=None, ip=None, **details):
+    """Record who did what; `caller` is a caller dict (or None for anonymous)."""
+    caller = caller or {}
+    session.add(
+        AuditEntry(
+            at=now(),
+            actor=caller.get("user_id"),
+            actor_email=caller.get("email"),
+            action=action,
+            target=target,
+            ip=ip,
+            province=details.pop("province", caller.get("province")),
+            agency=details.pop("agency", caller.get("agency")),
+            details=details,
+        )
+    )
+
+
+def issue_token(session, user, kind, ttl_seconds):
+    """Create a single-use token for `user`, store its hash, return the raw token."""
+    raw = domain.new_secret()
+    session.add(
+        Token(
+            token_hash=domain.digest(raw),
+            kind=kind,
+            user_id=user.id,
+            expires_at=now() + dt.timedelta(seconds=ttl_seconds),
+        )
+    )
+    return raw
+
+
+def retire_tokens(session, user, kind):
+    """Make every unused token of `kind` for `user` unusable (superseded)."""
+    session.execute(
+        update(Token)
+        .where(Token.user_id == user.id, Token.kind == kind, Token.used_at.is_(None))
+        .values(used_at=now())
+    )
+
+
+def revoke_sessions(session, user_id):
+    session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
+
+
+def wait_seconds(session, bucket, limit, window_seconds):
+    """Return how long `bucket` must wait (0 when under its limit)."""
+    window = dt.timedelta(seconds=window_seconds)
+    moment = now()
+    times = session.scalars(
+        select(Attempt.at).where(Attempt.bucket == bucket, Attempt.at > moment - window)
+    ).all()
+    return domain.retry_after(times, limit, window, moment)
+
+
+def count_attempt(session, bucket):
+    session.add(Attempt(bucket=bucket, at=now()))
+
+
+def forget_attempts(session, bucket):
+    session.execute(delete(Attempt).where(Attempt.bucket == bucket))
