@@ -1,5 +1,10 @@
 """Tables of the files service's own database."""
 
+import datetime as dt
+
+from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
 from services.shared.database import declarative_base
 from services.shared.outbox import OutboxMixin, ProcessedEventMixin
 
@@ -12,3 +17,39 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     __tablename__ = "processed_events"
+
+
+class StoredFile(Base):
+    """One uploaded (or generated) file: where its bytes are and what they are."""
+
+    __tablename__ = "files"
+    __table_args__ = (Index("ix_files_dossier_slot", "dossier_id", "slot"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    # uploading → stored (or rejected); deleted when a draft goes
+    state: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default="upload")
+    dossier_id: Mapped[str | None] = mapped_column(String(64))
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    comment_id: Mapped[str | None] = mapped_column(String(64))
+    slot: Mapped[str | None] = mapped_column(String(80))
+    uploaded_by: Mapped[str | None] = mapped_column(String(64))
+    owner: Mapped[str | None] = mapped_column(String(64))
+    province: Mapped[str | None] = mapped_column(String(8))
+    agency: Mapped[str | None] = mapped_column(String(64))
+    department: Mapped[str | None] = mapped_column(String(64))
+    policy: Mapped[dict] = mapped_column(JSON, default=dict)
+    name: Mapped[str] = mapped_column(String(255))
+    declared_type: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    object_key: Mapped[str] = mapped_column(String(255))
+    conversion: Mapped[str] = mapped_column(String(16), default="pending")
+    conversion_reason: Mapped[str | None] = mapped_column(Text)
+    pdf_key: Mapped[str | None] = mapped_column(String(255))
+    pdf_size: Mapped[int | None] = mapped_column(BigInteger)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

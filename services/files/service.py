@@ -1,19 +1,26 @@
-"""The files service's entrypoints."""
+"""The files service's entrypoints (each: load → act → dump)."""
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
+from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.health import tcp_check
+from services.shared.errors import EXPECTED
 from services.shared.outbox import OutboxRelay
+from services.shared.schemas import load
 
-from . import settings
+from . import operations, reading
+from .dependencies import Dossiers, ObjectStore, storage_errors
 from .models import Outbox
+from .schemas import BeginUpload, dump_file
 
 
 class FilesService:
-    """File metadata, objects in MinIO, type sniffing, conversion to PDF."""
+    """File metadata, objects in MinIO, type sniffing, reading and lifecycle.
+
+    Conversion to PDF runs in `files.converter:ConverterService`, scaled on its own.
+    """
 
     name = "files"
 
@@ -21,12 +28,87 @@ class FilesService:
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
     config = Config()
+    store = ObjectStore()
+    dossiers = Dossiers()
+
+    @property
+    def limits(self):
+        return operations.Limits(self.config)
 
     @rpc
     def health(self):
         """Report this instance and its backing components."""
-        checks = {"files": "ok", "postgres": self.db.ping()}
-        checks["minio"] = tcp_check(
-            *self.config[settings.S3_ENDPOINT.key].rsplit(":", 1)
+        return {"files": "ok", "postgres": self.db.ping(), "minio": self.store.health()}
+
+    @rpc(expected_exceptions=EXPECTED)
+    @storage_errors
+    def begin_upload(self, caller, dossier_id, slot, filename, declared_type, size):
+        """Check permission, type, size and counts; return a presigned PUT URL."""
+        upload = load(
+            BeginUpload(),
+            {
+                "dossier_id": dossier_id,
+                "slot": slot,
+                "filename": filename,
+                "declared_type": declared_type,
+                "size": size,
+            },
         )
-        return checks
+        return operations.begin_upload(
+            self.db, self.store, self.dossiers, self.limits, caller_from(caller), upload
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    @storage_errors
+    def complete_upload(self, caller, upload_id):
+        """Verify the uploaded bytes and keep them; return the file's metadata."""
+        return operations.complete_upload(
+            self.db, self.store, self.limits, caller_from(caller), upload_id
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    @storage_errors
+    def abort_upload(self, caller, upload_id):
+        """Forget an upload whose bytes never arrived."""
+        return operations.abort_upload(
+            self.db, self.store, caller_from(caller), upload_id
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_file(self, caller, file_id):
+        """Return a visible file's metadata and conversion state."""
+        row = operations.load_visible(
+            self.db, self.dossiers, caller_from(caller), file_id
+        )
+        return dump_file(row)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_files(self, caller, dossier_id):
+        """Return the files of a dossier the caller may see."""
+        return operations.list_files(
+            self.db, self.dossiers, caller_from(caller), dossier_id
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    @storage_errors
+    def open_file(self, caller, file_id, variant="original"):
+        """Return a short-lived URL of the original or the PDF, with its checksum."""
+        return reading.open_file(
+            self.db, self.store, self.dossiers, caller_from(caller), file_id, variant
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    @storage_errors
+    def read_small(self, caller, file_id):
+        """Return a small original inline as base64 (e-mail attachments)."""
+        return reading.read_small(
+            self.db, self.store, self.dossiers, caller_from(caller), file_id
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    @storage_errors
+    def delete_dossier_files(self, caller, dossier_id):
+        """Delete the files of a deleted draft dossier."""
+        return reading.delete_dossier_files(
+            self.db, self.store, caller_from(caller), dossier_id
+        )

@@ -1,7 +1,73 @@
 """Settings of the files service (environment key, default, meaning)."""
 
-from services.shared.config import Setting  # noqa: F401
+from services.shared.config import Setting
+
+MB = 1024 * 1024
 
 S3_ENDPOINT = Setting("PORTAL_S3_ENDPOINT", "127.0.0.1:9100", "MinIO (S3) host:port.")
+S3_ACCESS_KEY = Setting("PORTAL_S3_ACCESS_KEY", "portal-dev", "MinIO access key.")
+S3_SECRET_KEY = Setting("PORTAL_S3_SECRET_KEY", "portal-dev-secret", "MinIO secret.")
+S3_SECURE = Setting("PORTAL_S3_SECURE", "false", "Use HTTPS to reach MinIO.", bool)
+S3_REGION = Setting("PORTAL_S3_REGION", "us-east-1", "Region used to sign URLs.")
+BUCKET_PREFIX = Setting(
+    "PORTAL_BUCKET_PREFIX", "", "Prefix of the bucket name (tests set one per run)."
+)
+MAX_FILE_BYTES = Setting(
+    "PORTAL_FILES_MAX_BYTES", str(20 * MB), "Largest single upload, in bytes.", int
+)
+MAX_DOSSIER_BYTES = Setting(
+    "PORTAL_FILES_MAX_DOSSIER_BYTES",
+    str(200 * MB),
+    "Largest total of the files of one dossier, in bytes.",
+    int,
+)
+MAX_UNPACKED_BYTES = Setting(
+    "PORTAL_FILES_MAX_UNPACKED_BYTES",
+    str(100 * MB),
+    "Largest uncompressed total of a zip-based document (zip-bomb guard).",
+    int,
+)
+MAX_RATIO = Setting(
+    "PORTAL_FILES_MAX_RATIO",
+    "100",
+    "Largest uncompressed/compressed ratio of a zip-based document.",
+    int,
+)
+URL_TTL = Setting(
+    "PORTAL_FILES_URL_TTL", "300", "Seconds a presigned object URL stays valid.", int
+)
+UNO_HOST = Setting("PORTAL_UNO_HOST", "127.0.0.1", "unoserver (LibreOffice) host.")
+UNO_PORT = Setting("PORTAL_UNO_PORT", "2003", "unoserver XML-RPC port.", int)
+CONVERSION_TIMEOUT = Setting(
+    "PORTAL_CONVERSION_TIMEOUT", "60", "Seconds one conversion may take.", int
+)
+CONVERTER_CONCURRENCY = Setting(
+    "PORTAL_CONVERTER_CONCURRENCY",
+    "1",
+    "Conversions one converter process runs at once (= messages it prefetches).",
+    int,
+)
+DOSSIERS_SERVICE = Setting(
+    "PORTAL_FILES_DOSSIERS_SERVICE",
+    "dossiers",
+    "Service asked for upload and read permission (tests may name a stand-in).",
+)
 
-SETTINGS = (S3_ENDPOINT,)
+SETTINGS = (
+    S3_ENDPOINT,
+    S3_ACCESS_KEY,
+    S3_SECRET_KEY,
+    S3_SECURE,
+    S3_REGION,
+    BUCKET_PREFIX,
+    MAX_FILE_BYTES,
+    MAX_DOSSIER_BYTES,
+    MAX_UNPACKED_BYTES,
+    MAX_RATIO,
+    URL_TTL,
+    UNO_HOST,
+    UNO_PORT,
+    CONVERSION_TIMEOUT,
+    CONVERTER_CONCURRENCY,
+    DOSSIERS_SERVICE,
+)

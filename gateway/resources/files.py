@@ -1,0 +1,176 @@
+"""Files: upload to a dossier, list, metadata, original and PDF downloads.
+
+Uploads never sit whole in memory: the multipart part is counted while it is spooled
+(1 MiB in memory, the rest on disk) and refused with 413 as soon as it passes the limit;
+the files service then hands out a presigned PUT URL and the spool is streamed to MinIO,
+so the gateway holds no storage credentials. Downloads are verified against the stored
+sha256 before the first byte goes out.
+"""
+
+import hashlib
+import tempfile
+
+import falcon
+import requests
+
+from gateway.errors import CodedHTTPError
+from gateway.i18n import register
+from services.files.exceptions import MESSAGES_VI
+from services.files.settings import MAX_FILE_BYTES
+from services.shared.errors import Unavailable, ValidationFailed
+
+from .common import call
+
+CHUNK = 64 * 1024
+SPOOL = 1024 * 1024
+MULTIPART_OVERHEAD = 64 * 1024
+INLINE = ("application/pdf", "image/jpeg", "image/png")
+
+
+def too_large():
+    return CodedHTTPError(falcon.HTTP_413, "FILE_TOO_LARGE", "File too large")
+
+
+def spool_part(stream, limit):
+    """Copy a multipart stream into a spooled temp file; return (file, size)."""
+    spool = tempfile.SpooledTemporaryFile(SPOOL)
+    size = 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            spool.close()
+            raise too_large()
+        spool.write(chunk)
+    spool.seek(0)
+    return spool, size
+
+
+def read_upload_form(req, limit):
+    """Return (slot, filename, declared type, spool, size) from the multipart body."""
+    if not (req.content_type or "").startswith("multipart/form-data"):
+        raise CodedHTTPError(
+            falcon.HTTP_415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type"
+        )
+    slot, upload = None, None
+    for part in req.get_media():
+        if part.name == "slot":
+            slot = part.get_text()
+        elif part.name == "file" and upload is None:
+            spool, size = spool_part(part.stream, limit)
+            upload = (part.filename or "", part.content_type, spool, size)
+    missing = {
+        name: ["Missing data for required field."]
+        for name, value in (("file", upload), ("slot", slot))
+        if not value
+    }
+    if missing:
+        if upload:
+            upload[2].close()
+        raise ValidationFailed("Invalid input", missing)
+    return (slot, *upload)
+
+
+class DossierFiles:
+    """POST uploads a file into a dossier's slot; GET lists the dossier's files."""
+
+    def __init__(self, rpc, max_file):
+        self.rpc = rpc
+        self.max_file = max_file
+        self.max_body = max_file + MULTIPART_OVERHEAD
+
+    def on_get(self, req, resp, dossier_id):
+        """List the dossier's files the caller may see."""
+        items = call(self.rpc, req, "files", "list_files", dossier_id)
+        resp.media = {"items": items, "total": len(items)}
+
+    def on_post(self, req, resp, dossier_id):
+        """Store an uploaded file (multipart `file` and `slot`)."""
+        slot, filename, declared, spool, size = read_upload_form(req, self.max_file)
+        with spool:
+            begun = call(
+                self.rpc, req, "files", "begin_upload",
+                dossier_id, slot, filename, declared, size,
+            )  # fmt: skip
+            self._put(req, begun, spool, size)
+        resp.status = falcon.HTTP_201
+        resp.media = call(self.rpc, req, "files", "complete_upload", begun["upload_id"])
+
+    def _put(self, req, begun, spool, size):
+        try:
+            answer = requests.put(
+                begun["upload_url"],
+                data=spool,
+                headers={"Content-Length": str(size)},
+                timeout=120,
+            )
+            answer.raise_for_status()
+        except requests.RequestException as exc:
+            call(self.rpc, req, "files", "abort_upload", begun["upload_id"])
+            raise Unavailable(
+                "File storage unavailable", {"storage": [type(exc).__name__]}
+            ) from exc
+
+
+class FileMeta:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp, file_id):
+        """Return a file's metadata and conversion state."""
+        resp.media = call(self.rpc, req, "files", "get_file", file_id)
+
+
+def fetch_verified(url, sha256):
+    """Download an object into a spool, refusing it if its checksum differs."""
+    spool = tempfile.SpooledTemporaryFile(SPOOL)
+    digest = hashlib.sha256()
+    try:
+        with requests.get(url, stream=True, timeout=120) as answer:
+            answer.raise_for_status()
+            for chunk in answer.iter_content(CHUNK):
+                digest.update(chunk)
+                spool.write(chunk)
+    except requests.RequestException as exc:
+        spool.close()
+        raise Unavailable(
+            "File storage unavailable", {"storage": [type(exc).__name__]}
+        ) from exc
+    if digest.hexdigest() != sha256:
+        spool.close()
+        raise CodedHTTPError(
+            falcon.HTTP_500, "CHECKSUM_MISMATCH", "Stored file failed its checksum"
+        )
+    size = spool.tell()
+    spool.seek(0)
+    return spool, size
+
+
+class FileContent:
+    """Stream the original (or the PDF) with a UTF-8 file name (RFC 5987)."""
+
+    def __init__(self, rpc, variant):
+        self.rpc = rpc
+        self.variant = variant
+
+    def on_get(self, req, resp, file_id):
+        """Send the file's bytes after checking permission and checksum."""
+        info = call(self.rpc, req, "files", "open_file", file_id, self.variant)
+        spool, size = fetch_verified(info["url"], info["sha256"])
+        resp.content_type = info["content_type"] or "application/octet-stream"
+        resp.set_stream(spool, size)
+        if info["content_type"] in INLINE and not req.get_param_as_bool("download"):
+            resp.viewable_as = info["name"]
+        else:
+            resp.downloadable_as = info["name"]
+        resp.set_header("Cache-Control", "private, no-store")
+
+
+def routes(rpc):
+    register(MESSAGES_VI)
+    max_file = MAX_FILE_BYTES.read()
+    return [
+        ("/api/v1/dossiers/{dossier_id}/files", DossierFiles(rpc, max_file)),
+        ("/api/v1/files/{file_id}", FileMeta(rpc)),
+        ("/api/v1/files/{file_id}/content", FileContent(rpc, "original")),
+        ("/api/v1/files/{file_id}/pdf", FileContent(rpc, "pdf")),
+    ]

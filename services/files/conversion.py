@@ -1,0 +1,101 @@
+"""Turn a stored original into a PDF: office documents through the warm LibreOffice
+listener (unoserver), images through img2pdf. Every call is bounded in time."""
+
+import html
+import io
+import os
+import xmlrpc.client
+
+import eventlet
+import img2pdf
+from PIL import Image
+from unoserver.client import UnoClient
+
+from . import domain
+
+
+class ConversionError(Exception):
+    """A conversion that cannot succeed; `reason` is the stable, stored cause."""
+
+    def __init__(self, reason, detail=""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def text_as_html(raw):
+    """Wrap plain text (UTF-8, Vietnamese kept) as HTML for LibreOffice."""
+    text = raw.decode("utf-8", errors="replace")
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+        "<pre style=\"font-family: 'DejaVu Sans Mono', monospace; "
+        'white-space: pre-wrap">'
+        f"{html.escape(text)}</pre></body></html>"
+    ).encode()
+
+
+def image_to_pdf(path):
+    """Return PDF bytes of an image (alpha and palettes flattened with Pillow)."""
+    try:
+        with Image.open(path) as img:
+            img.verify()
+        with Image.open(path) as img:
+            if img.mode in ("RGBA", "LA", "P", "PA", "I;16", "I", "F") or (
+                img.format not in ("JPEG", "PNG", "TIFF")
+            ):
+                buf = io.BytesIO()
+                img.convert("RGB").save(buf, format="PNG")
+                return img2pdf.convert(buf.getvalue())
+        with open(path, "rb") as handle:
+            return img2pdf.convert(handle.read())
+    except Image.DecompressionBombError as exc:
+        raise ConversionError("image_too_large", str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - any decoder failure means a bad image
+        raise ConversionError("corrupt_image", type(exc).__name__) from exc
+
+
+class Office:
+    """Client of the unoserver listener with a hard time limit per conversion."""
+
+    def __init__(self, host, port, timeout):
+        self.host, self.port, self.timeout = host, port, timeout
+
+    def to_pdf(self, path):
+        """Return PDF bytes for the office document at `path`."""
+        client = UnoClient(server=self.host, port=str(self.port))
+        kwargs = {"inpath": path}
+        if domain.extension(path) == "txt":
+            with open(path, "rb") as handle:
+                kwargs = {
+                    "indata": text_as_html(handle.read()),
+                    "infiltername": "HTML (StarWriter)",
+                }
+        try:
+            with eventlet.Timeout(self.timeout):
+                data = client.convert(convert_to="pdf", update_index=False, **kwargs)
+        except eventlet.Timeout as exc:
+            raise ConversionError("timeout", f"over {self.timeout} s") from exc
+        except xmlrpc.client.Fault as exc:
+            raise ConversionError(
+                "unreadable_document", _short(exc.faultString)
+            ) from exc
+        except (ConnectionError, OSError) as exc:
+            raise ConversionError("converter_unavailable", str(exc)) from exc
+        if not data or not bytes(data).startswith(b"%PDF"):
+            raise ConversionError("unreadable_document", "no PDF produced")
+        return bytes(data)
+
+
+def _short(text):
+    line = (text or "").strip().splitlines()[-1:] or [""]
+    return line[0][:300]
+
+
+def convert(office, path):
+    """Return PDF bytes for the file at `path` (its extension says what it is)."""
+    how = domain.conversion_for(os.path.basename(path))
+    if how == "image":
+        return image_to_pdf(path)
+    if how == "office":
+        return office.to_pdf(path)
+    raise ConversionError("not_convertible")

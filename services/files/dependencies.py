@@ -1,0 +1,184 @@
+"""Providers of the files service: the object store and the dossiers permission gate.
+
+Each hands entrypoints a small facade whose methods name the intent.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+
+from minio import Minio
+from minio.commonconfig import REPLACE, CopySource
+from minio.error import S3Error
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
+
+from services.shared.errors import Forbidden, NotFound
+
+from . import settings
+from .exceptions import StorageUnavailable
+
+log = logging.getLogger(__name__)
+CHUNK = 1024 * 1024
+
+
+class Store:
+    """Objects of one bucket: presigned URLs, streamed reads, promotion, removal."""
+
+    def __init__(self, client, bucket, url_ttl):
+        self.client = client
+        self.bucket = bucket
+        self.ttl = dt.timedelta(seconds=url_ttl)
+        self._ready = False
+
+    def ensure_bucket(self):
+        if self._ready:
+            return
+        try:
+            if not self.client.bucket_exists(self.bucket):
+                self.client.make_bucket(self.bucket)
+        except S3Error as exc:
+            if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                raise
+        self._ready = True
+
+    def upload_url(self, key):
+        """Return a presigned PUT URL (the gateway streams the bytes to it)."""
+        self.ensure_bucket()
+        return self.client.presigned_put_object(self.bucket, key, expires=self.ttl)
+
+    def download_url(self, key):
+        return self.client.presigned_get_object(self.bucket, key, expires=self.ttl)
+
+    def fetch_to(self, key, sink):
+        """Copy an object into `sink` chunk by chunk; return (size, sha256)."""
+        digest, size = hashlib.sha256(), 0
+        response = self.client.get_object(self.bucket, key)
+        try:
+            for chunk in response.stream(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                sink.write(chunk)
+        finally:
+            response.close()
+            response.release_conn()
+        return size, digest.hexdigest()
+
+    def put(self, key, stream, length, content_type, sha256):
+        self.ensure_bucket()
+        self.client.put_object(
+            self.bucket,
+            key,
+            stream,
+            length,
+            content_type=content_type,
+            metadata={"sha256": sha256},
+        )
+
+    def promote(self, source, target, content_type, sha256):
+        """Copy an incoming object to its final key with its checksum."""
+        self.client.copy_object(
+            self.bucket,
+            target,
+            CopySource(self.bucket, source),
+            metadata={"sha256": sha256, "Content-Type": content_type},
+            metadata_directive=REPLACE,
+        )
+        self.remove(source)
+
+    def checksum_of(self, key):
+        """Return the sha256 kept in the object's own metadata (None when absent)."""
+        stat = self.client.stat_object(self.bucket, key)
+        meta = {k.lower(): v for k, v in (stat.metadata or {}).items()}
+        return meta.get("x-amz-meta-sha256")
+
+    def size_of(self, key):
+        """Return an object's size, or None when it does not exist."""
+        try:
+            return self.client.stat_object(self.bucket, key).size
+        except S3Error as exc:
+            if exc.code in ("NoSuchKey", "NoSuchObject"):
+                return None
+            raise
+
+    def remove(self, key):
+        try:
+            self.client.remove_object(self.bucket, key)
+        except S3Error:
+            log.warning("could not remove %s", key, exc_info=True)
+
+    def health(self):
+        try:
+            self.ensure_bucket()
+            self.client.bucket_exists(self.bucket)
+            return "ok"
+        except Exception as exc:  # noqa: BLE001 - reported, not raised
+            return f"error: {type(exc).__name__}"
+
+
+class ObjectStore(DependencyProvider):
+    """Give each worker the `Store` of the service's bucket (prefix + "files")."""
+
+    def setup(self):
+        cfg = self.container.config
+        self.client = Minio(
+            cfg[settings.S3_ENDPOINT.key],
+            access_key=cfg[settings.S3_ACCESS_KEY.key],
+            secret_key=cfg[settings.S3_SECRET_KEY.key],
+            secure=cfg[settings.S3_SECURE.key],
+            region=cfg[settings.S3_REGION.key],
+        )
+        bucket = f"{cfg[settings.BUCKET_PREFIX.key]}files".lower()
+        self.store = Store(self.client, bucket, cfg[settings.URL_TTL.key])
+
+    def get_dependency(self, worker_ctx):
+        return self.store
+
+
+class DossiersGate:
+    """Ask the dossiers service who may upload to or read a dossier's files."""
+
+    def __init__(self, proxy):
+        self.proxy = proxy
+
+    def check_upload(self, caller, dossier_id, slot):
+        """Return {accept, max_count, province, agency, department, owner}."""
+        return self.proxy.check_upload(caller, dossier_id, slot)
+
+    def require_readable(self, caller, dossier_id):
+        """Raise NotFound unless the caller may see the dossier."""
+        try:
+            self.proxy.get_dossier(caller, dossier_id)
+        except (NotFound, Forbidden):
+            raise NotFound("Not found") from None
+
+
+class Dossiers(RpcProxy):
+    """RpcProxy to the dossiers service (name configurable so tests may stand in)."""
+
+    def __init__(self, **options):
+        super().__init__("dossiers", **options)
+
+    def setup(self):
+        self.target_service = self.container.config.get(
+            settings.DOSSIERS_SERVICE.key, "dossiers"
+        )
+        super().setup()
+
+    def get_dependency(self, worker_ctx):
+        return DossiersGate(super().get_dependency(worker_ctx))
+
+
+def storage_errors(fn):
+    """Turn object-store connection failures into a 503 STORAGE_UNAVAILABLE."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (S3Error, OSError) as exc:
+            log.warning("object store failed: %s", exc)
+            raise StorageUnavailable("File storage unavailable") from exc
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper

@@ -1,0 +1,272 @@
+"""What the files service's entrypoints do: load → check → commit → dump.
+
+Functions take the service's facades (db, store, dossiers) and plain values, so the
+entrypoints in service.py stay one line each.
+"""
+
+import tempfile
+import uuid
+import zlib
+
+from sqlalchemy import func, select, text
+
+from services.shared.outbox import record_event, utcnow
+from services.shared.permissions import can, require, scope_of
+
+from . import contracts, domain, settings
+from .exceptions import (
+    DossierFilesTooLarge,
+    FileNotFound,
+    FileTooLarge,
+    SlotTypeNotAccepted,
+    TooManyFiles,
+    UnsafeArchive,
+    UnsupportedFileType,
+    UploadNotFound,
+)
+from .inspection import sniff
+from .models import Outbox, StoredFile
+from .schemas import dump_file
+
+SPOOL = 1024 * 1024
+
+
+class Limits:
+    """The configured size limits, read once from the nameko config."""
+
+    def __init__(self, cfg):
+        self.max_file = cfg[settings.MAX_FILE_BYTES.key]
+        self.max_dossier = cfg[settings.MAX_DOSSIER_BYTES.key]
+        self.max_unpacked = cfg[settings.MAX_UNPACKED_BYTES.key]
+        self.max_ratio = cfg[settings.MAX_RATIO.key]
+
+
+def _stored(session, dossier_id):
+    return select(StoredFile).where(
+        StoredFile.dossier_id == str(dossier_id), StoredFile.state == "stored"
+    )
+
+
+def _count_in_slot(session, dossier_id, slot):
+    query = select(func.count()).select_from(
+        _stored(session, dossier_id).where(StoredFile.slot == slot).subquery()
+    )
+    return session.scalar(query)
+
+
+def _dossier_total(session, dossier_id):
+    query = select(func.coalesce(func.sum(StoredFile.size), 0)).where(
+        StoredFile.dossier_id == str(dossier_id), StoredFile.state == "stored"
+    )
+    return session.scalar(query)
+
+
+def _check_type_for_slot(content_type, policy, slot):
+    if not domain.accepted(content_type, policy.get("accept") or []):
+        raise SlotTypeNotAccepted(
+            "This document slot does not accept this file type",
+            {slot: ["This document slot does not accept this file type"]},
+        )
+
+
+def _check_room(session, dossier_id, slot, policy, size, limits):
+    max_count = policy.get("max_count")
+    if max_count and _count_in_slot(session, dossier_id, slot) >= max_count:
+        raise TooManyFiles(
+            "Too many files for this document slot",
+            {slot: ["Too many files for this document slot"]},
+        )
+    problem = domain.quota_problem(
+        size, limits.max_file, _dossier_total(session, dossier_id), limits.max_dossier
+    )
+    if problem == "FILE_TOO_LARGE":
+        raise FileTooLarge("File too large", {"file": [str(limits.max_file)]})
+    if problem:
+        raise DossierFilesTooLarge(
+            "The dossier's files exceed the allowed total",
+            {"dossier": [str(limits.max_dossier)]},
+        )
+
+
+def begin_upload(db, store, dossiers, limits, caller, upload):
+    """Check what can be checked before the bytes arrive; return where to PUT them."""
+    require(caller, "file.upload")
+    name = domain.normalise_name(upload["filename"])
+    content_type = domain.canonical_type(name)
+    if content_type is None:
+        raise UnsupportedFileType(
+            "The file's content does not match its name or is not supported",
+            {"file": [domain.extension(name) or "?"]},
+        )
+    if upload["size"] > limits.max_file:
+        raise FileTooLarge("File too large", {"file": [str(limits.max_file)]})
+    dossier_id, slot = upload["dossier_id"], upload["slot"]
+    policy = dossiers.check_upload(caller, dossier_id, slot)
+    _check_type_for_slot(content_type, policy, slot)
+    public_id = str(uuid.uuid4())
+    with db.transaction() as session:
+        _check_room(session, dossier_id, slot, policy, upload["size"], limits)
+        now = utcnow()
+        session.add(
+            StoredFile(
+                public_id=public_id,
+                state="uploading",
+                kind="upload",
+                dossier_id=str(dossier_id),
+                task_id=upload.get("task_id"),
+                comment_id=upload.get("comment_id"),
+                slot=slot,
+                uploaded_by=caller.get("user_id"),
+                owner=policy.get("owner"),
+                province=policy.get("province"),
+                agency=policy.get("agency"),
+                department=policy.get("department"),
+                policy={k: policy.get(k) for k in ("accept", "max_count")},
+                name=name,
+                declared_type=upload.get("declared_type"),
+                size=upload["size"],
+                object_key=f"incoming/{public_id}",
+                conversion=domain.initial_conversion(name),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    return {
+        "upload_id": public_id,
+        "upload_url": store.upload_url(f"incoming/{public_id}"),
+        "max_bytes": limits.max_file,
+    }
+
+
+def _pending_upload(db, caller, upload_id):
+    with db.reader() as session:
+        row = session.scalars(
+            select(StoredFile).where(
+                StoredFile.public_id == str(upload_id), StoredFile.state == "uploading"
+            )
+        ).first()
+    if row is None or row.uploaded_by != caller.get("user_id"):
+        raise UploadNotFound("Upload not found")
+    return row
+
+
+def complete_upload(db, store, limits, caller, upload_id):
+    """Verify the uploaded bytes, then keep them (or remove them and say why)."""
+    row = _pending_upload(db, caller, upload_id)
+    if store.size_of(row.object_key) is None:
+        raise UploadNotFound("Upload not found")
+    try:
+        with tempfile.SpooledTemporaryFile(SPOOL) as spool:
+            size, sha = store.fetch_to(row.object_key, spool)
+            if size > limits.max_file:
+                raise FileTooLarge("File too large", {"file": [str(limits.max_file)]})
+            content_type = _verify_content(spool, row, limits)
+        return _keep(db, store, limits, row, size, sha, content_type)
+    except Exception:
+        _reject(db, store, row)
+        raise
+
+
+def _verify_content(spool, row, limits):
+    detected, measures = sniff(spool, row.name)
+    if not domain.matches(row.name, detected):
+        raise UnsupportedFileType(
+            "The file's content does not match its name or is not supported",
+            {"file": [detected]},
+        )
+    if measures is not None:
+        verdict = domain.zip_verdict(
+            measures[0], measures[1], limits.max_unpacked, limits.max_ratio
+        )
+        if verdict:
+            raise UnsafeArchive(
+                "The document expands beyond the allowed size", {"file": [verdict]}
+            )
+    content_type = domain.canonical_type(row.name)
+    _check_type_for_slot(content_type, row.policy or {}, row.slot)
+    return content_type
+
+
+def _lock_dossier(session, dossier_id):
+    """Serialise completions of one dossier so counts and totals cannot race."""
+    key = zlib.crc32(f"files:{dossier_id}".encode())
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def _keep(db, store, limits, row, size, sha, content_type):
+    final_key = f"files/{row.public_id}/original"
+    with db.transaction() as session:
+        _lock_dossier(session, row.dossier_id)
+        _check_room(session, row.dossier_id, row.slot, row.policy or {}, size, limits)
+        kept = session.get(StoredFile, row.id, with_for_update=True)
+        store.promote(row.object_key, final_key, content_type, sha)
+        kept.state, kept.size, kept.sha256 = "stored", size, sha
+        kept.content_type, kept.object_key = content_type, final_key
+        kept.updated_at = utcnow()
+        meta = dump_file(kept)
+        record_event(
+            session,
+            Outbox,
+            contracts.FILE_UPLOADED,
+            {k: meta.get(k) for k in contracts.PAYLOADS[contracts.FILE_UPLOADED]}
+            | {"file_id": kept.public_id, "owner": kept.owner, "agency": kept.agency},
+            province=kept.province,
+        )
+    return meta
+
+
+def _reject(db, store, row):
+    store.remove(row.object_key)
+    with db.transaction() as session:
+        gone = session.get(StoredFile, row.id)
+        gone.state, gone.updated_at = "rejected", utcnow()
+
+
+def abort_upload(db, store, caller, upload_id):
+    """Drop an upload the gateway could not finish."""
+    row = _pending_upload(db, caller, upload_id)
+    _reject(db, store, row)
+    return {"upload_id": str(upload_id), "state": "rejected"}
+
+
+def load_visible(db, dossiers, caller, file_id):
+    """Return the stored file if the caller may see it, else raise FileNotFound."""
+    with db.reader() as session:
+        row = session.scalars(
+            select(StoredFile).where(
+                StoredFile.public_id == str(file_id), StoredFile.state == "stored"
+            )
+        ).first()
+    if row is None or not _visible(dossiers, caller, row):
+        raise FileNotFound("File not found")
+    return row
+
+
+def _visible(dossiers, caller, row):
+    if row.kind == "template":
+        return True
+    user = caller.get("user_id")
+    if user and user in (row.owner, row.uploaded_by):
+        return True
+    scope = scope_of(caller)
+    if scope == "own" or not can(caller, "file.read"):
+        return False
+    if scope != "national" and row.province != caller.get("province"):
+        return False
+    try:
+        dossiers.require_readable(caller, row.dossier_id)
+    except Exception:  # noqa: BLE001 - any refusal hides the file
+        return False
+    return True
+
+
+def list_files(db, dossiers, caller, dossier_id):
+    """Return the stored files of a dossier the caller may see."""
+    require(caller, "file.read")
+    if scope_of(caller) != "national":
+        dossiers.require_readable(caller, dossier_id)
+    with db.reader() as session:
+        rows = session.scalars(
+            _stored(session, dossier_id).order_by(StoredFile.id)
+        ).all()
+    return [dump_file(r) for r in rows]

@@ -1,0 +1,96 @@
+"""Reading stored files: presigned URLs, small inline reads, deletion."""
+
+import base64
+import io
+
+from sqlalchemy import select
+
+from services.shared.errors import NotFound
+from services.shared.outbox import utcnow
+from services.shared.permissions import scope_of
+
+from . import domain
+from .exceptions import (
+    ChecksumMismatch,
+    ConversionFailed,
+    ConversionPending,
+    FileTooLargeToInline,
+    NoConversion,
+)
+from .models import StoredFile
+from .operations import load_visible
+
+SMALL = 10 * 1024 * 1024
+
+
+def _variant(row, variant):
+    """Return (key, name, content type, size, sha256) of the original or its PDF."""
+    if variant == "original" or (
+        row.conversion == domain.NOT_NEEDED and row.content_type == "application/pdf"
+    ):
+        return row.object_key, row.name, row.content_type, row.size, row.sha256
+    if row.conversion == domain.PENDING:
+        raise ConversionPending("The PDF is still being prepared")
+    if row.conversion == domain.FAILED:
+        raise ConversionFailed(
+            "The file could not be converted to PDF",
+            {"conversion": [row.conversion_reason or "failed"]},
+        )
+    if row.conversion != domain.DONE:
+        raise NoConversion("This file has no PDF version")
+    name = domain.pdf_name(row.name)
+    return row.pdf_key, name, "application/pdf", row.pdf_size, row.pdf_sha256
+
+
+def open_file(db, store, dossiers, caller, file_id, variant):
+    """Return a short-lived URL of the original or PDF with what to verify it by."""
+    row = load_visible(db, dossiers, caller, file_id)
+    key, name, content_type, size, sha = _variant(row, variant)
+    if store.checksum_of(key) != sha:
+        raise ChecksumMismatch("Stored file failed its checksum")
+    return {
+        "url": store.download_url(key),
+        "name": name,
+        "content_type": content_type,
+        "size": size,
+        "sha256": sha,
+    }
+
+
+def read_small(db, store, dossiers, caller, file_id):
+    """Return a small original inline (base64) after verifying its checksum."""
+    row = load_visible(db, dossiers, caller, file_id)
+    if row.size > SMALL:
+        raise FileTooLargeToInline("File too large to attach", {"file": [str(SMALL)]})
+    buf = io.BytesIO()
+    _, sha = store.fetch_to(row.object_key, buf)
+    if sha != row.sha256:
+        raise ChecksumMismatch("Stored file failed its checksum")
+    return {
+        "name": row.name,
+        "content_type": row.content_type,
+        "content_b64": base64.b64encode(buf.getvalue()).decode("ascii"),
+    }
+
+
+def delete_dossier_files(db, store, caller, dossier_id):
+    """Delete every file of a (draft) dossier; only its owner or the system may."""
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(StoredFile)
+            .where(
+                StoredFile.dossier_id == str(dossier_id),
+                StoredFile.state.in_(("stored", "uploading")),
+            )
+            .with_for_update()
+        ).all()
+        national = scope_of(caller) == "national"
+        if any(r.owner != caller.get("user_id") for r in rows) and not national:
+            raise NotFound("Not found")
+        keys = []
+        for row in rows:
+            keys += [k for k in (row.object_key, row.pdf_key) if k]
+            row.state, row.updated_at = "deleted", utcnow()
+    for key in keys:
+        store.remove(key)
+    return {"dossier_id": str(dossier_id), "deleted": len(rows)}

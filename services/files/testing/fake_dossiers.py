@@ -1,0 +1,61 @@
+"""A stand-in for the dossiers service, for the files service's own tests only.
+
+Run it with `python -m services.shared.runner
+files.testing.fake_dossiers:FakeDossiersService` and point the files service at it with
+PORTAL_FILES_DOSSIERS_SERVICE=files_fake_dossiers. It answers `check_upload` and
+`get_dossier` like the real service, from dossiers registered by the test.
+"""
+
+from nameko.rpc import rpc
+
+from services.shared.errors import EXPECTED, Conflict, NotFound, ValidationFailed
+from services.shared.permissions import require, require_visible
+
+DOSSIERS = {}
+
+
+class FakeDossiersService:
+    name = "files_fake_dossiers"
+    migrates = False
+
+    @rpc
+    def health(self):
+        return {"files_fake_dossiers": "ok"}
+
+    @rpc
+    def register(self, dossier):
+        """Keep a dossier: {id, owner, province, agency, department, status, slots}."""
+        DOSSIERS[dossier["id"]] = dossier
+        return dossier
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_dossier(self, caller, dossier_id):
+        dossier = DOSSIERS.get(dossier_id)
+        if dossier is None:
+            raise NotFound("Not found")
+        require_visible(
+            caller,
+            province=dossier["province"],
+            agency=dossier["agency"],
+            department=dossier.get("department"),
+            owner=dossier["owner"],
+        )
+        return dossier
+
+    @rpc(expected_exceptions=EXPECTED)
+    def check_upload(self, caller, dossier_id, slot):
+        require(caller, "file.upload")
+        dossier = self.get_dossier(caller, dossier_id)
+        if slot not in dossier["slots"]:
+            raise ValidationFailed("Invalid input", {"slot": ["Unknown slot."]})
+        if dossier.get("status", "draft") not in ("draft", "supplement_requested"):
+            raise Conflict("Closed", {"status": [dossier["status"]]})
+        policy = dossier["slots"][slot]
+        return {
+            "accept": policy.get("accept") or [],
+            "max_count": policy.get("max_count") or 10,
+            "province": dossier["province"],
+            "agency": dossier["agency"],
+            "department": dossier.get("department"),
+            "owner": dossier["owner"],
+        }
