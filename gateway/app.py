@@ -10,10 +10,10 @@ from services.shared import config, logs
 
 from . import errors, settings
 from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
-from .resources import health, openapi
+from .resources import files, health, openapi
 from .rpc import RpcPool
 
-AREAS = (health, openapi)
+AREAS = (health, openapi, files)
 
 
 def create_app(rpc, cfg):

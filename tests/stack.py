@@ -20,7 +20,14 @@ import requests
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ("accounts", "dossiers", "files", "notify", "search")
+SERVICES = (
+    "accounts",
+    "dossiers",
+    "files",
+    "files.converter:ConverterService",
+    "notify",
+    "search",
+)
 
 
 def free_port():
