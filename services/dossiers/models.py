@@ -1,9 +1,29 @@
 """Tables of the dossiers service's own database."""
 
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
 from services.shared.database import declarative_base
-from services.shared.outbox import OutboxMixin, ProcessedEventMixin
+from services.shared.outbox import OutboxMixin, ProcessedEventMixin, utcnow
 
 Base = declarative_base()
+
+Timestamp = DateTime(timezone=True)
 
 
 class Outbox(OutboxMixin, Base):
@@ -12,3 +32,143 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     __tablename__ = "processed_events"
+
+
+class Procedure(Base):
+    """A procedure of one province's catalogue; its content lives in versions."""
+
+    __tablename__ = "procedures"
+    __table_args__ = (UniqueConstraint("province", "code"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    province: Mapped[str] = mapped_column(String(8), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class ProcedureVersion(Base):
+    """One published, immutable version of a procedure."""
+
+    __tablename__ = "procedure_versions"
+    __table_args__ = (UniqueConstraint("procedure_id", "version"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    level: Mapped[int] = mapped_column(Integer)
+    processing_days: Mapped[int] = mapped_column(Integer)
+    after_15h_next_working_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    fee: Mapped[int | None] = mapped_column(BigInteger)
+    agencies: Mapped[list] = mapped_column(JSON, default=list)
+    legal_basis: Mapped[list] = mapped_column(JSON, default=list)
+    steps: Mapped[list] = mapped_column(JSON, default=list)
+    form: Mapped[dict] = mapped_column(JSON, default=dict)
+    documents: Mapped[list] = mapped_column(JSON, default=list)
+    templates: Mapped[list] = mapped_column(JSON, default=list)
+    published_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Holiday(Base):
+    __tablename__ = "holidays"
+
+    province: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class HolidayCalendar(Base):
+    """Marks a province whose calendar was initialised from the national list."""
+
+    __tablename__ = "holiday_calendars"
+
+    province: Mapped[str] = mapped_column(String(8), primary_key=True)
+    seeded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    public_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), unique=True, default=uuid.uuid4
+    )
+    province: Mapped[str] = mapped_column(String(8), index=True)
+    agency: Mapped[str] = mapped_column(String(64), index=True)
+    department: Mapped[str | None] = mapped_column(String(64))
+    procedure_code: Mapped[str] = mapped_column(String(64))
+    procedure_version_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_versions.id")
+    )
+    owner_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    applicant: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    form: Mapped[dict] = mapped_column(JSON, default=dict)
+    paper: Mapped[bool] = mapped_column(Boolean, default=False)
+    receipt_number: Mapped[str | None] = mapped_column(String(96), unique=True)
+    appointment_date: Mapped[dt.date | None] = mapped_column(Date)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    received_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    paused_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    pauses: Mapped[list] = mapped_column(JSON, default=list)
+    assignees: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReceiptCounter(Base):
+    """Last receipt sequence issued by an agency on a (Vietnamese) day."""
+
+    __tablename__ = "receipt_counters"
+
+    agency: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class HistoryEntry(Base):
+    __tablename__ = "history"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    actor: Mapped[dict] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    assignee: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    author: Mapped[dict] = mapped_column(JSON)
+    body: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    file_ids: Mapped[list] = mapped_column(JSON, default=list)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)

@@ -1,13 +1,26 @@
-"""The dossiers service's entrypoints."""
+"""The dossiers service's entrypoints: load the caller, run the operation, commit."""
+
+from contextlib import contextmanager
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
+from services.shared import permissions
+from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
+from services.shared.errors import EXPECTED, ValidationFailed
 from services.shared.outbox import OutboxRelay
+from services.shared.schemas import load
 
+from . import catalogue, operations, schemas, store, work
+from .dependencies import Directory, FileIndex
+from .exceptions import ConcurrentUpdate
 from .models import Outbox
+
+CONCURRENT = "The dossier was changed by someone else; reload it"
 
 
 class DossiersService:
@@ -19,9 +32,172 @@ class DossiersService:
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
     config = Config()
+    accounts = RpcProxy("accounts")
+    files = RpcProxy("files")
+
+    @contextmanager
+    def tx(self):
+        """A transaction whose lost races come back as 409 CONCURRENT_UPDATE."""
+        try:
+            with self.db.transaction() as session:
+                store.lock_timeout(session)
+                yield session
+        except (StaleDataError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and "lock" not in str(exc):
+                raise
+            raise ConcurrentUpdate(CONCURRENT, {"version": ["stale"]}) from None
 
     @rpc
     def health(self):
         """Report this instance and its backing components."""
-        checks = {"dossiers": "ok", "postgres": self.db.ping()}
-        return checks
+        return {"dossiers": "ok", "postgres": self.db.ping()}
+
+    # --- catalogue -----------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def list_procedures(self, caller, province=None, agency=None, q=None, level=None):
+        caller = caller_from(caller)
+        with self.db.reader() as s:
+            where = province or caller.get("province")
+            return catalogue.list_procedures(s, where, agency, q, level)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_procedure(self, caller, code, province=None):
+        caller = caller_from(caller)
+        with self.db.reader() as s:
+            return catalogue.get_procedure(s, province or caller.get("province"), code)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def create_procedure(self, caller, data):
+        caller = caller_from(caller)
+        permissions.require(caller, "procedure.manage")
+        data = load(schemas.ProcedureSchema(), data)
+        with self.tx() as s:
+            province = operations.province_for(caller, data.pop("province", None))
+            return catalogue.create_procedure(s, province, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def update_procedure(self, caller, code, data):
+        caller = caller_from(caller)
+        permissions.require(caller, "procedure.manage")
+        data = load(schemas.ProcedureSchema(), dict(data or {}, code=code))
+        with self.tx() as s:
+            province = operations.province_for(caller, data.pop("province", None))
+            return catalogue.publish_version(s, province, code, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_holidays(self, caller, province, year):
+        caller = caller_from(caller)
+        with self.db.transaction() as s:
+            return catalogue.dump_holidays(catalogue.holidays_of(s, province, year))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def put_holidays(self, caller, province, year, holidays):
+        caller = caller_from(caller)
+        permissions.require(caller, "holiday.manage")
+        if operations.province_for(caller, province) != province:
+            raise permissions.Forbidden("Not permitted", {"province": [province]})
+        data = load(schemas.HolidaysSchema(), {"holidays": holidays})
+        wrong = [h for h in data["holidays"] if h["date"].year != int(year)]
+        if wrong:
+            raise ValidationFailed("Invalid input", {"holidays": ["Not a valid date."]})
+        with self.db.transaction() as s:
+            catalogue.replace_holidays(s, province, year, data["holidays"])
+            return catalogue.dump_holidays(catalogue.holidays_of(s, province, year))
+
+    # --- dossiers ------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def create_dossier(self, caller, data):
+        with self.tx() as s:
+            return operations.create(s, caller_from(caller), data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def update_dossier(self, caller, dossier_id, data):
+        with self.tx() as s:
+            return operations.update(s, caller_from(caller), dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def submit_dossier(self, caller, dossier_id, files=None, expected_version=None):
+        index = FileIndex(self.files)
+        with self.tx() as s:
+            return operations.submit(
+                s, caller_from(caller), dossier_id, index, files, expected_version
+            )
+
+    @rpc(expected_exceptions=EXPECTED)
+    def act(self, caller, dossier_id, action, **options):
+        caller = caller_from(caller)
+        if action == "submit":
+            return self.submit_dossier(
+                caller, dossier_id, expected_version=options.get("expected_version")
+            )
+        data = dict(options, action=action)
+        with self.tx() as s:
+            return operations.act(s, caller, dossier_id, data, Directory(self.accounts))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def register_paper_dossier(self, caller, data):
+        with self.tx() as s:
+            return operations.register_paper(
+                s, caller_from(caller), data, Directory(self.accounts)
+            )
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_dossier(self, caller, dossier_id):
+        with self.db.transaction() as s:
+            return operations.get(s, caller_from(caller), dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_dossiers(self, caller, filters=None):
+        with self.db.transaction() as s:
+            return operations.list_(s, caller_from(caller), filters)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def lookup(self, caller, receipt_number):
+        with self.db.transaction() as s:
+            return operations.lookup(s, caller_from(caller), receipt_number)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def check_upload(self, caller, dossier_id, slot):
+        with self.db.reader() as s:
+            return operations.check_upload(s, caller_from(caller), dossier_id, slot)
+
+    # --- work inside the agency ---------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def history(self, caller, dossier_id):
+        with self.db.reader() as s:
+            return work.history(s, caller_from(caller), dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_comment(self, caller, dossier_id, data):
+        with self.tx() as s:
+            return work.add_comment(s, caller_from(caller), dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_comments(self, caller, dossier_id, task_id=None):
+        with self.db.reader() as s:
+            return work.list_comments(s, caller_from(caller), dossier_id, task_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def create_task(self, caller, dossier_id, data):
+        with self.tx() as s:
+            return work.create_task(s, caller_from(caller), dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_tasks(self, caller, dossier_id):
+        with self.db.reader() as s:
+            return work.list_tasks(s, caller_from(caller), dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def update_task(self, caller, dossier_id, task_id, data):
+        with self.tx() as s:
+            return work.update_task(s, caller_from(caller), dossier_id, task_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_for_index(self, caller, after=None, limit=500):
+        with self.db.transaction() as s:
+            return work.list_for_index(s, caller_from(caller), after, limit)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def stats(self, caller, group_by="status", **query):
+        with self.db.transaction() as s:
+            return work.stats(s, caller_from(caller), dict(query, group_by=group_by))

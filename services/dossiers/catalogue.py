@@ -1,0 +1,179 @@
+"""The procedure catalogue and holiday calendars (functions over a session)."""
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import delete, extract, select
+from sqlalchemy.dialects.postgresql import insert
+
+from . import domain
+from .exceptions import ProcedureExists, ProcedureNotFound
+from .models import Holiday, HolidayCalendar, Procedure, ProcedureVersion
+
+NATIONAL_HOLIDAYS = Path(__file__).with_name("holidays.csv")
+CONTENT = (
+    "name",
+    "name_en",
+    "level",
+    "processing_days",
+    "after_15h_next_working_day",
+    "fee",
+    "agencies",
+    "legal_basis",
+    "steps",
+    "form",
+    "documents",
+    "templates",
+)
+
+
+def dump_procedure(proc, version):
+    body = {name: getattr(version, name) for name in CONTENT}
+    body.update(
+        code=proc.code,
+        province=proc.province,
+        version=version.version,
+        version_id=version.id,
+        published_at=version.published_at.isoformat(),
+    )
+    return body
+
+
+def _current(session, province, code):
+    proc = session.scalar(
+        select(Procedure).where(Procedure.province == province, Procedure.code == code)
+    )
+    if proc is None:
+        raise ProcedureNotFound("Procedure not found", {"code": [code]})
+    version = session.scalar(
+        select(ProcedureVersion).where(
+            ProcedureVersion.procedure_id == proc.id,
+            ProcedureVersion.version == proc.current_version,
+        )
+    )
+    return proc, version
+
+
+def get_procedure(session, province, code):
+    return dump_procedure(*_current(session, province, code))
+
+
+def current_version(session, province, code):
+    """(Procedure, ProcedureVersion) for filing a dossier now."""
+    return _current(session, province, code)
+
+
+def list_procedures(session, province, agency=None, q=None, level=None):
+    rows = session.execute(
+        select(Procedure, ProcedureVersion)
+        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+        .where(
+            Procedure.province == province,
+            ProcedureVersion.version == Procedure.current_version,
+        )
+        .order_by(Procedure.code)
+    ).all()
+    items = [dump_procedure(p, v) for p, v in rows]
+    if agency:
+        items = [i for i in items if not i["agencies"] or agency in i["agencies"]]
+    if level:
+        items = [i for i in items if i["level"] == int(level)]
+    if q:
+        needle = q.lower()
+        items = [i for i in items if needle in f"{i['code']} {i['name']}".lower()]
+    return items
+
+
+def create_procedure(session, province, data):
+    exists = session.scalar(
+        select(Procedure.id).where(
+            Procedure.province == province, Procedure.code == data["code"]
+        )
+    )
+    if exists:
+        raise ProcedureExists(
+            "A procedure with this code already exists", {"code": [data["code"]]}
+        )
+    proc = Procedure(province=province, code=data["code"], current_version=1)
+    session.add(proc)
+    session.flush()
+    return _publish(session, proc, 1, data)
+
+
+def publish_version(session, province, code, data):
+    """Publish a new version of an existing procedure; old dossiers keep theirs."""
+    proc, _ = _current(session, province, code)
+    proc = session.get(Procedure, proc.id, with_for_update=True)
+    proc.current_version += 1
+    return _publish(session, proc, proc.current_version, data)
+
+
+def _publish(session, proc, number, data):
+    version = ProcedureVersion(
+        procedure_id=proc.id,
+        version=number,
+        published_at=dt.datetime.now(dt.UTC),
+        **{name: data.get(name) for name in CONTENT},
+    )
+    session.add(version)
+    session.flush()
+    return dump_procedure(proc, version)
+
+
+# --- holidays --------------------------------------------------------------------
+
+
+def national_holidays():
+    """(date, Vietnamese name) rows of the national list shipped with the service."""
+    with NATIONAL_HOLIDAYS.open(encoding="utf-8") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    return [
+        (dt.date.fromisoformat(row["date"]), row["name_vi"])
+        for row in csv.DictReader(lines)
+    ]
+
+
+def ensure_calendar(session, province):
+    """Give a province the national holidays the first time it is used."""
+    created = session.execute(
+        insert(HolidayCalendar)
+        .values(province=province, seeded_at=dt.datetime.now(dt.UTC))
+        .on_conflict_do_nothing()
+    ).rowcount
+    if created:
+        rows = [
+            {"province": province, "day": day, "name": name}
+            for day, name in national_holidays()
+        ]
+        session.execute(insert(Holiday).values(rows).on_conflict_do_nothing())
+
+
+def holidays_of(session, province, year=None):
+    ensure_calendar(session, province)
+    query = select(Holiday).where(Holiday.province == province).order_by(Holiday.day)
+    if year:
+        query = query.where(extract("year", Holiday.day) == int(year))
+    return session.scalars(query).all()
+
+
+def calendar_of(session, province):
+    return domain.Calendar(h.day for h in holidays_of(session, province))
+
+
+def replace_holidays(session, province, year, holidays):
+    """Replace one year of a province's calendar."""
+    ensure_calendar(session, province)
+    session.execute(
+        delete(Holiday).where(
+            Holiday.province == province, extract("year", Holiday.day) == int(year)
+        )
+    )
+    for item in holidays:
+        if item["date"].year == int(year):
+            session.add(Holiday(province=province, day=item["date"], name=item["name"]))
+    session.flush()
+
+
+def dump_holidays(rows):
+    return [{"date": h.day.isoformat(), "name": h.name} for h in rows]

@@ -1,0 +1,67 @@
+"""Small facades over other services, so the workflow names its intent.
+
+- `Directory.department(agency, code)`: the department exists in the agency
+  (accounts `get_agency`); while accounts does not expose `get_agency`, the code is
+  accepted as given.
+- `FileIndex.files(dossier_id)`: the dossier's files (files `list_files`); while the
+  files service does not expose it, the caller's explicit list is used.
+"""
+
+import logging
+
+import eventlet
+from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
+
+from services.shared.caller import SYSTEM
+from services.shared.errors import NotFound, ValidationFailed
+
+log = logging.getLogger(__name__)
+TIMEOUT = 10
+NOT_THERE = (MethodNotFound, UnknownService, eventlet.Timeout)
+
+
+def _call(method, *args):
+    """Call a proxied method with a timeout; return (available, result)."""
+    try:
+        with eventlet.Timeout(TIMEOUT):
+            return True, method.call_async(*args).result()
+    except NOT_THERE as exc:
+        log.warning("remote call unavailable: %s", type(exc).__name__)
+        return False, None
+    except RemoteError as exc:
+        if exc.exc_type == "MethodNotFound":
+            return False, None
+        raise
+
+
+class Directory:
+    def __init__(self, accounts):
+        self.accounts = accounts
+
+    def department(self, agency, code):
+        if not code:
+            raise ValidationFailed(
+                "Invalid input", {"department": ["Missing data for required field."]}
+            )
+        try:
+            available, info = _call(self.accounts.get_agency, SYSTEM, agency)
+        except NotFound:
+            available, info = True, {"departments": []}
+        if available:
+            codes = {d.get("code") for d in (info or {}).get("departments") or []}
+            if code not in codes:
+                raise ValidationFailed(
+                    "Invalid input", {"department": ["Unknown department."]}
+                )
+        return code
+
+
+class FileIndex:
+    def __init__(self, files):
+        self.files = files
+
+    def list(self, dossier_id, explicit=None):
+        available, found = _call(self.files.list_files, SYSTEM, dossier_id)
+        if available and found is not None:
+            return found.get("items", found) if isinstance(found, dict) else found
+        return list(explicit or [])

@@ -1,0 +1,60 @@
+"""Errors of the dossiers service, each with a stable code."""
+
+from services.shared.errors import Conflict, NotFound, ValidationFailed
+
+
+class DossierNotFound(NotFound):
+    code = "DOSSIER_NOT_FOUND"
+
+
+class ProcedureNotFound(NotFound):
+    code = "PROCEDURE_NOT_FOUND"
+
+
+class TaskNotFound(NotFound):
+    code = "TASK_NOT_FOUND"
+
+
+class InvalidTransition(Conflict):
+    code = "INVALID_TRANSITION"
+
+
+class ConcurrentUpdate(Conflict):
+    code = "CONCURRENT_UPDATE"
+
+
+class ProcedureExists(Conflict):
+    code = "PROCEDURE_EXISTS"
+
+
+class UploadsClosed(Conflict):
+    code = "UPLOADS_CLOSED"
+
+
+class DossierInvalid(ValidationFailed):
+    code = "DOSSIER_INVALID"
+
+
+MESSAGES_VI = {
+    "Dossier not found": "Không tìm thấy hồ sơ",
+    "Procedure not found": "Không tìm thấy thủ tục",
+    "Task not found": "Không tìm thấy công việc",
+    "Action not allowed in the dossier's current state": (
+        "Thao tác không được phép ở trạng thái hiện tại của hồ sơ"
+    ),
+    "The dossier was changed by someone else; reload it": (
+        "Hồ sơ vừa được người khác thay đổi; vui lòng tải lại"
+    ),
+    "A procedure with this code already exists": "Mã thủ tục đã tồn tại",
+    "Files cannot be added in the dossier's current state": (
+        "Không thể thêm tệp ở trạng thái hiện tại của hồ sơ"
+    ),
+    "The dossier is incomplete or invalid": "Hồ sơ chưa đầy đủ hoặc không hợp lệ",
+    "Missing required document.": "Thiếu giấy tờ bắt buộc.",
+    "Not one of the allowed options.": "Giá trị không nằm trong danh sách cho phép.",
+    "Unknown department.": "Phòng ban không tồn tại.",
+    "Unknown agency for this procedure.": "Cơ quan không tiếp nhận thủ tục này.",
+    "Unknown document slot.": "Loại giấy tờ không hợp lệ.",
+    "A reason is required.": "Cần nêu lý do.",
+    "A note is required.": "Cần ghi chú nội dung.",
+}

@@ -1,0 +1,235 @@
+"""Dossier commands and reads (functions over a session; the service wires them)."""
+
+import uuid
+
+from sqlalchemy import func, select
+
+from services.shared import permissions
+from services.shared.errors import ValidationFailed
+from services.shared.schemas import load
+
+from . import catalogue, domain, forms, schemas, store, workflow
+from .exceptions import DossierNotFound, UploadsClosed
+from .models import Dossier
+
+STAFF_SLOTS = {
+    "result": {"accept": ["application/pdf"], "max_count": 10},
+    "attachment": {"accept": [], "max_count": 50},
+}
+
+
+def province_for(caller, requested=None):
+    """The province a catalogue/admin call acts in (national roles may choose)."""
+    if permissions.scope_of(caller) == "national" or not caller.get("province"):
+        return requested or caller.get("province")
+    return caller["province"]
+
+
+def applicant_of(caller):
+    return {
+        "id": caller.get("user_id"),
+        "kind": caller.get("kind"),
+        "full_name": caller.get("full_name"),
+        "email": caller.get("email"),
+        "phone": caller.get("phone"),
+    }
+
+
+def _new_dossier(session, province, code, agency):
+    proc, version = catalogue.current_version(session, province, code)
+    if version.agencies and agency not in version.agencies:
+        raise ValidationFailed(
+            "Invalid input", {"agency": ["Unknown agency for this procedure."]}
+        )
+    return version, Dossier(
+        public_id=uuid.uuid4(),
+        province=province,
+        agency=agency,
+        procedure_code=proc.code,
+        procedure_version_id=version.id,
+        created_at=store.now(),
+        updated_at=store.now(),
+        paused_days=0,
+        pauses=[],
+        assignees=[],
+    )
+
+
+def create(session, caller, data):
+    permissions.require(caller, "dossier.create")
+    data = load(schemas.CreateDossierSchema(), data)
+    province = data.get("province") or caller.get("province")
+    version, dossier = _new_dossier(
+        session, province, data["procedure"], data["agency"]
+    )
+    _check_values(version, data["form"])
+    dossier.owner_id = caller.get("user_id")
+    dossier.applicant = applicant_of(caller)
+    dossier.status = domain.DRAFT
+    dossier.form = data["form"]
+    session.add(dossier)
+    session.flush()
+    store.record_history(session, dossier, caller, "create", to_state=domain.DRAFT)
+    return store.detail(session, caller, dossier)
+
+
+def _check_values(version, values):
+    errors = forms.check_values(version.form, values)
+    if errors:
+        raise ValidationFailed("Invalid input", errors)
+
+
+def update(session, caller, dossier_id, data):
+    """Patch form values; invalid input changes nothing (what was saved stays)."""
+    permissions.require(caller, "dossier.update")
+    data = load(schemas.PatchDossierSchema(), data)
+    dossier = store.load(session, caller, dossier_id)
+    workflow.check_version(dossier, data.get("expected_version"))
+    if dossier.status not in domain.EDITABLE_STATES:
+        raise workflow.InvalidTransition(
+            "Action not allowed in the dossier's current state",
+            {"status": [dossier.status], "action": ["update"]},
+        )
+    _check_values(store.version_of(session, dossier), data["form"])
+    dossier.form = {**(dossier.form or {}), **data["form"]}
+    dossier.updated_at = store.now()
+    store.record_history(
+        session, dossier, caller, "update", note=", ".join(sorted(data["form"]))
+    )
+    if dossier.status != domain.DRAFT:
+        store.emit(
+            session,
+            dossier,
+            "dossier_updated",
+            {"changes": sorted(data["form"]), "actor": store.actor_of(caller)},
+        )
+    session.flush()
+    return store.detail(session, caller, dossier)
+
+
+def submit(session, caller, dossier_id, file_index, files=None, expected=None):
+    dossier = store.load(session, caller, dossier_id)
+    workflow.check_version(dossier, expected)
+    workflow.resolve(caller, dossier, "submit")
+    found = file_index.list(str(dossier.public_id), files)
+    workflow.validate_for_submit(store.version_of(session, dossier), dossier, found)
+    data = {"expected_version": expected}
+    workflow.transition(
+        session, caller, dossier, "submit", data, None, event="dossier_submitted"
+    )
+    return store.detail(session, caller, dossier)
+
+
+def act(session, caller, dossier_id, data, directory):
+    data = load(schemas.ActSchema(), data)
+    dossier = store.load(session, caller, dossier_id)
+    workflow.transition(session, caller, dossier, data["action"], data, directory)
+    return store.detail(session, caller, dossier)
+
+
+def register_paper(session, caller, data, directory):
+    permissions.require(caller, "dossier.register_paper")
+    data = load(schemas.PaperDossierSchema(), data)
+    agency = caller.get("agency")
+    version, dossier = _new_dossier(
+        session, caller.get("province"), data["procedure"], agency
+    )
+    _check_values(version, data["form"])
+    errors = forms.check_complete(version.form, data["form"])
+    if errors:
+        raise ValidationFailed("Invalid input", errors)
+    applicant = data["applicant"]
+    dossier.owner_id = applicant.get("id")
+    dossier.applicant = applicant
+    dossier.form = data["form"]
+    dossier.paper = True
+    dossier.status = domain.WAITING
+    dossier.submitted_at = store.now()
+    session.add(dossier)
+    session.flush()
+    workflow.transition(
+        session, caller, dossier, "receive", data, directory, label="register_paper"
+    )
+    return store.detail(session, caller, dossier)
+
+
+def get(session, caller, dossier_id):
+    permissions.require(caller, "dossier.read")
+    return store.detail(session, caller, store.load(session, caller, dossier_id))
+
+
+def scope_filter(caller, query):
+    scope = permissions.scope_of(caller)
+    if scope == "national":
+        return query
+    if scope == "own":
+        return query.where(Dossier.owner_id == caller.get("user_id"))
+    query = query.where(Dossier.province == caller.get("province"))
+    if scope == "province":
+        return query
+    query = query.where(Dossier.agency == caller.get("agency"))
+    if scope == "agency":
+        return query
+    return query.where(Dossier.department == caller.get("department"))
+
+
+FILTERS = ("status", "agency", "department", "province")
+
+
+def list_(session, caller, filters):
+    permissions.require(caller, "dossier.read")
+    data = load(schemas.ListFilters(), filters or {})
+    query = scope_filter(caller, select(Dossier))
+    for name in FILTERS:
+        if data.get(name):
+            query = query.where(getattr(Dossier, name) == data[name])
+    if data.get("procedure"):
+        query = query.where(Dossier.procedure_code == data["procedure"])
+    rows = session.scalars(query.order_by(Dossier.id.desc())).all()
+    if data.get("assignee"):
+        rows = [r for r in rows if data["assignee"] in (r.assignees or [])]
+    start = (data["page"] - 1) * data["page_size"]
+    page = rows[start : start + data["page_size"]]
+    return {"items": [store.snapshot(session, d) for d in page], "total": len(rows)}
+
+
+def lookup(session, caller, receipt_number):
+    permissions.require(caller, "dossier.read")
+    dossier = session.scalar(
+        select(Dossier).where(Dossier.receipt_number == receipt_number)
+    )
+    if dossier is None or not store.visible(caller, dossier):
+        raise DossierNotFound("Dossier not found", {"receipt_number": [receipt_number]})
+    snap = store.snapshot(session, dossier)
+    keys = ("id", "receipt_number", "status", "appointment_date", "deadline_state")
+    return {k: snap[k] for k in keys} | {"procedure": snap["procedure"]}
+
+
+def check_upload(session, caller, dossier_id, slot):
+    permissions.require(caller, "file.upload")
+    dossier = store.load(session, caller, dossier_id)
+    applicant = permissions.scope_of(caller) == "own"
+    slots = {d["slot"]: d for d in store.version_of(session, dossier).documents}
+    if not applicant:
+        slots = {**slots, **STAFF_SLOTS}
+    if slot not in slots:
+        raise ValidationFailed("Invalid input", {"slot": ["Unknown document slot."]})
+    states = domain.EDITABLE_STATES if applicant else domain.OPEN_STATES
+    if dossier.status not in states:
+        raise UploadsClosed(
+            "Files cannot be added in the dossier's current state",
+            {"status": [dossier.status]},
+        )
+    return {
+        "accept": slots[slot].get("accept") or [],
+        "max_count": slots[slot].get("max_count") or 10,
+        "province": dossier.province,
+        "agency": dossier.agency,
+        "department": dossier.department,
+        "owner": dossier.owner_id,
+        "status": dossier.status,
+    }
+
+
+def count(session):
+    return session.scalar(select(func.count(Dossier.id)))

@@ -1,0 +1,147 @@
+"""Input schemas of the dossiers service's RPCs (unknown fields are refused)."""
+
+from marshmallow import fields, validate
+
+from services.shared.schemas import BaseSchema
+
+from . import domain, forms
+
+Str = fields.String
+CODE = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class FieldDef(BaseSchema):
+    name = Str(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    label = Str(required=True, validate=validate.Length(1, 300))
+    label_en = Str()
+    type = Str(required=True, validate=validate.OneOf(forms.FIELD_TYPES))
+    required = fields.Boolean(load_default=False)
+    options = fields.List(Str())
+    max_length = fields.Integer(validate=validate.Range(1, 100_000))
+    min = fields.Float()
+    max = fields.Float()
+
+
+class FormDef(BaseSchema):
+    fields = fields.List(fields.Nested(FieldDef), load_default=list)
+
+
+class DocumentDef(BaseSchema):
+    slot = Str(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    name = Str(required=True)
+    required = fields.Boolean(load_default=False)
+    accept = fields.List(Str(), load_default=list)
+    max_count = fields.Integer(load_default=10, validate=validate.Range(1, 100))
+
+
+class Template(BaseSchema):
+    name = Str(required=True)
+    file_id = Str()
+    url = Str()
+
+
+class ProcedureSchema(BaseSchema):
+    code = Str(required=True, validate=CODE)
+    province = Str(validate=validate.Length(2, 8))
+    name = Str(required=True, validate=validate.Length(1, 1000))
+    name_en = Str()
+    level = fields.Integer(required=True, validate=validate.Range(1, 4))
+    processing_days = fields.Integer(required=True, validate=validate.Range(0, 365))
+    after_15h_next_working_day = fields.Boolean(load_default=False)
+    fee = fields.Integer(allow_none=True, load_default=None)
+    agencies = fields.List(Str(validate=CODE), load_default=list)
+    legal_basis = fields.List(Str(), load_default=list)
+    steps = fields.List(Str(), load_default=list)
+    form = fields.Nested(FormDef, load_default=lambda: {"fields": []})
+    documents = fields.List(fields.Nested(DocumentDef), load_default=list)
+    templates = fields.List(fields.Nested(Template), load_default=list)
+
+
+class HolidaySchema(BaseSchema):
+    date = fields.Date(required=True)
+    name = Str(required=True, validate=validate.Length(1, 300))
+
+
+class HolidaysSchema(BaseSchema):
+    holidays = fields.List(fields.Nested(HolidaySchema), required=True)
+
+
+class CreateDossierSchema(BaseSchema):
+    procedure = Str(required=True, validate=CODE)
+    agency = Str(required=True, validate=CODE)
+    province = Str(validate=validate.Length(2, 8))
+    form = fields.Dict(load_default=dict)
+
+
+class PatchDossierSchema(BaseSchema):
+    form = fields.Dict(required=True)
+    expected_version = fields.Integer()
+
+
+class ApplicantSchema(BaseSchema):
+    full_name = Str(required=True, validate=validate.Length(1, 200))
+    email = fields.Email(load_default=None, allow_none=True)
+    phone = Str(load_default=None, allow_none=True)
+    kind = Str(load_default="citizen", validate=validate.OneOf(["citizen", "business"]))
+    id = Str(load_default=None, allow_none=True)
+
+
+class PaperDossierSchema(BaseSchema):
+    procedure = Str(required=True, validate=CODE)
+    applicant = fields.Nested(ApplicantSchema, required=True)
+    department = Str(required=True, validate=CODE)
+    form = fields.Dict(load_default=dict)
+    note = Str(load_default=None, allow_none=True)
+
+
+class ActSchema(BaseSchema):
+    action = Str(required=True, validate=validate.OneOf(domain.ACTIONS))
+    note = Str(load_default=None, allow_none=True, validate=validate.Length(0, 5000))
+    reason = Str(load_default=None, allow_none=True, validate=validate.Length(0, 5000))
+    department = Str(load_default=None, allow_none=True, validate=CODE)
+    assignee = Str(load_default=None, allow_none=True)
+    expected_version = fields.Integer(load_default=None, allow_none=True)
+
+
+class CommentSchema(BaseSchema):
+    body = Str(required=True, validate=validate.Length(1, 20_000))
+    internal = fields.Boolean(load_default=False)
+    task_id = fields.Integer(load_default=None, allow_none=True)
+    file_ids = fields.List(Str(), load_default=list)
+
+
+class TaskSchema(BaseSchema):
+    title = Str(required=True, validate=validate.Length(1, 500))
+    assignee = Str(load_default=None, allow_none=True)
+    due_date = fields.Date(load_default=None, allow_none=True)
+
+
+class TaskPatchSchema(BaseSchema):
+    title = Str(validate=validate.Length(1, 500))
+    assignee = Str(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    status = Str(validate=validate.OneOf(["open", "done", "cancelled"]))
+
+
+class ListFilters(BaseSchema):
+    status = Str()
+    procedure = Str()
+    agency = Str()
+    department = Str()
+    province = Str()
+    assignee = Str()
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(1, 200))
+
+
+class StatsQuery(BaseSchema):
+    group_by = Str(
+        load_default="status",
+        validate=validate.OneOf(
+            ["status", "procedure", "agency", "department", "deadline_state", "month"]
+        ),
+    )
+    province = Str()
+    agency = Str()
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")

@@ -1,0 +1,189 @@
+"""Loading dossiers in the caller's scope, their snapshot, history and events."""
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
+
+from services.shared import permissions
+from services.shared.outbox import record_event
+
+from . import catalogue, domain, forms
+from .exceptions import DossierNotFound
+from .models import Dossier, HistoryEntry, Outbox, ProcedureVersion, ReceiptCounter
+
+
+def now():
+    return dt.datetime.now(dt.UTC)
+
+
+def today():
+    return domain.local_date(now())
+
+
+def visible(caller, dossier):
+    return permissions.sees(
+        caller,
+        province=dossier.province,
+        agency=dossier.agency,
+        department=dossier.department,
+        owner=dossier.owner_id,
+    )
+
+
+def _parse_id(dossier_id):
+    try:
+        return uuid.UUID(str(dossier_id))
+    except ValueError:
+        raise DossierNotFound("Dossier not found", {"id": [str(dossier_id)]}) from None
+
+
+def load(session, caller, dossier_id, lock=False):
+    """The dossier if the caller may see it; 404 otherwise (never 403)."""
+    query = select(Dossier).where(Dossier.public_id == _parse_id(dossier_id))
+    if lock:
+        query = query.with_for_update()
+    dossier = session.scalar(query)
+    if dossier is None or not visible(caller, dossier):
+        raise DossierNotFound("Dossier not found", {"id": [str(dossier_id)]})
+    return dossier
+
+
+def version_of(session, dossier):
+    return session.get(ProcedureVersion, dossier.procedure_version_id)
+
+
+def actor_of(caller):
+    roles = caller.get("roles") or [caller.get("kind")]
+    return {
+        "id": caller.get("user_id"),
+        "full_name": caller.get("full_name"),
+        "role": roles[0] if roles else None,
+    }
+
+
+def effective_due(dossier, procedure, calendar):
+    """Appointment date counting a pause still running today."""
+    if dossier.received_at is None:
+        return dossier.appointment_date
+    paused = dossier.paused_days
+    if dossier.paused_at is not None:
+        paused += domain.paused_working_days(calendar, dossier.paused_at, now())
+    return calendar.due_date(
+        dossier.received_at,
+        procedure.processing_days,
+        paused,
+        procedure.after_15h_next_working_day,
+    )
+
+
+def deadline(dossier, procedure, calendar):
+    completed = dossier.completed_at and domain.local_date(dossier.completed_at)
+    due = effective_due(dossier, procedure, calendar)
+    return domain.deadline_state(dossier.status, due, today(), calendar, completed)
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def snapshot(session, dossier, procedure=None, calendar=None):
+    """The dossier as the search index and every event sees it (no ID numbers)."""
+    procedure = procedure or version_of(session, dossier)
+    calendar = calendar or catalogue.calendar_of(session, dossier.province)
+    state = deadline(dossier, procedure, calendar)
+    applicant = dossier.applicant or {}
+    return {
+        "id": str(dossier.public_id),
+        "receipt_number": dossier.receipt_number,
+        "province": dossier.province,
+        "agency": dossier.agency,
+        "department": dossier.department,
+        "procedure": {
+            "code": dossier.procedure_code,
+            "name": procedure.name,
+            "version": procedure.version,
+        },
+        "applicant": {
+            k: applicant.get(k) for k in ("id", "kind", "full_name", "email")
+        },
+        "status": dossier.status,
+        "deadline_state": state.state,
+        "days_late": state.days_late,
+        "appointment_date": _iso(dossier.appointment_date),
+        "submitted_at": _iso(dossier.submitted_at),
+        "received_at": _iso(dossier.received_at),
+        "completed_at": _iso(dossier.completed_at),
+        "updated_at": _iso(dossier.updated_at),
+        "assignees": list(dossier.assignees or []),
+        "fee": procedure.fee,
+        "form_text": forms.form_text(procedure.form, dossier.form),
+        "paper": bool(dossier.paper),
+        "version": dossier.version,
+    }
+
+
+def detail(session, caller, dossier):
+    """What get_dossier answers: the snapshot plus form, actions and phone."""
+    procedure = version_of(session, dossier)
+    body = snapshot(session, dossier, procedure)
+    body["form"] = dossier.form
+    body["applicant"]["phone"] = (dossier.applicant or {}).get("phone")
+    body["procedure"]["processing_days"] = procedure.processing_days
+    body["actions"] = domain.allowed_actions(
+        dossier.status, permissions.actions_of(caller)
+    )
+    return body
+
+
+def record_history(session, dossier, caller, action, **kw):
+    session.add(
+        HistoryEntry(
+            dossier_id=dossier.id,
+            action=action,
+            from_state=kw.get("from_state"),
+            to_state=kw.get("to_state"),
+            actor=actor_of(caller),
+            note=kw.get("note"),
+            public=kw.get("public", True),
+            at=now(),
+        )
+    )
+
+
+def emit(session, dossier, event_type, payload):
+    """Record `event_type` in the outbox with the dossier's snapshot and version."""
+    session.flush()
+    body = dict(payload, dossier_id=str(dossier.public_id))
+    body["dossier"] = snapshot(session, dossier)
+    body["version"] = dossier.version
+    return record_event(session, Outbox, event_type, body, province=dossier.province)
+
+
+def bump(session, dossier):
+    """Count a change that does not touch the dossier row itself (comment, task)."""
+    session.execute(
+        update(Dossier.__table__)
+        .where(Dossier.__table__.c.id == dossier.id)
+        .values(version=Dossier.__table__.c.version + 1, updated_at=now())
+    )
+    session.refresh(dossier)
+
+
+def next_receipt(session, agency, day):
+    """Issue the next sequence for (agency, day); commits with the caller's work."""
+    sequence = session.execute(
+        insert(ReceiptCounter)
+        .values(agency=agency, day=day, last=1)
+        .on_conflict_do_update(
+            index_elements=["agency", "day"],
+            set_={"last": ReceiptCounter.last + 1},
+        )
+        .returning(ReceiptCounter.last)
+    ).scalar_one()
+    return domain.receipt_number(agency, day, sequence)
+
+
+def lock_timeout(session, seconds=10):
+    session.execute(text(f"SET LOCAL lock_timeout = '{int(seconds)}s'"))

@@ -1,0 +1,229 @@
+"""Work inside the agency: history, comments, tasks; statistics; index feed."""
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from services.shared import permissions
+from services.shared.errors import Forbidden
+from services.shared.schemas import load
+
+from . import catalogue, schemas, store
+from .exceptions import TaskNotFound
+from .models import Comment, Dossier, HistoryEntry, ProcedureVersion, Task
+from .operations import scope_filter
+
+
+def is_applicant(caller):
+    return permissions.scope_of(caller) == "own"
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def history(session, caller, dossier_id):
+    dossier = store.load(session, caller, dossier_id)
+    query = select(HistoryEntry).where(HistoryEntry.dossier_id == dossier.id)
+    if is_applicant(caller):
+        query = query.where(HistoryEntry.public.is_(True))
+    rows = session.scalars(query.order_by(HistoryEntry.id)).all()
+    return [
+        {
+            "action": h.action,
+            "from": h.from_state,
+            "to": h.to_state,
+            "actor": h.actor,
+            "note": h.note,
+            "public": h.public,
+            "at": _iso(h.at),
+        }
+        for h in rows
+    ]
+
+
+def dump_comment(c):
+    return {
+        "id": c.id,
+        "body": c.body,
+        "internal": c.internal,
+        "author": c.author,
+        "task_id": c.task_id,
+        "file_ids": c.file_ids,
+        "at": _iso(c.at),
+    }
+
+
+def add_comment(session, caller, dossier_id, data):
+    permissions.require(caller, "comment.write")
+    data = load(schemas.CommentSchema(), data)
+    dossier = store.load(session, caller, dossier_id)
+    if is_applicant(caller) and data["internal"]:
+        raise Forbidden("Not permitted", {"internal": ["true"]})
+    if data["task_id"] is not None:
+        _task(session, dossier, data["task_id"])
+    store.bump(session, dossier)
+    comment = Comment(
+        dossier_id=dossier.id,
+        task_id=data["task_id"],
+        author=store.actor_of(caller),
+        body=data["body"],
+        internal=data["internal"],
+        file_ids=data["file_ids"],
+        at=store.now(),
+    )
+    session.add(comment)
+    session.flush()
+    store.record_history(
+        session, dossier, caller, "comment", public=not comment.internal
+    )
+    store.emit(session, dossier, "comment_added", {"comment": dump_comment(comment)})
+    return dump_comment(comment)
+
+
+def list_comments(session, caller, dossier_id, task_id=None):
+    dossier = store.load(session, caller, dossier_id)
+    query = select(Comment).where(Comment.dossier_id == dossier.id)
+    if is_applicant(caller):
+        query = query.where(Comment.internal.is_(False))
+    if task_id is not None:
+        query = query.where(Comment.task_id == int(task_id))
+    return [dump_comment(c) for c in session.scalars(query.order_by(Comment.id))]
+
+
+def dump_task(t):
+    return {
+        "id": t.id,
+        "title": t.title,
+        "assignee": t.assignee,
+        "created_by": t.created_by,
+        "due_date": _iso(t.due_date),
+        "status": t.status,
+    }
+
+
+def _task(session, dossier, task_id):
+    task = session.get(Task, int(task_id))
+    if task is None or task.dossier_id != dossier.id:
+        raise TaskNotFound("Task not found", {"task_id": [str(task_id)]})
+    return task
+
+
+def _touch(dossier, assignee=None):
+    """Change the dossier row (its version moves on at flush)."""
+    if assignee and assignee not in (dossier.assignees or []):
+        dossier.assignees = list(dossier.assignees or []) + [assignee]
+    dossier.updated_at = store.now()
+
+
+def _announce_task(session, caller, dossier, task):
+    _touch(dossier, task.assignee)
+    store.record_history(
+        session, dossier, caller, "task_assigned", note=task.title, public=False
+    )
+    store.emit(session, dossier, "task_assigned", {"task": dump_task(task)})
+
+
+def create_task(session, caller, dossier_id, data):
+    permissions.require(caller, "task.manage")
+    data = load(schemas.TaskSchema(), data)
+    dossier = store.load(session, caller, dossier_id)
+    task = Task(dossier_id=dossier.id, created_by=caller.get("user_id"), **data)
+    task.status, task.created_at, task.updated_at = "open", store.now(), store.now()
+    session.add(task)
+    session.flush()
+    _announce_task(session, caller, dossier, task)
+    return dump_task(task)
+
+
+def sees_all_tasks(caller):
+    return "leader" in (caller.get("roles") or ()) or (
+        permissions.SCOPE_RANK[permissions.scope_of(caller)] >= 2
+    )
+
+
+def list_tasks(session, caller, dossier_id):
+    permissions.require(caller, "task.read")
+    dossier = store.load(session, caller, dossier_id)
+    query = select(Task).where(Task.dossier_id == dossier.id)
+    if not sees_all_tasks(caller):
+        me = caller.get("user_id")
+        query = query.where((Task.assignee == me) | (Task.created_by == me))
+    return [dump_task(t) for t in session.scalars(query.order_by(Task.id))]
+
+
+def update_task(session, caller, dossier_id, task_id, data):
+    dossier = store.load(session, caller, dossier_id)
+    task = _task(session, dossier, task_id)
+    mine = caller.get("user_id") in (task.assignee, task.created_by)
+    if not (
+        permissions.can(caller, "task.manage") and (mine or sees_all_tasks(caller))
+    ):
+        raise Forbidden("Not permitted", {"action": ["task.manage"]})
+    data = load(schemas.TaskPatchSchema(), data)
+    reassigned = "assignee" in data and data["assignee"] != task.assignee
+    for name, value in data.items():
+        setattr(task, name, value)
+    task.updated_at = store.now()
+    if reassigned and task.assignee:
+        _announce_task(session, caller, dossier, task)
+    else:
+        _touch(dossier)
+        store.emit(session, dossier, "dossier_updated", {"changes": ["task"]})
+    return dump_task(task)
+
+
+def list_for_index(session, caller, after=None, limit=500):
+    if permissions.scope_of(caller) != "national":
+        raise Forbidden("Not permitted", {"action": ["dossier.index"]})
+    query = select(Dossier).order_by(Dossier.id).limit(min(int(limit), 1000))
+    if after is not None:
+        query = query.where(Dossier.id > int(after))
+    items = []
+    for dossier in session.scalars(query):
+        items.append(dict(store.snapshot(session, dossier), internal_id=dossier.id))
+    return items
+
+
+def _group_key(group_by, snap, dossier):
+    if group_by == "month":
+        moment = dossier.submitted_at or dossier.created_at
+        return moment.strftime("%Y-%m")
+    if group_by == "procedure":
+        return dossier.procedure_code
+    return snap[group_by] or ""
+
+
+def stats(session, caller, query):
+    permissions.require(caller, "stats.read")
+    data = load(schemas.StatsQuery(), query or {})
+    sql = scope_filter(caller, select(Dossier))
+    for name in ("province", "agency"):
+        if data.get(name):
+            sql = sql.where(getattr(Dossier, name) == data[name])
+    if data.get("date_from"):
+        sql = sql.where(Dossier.created_at >= data["date_from"])
+    if data.get("date_to"):
+        sql = sql.where(Dossier.created_at < data["date_to"])
+    counts, done, on_time = Counter(), 0, 0
+    cache = {}
+    for dossier in session.scalars(sql):
+        version = cache.get(dossier.procedure_version_id) or session.get(
+            ProcedureVersion, dossier.procedure_version_id
+        )
+        cache[dossier.procedure_version_id] = version
+        calendar = cache.get(dossier.province) or catalogue.calendar_of(
+            session, dossier.province
+        )
+        cache[dossier.province] = calendar
+        snap = store.snapshot(session, dossier, version, calendar)
+        counts[_group_key(data["group_by"], snap, dossier)] += 1
+        done += snap["deadline_state"].startswith("completed")
+        on_time += snap["deadline_state"] == "completed_on_time"
+    return {
+        "group_by": data["group_by"],
+        "items": [{"key": k, "count": n} for k, n in sorted(counts.items())],
+        "total": sum(counts.values()),
+        "completed": done,
+        "on_time_rate": round(on_time / done, 4) if done else None,
+    }

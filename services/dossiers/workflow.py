@@ -1,0 +1,121 @@
+"""Applying a workflow move: permission, state, effects, history and the event."""
+
+from services.shared import permissions
+from services.shared.errors import Forbidden, ValidationFailed
+
+from . import catalogue, domain, forms, store
+from .exceptions import ConcurrentUpdate, DossierInvalid, InvalidTransition
+
+
+def check_version(dossier, expected):
+    if expected is not None and int(expected) != dossier.version:
+        raise ConcurrentUpdate(
+            "The dossier was changed by someone else; reload it",
+            {"version": [str(dossier.version)]},
+        )
+
+
+def resolve(caller, dossier, action):
+    """The Transition the caller may take now, or 403 / 409."""
+    allowed = permissions.actions_of(caller)
+    if not allowed & domain.permissions_for(action):
+        raise Forbidden("Not permitted", {"action": [action]})
+    move = domain.find(dossier.status, action)
+    if move is None:
+        raise InvalidTransition(
+            "Action not allowed in the dossier's current state",
+            {"status": [dossier.status], "action": [action]},
+        )
+    if not allowed & set(move.permissions):
+        raise Forbidden("Not permitted", {"action": [action]})
+    if move.department_bound and not _in_department(caller, dossier):
+        raise Forbidden("Not permitted", {"department": [str(dossier.department)]})
+    return move
+
+
+def _in_department(caller, dossier):
+    if permissions.SCOPE_RANK[permissions.scope_of(caller)] >= 2:
+        return True
+    return caller.get("department") == dossier.department
+
+
+def require_texts(action, data):
+    if action in domain.REASON_REQUIRED and not (data.get("reason") or "").strip():
+        raise ValidationFailed("Invalid input", {"reason": ["A reason is required."]})
+    if action in domain.NOTE_REQUIRED and not (data.get("note") or "").strip():
+        raise ValidationFailed("Invalid input", {"note": ["A note is required."]})
+
+
+def validate_for_submit(procedure, dossier, files):
+    errors = forms.check_complete(procedure.form, dossier.form)
+    errors.update(forms.check_documents(procedure.documents, files))
+    if errors:
+        raise DossierInvalid("The dossier is incomplete or invalid", errors)
+
+
+def apply(session, caller, dossier, move, data, directory):
+    """Run the move's effects on the dossier (not yet flushed)."""
+    moment = store.now()
+    procedure = store.version_of(session, dossier)
+    calendar = catalogue.calendar_of(session, dossier.province)
+    effects = set(move.effects)
+    if "department" in effects:
+        dossier.department = directory.department(dossier.agency, data["department"])
+    if "receipt_number" in effects and not dossier.receipt_number:
+        day = domain.local_date(moment)
+        dossier.receipt_number = store.next_receipt(session, dossier.agency, day)
+    if "mark_received" in effects and dossier.received_at is None:
+        dossier.received_at = moment
+    if "mark_submitted" in effects:
+        dossier.submitted_at = moment
+    if "resume_clock" in effects and dossier.paused_at is not None:
+        days = domain.paused_working_days(calendar, dossier.paused_at, moment)
+        dossier.paused_days += days
+        pause = {"from": dossier.paused_at.isoformat(), "to": moment.isoformat()}
+        dossier.pauses = list(dossier.pauses or []) + [dict(pause, days=days)]
+        dossier.paused_at = None
+    if "pause_clock" in effects:
+        dossier.paused_at = moment
+    if "close" in effects:
+        dossier.completed_at = moment
+    if dossier.received_at is not None:
+        dossier.appointment_date = store.effective_due(dossier, procedure, calendar)
+    if data.get("assignee"):
+        dossier.assignees = [data["assignee"]]
+    dossier.status = move.target
+    dossier.updated_at = moment
+
+
+def transition(
+    session, caller, dossier, action, data, directory, event=None, label=None
+):
+    """Check, apply, record and announce one move; return the event payload."""
+    check_version(dossier, data.get("expected_version"))
+    move = resolve(caller, dossier, action)
+    if move.department_bound or action != "submit":
+        require_texts(action, data)
+    source = dossier.status
+    apply(session, caller, dossier, move, data, directory)
+    text = data.get("reason") or data.get("note")
+    store.record_history(
+        session,
+        dossier,
+        caller,
+        label or action,
+        from_state=source,
+        to_state=move.target,
+        note=text,
+    )
+    payload = {
+        "from": source,
+        "to": move.target,
+        "action": label or action,
+        "actor": store.actor_of(caller),
+        "note": data.get("note"),
+        "reason": data.get("reason"),
+        "receipt_number": dossier.receipt_number,
+        "appointment_date": store._iso(dossier.appointment_date),
+    }
+    if event == "dossier_submitted":
+        payload["resubmission"] = source == domain.SUPPLEMENT
+    return store.emit(session, dossier, event or "dossier_status_changed", payload)
