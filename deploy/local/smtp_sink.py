@@ -9,8 +9,8 @@ Run with the project venv:  python deploy/local/smtp_sink.py
 import os
 import signal
 import threading
-import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -23,9 +23,7 @@ class MaildirSink:
         self.directory.mkdir(parents=True, exist_ok=True)
 
     async def handle_DATA(self, server, session, envelope):
-        stamp = (
-            time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time() % 1:.6f}"[1:]
-        )
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
         name = f"{stamp}-{uuid.uuid4().hex}.eml"
         tmp = self.directory / f".{name}.tmp"
         data = envelope.original_content or envelope.content
@@ -34,16 +32,14 @@ class MaildirSink:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.directory / name)
-        print(
-            f"stored {name} from={envelope.mail_from} to={envelope.rcpt_tos} bytes={len(data)}",
-            flush=True,
-        )
+        rcpts = ",".join(envelope.rcpt_tos)
+        print(f"stored {name} from={envelope.mail_from} to={rcpts} bytes={len(data)}")
         return "250 OK: message stored"
 
 
 class SinkController(Controller):
     def factory(self):
-        # decode_data=False keeps the raw bytes; SMTPUTF8 is advertised by enable_SMTPUTF8.
+        # decode_data=False keeps the raw bytes; enable_SMTPUTF8 advertises SMTPUTF8.
         return SMTP(
             self.handler,
             decode_data=False,
