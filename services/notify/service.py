@@ -1,15 +1,31 @@
-"""The notify service's entrypoints."""
+"""The notify service's entrypoints: events → e-mails, delivery log, bulk, reminders."""
+
+import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
+from nameko.events import event_handler
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
+from services.shared.caller import caller_from, is_authenticated
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
+from services.shared.errors import EXPECTED, Unauthenticated
 from services.shared.health import tcp_check
-from services.shared.outbox import OutboxRelay
+from services.shared.outbox import OutboxRelay, first_delivery
+from services.shared.permissions import require, require_visible
+from services.shared.schemas import load
 
-from . import settings
-from .models import Outbox
+from . import bulk, domain, reminders, schemas, settings, store
+from .dependencies import Templates
+from .dispatch import Dispatcher
+from .exceptions import AttachmentUnavailable, TemplateInvalid, UnknownTemplate
+from .models import Outbox, ProcessedEvent
+from .peers import Peers
+from .samples import sample
+from .templates import TemplateInvalid as RenderInvalid
+
+log = logging.getLogger(__name__)
 
 
 class NotifyService:
@@ -21,6 +37,11 @@ class NotifyService:
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
     config = Config()
+    sender = Dispatcher()
+    templates = Templates()
+    accounts = RpcProxy("accounts")
+    dossiers = RpcProxy("dossiers")
+    files = RpcProxy("files")
 
     @rpc
     def health(self):
@@ -30,3 +51,240 @@ class NotifyService:
             self.config[settings.SMTP_HOST.key], self.config[settings.SMTP_PORT.key]
         )
         return checks
+
+    # events → e-mails -----------------------------------------------------------
+    @event_handler("accounts", "account_registered")
+    def on_account_registered(self, payload):
+        planned = domain.plan_account("account_registered", payload, self._url)
+        self._mail(payload, planned)
+
+    @event_handler("accounts", "password_reset_requested")
+    def on_password_reset_requested(self, payload):
+        self._mail(payload, domain.plan_account("password_reset", payload, self._url))
+
+    @event_handler("dossiers", "dossier_submitted")
+    def on_dossier_submitted(self, payload):
+        self._dossier_event("dossier_submitted", payload)
+
+    @event_handler("dossiers", "dossier_status_changed")
+    def on_dossier_status_changed(self, payload):
+        self._dossier_event("dossier_status_changed", payload)
+
+    @event_handler("dossiers", "comment_added")
+    def on_comment_added(self, payload):
+        self._dossier_event("comment_added", payload)
+
+    @event_handler("dossiers", "task_assigned")
+    def on_task_assigned(self, payload):
+        assignee = (payload.get("task") or {}).get("assignee")
+        if assignee and not isinstance(assignee, dict):
+            assignee = self._peers.user(assignee)
+        self._mail(payload, domain.plan_task(payload, self._url, assignee))
+
+    # delivery log ---------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def list_deliveries(self, caller, dossier_id):
+        """List the e-mails sent about a dossier and their delivery state."""
+        caller = caller_from(caller)
+        if not is_authenticated(caller):
+            raise Unauthenticated("Authentication required")
+        require(caller, "delivery.read")
+        with self.db.reader() as session:
+            rows = store.deliveries(session, dossier_id)
+            if rows:
+                last = rows[-1]
+                require_visible(
+                    caller,
+                    province=last.province,
+                    agency=last.agency,
+                    department=last.department,
+                )
+            items = [store.dump_message(row) for row in rows]
+        return {"items": items, "total": len(items)}
+
+    # templates ------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def get_template(self, caller, key, lang="vi"):
+        """Return the template source in force for the caller's province."""
+        caller = caller_from(caller)
+        require(caller, "template.manage")
+        if not self.templates.exists(key, lang):
+            raise UnknownTemplate("Unknown template", {"key": [key]})
+        with self.db.reader() as session:
+            source = store.override_source(session, caller.get("province"), key, lang)
+        return {
+            "key": key,
+            "lang": lang,
+            "overridden": source is not None,
+            "source": source or self.templates.source(key, lang),
+        }
+
+    @rpc(expected_exceptions=EXPECTED)
+    def save_template(self, caller, data):
+        """Override a template for a province after rendering it with sample data."""
+        caller = caller_from(caller)
+        require(caller, "template.manage")
+        data = load(schemas.TemplateSchema(), data)
+        province = data["province"] or caller.get("province")
+        require_visible(caller, province=province, agency=caller.get("agency"))
+        if not self.templates.exists(data["key"], data["lang"]):
+            raise UnknownTemplate("Unknown template", {"key": [data["key"]]})
+        try:
+            self.templates.validate(data["source"], sample(data["key"]))
+        except RenderInvalid as exc:
+            raise TemplateInvalid(
+                "Template does not render", {"source": [str(exc)]}
+            ) from None
+        with self.db.transaction() as session:
+            store.save_override(
+                session,
+                province,
+                data["key"],
+                data["lang"],
+                data["source"],
+                caller.get("user_id"),
+            )
+        return {"key": data["key"], "lang": data["lang"], "province": province}
+
+    # bulk e-mail ------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def create_bulk_mail(self, caller, data):
+        """Compose a bulk mail: resolve recipients, store drafts, return a preview."""
+        caller = caller_from(caller)
+        require(caller, "bulk_mail.send")
+        data = load(schemas.BulkSchema(), data)
+        bulk.compile_parts(data["subject"], data["body"])
+        people, bad = bulk.resolve_recipients(self._peers, caller, data)
+        files = [self._attachment_file(caller, fid) for fid in data["attachments"]]
+        rate = data["rate"]
+        rate = self.config[settings.BULK_RATE.key] if rate is None else rate
+        with self.db.transaction() as session:
+            refs = [store.save_attachment(session, f) for f in files]
+            return bulk.create(session, caller, data, people, bad, refs, rate)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_bulk_mail(self, caller, bulk_id):
+        """Return a bulk mail's progress (counts per delivery state)."""
+        caller = caller_from(caller)
+        require(caller, "bulk_mail.send")
+        with self.db.reader() as session:
+            return bulk.summary(session, bulk.load(session, caller, bulk_id))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_bulk_recipients(self, caller, bulk_id, query=None):
+        """Page through a bulk mail's recipients and their delivery state."""
+        caller = caller_from(caller)
+        require(caller, "bulk_mail.send")
+        query = load(schemas.PageSchema(), query or {})
+        with self.db.reader() as session:
+            found = bulk.load(session, caller, bulk_id)
+            return bulk.recipients(
+                session, found, query["page"], query["page_size"], query["status"]
+            )
+
+    @rpc(expected_exceptions=EXPECTED)
+    def confirm_bulk_mail(self, caller, bulk_id):
+        """Start sending a previewed bulk mail at its rate."""
+        return self._bulk_action(caller, bulk_id, bulk.confirm)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def cancel_bulk_mail(self, caller, bulk_id):
+        """Stop a bulk mail: what is not sent yet is cancelled."""
+        return self._bulk_action(caller, bulk_id, bulk.cancel)
+
+    # reminders --------------------------------------------------------------------
+    @timer(interval=60)
+    def send_reminders(self):
+        """Once a day at PORTAL_REMINDER_TIME, queue the officers' digests."""
+        day = reminders.due_day(
+            self.config[settings.REMINDER_TIME.key], self.config[settings.TIMEZONE.key]
+        )
+        if day:
+            self._run_reminders(day)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def run_reminders(self, caller, day):
+        """Queue the reminder digests of `day` now (operators; idempotent per day)."""
+        require(caller_from(caller), "province.manage")
+        return self._run_reminders(day)
+
+    # helpers ----------------------------------------------------------------------
+    @property
+    def _url(self):
+        return self.config[settings.PUBLIC_URL.key].rstrip("/")
+
+    @property
+    def _peers(self):
+        timeout = self.config[settings.PEER_TIMEOUT.key]
+        return Peers(self.accounts, self.dossiers, self.files, timeout)
+
+    def _dossier_event(self, event_type, payload):
+        self._mail(payload, domain.plan_dossier_event(event_type, payload, self._url))
+
+    def _mail(self, payload, planned):
+        """Render and queue the planned e-mails of one event, once per event id."""
+        event_id = str(payload.get("event_id") or "")
+        with self.db.reader() as session:
+            if store.already_processed(session, event_id):
+                return
+        documents = self._documents(planned)
+        with self.db.transaction() as session:
+            if not first_delivery(session, ProcessedEvent, payload):
+                return
+            for item in planned:
+                self._queue(session, event_id, payload, item, documents)
+        self.sender.wake()
+
+    def _documents(self, planned):
+        found = {}
+        for item in planned:
+            if item.document and item.document not in found:
+                dossier = item.context.get("dossier") or {}
+                found[item.document] = self._peers.document(item.document, dossier)
+        return found
+
+    def _queue(self, session, event_id, payload, item, documents):
+        province = item.scope.get("province") or payload.get("province")
+        override = store.override_source(session, province, item.key, item.lang)
+        rendered = self.templates.render(item.key, item.lang, item.context, override)
+        refs = []
+        if documents.get(item.document):
+            refs.append(store.save_attachment(session, documents[item.document]))
+        store.queue(session, event_id or None, item, rendered, refs)
+
+    def _attachment_file(self, caller, file_id):
+        try:
+            found = self._peers.read_file(caller, file_id)
+        except Exception:  # noqa: BLE001 - any failure means: cannot attach it
+            found = None
+        if not found:
+            raise AttachmentUnavailable(
+                "Attachment unavailable", {"attachments": [file_id]}
+            )
+        return found
+
+    def _bulk_action(self, caller, bulk_id, action):
+        caller = caller_from(caller)
+        require(caller, "bulk_mail.send")
+        with self.db.transaction() as session:
+            found = bulk.load(session, caller, bulk_id, lock=True)
+            action(session, found)
+            session.flush()
+            result = bulk.summary(session, found)
+        self.sender.wake()
+        return result
+
+    def _run_reminders(self, day):
+        with self.db.transaction() as session:
+            if not reminders.claim_day(session, day):
+                return {"day": day, "queued": 0}
+        work = self._peers.due_work(within_days=2)
+        if work is None:
+            log.info("reminders: dossiers does not offer list_due_work yet")
+            return {"day": day, "queued": 0}
+        with self.db.transaction() as session:
+            queued = reminders.queue_digests(
+                session, self.templates, day, work, self._url
+            )
+        self.sender.wake()
+        return {"day": day, "queued": queued}

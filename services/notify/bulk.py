@@ -1,0 +1,221 @@
+"""Bulk e-mail: compose, resolve recipients, preview, confirm, throttle, cancel.
+
+Recipients become `draft` messages at compose time (one row each, so preview,
+per-recipient state and cancel are plain queries); confirming schedules them
+`queued` at 1/rate-second spacing, which throttles the send across every sender
+thread and instance; cancelling turns what is not yet sent into `cancelled`.
+"""
+
+import html
+import uuid
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import insert, select, text, update
+
+from services.shared.errors import NotFound
+from services.shared.permissions import require_visible
+
+from . import domain, store
+from .exceptions import (
+    BulkNotFound,
+    BulkStateConflict,
+    CriteriaUnavailable,
+    NoRecipients,
+    TemplateInvalid,
+)
+from .models import BulkMail, Message
+from .templates import Rendered
+
+SCHEDULE = text(
+    """
+    UPDATE messages m SET status = 'queued',
+        next_attempt_at = now() + make_interval(secs => (s.rn - 1) * :spacing)
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn
+          FROM messages WHERE bulk_id = :bulk AND status = 'draft') s
+    WHERE m.id = s.id
+    """
+)
+HTML = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+    '<body style="font-family:Arial,sans-serif">{}</body></html>'
+)
+
+
+def compile_parts(subject, body):
+    """Compile subject and body (Jinja2, sandboxed); refuse what cannot render."""
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    try:
+        parts = env.from_string(subject), env.from_string(body)
+        for part in parts:
+            part.render(full_name="Nguyễn Văn A", email="a@example.vn")
+    except TemplateError as exc:
+        raise TemplateInvalid(
+            "Template does not render", {"body": [f"{type(exc).__name__}: {exc}"]}
+        ) from None
+    return parts
+
+
+def render(parts, person):
+    subject_t, body_t = parts
+    text_body = body_t.render(**person)
+    paragraphs = "".join(
+        f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>"
+        for p in text_body.split("\n\n")
+    )
+    subject = " ".join(subject_t.render(**person).split())
+    return Rendered(subject, text_body, HTML.format(paragraphs))
+
+
+def resolve_recipients(peers, caller, data):
+    """Return (people, bad rows) from the uploaded CSV and/or the criteria."""
+    people, bad = [], []
+    if data.get("csv"):
+        people, bad = domain.parse_recipients_csv(data["csv"])
+    criteria = data.get("criteria")
+    if criteria:
+        found = _by_criteria(peers, caller, criteria)
+        if found is None:
+            raise CriteriaUnavailable(
+                "Recipient criteria not available yet", {"criteria": [criteria["kind"]]}
+            )
+        people = people + found
+    people = domain.dedupe_people(people)
+    if not people:
+        raise NoRecipients("No valid recipient", {"recipients": [str(len(bad))]})
+    return people, bad
+
+
+def _by_criteria(peers, caller, criteria):
+    if criteria["kind"] == "department_staff":
+        return peers.staff(
+            caller,
+            criteria.get("agency") or caller.get("agency"),
+            criteria.get("department"),
+            criteria.get("role"),
+        )
+    date_from, date_to = criteria.get("date_from"), criteria.get("date_to")
+    return peers.applicants(
+        caller,
+        criteria.get("procedure"),
+        date_from.isoformat() if date_from else None,
+        date_to.isoformat() if date_to else None,
+    )
+
+
+def create(session, caller, data, people, bad, attachments, rate):
+    """Store the bulk mail and its recipients as drafts; return its summary."""
+    parts = compile_parts(data["subject"], data["body"])
+    bulk = BulkMail(
+        public_id=str(uuid.uuid4()),
+        subject=data["subject"],
+        body=data["body"],
+        attachments=attachments,
+        bad_rows=bad,
+        rate=rate,
+        status="draft",
+        province=caller.get("province"),
+        agency=caller.get("agency"),
+        department=caller.get("department"),
+        created_by=caller.get("user_id"),
+        created_at=store.utcnow(),
+    )
+    session.add(bulk)
+    session.flush()
+    rows = [
+        store.message_values(
+            person["email"],
+            person["full_name"] or None,
+            render(parts, person),
+            template_key="bulk",
+            bulk_id=bulk.id,
+            attachments=attachments,
+            status="draft",
+            province=bulk.province,
+            agency=bulk.agency,
+            department=bulk.department,
+        )
+        for person in people
+    ]
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(Message), rows[start : start + 1000])
+    preview = rows[0]
+    return summary(session, bulk) | {
+        "preview": {
+            "recipient": preview["recipient"],
+            "subject": preview["subject"],
+            "text": preview["body_text"],
+            "html": preview["body_html"],
+        }
+    }
+
+
+def load(session, caller, public_id, lock=False):
+    query = select(BulkMail).where(BulkMail.public_id == str(public_id))
+    bulk = session.scalar(query.with_for_update() if lock else query)
+    if bulk is None:
+        raise BulkNotFound("Bulk mail not found")
+    try:
+        require_visible(
+            caller,
+            province=bulk.province,
+            agency=bulk.agency,
+            department=bulk.department,
+            owner=bulk.created_by,
+        )
+    except NotFound:
+        raise BulkNotFound("Bulk mail not found") from None
+    return bulk
+
+
+def summary(session, bulk):
+    counts = store.status_counts(session, bulk.id)
+    pending = sum(counts.get(s, 0) for s in ("draft",) + domain.PENDING)
+    status = bulk.status
+    if status == "sending" and not pending:
+        status = "done"
+    return {
+        "id": bulk.public_id,
+        "status": status,
+        "subject": bulk.subject,
+        "rate": bulk.rate,
+        "recipients": sum(counts.values()),
+        "counts": counts,
+        "bad_rows": bulk.bad_rows,
+        "attachments": [a["name"] for a in bulk.attachments or ()],
+        "created_at": bulk.created_at.isoformat(),
+    }
+
+
+def confirm(session, bulk):
+    if bulk.status != "draft":
+        raise BulkStateConflict("Bulk mail cannot do this in its state")
+    spacing = 1.0 / bulk.rate if bulk.rate else 0.0
+    session.execute(SCHEDULE, {"bulk": bulk.id, "spacing": spacing})
+    bulk.status, bulk.confirmed_at = "sending", store.utcnow()
+
+
+def cancel(session, bulk):
+    if bulk.status not in ("draft", "sending"):
+        raise BulkStateConflict("Bulk mail cannot do this in its state")
+    session.execute(
+        update(Message)
+        .where(
+            Message.bulk_id == bulk.id,
+            Message.status.in_(("draft", "queued", "temp_failed")),
+        )
+        .values(status="cancelled")
+    )
+    bulk.status, bulk.cancelled_at = "cancelled", store.utcnow()
+
+
+def recipients(session, bulk, page, page_size, status=None):
+    query = select(Message).where(Message.bulk_id == bulk.id)
+    if status:
+        query = query.where(Message.status == status)
+    rows = session.scalars(
+        query.order_by(Message.id).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    counts = store.status_counts(session, bulk.id)
+    total = counts.get(status, 0) if status else sum(counts.values())
+    return {"items": [store.dump_message(r) for r in rows], "total": total}

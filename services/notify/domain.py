@@ -1,0 +1,236 @@
+"""Pure rules of the notify service: which e-mails an event produces, retries, lists.
+
+No nameko, SQLAlchemy or configuration here; `service.py` feeds these functions and
+stores what they return.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+STATUSES = (
+    "draft",
+    "queued",
+    "sending",
+    "sent",
+    "temp_failed",
+    "perm_failed",
+    "cancelled",
+)
+PENDING = ("queued", "sending", "temp_failed")
+LANGS = ("vi", "en")
+EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}$")
+APOLOGY_ACTIONS = ("apologize", "extend", "reschedule", "extend_appointment")
+STATUS_TEMPLATES = {
+    "processing": "dossier_received",
+    "rejected": "dossier_rejected",
+    "supplement_requested": "supplement_requested",
+    "completed": "dossier_completed",
+}
+MAX_ATTEMPTS = 8
+
+
+@dataclass
+class Planned:
+    """One e-mail an event asks for, before rendering."""
+
+    key: str
+    recipient: str
+    name: str | None
+    lang: str
+    context: dict
+    document: str | None = None  # kind of generated document to attach
+    scope: dict = field(default_factory=dict)
+
+
+def valid_email(address):
+    return bool(address) and len(address) <= 320 and bool(EMAIL.match(address))
+
+
+def lang_of(value):
+    return value if value in LANGS else "vi"
+
+
+def backoff_seconds(attempts, base=5.0, cap=3600.0):
+    """Seconds to wait before the next try after `attempts` failed ones."""
+    return min(base * (2 ** max(attempts - 1, 0)), cap)
+
+
+def classify_smtp(code):
+    """Return "temporary" for 4xx (and unknown), "permanent" for 5xx replies."""
+    return "permanent" if code and 500 <= int(code) < 600 else "temporary"
+
+
+def next_state_after_failure(attempts, kind, max_attempts=MAX_ATTEMPTS):
+    """Return the status a message takes after a failed try."""
+    if kind == "permanent" or attempts >= max_attempts:
+        return "perm_failed"
+    return "temp_failed"
+
+
+def schedule(count, rate, start):
+    """Return `count` send times spaced by 1/rate seconds (all `start` when rate 0)."""
+    if not rate or rate <= 0:
+        return [start] * count
+    step = 1.0 / rate
+    return [start + dt.timedelta(seconds=i * step) for i in range(count)]
+
+
+def parse_recipients_csv(text):
+    """Parse `email,full_name` rows; return (rows, bad rows with line numbers)."""
+    rows, bad, seen = [], [], set()
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    for line, cells in enumerate(reader, start=1):
+        if not cells or not "".join(cells).strip():
+            continue
+        email = cells[0].strip()
+        if line == 1 and email.lower() in ("email", "e-mail"):
+            continue
+        name = cells[1].strip() if len(cells) > 1 else ""
+        if not valid_email(email):
+            bad.append({"line": line, "value": email, "error": "INVALID_EMAIL"})
+        elif email.lower() in seen:
+            bad.append({"line": line, "value": email, "error": "DUPLICATE"})
+        else:
+            seen.add(email.lower())
+            rows.append({"email": email, "full_name": name})
+    return rows, bad
+
+
+def dedupe_people(people):
+    """Keep valid, distinct addresses of [{email, full_name}] in order."""
+    seen, out = set(), []
+    for person in people:
+        email = (person.get("email") or "").strip()
+        if valid_email(email) and email.lower() not in seen:
+            seen.add(email.lower())
+            out.append({"email": email, "full_name": person.get("full_name") or ""})
+    return out
+
+
+def dossier_scope(dossier):
+    return {
+        "dossier_id": str(dossier.get("id")),
+        "province": dossier.get("province"),
+        "agency": dossier.get("agency"),
+        "department": dossier.get("department"),
+    }
+
+
+def _applicant_mail(key, payload, public_url, extra=None, document=None):
+    dossier = payload.get("dossier") or {}
+    applicant = dossier.get("applicant") or {}
+    if not applicant.get("email"):
+        return []
+    context = {
+        "dossier": dossier,
+        "event": payload,
+        "name": applicant.get("full_name") or "",
+        "link": f"{public_url}/dossiers/{dossier.get('id')}",
+        **(extra or {}),
+    }
+    return [
+        Planned(
+            key,
+            applicant["email"],
+            applicant.get("full_name"),
+            lang_of(applicant.get("lang")),
+            context,
+            document,
+            dossier_scope(dossier),
+        )
+    ]
+
+
+def plan_account(event_type, payload, public_url):
+    """Plan the activation or password-reset e-mail of an accounts event."""
+    if event_type == "account_registered":
+        key, path = "account_activation", "activate"
+        token = payload.get("activation_token")
+    else:
+        key, path = "password_reset", "reset-password"
+        token = payload.get("reset_token")
+    context = {
+        "name": payload.get("full_name") or "",
+        "link": f"{public_url}/{path}?token={token}",
+        "event": payload,
+    }
+    return [
+        Planned(
+            key,
+            payload.get("email") or "",
+            payload.get("full_name"),
+            lang_of(payload.get("lang")),
+            context,
+        )
+    ]
+
+
+def plan_status_change(payload, public_url):
+    """Plan the citizen's e-mail for a dossier status change."""
+    dossier = payload.get("dossier") or {}
+    extra = {
+        "reason": payload.get("reason") or "",
+        "note": payload.get("note") or "",
+        "receipt_number": payload.get("receipt_number")
+        or dossier.get("receipt_number")
+        or "",
+        "appointment_date": payload.get("appointment_date")
+        or dossier.get("appointment_date")
+        or "",
+        "status": payload.get("to") or "",
+    }
+    if payload.get("action") in APOLOGY_ACTIONS:
+        key, document = "dossier_apology", "apology"
+    else:
+        key = STATUS_TEMPLATES.get(payload.get("to"), "dossier_status_changed")
+        document = "receipt" if key == "dossier_received" else None
+    return _applicant_mail(key, payload, public_url, extra, document)
+
+
+def plan_comment(payload, public_url):
+    """Plan a mail to the applicant for a public comment written by someone else."""
+    comment = payload.get("comment") or {}
+    applicant = (payload.get("dossier") or {}).get("applicant") or {}
+    author = comment.get("author") or {}
+    if comment.get("internal") or author.get("id") == applicant.get("id"):
+        return []
+    extra = {"comment": comment}
+    return _applicant_mail("comment_added", payload, public_url, extra)
+
+
+def plan_task(payload, public_url, assignee):
+    """Plan a mail to the officer a task was assigned to (`assignee` resolved)."""
+    if not assignee or not assignee.get("email"):
+        return []
+    dossier = payload.get("dossier") or {}
+    context = {
+        "task": payload.get("task") or {},
+        "dossier": dossier,
+        "name": assignee.get("full_name") or "",
+        "link": f"{public_url}/dossiers/{dossier.get('id')}",
+    }
+    return [
+        Planned(
+            "task_assigned",
+            assignee["email"],
+            assignee.get("full_name"),
+            lang_of(assignee.get("lang")),
+            context,
+            None,
+            dossier_scope(dossier),
+        )
+    ]
+
+
+def plan_dossier_event(event_type, payload, public_url):
+    """Plan the e-mails of a dossiers event (task_assigned is planned separately)."""
+    if event_type == "dossier_submitted":
+        return _applicant_mail("dossier_submitted", payload, public_url)
+    if event_type == "dossier_status_changed":
+        return plan_status_change(payload, public_url)
+    if event_type == "comment_added":
+        return plan_comment(payload, public_url)
+    return []

@@ -1,0 +1,116 @@
+"""MIME building and the SMTP facade the dispatcher sends through.
+
+Messages are `email.message.EmailMessage` with the SMTP policy: UTF-8 subjects and
+display names are RFC 2047-encoded, attachment names RFC 2231-encoded, and
+`send_message` asks for SMTPUTF8 only when an address itself is not ASCII.
+"""
+
+import smtplib
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import make_msgid, parseaddr
+
+from .domain import classify_smtp
+
+
+class SendFailed(Exception):
+    """A delivery attempt failed; `kind` is "temporary" or "permanent"."""
+
+    def __init__(self, kind, reason):
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
+def _address(display, address):
+    local, _, domain = address.rpartition("@")
+    return Address(display or "", local, domain)
+
+
+def build_message(sender, recipient, name, subject, text, html, attachments=()):
+    """Return the EmailMessage for one recipient (attachments: name/type/data)."""
+    msg = EmailMessage(policy=SMTP)
+    sender_name, sender_addr = parseaddr(sender)
+    msg["From"] = _address(sender_name, sender_addr)
+    msg["To"] = _address(name, recipient)
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain=sender_addr.rpartition("@")[2] or None)
+    msg.set_content(text, charset="utf-8", cte="quoted-printable")
+    if html:
+        msg.add_alternative(
+            html, subtype="html", charset="utf-8", cte="quoted-printable"
+        )
+    for item in attachments:
+        maintype, _, subtype = (item["content_type"] or "").partition("/")
+        if not subtype:
+            maintype, subtype = "application", "octet-stream"
+        msg.add_attachment(
+            item["data"], maintype=maintype, subtype=subtype, filename=item["name"]
+        )
+    return msg
+
+
+class SmtpClient:
+    """One SMTP connection reused for a batch; reconnects when it drops."""
+
+    def __init__(self, host, port, timeout=15.0, user=None, password=None, tls=False):
+        self.host, self.port, self.timeout = host, int(port), timeout
+        self.user, self.password, self.tls = user, password, tls
+        self.conn = None
+
+    def _connect(self):
+        try:
+            conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            if self.tls:
+                conn.starttls()
+            if self.user:
+                conn.login(self.user, self.password)
+        except smtplib.SMTPResponseException as exc:
+            raise SendFailed(classify_smtp(exc.smtp_code), _reason(exc)) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise SendFailed("temporary", f"connect: {exc}") from None
+        self.conn = conn
+
+    def send(self, msg):
+        """Send one message; raise SendFailed on any failure."""
+        if self.conn is None:
+            self._connect()
+        try:
+            refused = self.conn.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            raise SendFailed(classify_smtp(code), f"{code} {_text(text)}") from None
+        except smtplib.SMTPResponseException as exc:
+            self._reset()
+            raise SendFailed(classify_smtp(exc.smtp_code), _reason(exc)) from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise SendFailed("permanent", f"unsupported: {exc}") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise SendFailed("temporary", f"{type(exc).__name__}: {exc}") from None
+        if refused:
+            code, text = next(iter(refused.values()))
+            raise SendFailed(classify_smtp(code), f"{code} {_text(text)}")
+
+    def _reset(self):
+        try:
+            self.conn.rset()
+        except (OSError, smtplib.SMTPException):
+            self.close()
+
+    def close(self):
+        if self.conn is not None:
+            try:
+                self.conn.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.conn = None
+
+
+def _text(value):
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _reason(exc):
+    return f"{exc.smtp_code} {_text(exc.smtp_error)}"

@@ -1,0 +1,64 @@
+"""Sample data each template is rendered with before an override is saved."""
+
+DOSSIER = {
+    "id": "8f0c6a4e-0000-4000-8000-000000000001",
+    "receipt_number": "000.00.01.H26-260105-0001",
+    "province": "01",
+    "agency": "000.00.01.H26",
+    "department": "TP",
+    "procedure": {
+        "code": "1.001",
+        "name": "Cấp bản sao trích lục hộ tịch",
+        "version": 1,
+    },
+    "applicant": {
+        "id": "u1",
+        "kind": "citizen",
+        "full_name": "Nguyễn Thị Ánh",
+        "email": "anh@example.vn",
+    },
+    "status": "processing",
+    "deadline_state": "on_time",
+    "days_late": 0,
+    "appointment_date": "2026-01-12",
+    "submitted_at": "2026-01-05T08:00:00+07:00",
+    "received_at": "2026-01-05T09:00:00+07:00",
+    "completed_at": None,
+    "updated_at": "2026-01-05T09:00:00+07:00",
+    "assignees": [],
+    "fee": 8000,
+    "form_text": "Nguyễn Thị Ánh Hà Nội",
+    "paper": False,
+    "version": 2,
+}
+LINK = "https://dichvucong.example.vn/dossiers/8f0c6a4e"
+BASE = {
+    "name": "Nguyễn Thị Ánh",
+    "link": LINK,
+    "dossier": DOSSIER,
+    "event": {"files": [{"name": "CCCD.pdf"}]},
+    "reason": "Thiếu bản sao giấy khai sinh",
+    "note": "Vui lòng bổ sung bản sao giấy khai sinh",
+    "receipt_number": DOSSIER["receipt_number"],
+    "appointment_date": DOSSIER["appointment_date"],
+    "status": "processing",
+    "comment": {"body": "Hồ sơ đã được chuyển phòng chuyên môn", "author": {}},
+    "task": {"title": "Thẩm định hồ sơ", "due_date": "2026-01-08"},
+    "items": [
+        {
+            "kind": "task",
+            "title": "Thẩm định hồ sơ",
+            "due_date": "2026-01-08",
+            "state": "overdue",
+            "link": LINK,
+        }
+    ],
+    "departments": [{"department": "TP", "overdue": 3}],
+    "body": "Nội dung thông báo",
+    "lang": "vi",
+}
+
+
+def sample(key):
+    """Return the sample context used to validate a template of `key`."""
+    return dict(BASE)

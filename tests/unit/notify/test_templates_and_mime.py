@@ -1,0 +1,103 @@
+"""Templates render in both languages; MIME is right for Vietnamese."""
+
+import email
+import email.policy
+
+import pytest
+
+from services.notify.bulk import compile_parts, render
+from services.notify.exceptions import TemplateInvalid as BulkTemplateInvalid
+from services.notify.mailer import build_message
+from services.notify.samples import sample
+from services.notify.templates import DIRECTORY, Renderer, TemplateInvalid
+
+KEYS = sorted(p.stem for p in (DIRECTORY / "vi").glob("*.j2"))
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return Renderer()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("key", KEYS)
+def test_every_file_template_passes_its_own_validation(renderer, key, lang):
+    renderer.validate(renderer.source(key, lang), sample(key))
+
+
+def test_vietnamese_received_mail_has_receipt_and_date(renderer):
+    out = renderer.render("dossier_received", "vi", sample("dossier_received"))
+    assert "000.00.01.H26-260105-0001" in out.subject
+    assert "12/01/2026" in out.text
+    assert "\n" not in out.subject
+
+
+def test_html_part_escapes_and_text_part_does_not(renderer):
+    context = {**sample("dossier_rejected"), "reason": "<b>Thiếu & sai</b>"}
+    out = renderer.render("dossier_rejected", "vi", context)
+    assert "&lt;b&gt;Thiếu &amp; sai&lt;/b&gt;" in out.html
+    assert "<b>Thiếu & sai</b>" in out.text
+
+
+def test_override_is_used_when_given(renderer):
+    source = (
+        "{% block subject %}Tỉnh: {{ name }}{% endblock %}"
+        "{% block text %}T {{ link }}{% endblock %}{% block html %}H{% endblock %}"
+    )
+    out = renderer.render("password_reset", "vi", sample("x"), override=source)
+    assert out.subject == "Tỉnh: Nguyễn Thị Ánh"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% block subject %}{{ name }{% endblock %}",  # syntax error
+        "{% block subject %}{{ nope.missing }}{% endblock %}"
+        "{% block text %}t{% endblock %}{% block html %}h{% endblock %}",
+        "{% block subject %}s{% endblock %}{% block text %}t{% endblock %}",
+        "{% block subject %}{{ ''.__class__.__mro__ }}{% endblock %}"
+        "{% block text %}t{% endblock %}{% block html %}h{% endblock %}",
+    ],
+)
+def test_templates_that_fail_to_render_are_refused(renderer, source):
+    with pytest.raises(TemplateInvalid):
+        renderer.validate(source, sample("x"))
+
+
+def test_mime_encodes_vietnamese_subject_name_and_attachment_name():
+    msg = build_message(
+        "Cổng dịch vụ công <no-reply@portal.vn>",
+        "an@example.vn",
+        "Nguyễn Văn An",
+        "Hồ sơ đã được tiếp nhận",
+        "Nội dung",
+        "<p>Nội dung</p>",
+        [
+            {
+                "name": "Biên nhận hồ sơ.pdf",
+                "content_type": "application/pdf",
+                "data": b"%PDF-1.4 x",
+            }
+        ],
+    )
+    raw = msg.as_bytes()
+    assert raw.isascii()
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert str(parsed["Subject"]) == "Hồ sơ đã được tiếp nhận"
+    assert parsed["To"].addresses[0].display_name == "Nguyễn Văn An"
+    (part,) = list(parsed.iter_attachments())
+    assert part.get_filename() == "Biên nhận hồ sơ.pdf"
+    assert part.get_content() == b"%PDF-1.4 x"
+    assert parsed.get_body(("plain",)).get_content().strip() == "Nội dung"
+
+
+def test_bulk_body_is_personalised_and_html_escaped():
+    parts = compile_parts("Chào {{ full_name }}", "Kính gửi {{ full_name }} <3")
+    out = render(parts, {"full_name": "Trần Bình", "email": "b@x.vn"})
+    assert out.subject == "Chào Trần Bình"
+    assert "Kính gửi Trần Bình &lt;3" in out.html
+
+
+def test_bulk_body_with_unknown_variable_is_refused():
+    with pytest.raises(BulkTemplateInvalid):
+        compile_parts("S", "{{ unknown }}")
