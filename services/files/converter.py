@@ -89,6 +89,7 @@ def convert_file(db, store, office, file_id):
     pdf_key = f"files/{file_id}/pdf"
     store.put(pdf_key, io.BytesIO(pdf), len(pdf), "application/pdf", pdf_sha)
     _finish(db, file_id, pdf=(pdf_key, len(pdf), pdf_sha))
+    log.info("converted %s", file_id)
 
 
 def _fetch_verified(store, key, sha, path):
