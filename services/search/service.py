@@ -1,15 +1,44 @@
-"""The search service's entrypoints."""
+"""The search service's entrypoints: index events in, lists and dashboards out."""
 
+import logging
+
+import eventlet
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
+from nameko.events import SERVICE_POOL, event_handler
+from nameko.rpc import RpcProxy, rpc
 
+from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.health import tcp_check
+from services.shared.errors import EXPECTED, Forbidden
 from services.shared.outbox import OutboxRelay
+from services.shared.permissions import require, scope_of
+from services.shared.schemas import load
 
-from . import settings
+from . import rebuild, settings
+from .dependencies import SearchIndex
+from .exceptions import InvalidFilter, SearchUnavailable
 from .models import Outbox
+from .schemas import DashboardSchema, FiltersSchema, PagingSchema
+
+log = logging.getLogger(__name__)
+
+# Handlers compete across instances (SERVICE_POOL); a failed worker puts the message
+# back on the queue (requeue_on_error) instead of nameko's default ack-and-drop.
+DOSSIER_EVENT = dict(handler_type=SERVICE_POOL, requeue_on_error=True)
+
+
+def _validated(*pairs):
+    """Load each (schema, data); raise one INVALID_FILTER with every field's errors."""
+    loaded, details = [], {}
+    for schema, data in pairs:
+        try:
+            loaded.append(load(schema, data or {}))
+        except Exception as exc:  # noqa: BLE001 - ValidationFailed, re-raised below
+            details.update(getattr(exc, "details", {"_schema": [str(exc)]}))
+    if details:
+        raise InvalidFilter("Invalid filter", details)
+    return loaded
 
 
 class SearchService:
@@ -21,15 +50,95 @@ class SearchService:
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
     config = Config()
+    index = SearchIndex()
+    dossiers = RpcProxy("dossiers")
+
+    # events -----------------------------------------------------------------------
+    def _upsert(self, payload):
+        try:
+            outcome = self.index.index_dossier(payload)
+        except SearchUnavailable:
+            # wait before the message goes back, so a down engine is not hammered
+            eventlet.sleep(self.config.get(settings.RETRY_DELAY.key, 2))
+            raise
+        except (KeyError, TypeError, ValueError):
+            log.exception(
+                "dropping malformed dossier event %s", payload.get("event_id")
+            )
+            return
+        log.info("dossier %s: %s", payload["dossier"].get("id"), outcome)
+
+    @event_handler("dossiers", "dossier_submitted", **DOSSIER_EVENT)
+    def on_dossier_submitted(self, payload):
+        self._upsert(payload)
+
+    @event_handler("dossiers", "dossier_status_changed", **DOSSIER_EVENT)
+    def on_dossier_status_changed(self, payload):
+        self._upsert(payload)
+
+    @event_handler("dossiers", "dossier_updated", **DOSSIER_EVENT)
+    def on_dossier_updated(self, payload):
+        self._upsert(payload)
+
+    @event_handler("dossiers", "comment_added", **DOSSIER_EVENT)
+    def on_comment_added(self, payload):
+        self._upsert(payload)
+
+    @event_handler("dossiers", "task_assigned", **DOSSIER_EVENT)
+    def on_task_assigned(self, payload):
+        self._upsert(payload)
+
+    # queries ----------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def query(self, caller, filters=None, sort=None, page=None, page_size=None):
+        """Return one page of the caller's visible dossiers: {items, total}."""
+        caller = caller_from(caller)
+        require(caller, "dossier.read")
+        paging = {"sort": sort, "page": page, "page_size": page_size}
+        paging = {k: v for k, v in paging.items() if v is not None}
+        filters, paging = _validated(
+            (FiltersSchema(), filters), (PagingSchema(), paging)
+        )
+        return self.index.query(caller, filters, paging)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def dashboard(self, caller, filters=None, groups=None, interval=None):
+        """Return counts and deadline figures over the caller's visible dossiers."""
+        caller = caller_from(caller)
+        require(caller, "stats.read")
+        options = {"groups": groups, "interval": interval}
+        options = {k: v for k, v in options.items() if v is not None}
+        filters, options = _validated(
+            (FiltersSchema(), filters), (DashboardSchema(), options)
+        )
+        return self.index.aggregate(
+            caller, filters, options["groups"], options["interval"]
+        )
+
+    # operations -------------------------------------------------------------------
+    def _require_operator(self, caller):
+        caller = caller_from(caller)
+        require(caller, "province.manage")
+        if scope_of(caller) != "national":
+            raise Forbidden("Not permitted", {"action": ["search.rebuild"]})
+
+    @rpc(expected_exceptions=EXPECTED)
+    def rebuild_index(self, caller, batch=500):
+        """Rebuild the index from the dossiers service and switch the alias."""
+        self._require_operator(caller)
+        return rebuild.rebuild(self.index, rebuild.rpc_source(self.dossiers), batch)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def check_index(self, caller):
+        """Compare the number of indexed dossiers with the dossiers service's."""
+        self._require_operator(caller)
+        return rebuild.check(self.index, rebuild.rpc_source(self.dossiers))
 
     @rpc
     def health(self):
         """Report this instance and its backing components."""
-        checks = {"search": "ok", "postgres": self.db.ping()}
-        checks["opensearch"] = tcp_check(
-            *self.config[settings.OPENSEARCH_URL.key]
-            .split("//")[1]
-            .rstrip("/")
-            .rsplit(":", 1)
-        )
-        return checks
+        return {
+            "search": "ok",
+            "postgres": self.db.ping(),
+            "opensearch": self.index.health(),
+        }

@@ -1,9 +1,21 @@
 """Settings of the search service (environment key, default, meaning)."""
 
-from services.shared.config import Setting  # noqa: F401
+from services.shared.config import Setting
 
 OPENSEARCH_URL = Setting(
     "PORTAL_OPENSEARCH_URL", "http://127.0.0.1:9201", "OpenSearch base URL."
 )
+INDEX_PREFIX = Setting(
+    "PORTAL_INDEX_PREFIX", "", "Prefix of every index and alias name (tests set one)."
+)
+OPENSEARCH_TIMEOUT = Setting(
+    "PORTAL_OPENSEARCH_TIMEOUT", "5", "Seconds one engine request may take.", float
+)
+RETRY_DELAY = Setting(
+    "PORTAL_SEARCH_RETRY_DELAY",
+    "2",
+    "Seconds an event handler waits before requeueing while the engine is down.",
+    float,
+)
 
-SETTINGS = (OPENSEARCH_URL,)
+SETTINGS = (OPENSEARCH_URL, INDEX_PREFIX, OPENSEARCH_TIMEOUT, RETRY_DELAY)

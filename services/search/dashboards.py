@@ -1,0 +1,121 @@
+"""Pure dashboard aggregations: what to ask the engine and how to read its answer."""
+
+from .queries import ATTENTION, DAYS_LATE
+
+TERMS = {
+    "status": ("status", 20),
+    "procedure": ("procedure.code", 100),
+    "agency": ("agency", 200),
+    "department": ("department", 200),
+    "deadline_state": ("deadline_state", 10),
+}
+ATTENTION_BY = {
+    "attention_by_officer": "assignees",
+    "attention_by_department": "department",
+}
+
+
+def _attention(field):
+    return {
+        "filter": {"terms": {"deadline_state": list(ATTENTION)}},
+        "aggs": {
+            "by": {
+                "terms": {"field": field, "size": 100},
+                "aggs": {"state": {"terms": {"field": "deadline_state"}}},
+            }
+        },
+    }
+
+
+def _histogram(field, interval):
+    return {
+        "date_histogram": {
+            "field": field,
+            "calendar_interval": interval,
+            "format": "yyyy-MM-dd",
+        }
+    }
+
+
+def aggregation(group, interval):
+    """Return the engine aggregation for one dashboard group."""
+    if group in TERMS:
+        field, size = TERMS[group]
+        return {"terms": {"field": field, "size": size}}
+    if group in ATTENTION_BY:
+        return _attention(ATTENTION_BY[group])
+    if group == "month":
+        return _histogram("submitted_at", interval)
+    if group == "overdue_by_days_late":
+        ranges = [{"key": k, "from": lo, "to": hi} for k, lo, hi in DAYS_LATE]
+        ranges.append({"key": "31+", "from": 31})
+        return {
+            "filter": _term_state("overdue"),
+            "aggs": {"by": {"range": {"field": "days_late", "ranges": ranges}}},
+        }
+    if group == "overdue_series":
+        return {
+            "filter": {"terms": {"deadline_state": ["overdue", "completed_late"]}},
+            "aggs": {"by": _histogram("appointment_date", interval)},
+        }
+    return {  # on_time_rate
+        "filters": {
+            "filters": {
+                "on_time": _term_state("completed_on_time"),
+                "late": _term_state("completed_late"),
+            }
+        }
+    }
+
+
+def _term_state(state):
+    return {"term": {"deadline_state": state}}
+
+
+def dashboard_body(query, groups, interval):
+    return {
+        "query": query,
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {group: aggregation(group, interval) for group in groups},
+    }
+
+
+def _rows(buckets):
+    return [
+        {"key": b.get("key_as_string", b["key"]), "count": b["doc_count"]}
+        for b in buckets
+    ]
+
+
+def _attention_rows(agg):
+    rows = []
+    for bucket in agg["by"]["buckets"]:
+        states = {s["key"]: s["doc_count"] for s in bucket["state"]["buckets"]}
+        row = {"key": bucket["key"], "count": bucket["doc_count"]}
+        row.update({state: states.get(state, 0) for state in ATTENTION})
+        rows.append(row)
+    return rows
+
+
+def read_group(group, agg):
+    """Turn one aggregation answer into rows (or the on-time figures)."""
+    if group in ATTENTION_BY:
+        return _attention_rows(agg)
+    if group in ("overdue_by_days_late", "overdue_series"):
+        return _rows(agg["by"]["buckets"])
+    if group == "on_time_rate":
+        on_time = agg["buckets"]["on_time"]["doc_count"]
+        late = agg["buckets"]["late"]["doc_count"]
+        done = on_time + late
+        rate = round(on_time / done, 4) if done else None
+        return {"completed": done, "on_time": on_time, "late": late, "rate": rate}
+    return _rows(agg["buckets"])
+
+
+def read_dashboard(response, groups):
+    aggs = response.get("aggregations", {})
+    return {
+        "total": response["hits"]["total"]["value"],
+        "groups": {group: read_group(group, aggs[group]) for group in groups},
+    }

@@ -1,0 +1,93 @@
+"""The nameko provider of the search engine and the intent-named facade it hands out."""
+
+import logging
+
+from nameko.extensions import DependencyProvider
+
+from . import dashboards, mapping, queries, settings
+from .engine import Engine
+from .exceptions import InvalidFilter
+
+log = logging.getLogger(__name__)
+
+
+class DossierIndex:
+    """What the service does with the dossiers index, named by intent."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def index_dossier(self, payload):
+        """Upsert the event's snapshot unless a newer version is indexed already.
+
+        Returns "indexed" or "stale". A stale write is a normal outcome of
+        at-least-once, unordered delivery, not an error.
+        """
+        self.engine.ensure()
+        doc = mapping.document_from(payload["dossier"])
+        version = mapping.version_of(payload)
+        doc["version"] = version
+        fresh = self.engine.index_document(doc, version)
+        self.engine.index_while_building(doc, version)
+        return "indexed" if fresh else "stale"
+
+    def bulk_index(self, snapshots, target=None):
+        """Index many snapshots at once (catch-up, rebuild); return (ok, failed)."""
+        self.engine.ensure()
+        pairs = []
+        for snapshot in snapshots:
+            doc = mapping.document_from(snapshot)
+            doc["version"] = int(snapshot.get("version") or 1)
+            pairs.append((doc, doc["version"]))
+        return self.engine.bulk_index(pairs, target=target)
+
+    def query(self, caller, filters, paging):
+        """Return one page of the caller's visible dossiers matching the filters."""
+        self.engine.ensure()
+        body = queries.search_body(caller, filters, paging)
+        if body["from"] + body["size"] > queries.MAX_WINDOW:
+            return self._deep_page(body)
+        return queries.page_of(self.engine.search(body))
+
+    def _deep_page(self, body):
+        total = self.engine.count(body={"query": body["query"]})
+        if body["from"] >= total:
+            return {"items": [], "total": total}
+        raise InvalidFilter(
+            "Invalid filter", {"page": ["Page too deep; narrow the filters."]}
+        )
+
+    def aggregate(self, caller, filters, groups, interval):
+        """Return the dashboard groups over the caller's visible dossiers."""
+        self.engine.ensure()
+        body = dashboards.dashboard_body(
+            queries.bool_query(caller, filters), groups, interval
+        )
+        return dashboards.read_dashboard(self.engine.search(body), groups)
+
+    def health(self):
+        return self.engine.health()
+
+
+class SearchIndex(DependencyProvider):
+    """One engine client per service instance; a `DossierIndex` per worker."""
+
+    def setup(self):
+        cfg = self.container.config
+        self.url = cfg.get(settings.OPENSEARCH_URL.key, settings.OPENSEARCH_URL.default)
+        self.prefix = cfg.get(settings.INDEX_PREFIX.key, "")
+        self.timeout = float(cfg.get(settings.OPENSEARCH_TIMEOUT.key, 5))
+        self.engine = None
+
+    def start(self):
+        self.engine = Engine(self.url, self.prefix, self.timeout)
+
+    def stop(self):
+        if self.engine is not None:
+            self.engine.close()
+
+    def kill(self):
+        self.stop()
+
+    def get_dependency(self, worker_ctx):
+        return DossierIndex(self.engine)

@@ -1,0 +1,209 @@
+"""The search-engine adapter: the only module that talks to OpenSearch.
+
+Everything above it speaks intents (index a dossier, run a query, switch the alias);
+an Elasticsearch cluster could be plugged in by rewriting this module alone.
+Connection failures become `SearchUnavailable` (503) so callers never see a client
+library's exception.
+"""
+
+import functools
+import logging
+
+from opensearchpy import OpenSearch, helpers
+from opensearchpy import exceptions as os_exc
+
+from . import mapping
+from .exceptions import SearchUnavailable
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE_STATUSES = {"N/A", 502, 503, 504, 429}
+
+
+def _unavailable(exc):
+    if isinstance(exc, os_exc.ConnectionError):
+        return True
+    return isinstance(exc, os_exc.TransportError) and (
+        exc.status_code in UNAVAILABLE_STATUSES
+    )
+
+
+def guarded(fn):
+    """Turn an unreachable engine into SearchUnavailable."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except os_exc.TransportError as exc:
+            if _unavailable(exc):
+                log.warning("engine unavailable: %s", str(exc.info)[:500])
+                raise SearchUnavailable(
+                    "Search is temporarily unavailable",
+                    {"engine": [type(exc).__name__]},
+                ) from exc
+            raise
+
+    return wrapper
+
+
+class Engine:
+    """The dossiers index of one deployment (`{prefix}dossiers` alias)."""
+
+    def __init__(self, url, prefix="", timeout=5.0):
+        self.client = OpenSearch(
+            [url], timeout=timeout, max_retries=0, retry_on_timeout=False, maxsize=25
+        )
+        self.alias = f"{prefix}dossiers"
+        self.building_alias = f"{prefix}dossiers-rebuilding"
+        self.prefix = prefix
+        self._ready = False
+
+    def close(self):
+        self.client.close()
+
+    # index lifecycle ------------------------------------------------------------
+    def index_name(self, number):
+        return f"{self.alias}-v{number}"
+
+    @guarded
+    def ensure(self):
+        """Create `dossiers-v1` behind the alias unless the alias already exists."""
+        if self._ready:
+            return
+        if not self.client.indices.exists_alias(name=self.alias):
+            body = mapping.index_body()
+            body["aliases"] = {self.alias: {}}
+            try:
+                self.client.indices.create(index=self.index_name(1), body=body)
+            except os_exc.RequestError as exc:
+                if exc.error != "resource_already_exists_exception":
+                    raise
+            # another instance may have just created it: wait for its primary shard
+            self.client.cluster.health(
+                index=self.index_name(1),
+                params={
+                    "wait_for_status": "yellow",
+                    "wait_for_no_initializing_shards": "true",
+                    "wait_for_events": "languid",
+                    "timeout": "10s",
+                },
+                request_timeout=12,
+            )
+        self._ready = True
+
+    @guarded
+    def current_index(self):
+        """Return the concrete index the alias points at (None when missing)."""
+        try:
+            found = self.client.indices.get_alias(name=self.alias)
+        except os_exc.NotFoundError:
+            return None
+        return sorted(found)[-1]
+
+    @guarded
+    def create_index(self, name, building=False):
+        body = mapping.index_body()
+        if building:
+            body["aliases"] = {self.building_alias: {}}
+        # bulk loads go faster without refreshes; restored in finish_index
+        body["settings"]["refresh_interval"] = "-1"
+        self.client.indices.create(index=name, body=body)
+
+    @guarded
+    def finish_index(self, name):
+        self.client.indices.put_settings(
+            index=name, body={"index": {"refresh_interval": "1s"}}
+        )
+        self.client.indices.refresh(index=name)
+
+    @guarded
+    def switch_alias(self, old, new):
+        """Point the alias at `new` in one atomic `_aliases` call."""
+        actions = [{"add": {"index": new, "alias": self.alias}}]
+        actions.append({"remove": {"index": new, "alias": self.building_alias}})
+        if old:
+            actions.insert(0, {"remove": {"index": old, "alias": self.alias}})
+        self.client.indices.update_aliases(body={"actions": actions})
+        self._ready = True
+
+    @guarded
+    def delete_index(self, name):
+        self.client.indices.delete(index=name, ignore_unavailable=True)
+
+    @guarded
+    def refresh(self, name=None):
+        self.client.indices.refresh(index=name or self.alias)
+
+    # writes ---------------------------------------------------------------------
+    @guarded
+    def index_document(self, doc, version, target=None):
+        """Write one document with an external version; False when it was stale."""
+        try:
+            self.client.index(
+                index=target or self.alias,
+                id=doc["id"],
+                body=doc,
+                version=version,
+                version_type="external",
+                require_alias=True,  # never auto-create an index under the alias
+            )
+        except os_exc.ConflictError:
+            return False
+        return True
+
+    @guarded
+    def index_while_building(self, doc, version):
+        """Also write to an index being rebuilt, if any (so no change is missed)."""
+        try:
+            return self.index_document(doc, version, target=self.building_alias)
+        except os_exc.NotFoundError:
+            return None
+
+    @guarded
+    def bulk_index(self, docs, target=None, chunk_size=1000):
+        """Bulk-write (doc, version) pairs; stale versions are skipped, not errors."""
+        actions = (
+            {
+                "_index": target or self.alias,
+                "_id": doc["id"],
+                "_version": version,
+                "_version_type": "external",
+                "_source": doc,
+            }
+            for doc, version in docs
+        )
+        ok, errors = helpers.bulk(
+            self.client,
+            actions,
+            raise_on_error=False,
+            ignore_status=(409,),
+            chunk_size=chunk_size,
+        )
+        if errors:
+            log.error("bulk indexing: %d documents failed: %s", len(errors), errors[:3])
+        return ok, len(errors)
+
+    # reads ----------------------------------------------------------------------
+    @guarded
+    def search(self, body, index=None):
+        return self.client.search(index=index or self.alias, body=body)
+
+    @guarded
+    def count(self, index=None, body=None):
+        return self.client.count(index=index or self.alias, body=body)["count"]
+
+    @guarded
+    def get(self, doc_id):
+        try:
+            return self.client.get(index=self.alias, id=doc_id)
+        except os_exc.NotFoundError:
+            return None
+
+    def health(self):
+        """Return "ok" when the cluster answers green/yellow, else the error text."""
+        try:
+            state = self.client.cluster.health(request_timeout=3)["status"]
+        except os_exc.TransportError as exc:
+            return f"error: {type(exc).__name__}"
+        return "ok" if state in ("green", "yellow") else f"error: cluster {state}"

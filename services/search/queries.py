@@ -1,0 +1,153 @@
+"""Pure query building: the caller's scope, filters, sorting, dashboard aggregations.
+
+No engine client here: these functions turn validated input into the engine's query
+DSL and its answers back into plain dicts, so they are unit-tested without a cluster.
+"""
+
+from services.shared.permissions import scope_of
+
+from .schemas import SORTS
+
+NOTHING = {"bool": {"must_not": [{"match_all": {}}]}}
+MAX_WINDOW = 10_000
+TERMS_FILTERS = {
+    "province": "province",
+    "procedure": "procedure.code",
+    "agency": "agency",
+    "department": "department",
+    "assignee": "assignees",
+    "status": "status",
+    "deadline_state": "deadline_state",
+}
+RANGES = {"submitted": "submitted_at", "appointment": "appointment_date"}
+ATTENTION = ("due_soon", "overdue")
+DAYS_LATE = (("1-3", 1, 4), ("4-7", 4, 8), ("8-14", 8, 15), ("15-30", 15, 31))
+
+
+def _term(field, value):
+    return {"term": {field: value}}
+
+
+def scope_clause(caller):
+    """Return the filter that limits a query to what the caller may see (None: all)."""
+    scope = scope_of(caller)
+    if scope == "national":
+        return None
+    if scope == "own":
+        user = caller.get("user_id")
+        return _term("applicant.id", user) if user else NOTHING
+    wanted = {"province": caller.get("province")}
+    if scope in ("agency", "department"):
+        wanted["agency"] = caller.get("agency")
+    if any(v is None for v in wanted.values()):
+        return NOTHING
+    clauses = [_term(field, value) for field, value in wanted.items()]
+    if scope == "department":
+        # an officer sees his department's dossiers and those he is assigned to
+        mine = [_term("department", caller.get("department") or "\0")]
+        if caller.get("user_id"):
+            mine.append(_term("assignees", caller["user_id"]))
+        clauses.append({"bool": {"should": mine, "minimum_should_match": 1}})
+    return {"bool": {"filter": clauses}}
+
+
+def keyword_clause(q):
+    """Match q without regard to diacritics, by words, by prefix, by receipt number."""
+    text_fields = ["applicant.full_name^3", "procedure.name^2", "form_text"]
+    prefix_fields = ["applicant.full_name.prefix", "procedure.name.prefix"]
+    code = q.strip().lower()
+    return {
+        "bool": {
+            "should": [
+                {
+                    "multi_match": {
+                        "query": q,
+                        "fields": text_fields,
+                        "type": "cross_fields",
+                        "operator": "and",
+                    }
+                },
+                {
+                    "multi_match": {
+                        "query": q,
+                        "fields": prefix_fields,
+                        "type": "cross_fields",
+                        "operator": "and",
+                    }
+                },
+                {"term": {"receipt_number": {"value": code, "boost": 10}}},
+                {"prefix": {"receipt_number": {"value": code, "boost": 5}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def filter_clauses(filters):
+    """Turn validated filters into engine filter clauses."""
+    clauses = []
+    for name, field in TERMS_FILTERS.items():
+        if filters.get(name):
+            clauses.append({"terms": {field: list(filters[name])}})
+    for name, field in RANGES.items():
+        bounds = {}
+        if filters.get(f"{name}_from"):
+            bounds["gte"] = filters[f"{name}_from"].isoformat()
+        if filters.get(f"{name}_to"):
+            bounds["lte"] = filters[f"{name}_to"].isoformat()
+        if bounds:
+            clauses.append({"range": {field: bounds}})
+    if filters.get("receipt_number"):
+        clauses.append(_term("receipt_number", filters["receipt_number"].lower()))
+    if filters.get("applicant"):
+        clauses.append(_term("applicant.id", filters["applicant"]))
+    if "paper" in filters:
+        clauses.append(_term("paper", filters["paper"]))
+    return clauses
+
+
+def bool_query(caller, filters):
+    """Return the full query: the caller's scope and the filters, q scored."""
+    clauses = filter_clauses(filters)
+    scope = scope_clause(caller)
+    if scope is not None:
+        clauses.append(scope)
+    query = {"bool": {"filter": clauses}}
+    if filters.get("q"):
+        query["bool"]["must"] = [keyword_clause(filters["q"])]
+    return query
+
+
+def sort_clause(sort):
+    """Turn "-submitted_at,fee" into engine sort clauses with a stable tiebreak."""
+    clauses = []
+    for key in sort.split(","):
+        key = key.strip()
+        order = "desc" if key.startswith("-") else "asc"
+        spec = {"order": order, "missing": "_last"}
+        if SORTS[key.lstrip("-")] == "assignees":
+            spec["mode"] = "min" if order == "asc" else "max"
+        clauses.append({SORTS[key.lstrip("-")]: spec})
+    clauses.append({"id": {"order": "asc"}})
+    return clauses
+
+
+def search_body(caller, filters, paging):
+    """Return the search request body for one page of a list."""
+    size = paging["page_size"]
+    return {
+        "query": bool_query(caller, filters),
+        "sort": sort_clause(paging["sort"]),
+        "from": (paging["page"] - 1) * size,
+        "size": size,
+        "track_total_hits": True,
+    }
+
+
+def page_of(response):
+    """Return {"items", "total"} from a search response."""
+    hits = response["hits"]
+    return {
+        "items": [hit["_source"] for hit in hits["hits"]],
+        "total": hits["total"]["value"],
+    }

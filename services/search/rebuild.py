@@ -1,0 +1,125 @@
+"""Rebuild the dossiers index from the dossiers service, then switch the alias.
+
+`python -m services.search.rebuild` (with `. deploy/local/env.sh`) builds
+`dossiers-v{N+1}` from `dossiers.list_for_index`, checks its count against the source,
+points the alias at it in one atomic call and deletes the old index; `--check` only
+compares counts. While it runs, event handlers also write to the new index (through
+the `dossiers-rebuilding` alias), so no change made during the rebuild is lost;
+external versions keep the newest state whichever write lands last.
+"""
+
+import argparse
+import json
+import logging
+import re
+import sys
+
+from services.shared.caller import SYSTEM
+
+from .exceptions import RebuildFailed
+
+log = logging.getLogger(__name__)
+
+
+def pages(source, batch):
+    """Yield lists of indexable snapshots from `source(after, limit)` until done.
+
+    `after` is the last snapshot's `internal_id` (the dossiers service's paging key).
+    """
+    after = None
+    while True:
+        snapshots = source(after, batch)
+        if not snapshots:
+            return
+        # drafts are private to their author until submitted: never indexed
+        yield [s for s in snapshots if s.get("status") != "draft"]
+        if len(snapshots) < batch:
+            return
+        last = snapshots[-1]
+        after = last.get("internal_id", last["id"])
+
+
+def next_index(engine):
+    """Return (current index or None, name of the next versioned index)."""
+    current = engine.current_index()
+    number = int(re.search(r"-v(\d+)$", current).group(1)) if current else 0
+    return current, engine.index_name(number + 1)
+
+
+def rebuild(index, source, batch=500):
+    """Build a new index from `source`, verify it, switch the alias; return a report."""
+    engine = index.engine
+    current, new = next_index(engine)
+    engine.delete_index(new)  # a leftover of an interrupted rebuild
+    engine.create_index(new, building=True)
+    seen = failed = 0
+    try:
+        for snapshots in pages(source, batch):
+            seen += len(snapshots)
+            failed += index.bulk_index(snapshots, target=new)[1]
+        engine.finish_index(new)
+        indexed = engine.count(index=new)
+        if failed or indexed < seen:
+            raise RebuildFailed(
+                "Rebuilt index does not match its source",
+                {"count": [f"source {seen}, indexed {indexed}, failed {failed}"]},
+            )
+    except Exception:
+        engine.delete_index(new)
+        raise
+    engine.switch_alias(current, new)
+    if current:
+        engine.delete_index(current)
+    log.info("rebuilt %s from %d dossiers (was %s)", new, seen, current)
+    return {"index": new, "previous": current, "source": seen, "indexed": indexed}
+
+
+def check(index, source, batch=500):
+    """Compare the number of indexed dossiers with the source's."""
+    seen = sum(len(snapshots) for snapshots in pages(source, batch))
+    index.engine.ensure()
+    index.engine.refresh()
+    indexed = index.engine.count()
+    return {"source": seen, "indexed": indexed, "consistent": seen == indexed}
+
+
+def rpc_source(proxy):
+    """A source reading `dossiers.list_for_index` as the system caller."""
+
+    def fetch(after, limit):
+        return proxy.list_for_index(SYSTEM, after=after, limit=limit)
+
+    return fetch
+
+
+def main(argv=None):
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from services.shared import config
+
+    from . import settings
+    from .dependencies import DossierIndex
+    from .engine import Engine
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare counts")
+    parser.add_argument("--batch", type=int, default=500)
+    args = parser.parse_args(argv)
+    cfg = config.nameko_config(settings.SETTINGS)
+    engine = Engine(
+        cfg[settings.OPENSEARCH_URL.key],
+        cfg[settings.INDEX_PREFIX.key],
+        timeout=60,
+    )
+    amqp = {"AMQP_URI": cfg["AMQP_URI"], "serializer": "json"}
+    with ClusterRpcProxy(amqp, timeout=120) as cluster:
+        source = rpc_source(cluster.dossiers)
+        work = check if args.check else rebuild
+        report = work(DossierIndex(engine), source, args.batch)
+    print(json.dumps(report))
+    return 0 if report.get("consistent", True) else 1
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Input schemas of the search service: list filters, paging and sorting."""
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from services.shared.schemas import BaseSchema
+
+STATUSES = (
+    "draft",
+    "waiting_reception",
+    "processing",
+    "supplement_requested",
+    "pending_approval",
+    "approved",
+    "completed",
+    "rejected",
+    "cancelled",
+)
+DEADLINE_STATES = (
+    "on_time",
+    "due_soon",
+    "overdue",
+    "completed_on_time",
+    "completed_late",
+    "cancelled",
+)
+# public sort key -> indexed field
+SORTS = {
+    "time_left": "appointment_date",
+    "appointment_date": "appointment_date",
+    "submitted_at": "submitted_at",
+    "updated_at": "updated_at",
+    "assignee": "assignees",
+    "fee": "fee",
+    "receipt_number": "receipt_number",
+    "applicant": "applicant.full_name.sort",
+}
+GROUPS = (
+    "status",
+    "procedure",
+    "agency",
+    "department",
+    "deadline_state",
+    "month",
+    "attention_by_officer",
+    "attention_by_department",
+    "overdue_by_days_late",
+    "overdue_series",
+    "on_time_rate",
+)
+
+
+class OneOrMany(fields.Field):
+    """A value or list of values ("a,b" accepted too), each checked by `choices`."""
+
+    def __init__(self, choices=None, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(
+            isinstance(i, str) and i.strip() for i in items
+        ):
+            raise ValidationError("Not a valid list.")
+        items = [i.strip() for i in items]
+        if self.choices:
+            bad = [i for i in items if i not in self.choices]
+            if bad:
+                raise ValidationError(f"Must be one of: {', '.join(self.choices)}.")
+        return items
+
+
+class FiltersSchema(BaseSchema):
+    q = fields.String(validate=validate.Length(min=1, max=200))
+    receipt_number = fields.String(validate=validate.Length(min=1, max=64))
+    province = OneOrMany()
+    procedure = OneOrMany()
+    agency = OneOrMany()
+    department = OneOrMany()
+    assignee = OneOrMany()
+    applicant = fields.String(validate=validate.Length(min=1, max=64))
+    status = OneOrMany(STATUSES)
+    deadline_state = OneOrMany(DEADLINE_STATES)
+    paper = fields.Boolean()
+    submitted_from = fields.Date()
+    submitted_to = fields.Date()
+    appointment_from = fields.Date()
+    appointment_to = fields.Date()
+
+    @validates_schema
+    def ranges_are_ordered(self, data, **kwargs):
+        for name in ("submitted", "appointment"):
+            start, end = data.get(f"{name}_from"), data.get(f"{name}_to")
+            if start and end and end < start:
+                raise ValidationError(
+                    "Must not be before the start of the range.", f"{name}_to"
+                )
+
+
+def _sort_ok(value):
+    if not all(k.strip().lstrip("-") in SORTS for k in value.split(",")):
+        raise ValidationError("Unknown sort key.")
+    return True
+
+
+class PagingSchema(BaseSchema):
+    sort = fields.String(load_default="-submitted_at", validate=_sort_ok)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class DashboardSchema(BaseSchema):
+    groups = OneOrMany(GROUPS, load_default=lambda: list(GROUPS))
+    interval = fields.String(
+        load_default="month", validate=validate.OneOf(("day", "week", "month"))
+    )

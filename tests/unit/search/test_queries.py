@@ -1,0 +1,140 @@
+"""Pure query building: scope per role, filter validation, documents, dashboards."""
+
+import pytest
+
+from services.search import dashboards, mapping, queries
+from services.search.exceptions import InvalidFilter
+from services.search.schemas import FiltersSchema, PagingSchema
+from services.search.service import _validated
+
+PROVINCE, AGENCY, DEPT = "01", "SO-TP", "HT"
+
+
+def caller(role, **extra):
+    base = {
+        "user_id": "u1",
+        "kind": "staff",
+        "roles": [role],
+        "province": PROVINCE,
+        "agency": AGENCY,
+        "department": DEPT,
+    }
+    base.update(extra)
+    return base
+
+
+def flatten(clause):
+    return repr(clause)
+
+
+def test_citizen_scope_is_own_dossiers_only():
+    clause = queries.scope_clause(caller("citizen", kind="citizen"))
+    assert clause == {"term": {"applicant.id": "u1"}}
+
+
+def test_citizen_without_user_id_sees_nothing():
+    clause = queries.scope_clause({"kind": "citizen", "roles": ["citizen"]})
+    assert clause == queries.NOTHING
+
+
+def test_officer_scope_is_department_or_his_tasks_within_agency():
+    text = flatten(queries.scope_clause(caller("officer")))
+    for part in ("'province': '01'", "'agency': 'SO-TP'", "'department': 'HT'"):
+        assert part in text
+    assert "'assignees': 'u1'" in text
+
+
+@pytest.mark.parametrize("role", ["desk", "admin"])
+def test_desk_and_admin_scope_is_their_agency(role):
+    clause = queries.scope_clause(caller(role))
+    assert clause == {
+        "bool": {
+            "filter": [
+                {"term": {"province": PROVINCE}},
+                {"term": {"agency": AGENCY}},
+            ]
+        }
+    }
+
+
+def test_province_admin_scope_is_the_province():
+    clause = queries.scope_clause(caller("province_admin"))
+    assert clause == {"bool": {"filter": [{"term": {"province": PROVINCE}}]}}
+
+
+def test_operator_sees_everything():
+    assert queries.scope_clause(caller("operator", kind="operator")) is None
+
+
+def test_staff_without_province_sees_nothing():
+    assert queries.scope_clause(caller("desk", province=None)) == queries.NOTHING
+
+
+def test_unknown_filter_is_invalid_filter_with_field_details():
+    with pytest.raises(InvalidFilter) as info:
+        _validated((FiltersSchema(), {"colour": "red"}), (PagingSchema(), {}))
+    assert info.value.code == "INVALID_FILTER"
+    assert "colour" in info.value.details
+
+
+def test_bad_status_date_and_page_are_reported_together():
+    with pytest.raises(InvalidFilter) as info:
+        _validated(
+            (FiltersSchema(), {"status": "flying", "submitted_from": "31/12"}),
+            (PagingSchema(), {"page": 0, "sort": "colour"}),
+        )
+    assert {"status", "submitted_from", "page", "sort"} <= set(info.value.details)
+
+
+def test_reversed_date_range_is_invalid():
+    with pytest.raises(InvalidFilter) as info:
+        _validated(
+            (
+                FiltersSchema(),
+                {"submitted_from": "2025-02-01", "submitted_to": "2025-01-01"},
+            ),
+        )
+    assert "submitted_to" in info.value.details
+
+
+def test_comma_separated_filters_become_terms():
+    filters, paging = _validated(
+        (FiltersSchema(), {"status": "processing,completed"}),
+        (PagingSchema(), {"sort": "time_left", "page": "2", "page_size": "10"}),
+    )
+    body = queries.search_body(caller("operator"), filters, paging)
+    assert {"terms": {"status": ["processing", "completed"]}} in body["query"]["bool"][
+        "filter"
+    ]
+    assert body["from"] == 10
+    assert body["sort"][0] == {"appointment_date": {"order": "asc", "missing": "_last"}}
+
+
+def test_document_keeps_only_listed_fields():
+    snapshot = {
+        "id": "d1",
+        "applicant": {"id": "u1", "kind": "citizen", "full_name": "A", "email": "a@x"},
+        "national_id": "001099012345",
+        "procedure": {"code": "P1", "name": "Khai sinh", "version": 1, "form": {}},
+        "assignees": ["o1"],
+    }
+    doc = mapping.document_from(snapshot)
+    assert "national_id" not in doc
+    assert "email" not in doc["applicant"]
+    assert doc["applicant"]["full_name"] == "A"
+    assert doc["procedure"] == {"code": "P1", "name": "Khai sinh", "version": 1}
+
+
+def test_event_version_falls_back_to_the_snapshot():
+    assert mapping.version_of({"dossier": {"version": 4}}) == 4
+    assert mapping.version_of({"version": 5, "dossier": {"version": 4}}) == 5
+
+
+def test_on_time_rate_is_on_time_over_completed():
+    agg = {"buckets": {"on_time": {"doc_count": 3}, "late": {"doc_count": 1}}}
+    assert dashboards.read_group("on_time_rate", agg)["rate"] == 0.75
+
+
+def test_on_time_rate_without_completed_dossiers_is_none():
+    agg = {"buckets": {"on_time": {"doc_count": 0}, "late": {"doc_count": 0}}}
+    assert dashboards.read_group("on_time_rate", agg)["rate"] is None
