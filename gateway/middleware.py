@@ -1,5 +1,7 @@
 """Cross-cutting request handling: request id, language, limits, headers, identity."""
 
+import hashlib
+import hmac
 import re
 import uuid
 
@@ -13,6 +15,32 @@ from .i18n import language
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 SESSION_COOKIE = "portal_session"
+CSRF_COOKIE = "portal_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def csrf_token_for(session_token):
+    """Derive the CSRF token of a session (double-submit, bound to the session).
+
+    Only someone who knows the HttpOnly session token can compute it, so a cookie
+    planted by a sibling origin cannot be paired with a forged header.
+    """
+    return hashlib.sha256(f"csrf:{session_token}".encode()).hexdigest()[:43]
+
+
+def csrf_ok(req, session_token):
+    """Tell whether a cookie request may act as the session's user.
+
+    Safe methods always may; unsafe ones must echo the session's CSRF token in the
+    X-CSRF-Token header (and the portal_csrf cookie must hold the same value).
+    """
+    if req.method in SAFE_METHODS:
+        return True
+    sent = req.get_header(CSRF_HEADER) or ""
+    expected = csrf_token_for(session_token)
+    cookie = req.cookies.get(CSRF_COOKIE) or ""
+    return hmac.compare_digest(sent, expected) and hmac.compare_digest(cookie, expected)
 
 
 class RequestContext:
@@ -28,6 +56,7 @@ class RequestContext:
         req.context.lang = language(lang or req.get_header("Accept-Language"))
         req.context.caller = dict(ANONYMOUS)
         req.context.token = None
+        req.context.csrf_failed = False
 
     def process_response(self, req, resp, resource, req_succeeded):
         resp.set_header("X-Request-ID", getattr(req.context, "request_id", ""))
@@ -88,6 +117,13 @@ class Authentication:
             token = req.cookies[SESSION_COOKIE]
             req.context.auth_kind = "cookie"
         if not token or req.path in ("/healthz", "/readyz"):
+            return
+        if req.context.auth_kind == "cookie" and not csrf_ok(req, token):
+            # "Null session": a cookie without its CSRF token never authenticates an
+            # unsafe request; it runs as anonymous (resources that need a user answer
+            # 403 CSRF_TOKEN_INVALID). Bearer requests are exempt: browsers never
+            # add that header by themselves.
+            req.context.csrf_failed = True
             return
         req.context.token = token
         caller = self.rpc.call(

@@ -1,0 +1,302 @@
+"""Accounts, sessions, OAuth tokens and administration (API.md "Accounts")."""
+
+import base64
+import binascii
+import ipaddress
+from urllib.parse import unquote
+
+import falcon
+
+from services.accounts import exceptions  # noqa: F401 - remote errors as local types
+from services.accounts.messages import VI
+from services.shared.caller import is_authenticated
+from services.shared.errors import Unauthenticated, ValidationFailed
+
+from ..errors import CodedHTTPError
+from ..i18n import register
+from ..middleware import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
+from .common import call, json_object
+
+register(VI)
+
+
+def client_ip(req):
+    """The client's address; X-Forwarded-For is trusted only from a local proxy."""
+    remote = req.remote_addr or ""
+    forwarded = req.get_header("X-Forwarded-For")
+    try:
+        trusted = ipaddress.ip_address(remote).is_loopback
+    except ValueError:
+        trusted = False
+    if trusted and forwarded:
+        return forwarded.split(",")[-1].strip()[:64]
+    return remote
+
+
+def signed_in(req):
+    """Raise 401 (403 when a cookie came without its CSRF token) unless signed in."""
+    if getattr(req.context, "csrf_failed", False):
+        raise CodedHTTPError(
+            falcon.HTTP_403, "CSRF_TOKEN_INVALID", "CSRF token missing or invalid"
+        )
+    if not is_authenticated(req.context.caller):
+        raise Unauthenticated("Authentication required")
+    return req.context.caller
+
+
+def only(body, allowed):
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            "Invalid input", {k: ["Unknown field."] for k in unknown}
+        )
+    return body
+
+
+def paged(req, items):
+    """Answer a list as {items, total}, cut to ?page=&page_size=."""
+    page = max(req.get_param_as_int("page", default=1) or 1, 1)
+    size = min(max(req.get_param_as_int("page_size", default=100) or 100, 1), 500)
+    return {"items": items[(page - 1) * size : page * size], "total": len(items)}
+
+
+class Action:
+    """POST a JSON body's fields to one RPC (public account flows)."""
+
+    def __init__(self, rpc, method, fields, status=falcon.HTTP_200):
+        self.rpc, self.method, self.fields, self.status = rpc, method, fields, status
+
+    def on_post(self, req, resp):
+        body = only(json_object(req), self.fields)
+        args = [body.get(name) for name in self.fields]
+        resp.media = call(self.rpc, req, "accounts", self.method, *args)
+        resp.status = self.status
+
+
+class Register:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_post(self, req, resp):
+        """Register a citizen or business (201, pending activation)."""
+        body = json_object(req)
+        resp.media = call(self.rpc, req, "accounts", "register", body, client_ip(req))
+        resp.status = falcon.HTTP_201
+
+
+class Me:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp):
+        caller = signed_in(req)
+        resp.media = call(self.rpc, req, "accounts", "get_user", caller["user_id"])
+
+    def on_patch(self, req, resp):
+        signed_in(req)
+        resp.media = call(self.rpc, req, "accounts", "update_profile", json_object(req))
+
+
+class Sessions:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_post(self, req, resp):
+        """Log in: a bearer token in the body plus the web session cookies."""
+        body = only(json_object(req), ("email", "password", "kind"))
+        kind = body.get("kind") or "web"
+        session = call(
+            self.rpc,
+            req,
+            "accounts",
+            "login",
+            body.get("email"),
+            body.get("password"),
+            client_ip(req),
+            kind,
+        )
+        secure = req.forwarded_scheme == "https"
+        for name, value, http_only in (
+            (SESSION_COOKIE, session["token"], True),
+            (CSRF_COOKIE, csrf_token_for(session["token"]), False),
+        ):
+            resp.set_cookie(
+                name,
+                value,
+                max_age=session["expires_in"],
+                path="/",
+                secure=secure,
+                http_only=http_only,
+                same_site="Lax",
+            )
+        session["csrf_token"] = csrf_token_for(session["token"])
+        resp.media = session
+        resp.status = falcon.HTTP_201
+
+
+class CurrentSession:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp):
+        resp.media = signed_in(req)
+
+    def on_delete(self, req, resp):
+        """Log out: revoke the token and clear the cookies."""
+        signed_in(req)
+        call(self.rpc, req, "accounts", "logout", req.context.token)
+        for name in (SESSION_COOKIE, CSRF_COOKIE):
+            resp.unset_cookie(name, path="/")
+        resp.status = falcon.HTTP_204
+
+
+class OAuthToken:
+    """RFC 6749 §4.4 token endpoint: form-encoded (or JSON) body, or HTTP Basic."""
+
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_post(self, req, resp):
+        body = self._body(req)
+        client_id, secret = self._basic(req) or (
+            body.get("client_id"),
+            body.get("client_secret"),
+        )
+        resp.media = call(
+            self.rpc,
+            req,
+            "accounts",
+            "oauth_token",
+            body.get("grant_type"),
+            client_id,
+            secret,
+            body.get("scope"),
+        )
+        resp.set_header("Cache-Control", "no-store")
+
+    @staticmethod
+    def _body(req):
+        if (req.content_type or "").startswith("application/x-www-form-urlencoded"):
+            return dict(req.get_media() or {})
+        return json_object(req)
+
+    @staticmethod
+    def _basic(req):
+        header = req.get_header("Authorization") or ""
+        if not header.lower().startswith("basic "):
+            return None
+        try:
+            raw = base64.b64decode(header[6:].strip()).decode("utf-8")
+        except (ValueError, binascii.Error):
+            raise CodedHTTPError(
+                falcon.HTTP_401, "INVALID_CLIENT", "Invalid client credentials"
+            ) from None
+        user, _, password = raw.partition(":")
+        return unquote(user), unquote(password)
+
+
+class Collection:
+    """POST creates through `create`; GET lists through `list_` with query filters."""
+
+    def __init__(self, rpc, create, list_, filters=(), public=False):
+        self.rpc, self.create, self.list_ = rpc, create, list_
+        self.filters, self.public = filters, public
+
+    def on_post(self, req, resp):
+        signed_in(req)
+        resp.media = call(self.rpc, req, "accounts", self.create, json_object(req))
+        resp.status = falcon.HTTP_201
+
+    def on_get(self, req, resp):
+        if not self.public:
+            signed_in(req)
+        kwargs = {name: req.get_param(name) for name in self.filters}
+        items = call(self.rpc, req, "accounts", self.list_, **kwargs)
+        resp.media = paged(req, items)
+
+
+class Item:
+    def __init__(self, rpc, method):
+        self.rpc, self.method = rpc, method
+
+    def on_get(self, req, resp, code):
+        resp.media = call(self.rpc, req, "accounts", self.method, code)
+
+
+class Deactivate:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_post(self, req, resp, user_id):
+        signed_in(req)
+        resp.media = call(self.rpc, req, "accounts", "deactivate_user", user_id)
+
+
+class Audit:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp):
+        signed_in(req)
+        resp.media = call(
+            self.rpc,
+            req,
+            "accounts",
+            "list_audit",
+            req.get_param_as_int("page", default=1),
+            req.get_param_as_int("page_size", default=50),
+        )
+
+
+def routes(rpc):
+    base = "/api/v1"
+    return [
+        (f"{base}/accounts", Register(rpc)),
+        (f"{base}/accounts/activate", Action(rpc, "activate", ("token",))),
+        (
+            f"{base}/accounts/resend-activation",
+            Action(rpc, "resend_activation", ("email",), falcon.HTTP_202),
+        ),
+        (
+            f"{base}/accounts/password-reset",
+            Action(rpc, "request_password_reset", ("email",), falcon.HTTP_202),
+        ),
+        (
+            f"{base}/accounts/password-reset/confirm",
+            Action(rpc, "reset_password", ("token", "password")),
+        ),
+        (f"{base}/accounts/me", Me(rpc)),
+        (f"{base}/sessions", Sessions(rpc)),
+        (f"{base}/sessions/current", CurrentSession(rpc)),
+        (f"{base}/oauth/token", OAuthToken(rpc)),
+        (
+            f"{base}/provinces",
+            Collection(rpc, "create_province", "list_provinces", public=True),
+        ),
+        (f"{base}/provinces/{{code}}", Item(rpc, "get_province")),
+        (
+            f"{base}/agencies",
+            Collection(
+                rpc, "create_agency", "list_agencies", ("province",), public=True
+            ),
+        ),
+        (f"{base}/agencies/{{code}}", Item(rpc, "get_agency")),
+        (
+            f"{base}/departments",
+            Collection(
+                rpc, "create_department", "list_departments", ("agency",), public=True
+            ),
+        ),
+        (
+            f"{base}/staff",
+            Collection(
+                rpc, "create_staff", "list_staff", ("agency", "department", "role")
+            ),
+        ),
+        (f"{base}/staff/{{user_id}}/deactivate", Deactivate(rpc)),
+        (
+            f"{base}/api-clients",
+            Collection(rpc, "create_api_client", "list_api_clients"),
+        ),
+        (f"{base}/audit", Audit(rpc)),
+    ]
