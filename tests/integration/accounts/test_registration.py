@@ -1,6 +1,7 @@
 """Registration, activation, re-send and password reset through the gateway."""
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -232,3 +233,19 @@ def test_weak_new_password_is_refused_on_reset(api):
     )
     assert resp.status_code == 422
     assert "password" in resp.json()["error"]["details"]
+
+
+def _link_token(message, path):
+    body = message.get_body(preferencelist=("plain", "html")).get_content()
+    match = re.search(rf"/{path}\?token=([A-Za-z0-9_\-]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_register_mail_activate_login_through_the_real_mail(api, mailbox):
+    body = citizen_body()
+    assert register(api, body).status_code == 201
+    message = mailbox.wait_for(body["email"], timeout=60)[0]
+    token = _link_token(message, "activate")
+    assert api.post("/api/v1/accounts/activate", json={"token": token}).ok
+    assert login(api, body["email"]).status_code == 201
