@@ -10,10 +10,10 @@ from services.shared import config, logs
 
 from . import errors, settings
 from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
-from .resources import accounts, files, health, notify, openapi
+from .resources import accounts, dossiers, files, health, notify, openapi, procedures
 from .rpc import RpcPool
 
-AREAS = (health, openapi, accounts, files, notify)
+AREAS = (health, openapi, accounts, files, notify, procedures, dossiers)
 
 
 def create_app(rpc, cfg):

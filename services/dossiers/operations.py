@@ -56,6 +56,7 @@ def _new_dossier(session, province, code, agency):
 
 
 def create(session, caller, data):
+    store.require_login(caller)
     permissions.require(caller, "dossier.create")
     data = load(schemas.CreateDossierSchema(), data)
     province = data.get("province") or caller.get("province")
@@ -154,6 +155,7 @@ def register_paper(session, caller, data, directory):
 
 
 def get(session, caller, dossier_id):
+    store.require_login(caller)
     permissions.require(caller, "dossier.read")
     return store.detail(session, caller, store.load(session, caller, dossier_id))
 
@@ -177,6 +179,7 @@ FILTERS = ("status", "agency", "department", "province")
 
 
 def list_(session, caller, filters):
+    store.require_login(caller)
     permissions.require(caller, "dossier.read")
     data = load(schemas.ListFilters(), filters or {})
     query = scope_filter(caller, select(Dossier))

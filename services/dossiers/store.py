@@ -7,6 +7,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from services.shared import permissions
+from services.shared.caller import is_authenticated
+from services.shared.errors import Unauthenticated
 from services.shared.outbox import record_event
 
 from . import catalogue, domain, forms
@@ -39,8 +41,14 @@ def _parse_id(dossier_id):
         raise DossierNotFound("Dossier not found", {"id": [str(dossier_id)]}) from None
 
 
+def require_login(caller):
+    if not is_authenticated(caller):
+        raise Unauthenticated("Authentication required")
+
+
 def load(session, caller, dossier_id, lock=False):
     """The dossier if the caller may see it; 404 otherwise (never 403)."""
+    require_login(caller)
     query = select(Dossier).where(Dossier.public_id == _parse_id(dossier_id))
     if lock:
         query = query.with_for_update()

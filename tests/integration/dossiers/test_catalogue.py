@@ -66,3 +66,16 @@ def test_holidays_seeded_nationally_and_editable_per_province(world):
     with pytest.raises(ServiceError) as exc:
         world.call("put_holidays", admin, "01", 2026, new)
     assert exc.value.status == 403
+
+
+def test_seed_loads_the_seven_procedures_idempotently(rpc):
+    from deploy.local import seed_dossiers
+
+    ctx = {"province": "46", "agency": "SEEDAG"}
+    codes = seed_dossiers.seed(rpc, ctx)
+    assert seed_dossiers.seed(rpc, ctx) == codes and len(codes) == 7
+    listed = rpc.call("dossiers", "list_procedures", OPERATOR, "46", "SEEDAG")
+    assert {p["code"] for p in listed} == set(codes)
+    birth = rpc.call("dossiers", "get_procedure", OPERATOR, "1.001193", "46")
+    assert birth["after_15h_next_working_day"] is True
+    assert "Đăng ký khai sinh" in birth["name"]

@@ -1,0 +1,149 @@
+"""Dossiers, their workflow actions, history, comments, tasks, lookup and statistics.
+
+Every handler passes the request's caller to the dossiers service and shapes HTTP;
+the rules (scope, roles, states) live in the service.
+"""
+
+import falcon
+
+from gateway.i18n import register
+from services.dossiers.exceptions import MESSAGES_VI
+
+from .common import call, json_object
+
+register(MESSAGES_VI)
+LIST_PARAMS = (
+    "status",
+    "procedure",
+    "agency",
+    "department",
+    "province",
+    "assignee",
+    "page",
+    "page_size",
+)
+
+
+def _params(req, names):
+    return {k: req.get_param(k) for k in names if req.get_param(k) is not None}
+
+
+class Resource:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def call(self, req, method, *args, **kwargs):
+        return call(self.rpc, req, "dossiers", method, *args, **kwargs)
+
+
+class Dossiers(Resource):
+    def on_get(self, req, resp):
+        """The caller's visible dossiers, newest first, paginated."""
+        resp.media = self.call(req, "list_dossiers", _params(req, LIST_PARAMS))
+
+    def on_post(self, req, resp):
+        """Start a draft: `{procedure, agency, province?, form}`."""
+        resp.media = self.call(req, "create_dossier", json_object(req))
+        resp.status = falcon.HTTP_201
+
+
+class Dossier(Resource):
+    def on_get(self, req, resp, dossier_id):
+        resp.media = self.call(req, "get_dossier", dossier_id)
+
+    def on_patch(self, req, resp, dossier_id):
+        """Save form values: `{form: {...}, expected_version?}`."""
+        resp.media = self.call(req, "update_dossier", dossier_id, json_object(req))
+
+
+class Submit(Resource):
+    def on_post(self, req, resp, dossier_id):
+        body = json_object(req) if req.content_length else {}
+        resp.media = self.call(
+            req,
+            "submit_dossier",
+            dossier_id,
+            expected_version=body.get("expected_version"),
+        )
+
+
+ACTION_FIELDS = ("note", "reason", "department", "assignee", "expected_version")
+
+
+class Actions(Resource):
+    def on_post(self, req, resp, dossier_id):
+        """`{action, note?, reason?, department?, assignee?, expected_version?}`."""
+        body = json_object(req)
+        extra = set(body) - set(ACTION_FIELDS) - {"action"}
+        options = {k: body[k] for k in ACTION_FIELDS if k in body}
+        if extra:
+            options.update({k: body[k] for k in extra})
+        resp.media = self.call(req, "act", dossier_id, body.get("action"), **options)
+
+
+class PaperDossiers(Resource):
+    def on_post(self, req, resp):
+        resp.media = self.call(req, "register_paper_dossier", json_object(req))
+        resp.status = falcon.HTTP_201
+
+
+class History(Resource):
+    def on_get(self, req, resp, dossier_id):
+        items = self.call(req, "history", dossier_id)
+        resp.media = {"items": items, "total": len(items)}
+
+
+class Comments(Resource):
+    def on_get(self, req, resp, dossier_id):
+        task = req.get_param_as_int("task_id")
+        items = self.call(req, "list_comments", dossier_id, task)
+        resp.media = {"items": items, "total": len(items)}
+
+    def on_post(self, req, resp, dossier_id):
+        resp.media = self.call(req, "add_comment", dossier_id, json_object(req))
+        resp.status = falcon.HTTP_201
+
+
+class Tasks(Resource):
+    def on_get(self, req, resp, dossier_id):
+        items = self.call(req, "list_tasks", dossier_id)
+        resp.media = {"items": items, "total": len(items)}
+
+    def on_post(self, req, resp, dossier_id):
+        resp.media = self.call(req, "create_task", dossier_id, json_object(req))
+        resp.status = falcon.HTTP_201
+
+
+class Task(Resource):
+    def on_patch(self, req, resp, dossier_id, task_id):
+        body = json_object(req)
+        resp.media = self.call(req, "update_task", dossier_id, task_id, body)
+
+
+class Lookup(Resource):
+    def on_get(self, req, resp, receipt_number):
+        resp.media = self.call(req, "lookup", receipt_number)
+
+
+class Stats(Resource):
+    def on_get(self, req, resp):
+        params = _params(req, ("province", "agency", "from", "to"))
+        group_by = req.get_param("group_by") or "status"
+        resp.media = self.call(req, "stats", group_by, **params)
+
+
+def routes(rpc):
+    base = "/api/v1/dossiers/{dossier_id}"
+    return [
+        ("/api/v1/dossiers", Dossiers(rpc)),
+        (base, Dossier(rpc)),
+        (f"{base}/submit", Submit(rpc)),
+        (f"{base}/actions", Actions(rpc)),
+        (f"{base}/history", History(rpc)),
+        (f"{base}/comments", Comments(rpc)),
+        (f"{base}/tasks", Tasks(rpc)),
+        (f"{base}/tasks/{{task_id:int}}", Task(rpc)),
+        ("/api/v1/paper-dossiers", PaperDossiers(rpc)),
+        ("/api/v1/lookup/{receipt_number}", Lookup(rpc)),
+        ("/api/v1/stats/dossiers", Stats(rpc)),
+    ]

@@ -1,0 +1,75 @@
+"""Procedure catalogue and holiday calendars: HTTP ↔ dossiers RPC, nothing more."""
+
+import falcon
+
+from gateway.i18n import register
+from services.dossiers.exceptions import MESSAGES_VI
+
+from .common import call, json_object
+
+register(MESSAGES_VI)
+QUERY = ("province", "agency", "q", "level")
+
+
+class Procedures:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp):
+        """List the published procedures of a province."""
+        params = {k: req.get_param(k) for k in QUERY}
+        items = call(self.rpc, req, "dossiers", "list_procedures", **params)
+        resp.media = {"items": items, "total": len(items)}
+
+    def on_post(self, req, resp):
+        """Create a procedure (admins)."""
+        body = json_object(req)
+        resp.media = call(self.rpc, req, "dossiers", "create_procedure", body)
+        resp.status = falcon.HTTP_201
+
+
+class Procedure:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp, code):
+        """One procedure's current version."""
+        province = req.get_param("province")
+        resp.media = call(self.rpc, req, "dossiers", "get_procedure", code, province)
+
+    def on_put(self, req, resp, code):
+        """Publish a new version of a procedure (admins)."""
+        body = json_object(req)
+        resp.media = call(self.rpc, req, "dossiers", "update_procedure", code, body)
+
+
+class Holidays:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp, code, year):
+        """A province's holidays in a year."""
+        items = call(self.rpc, req, "dossiers", "get_holidays", code, year)
+        resp.media = {"items": items, "total": len(items)}
+
+    def on_put(self, req, resp, code, year):
+        """Replace a province's holidays of a year: `{holidays: [{date, name}]}`."""
+        body = json_object(req)
+        items = call(
+            self.rpc,
+            req,
+            "dossiers",
+            "put_holidays",
+            code,
+            year,
+            body.get("holidays"),
+        )
+        resp.media = {"items": items, "total": len(items)}
+
+
+def routes(rpc):
+    return [
+        ("/api/v1/procedures", Procedures(rpc)),
+        ("/api/v1/procedures/{code}", Procedure(rpc)),
+        ("/api/v1/provinces/{code}/holidays/{year:int(4)}", Holidays(rpc)),
+    ]
