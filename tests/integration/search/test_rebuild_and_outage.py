@@ -1,0 +1,178 @@
+"""Rebuild into a new versioned index; the engine unreachable, then back."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import requests
+
+from services.search import rebuild
+from services.search.dependencies import DossierIndex
+from services.search.engine import Engine
+from services.search.exceptions import RebuildFailed, SearchUnavailable
+from tests.stack import ROOT
+
+from .conftest import OPERATOR, snapshot, unique_province, wait_until
+
+
+class FakeSource:
+    """Stands in for dossiers.list_for_index: pages by internal_id."""
+
+    def __init__(self, snapshots):
+        self.rows = [dict(s, internal_id=i + 1) for i, s in enumerate(snapshots)]
+
+    def __call__(self, after, limit):
+        start = after or 0
+        return [r for r in self.rows if r["internal_id"] > start][:limit]
+
+
+@pytest.fixture
+def engine(stack):
+    prefix = f"{stack.env['PORTAL_INDEX_PREFIX']}rb{uuid.uuid4().hex[:4]}-"
+    engine = Engine(
+        stack.env.get("PORTAL_OPENSEARCH_URL", "http://127.0.0.1:9201"), prefix
+    )
+    yield engine
+    engine.client.indices.delete(index=f"{prefix}*", expand_wildcards="all")
+    engine.close()
+
+
+def test_rebuild_builds_next_version_and_switches_the_alias(engine):
+    index = DossierIndex(engine)
+    old = snapshot()
+    index.index_dossier({"dossier": old, "version": 1})
+    source = FakeSource(
+        [old, snapshot(), snapshot(status="draft"), snapshot(), snapshot()]
+    )
+
+    report = rebuild.rebuild(index, source, batch=2)
+
+    assert report["index"].endswith("dossiers-v2")
+    assert report["previous"].endswith("dossiers-v1")
+    assert engine.current_index() == report["index"]
+    assert not engine.client.indices.exists(index=report["previous"])
+    assert engine.count() == 4  # the draft is not indexed
+    assert rebuild.check(index, source, batch=2)["consistent"] is True
+
+
+def test_failed_rebuild_keeps_the_alias_on_the_old_index(engine):
+    index = DossierIndex(engine)
+    index.index_dossier({"dossier": snapshot(), "version": 1})
+    before = engine.current_index()
+    source = FakeSource([snapshot(), snapshot(submitted_at="not a date")])
+
+    with pytest.raises(RebuildFailed):
+        rebuild.rebuild(index, source)
+
+    assert engine.current_index() == before
+    assert not engine.client.indices.exists(index=engine.index_name(2))
+
+
+def test_check_reports_missing_documents(engine):
+    index = DossierIndex(engine)
+    index.index_dossier({"dossier": snapshot(), "version": 1})
+    report = rebuild.check(index, FakeSource([snapshot(), snapshot()]))
+    assert report == {"source": 2, "indexed": 1, "consistent": False}
+
+
+def start_search(stack, **env):
+    log = open(stack.log_dir / "search-unreachable.log", "ab")  # noqa: SIM115
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.shared.runner", "search"],
+        cwd=ROOT,
+        env=dict(stack.env, **env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def health(rpc):
+    try:
+        return rpc.call("search", "health", timeout=3)
+    except Exception:  # noqa: BLE001 - not up yet
+        return {}
+
+
+def test_engine_unreachable_then_back_loses_no_event(stack, rpc, publish, ids_visible):
+    province = unique_province()
+    docs = [snapshot(province=province) for _ in range(3)]
+    stack.stop_process("search")
+    closed = start_search(
+        stack,
+        PORTAL_OPENSEARCH_URL="http://127.0.0.1:9",
+        PORTAL_SEARCH_RETRY_DELAY="0.3",
+    )
+    try:
+        down = wait_until(lambda: health(rpc).get("opensearch", "ok") != "ok", 60)
+        assert down
+        assert health(rpc)["opensearch"].startswith("error")
+        ready = requests.get(f"{stack.url}/readyz", timeout=10)
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["opensearch"].startswith("error")
+        with pytest.raises(SearchUnavailable) as info:
+            rpc.call("search", "query", OPERATOR, {"province": province})
+        assert info.value.code == "SEARCH_UNAVAILABLE"
+        for doc in docs:
+            publish("dossier_submitted", doc)
+        time.sleep(2)  # the instance tries them, fails, puts them back
+    finally:
+        os.killpg(closed.pid, signal.SIGTERM)
+        closed.wait(30)
+        stack.start_service("search")
+    expected = {d["id"] for d in docs}
+    assert wait_until(lambda: visible_or_none(ids_visible, province), 90) == expected
+
+
+def visible_or_none(ids_visible, province):
+    try:
+        return ids_visible(OPERATOR, province=province)
+    except Exception:  # noqa: BLE001 - the service is restarting
+        return None
+
+
+def test_dashboard_counts_and_deadline_figures(publish, rpc):
+    province = unique_province()
+    docs = [
+        snapshot(
+            province=province, status="completed", deadline_state="completed_on_time"
+        ),
+        snapshot(
+            province=province, status="completed", deadline_state="completed_late"
+        ),
+        snapshot(
+            province=province, status="completed", deadline_state="completed_on_time"
+        ),
+        snapshot(
+            province=province, deadline_state="overdue", days_late=5, assignees=["o1"]
+        ),
+        snapshot(province=province, deadline_state="due_soon", assignees=["o1"]),
+    ]
+    for doc in docs:
+        publish("dossier_submitted", doc)
+
+    def board():
+        return rpc.call("search", "dashboard", OPERATOR, {"province": province})
+
+    assert wait_until(lambda: board()["total"] == 5)
+    groups = board()["groups"]
+    assert {r["key"]: r["count"] for r in groups["status"]} == {
+        "completed": 3,
+        "processing": 2,
+    }
+    assert groups["on_time_rate"] == {
+        "completed": 3,
+        "on_time": 2,
+        "late": 1,
+        "rate": 0.6667,
+    }
+    assert groups["attention_by_officer"] == [
+        {"key": "o1", "count": 2, "due_soon": 1, "overdue": 1}
+    ]
+    late = {r["key"]: r["count"] for r in groups["overdue_by_days_late"]}
+    assert late["4-7"] == 1
+    assert groups["month"] == [{"key": "2025-03-01", "count": 5}]
