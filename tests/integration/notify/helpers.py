@@ -6,6 +6,7 @@ import uuid
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import create_engine, text
 
+import services.notify.exceptions  # noqa: F401 - registers notify's error types
 from services.notify.samples import DOSSIER
 from services.shared.config import database_url
 
@@ -74,3 +75,38 @@ class DeliveryLog:
         raise AssertionError(
             f"delivery log never matched: {self.rows(where, **params)}"
         )
+
+
+class notify_with:  # noqa: N801 - used as a context manager
+    """Replace the stack's notify process by one with extra environment."""
+
+    def __init__(self, stack, rpc, **env):
+        self.stack, self.rpc, self.env = stack, rpc, env
+
+    def __enter__(self):
+        self._swap(self.env)
+        return self
+
+    def __exit__(self, *exc):
+        self._swap({})
+
+    def _swap(self, extra):
+        stack = self.stack
+        stack.stop_process("notify")
+        original = stack.env
+        stack.env = {**original, **extra}
+        try:
+            stack.start_service("notify")
+        finally:
+            stack.env = original
+        wait_health(self.rpc)
+
+
+def wait_health(rpc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return rpc.call("notify", "health", timeout=3)
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.3)
+    raise AssertionError("notify did not come back")

@@ -1,0 +1,167 @@
+"""Bulk e-mail: CSV with bad rows, criteria, attachments, preview, confirm, cancel."""
+
+import base64
+import time
+
+import pytest
+
+from services.shared.errors import ServiceError
+
+from .helpers import DeliveryLog, address
+
+OFFICER = {
+    "user_id": "officer-bulk",
+    "kind": "staff",
+    "roles": ["officer"],
+    "province": "01",
+    "agency": "000.00.01.H26",
+    "department": "TP",
+}
+PDF = b"%PDF-1.4 thong bao \xe1\xba\xa1 " + bytes(range(256))
+
+
+@pytest.fixture(scope="module")
+def log(stack):
+    return DeliveryLog(stack)
+
+
+def wait_bulk(rpc, bulk_id, predicate, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = rpc.call("notify", "get_bulk_mail", OFFICER, bulk_id)
+        if predicate(found):
+            return found
+        time.sleep(0.3)
+    raise AssertionError(f"bulk never matched: {found}")
+
+
+def test_csv_bulk_with_attachment_reports_bad_rows_and_sends_after_confirm(
+    rpc, mailbox
+):
+    good = [address("bulk") for _ in range(3)]
+    csv = "email,full_name\n" + "".join(
+        f"{a},Người nhận {i}\n" for i, a in enumerate(good)
+    )
+    csv += "khong-hop-le,Sai\n"
+    file_id = rpc.call(
+        "files",
+        "put",
+        "Thông báo lịch tiếp dân.pdf",
+        "application/pdf",
+        base64.b64encode(PDF).decode(),
+    )
+    data = {
+        "subject": "Thông báo gửi {{ full_name }}",
+        "body": "Kính gửi {{ full_name }},\n\nXin gửi thông báo đính kèm.",
+        "attachments": [file_id],
+        "csv": csv,
+        "rate": 0,
+    }
+    draft = rpc.call("notify", "create_bulk_mail", OFFICER, data)
+    assert draft["status"] == "draft"
+    assert draft["counts"] == {"draft": 3}
+    assert [(b["line"], b["error"]) for b in draft["bad_rows"]] == [
+        (5, "INVALID_EMAIL")
+    ]
+    assert draft["preview"]["subject"] == "Thông báo gửi Người nhận 0"
+    assert mailbox.messages_to(good[0]) == []
+    rpc.call("notify", "confirm_bulk_mail", OFFICER, draft["id"])
+    done = wait_bulk(rpc, draft["id"], lambda b: b["status"] == "done")
+    assert done["counts"] == {"sent": 3}
+    for i, to in enumerate(good):
+        (msg,) = mailbox.wait_for(to)
+        assert str(msg["Subject"]) == f"Thông báo gửi Người nhận {i}"
+        (part,) = list(msg.iter_attachments())
+        assert part.get_filename() == "Thông báo lịch tiếp dân.pdf"
+        assert part.get_content() == PDF
+
+
+def test_cancel_midway_stops_what_is_not_sent(rpc, mailbox):
+    people = [address("cancel") for _ in range(40)]
+    data = {
+        "subject": "Lịch họp",
+        "body": "Nội dung",
+        "csv": "\n".join(people),
+        "rate": 4,
+    }
+    draft = rpc.call("notify", "create_bulk_mail", OFFICER, data)
+    rpc.call("notify", "confirm_bulk_mail", OFFICER, draft["id"])
+    wait_bulk(rpc, draft["id"], lambda b: b["counts"].get("sent", 0) >= 1)
+    rpc.call("notify", "cancel_bulk_mail", OFFICER, draft["id"])
+    final = wait_bulk(
+        rpc,
+        draft["id"],
+        lambda b: set(b["counts"]) <= {"sent", "cancelled"},
+    )
+    assert final["status"] == "cancelled"
+    assert final["counts"]["cancelled"] > 0
+    sent = final["counts"]["sent"]
+    assert sum(len(mailbox.messages_to(p)) for p in people) == sent
+    page = rpc.call(
+        "notify", "list_bulk_recipients", OFFICER, draft["id"], {"status": "sent"}
+    )
+    assert page["total"] == sent
+    with pytest.raises(ServiceError) as err:
+        rpc.call("notify", "confirm_bulk_mail", OFFICER, draft["id"])
+    assert err.value.code == "BULK_MAIL_STATE"
+
+
+def test_recipients_by_department_staff_criteria(rpc, mailbox):
+    staff = address("staff")
+    rpc.call(
+        "accounts",
+        "add_staff",
+        {"email": staff, "full_name": "Đỗ Cán Bộ", "agency": "A9", "department": "D9"},
+    )
+    data = {
+        "subject": "Họp phòng",
+        "body": "Chào {{ full_name }}",
+        "criteria": {"kind": "department_staff", "agency": "A9", "department": "D9"},
+        "rate": 0,
+    }
+    draft = rpc.call("notify", "create_bulk_mail", OFFICER, data)
+    assert draft["recipients"] == 1
+    rpc.call("notify", "confirm_bulk_mail", OFFICER, draft["id"])
+    (msg,) = mailbox.wait_for(staff)
+    assert "Chào Đỗ Cán Bộ" in msg.get_body(("plain",)).get_content()
+
+
+def test_bulk_of_another_department_is_not_found(rpc):
+    data = {"subject": "S", "body": "B", "csv": address("x")}
+    draft = rpc.call("notify", "create_bulk_mail", OFFICER, data)
+    other = dict(OFFICER, department="KT", user_id="someone-else")
+    with pytest.raises(ServiceError) as err:
+        rpc.call("notify", "get_bulk_mail", other, draft["id"])
+    assert err.value.code == "BULK_MAIL_NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ({"subject": "S", "body": "B", "csv": "bad-row"}, "NO_RECIPIENTS"),
+        ({"subject": "S", "body": "{{ nope }}", "csv": "a@b.vn"}, "TEMPLATE_INVALID"),
+        (
+            {"subject": "S", "body": "B", "csv": "a@b.vn", "attachments": ["missing"]},
+            "ATTACHMENT_UNAVAILABLE",
+        ),
+        ({"subject": "S"}, "VALIDATION_ERROR"),
+    ],
+)
+def test_bad_bulk_requests_are_refused_with_a_code(rpc, data, code):
+    with pytest.raises(ServiceError) as err:
+        rpc.call("notify", "create_bulk_mail", OFFICER, data)
+    assert err.value.code == code
+
+
+def test_citizen_may_not_send_bulk_mail(api):
+    resp = api.post("/api/v1/bulk-mails", json={"subject": "S", "body": "B"})
+    assert resp.status_code == 403
+    assert resp.json()["error"]["code"] == "FORBIDDEN"
+
+
+def test_malformed_json_is_400(api):
+    resp = api.post(
+        "/api/v1/bulk-mails", data="{", headers={"Content-Type": "application/json"}
+    )
+    assert resp.status_code == 400
+    assert resp.json()["error"]["code"] == "MALFORMED_JSON"
