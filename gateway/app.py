@@ -11,9 +11,10 @@ from services.shared import config, logs
 from . import errors, settings
 from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
 from .resources import accounts, dossiers, files, health, notify, openapi, procedures
+from .resources import search as search_area
 from .rpc import RpcPool
 
-AREAS = (health, openapi, accounts, files, notify, procedures, dossiers)
+AREAS = (health, openapi, accounts, files, notify, procedures, dossiers, search_area)
 
 
 def create_app(rpc, cfg):

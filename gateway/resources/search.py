@@ -1,0 +1,137 @@
+"""Index-backed lists, dashboards and their exports (CSV, XLSX, printable HTML, SVG).
+
+Translates HTTP to the search service's `query` and `dashboard` RPCs; every rule
+(scope, validation) lives in the service.
+"""
+
+import falcon
+
+from gateway.i18n import register
+from services.search.exceptions import MESSAGES_VI, InvalidFilter
+
+from . import search_render as render
+from .common import call
+
+register(MESSAGES_VI)
+
+NOT_FILTERS = {"page", "page_size", "sort", "format", "lang", "group_by", "interval"}
+FORMATS = ("json", "csv", "xlsx", "html")
+EXPORT_PAGE, EXPORT_MAX_PAGES = 100, 50  # exports stop at 5,000 rows
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TITLES = {
+    "list": "Danh sách hồ sơ",
+    "status": "Hồ sơ theo trạng thái",
+    "procedure": "Hồ sơ theo thủ tục",
+    "agency": "Hồ sơ theo cơ quan",
+    "department": "Hồ sơ theo phòng ban",
+    "deadline_state": "Hồ sơ theo tiến độ",
+    "month": "Hồ sơ theo tháng nộp",
+    "attention_by_officer": "Sắp đến hạn và quá hạn theo cán bộ",
+    "attention_by_department": "Sắp đến hạn và quá hạn theo phòng ban",
+    "overdue_by_days_late": "Hồ sơ quá hạn theo số ngày trễ",
+    "overdue_series": "Hồ sơ quá hạn theo thời gian",
+    "on_time_rate": "Tỷ lệ đúng hạn",
+}
+
+
+def filters_of(req):
+    """Every query parameter that is not paging/format is a filter (repeats: lists)."""
+    return {k: v for k, v in req.params.items() if k not in NOT_FILTERS}
+
+
+def format_of(req, allowed=FORMATS):
+    fmt = req.get_param("format") or "json"
+    if fmt not in allowed:
+        raise InvalidFilter(
+            "Invalid filter", {"format": [f"Must be one of: {', '.join(allowed)}."]}
+        )
+    return fmt
+
+
+def send(resp, fmt, headers, rows, title, name, chart=None):
+    """Write a table in the requested export format."""
+    if fmt == "csv":
+        resp.content_type = "text/csv; charset=utf-8"
+        resp.text = render.to_csv(headers, rows)
+    elif fmt == "xlsx":
+        resp.content_type = XLSX
+        resp.data = render.to_xlsx(headers, rows, name)
+    else:
+        resp.content_type = "text/html; charset=utf-8"
+        resp.text = render.to_html(headers, rows, title, chart)
+        return
+    resp.downloadable_as = f"{name}.{fmt}"
+
+
+class DossierSearch:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp):
+        """List the caller's visible dossiers from the index, or export them."""
+        fmt = format_of(req)
+        filters, sort = filters_of(req), req.get_param("sort")
+        if fmt == "json":
+            page = req.get_param("page")
+            size = req.get_param("page_size")
+            resp.media = call(
+                self.rpc, req, "search", "query", filters, sort, page, size
+            )
+            return
+        items = []
+        for page in range(1, EXPORT_MAX_PAGES + 1):
+            found = call(
+                self.rpc, req, "search", "query", filters, sort, page, EXPORT_PAGE
+            )
+            items.extend(found["items"])
+            if len(found["items"]) < EXPORT_PAGE:
+                break
+        headers, rows = render.table(items, render.LIST_COLUMNS)
+        send(resp, fmt, headers, rows, TITLES["list"], "dossiers")
+
+
+class Dashboard:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def _group(self, req, group):
+        interval = req.get_param("interval")
+        result = call(
+            self.rpc, req, "search", "dashboard", filters_of(req), [group], interval
+        )
+        return render.group_rows(group, result["groups"][group])
+
+    def on_get(self, req, resp):
+        """Answer the dashboard as JSON, or one group as CSV, XLSX or printable HTML."""
+        fmt = format_of(req)
+        group = req.get_param("group_by")
+        if fmt == "json":
+            groups = [group] if group else None
+            interval = req.get_param("interval")
+            resp.media = call(
+                self.rpc, req, "search", "dashboard", filters_of(req), groups, interval
+            )
+            return
+        group = group or "status"
+        rows = self._group(req, group)
+        headers, table = render.table(rows, render.group_columns(group))
+        chart = render.to_svg(group, rows, TITLES.get(group, group))
+        send(resp, fmt, headers, table, TITLES.get(group, group), group, chart)
+
+
+class DashboardChart(Dashboard):
+    def on_get(self, req, resp):
+        """Draw one dashboard group as an SVG chart (bars, or a line over time)."""
+        group = req.get_param("group_by") or "status"
+        rows = self._group(req, group)
+        resp.content_type = "image/svg+xml; charset=utf-8"
+        resp.text = render.to_svg(group, rows, TITLES.get(group, group))
+        resp.status = falcon.HTTP_200
+
+
+def routes(rpc):
+    return [
+        ("/api/v1/search/dossiers", DossierSearch(rpc)),
+        ("/api/v1/dashboards/dossiers", Dashboard(rpc)),
+        ("/api/v1/dashboards/dossiers.svg", DashboardChart(rpc)),
+    ]
