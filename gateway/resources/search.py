@@ -34,9 +34,13 @@ TITLES = {
 }
 
 
+# API.md's `from`/`to` on the dossiers list mean the submission date range
+ALIASES = {"from": "submitted_from", "to": "submitted_to"}
+
+
 def filters_of(req):
     """Every query parameter that is not paging/format is a filter (repeats: lists)."""
-    return {k: v for k, v in req.params.items() if k not in NOT_FILTERS}
+    return {ALIASES.get(k, k): v for k, v in req.params.items() if k not in NOT_FILTERS}
 
 
 def format_of(req, allowed=FORMATS):

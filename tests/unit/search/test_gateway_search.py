@@ -60,12 +60,17 @@ def test_list_passes_filters_and_paging_to_query():
     rpc = FakeRpc()
     result = client(rpc).simulate_get(
         "/api/v1/search/dossiers",
-        query_string="status=processing&status=completed&q=hang&page=2&sort=fee",
+        query_string="status=processing&status=completed&q=hang&page=2&sort=fee"
+        "&from=2025-01-01",
     )
     assert result.status_code == 200
     service, method, args = rpc.calls[-1]
     assert (service, method) == ("search", "query")
-    assert args[1] == {"status": ["processing", "completed"], "q": "hang"}
+    assert args[1] == {
+        "status": ["processing", "completed"],
+        "q": "hang",
+        "submitted_from": "2025-01-01",
+    }
     assert args[2:] == ("fee", "2", None)
 
 
