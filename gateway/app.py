@@ -8,13 +8,23 @@ import falcon
 
 from services.shared import config, logs
 
-from . import errors, settings
+from . import errors, settings, web
 from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
 from .resources import accounts, dossiers, files, health, notify, openapi, procedures
 from .resources import search as search_area
 from .rpc import RpcPool
 
-AREAS = (health, openapi, accounts, files, notify, procedures, dossiers, search_area)
+AREAS = (
+    health,
+    openapi,
+    accounts,
+    files,
+    notify,
+    procedures,
+    dossiers,
+    search_area,
+    web,
+)
 
 
 def create_app(rpc, cfg):

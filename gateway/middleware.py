@@ -17,6 +17,9 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 SESSION_COOKIE = "portal_session"
 CSRF_COOKIE = "portal_csrf"
 CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+FORM_TYPE = "application/x-www-form-urlencoded"
+MAX_FORM_BYTES = 256 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -33,14 +36,35 @@ def csrf_ok(req, session_token):
     """Tell whether a cookie request may act as the session's user.
 
     Safe methods always may; unsafe ones must echo the session's CSRF token in the
-    X-CSRF-Token header (and the portal_csrf cookie must hold the same value).
+    X-CSRF-Token header or, for the web portal's HTML forms, in a `csrf_token` field
+    of a URL-encoded body (and the portal_csrf cookie must hold the same value).
     """
     if req.method in SAFE_METHODS:
         return True
-    sent = req.get_header(CSRF_HEADER) or ""
+    sent = req.get_header(CSRF_HEADER) or form_token(req)
     expected = csrf_token_for(session_token)
     cookie = req.cookies.get(CSRF_COOKIE) or ""
     return hmac.compare_digest(sent, expected) and hmac.compare_digest(cookie, expected)
+
+
+def form_token(req):
+    """The `csrf_token` field of a small URL-encoded form body, or "".
+
+    Only bodies with a declared length under MAX_FORM_BYTES are read here (before
+    BodyLimit runs); falcon caches the parsed form, so the resource reads it again
+    for free. Multipart bodies are never read here: they must use the header.
+    """
+    length = req.content_length
+    if not (req.content_type or "").startswith(FORM_TYPE) or length is None:
+        return ""
+    if length > MAX_FORM_BYTES:
+        return ""
+    try:
+        form = req.get_media()
+    except (falcon.MediaMalformedError, falcon.MediaNotFoundError):
+        return ""
+    value = form.get(CSRF_FIELD) if isinstance(form, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 class RequestContext:

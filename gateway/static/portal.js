@@ -1,0 +1,62 @@
+/* Small enhancements only: printing and file upload with progress. CSP: script-src 'self'. */
+(function () {
+  "use strict";
+  function cookie(name) {
+    var parts = document.cookie ? document.cookie.split("; ") : [];
+    for (var i = 0; i < parts.length; i++) {
+      var kv = parts[i].split("=");
+      if (kv[0] === name) { return decodeURIComponent(kv.slice(1).join("=")); }
+    }
+    return "";
+  }
+  function sendOne(form, file, slot, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var body = new FormData();
+      body.append("slot", slot);
+      body.append("file", file, file.name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.getAttribute("data-upload"));
+      xhr.setRequestHeader("X-CSRF-Token", cookie("portal_csrf"));
+      xhr.upload.onprogress = function (e) { if (e.lengthComputable) { onProgress(e.loaded / e.total); } };
+      xhr.onload = function () { (xhr.status === 201 ? resolve : reject)(xhr); };
+      xhr.onerror = function () { reject(xhr); };
+      xhr.send(body);
+    });
+  }
+  function upload(form, event) {
+    event.preventDefault();
+    var input = form.querySelector("input[type=file]");
+    var slot = form.querySelector("select[name=slot]").value;
+    var bar = form.querySelector("progress");
+    var status = form.querySelector("[role=status]");
+    var files = Array.prototype.slice.call(input.files || []);
+    if (!files.length) { input.focus(); return; }
+    var done = 0;
+    var chain = Promise.resolve();
+    files.forEach(function (file) {
+      chain = chain.then(function () {
+        return sendOne(form, file, slot, function (part) {
+          bar.value = Math.round(((done + part) / files.length) * 100);
+        }).then(function () { done += 1; });
+      });
+    });
+    chain.then(function () {
+      bar.value = 100;
+      status.textContent = form.getAttribute("data-done");
+      window.location.reload();
+    }, function (xhr) {
+      var message = form.getAttribute("data-failed");
+      try { message += ": " + JSON.parse(xhr.responseText).error.message; } catch (e) { /* keep */ }
+      status.textContent = message;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("upload-form");
+    if (form) { form.addEventListener("submit", function (e) { upload(form, e); }); }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  });
+}());

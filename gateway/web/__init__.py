@@ -1,0 +1,35 @@
+"""The server-rendered web portal: public, citizen and agency pages.
+
+`routes(rpc)` is called once by `create_app` (through `AREAS`): it builds the Jinja2
+environment and every page resource. Pages call services by RPC exactly like the
+JSON resources; the rules stay in the services.
+"""
+
+import os
+
+from . import account, agency, citizen, public
+from .base import Web
+from .render import Renderer
+
+DEFAULT_PROVINCE = "01"
+
+
+def routes(rpc):
+    province = os.environ.get("PORTAL_WEB_PROVINCE") or DEFAULT_PROVINCE
+    web = Web(rpc, Renderer(), province)
+    home = public.Home(web)
+    return [
+        ("/", home),
+        ("/thu-tuc", home),
+        ("/thu-tuc/{code}", public.ProcedurePage(web)),
+        ("/tra-cuu", public.Lookup(web)),
+        ("/static/{name}", public.Static()),
+        ("/dang-ky", account.Register(web)),
+        ("/activate", account.Activate(web)),
+        ("/dang-nhap", account.Login(web)),
+        ("/dang-xuat", account.Logout(web)),
+        ("/quen-mat-khau", account.Forgot(web)),
+        ("/reset-password", account.Reset(web)),
+        *citizen.routes(web),
+        *agency.routes(web),
+    ]

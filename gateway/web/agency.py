@@ -1,0 +1,242 @@
+"""Agency pages: the work queue, the dossier workspace, paper dossiers, admin.
+
+The workspace shows only the actions the dossiers service lists as allowed for the
+caller in the dossier's state (`get_dossier(...)["actions"]`); the service checks
+them again when the form is posted.
+"""
+
+from services.shared.errors import ServiceError
+
+from .base import Page, field_errors, form_of, page, redirect
+from .citizen import form_values, labels_of
+from .render import MESSAGES, gettext
+
+PAGE_SIZE = 20
+STATUSES = (
+    "waiting_reception",
+    "processing",
+    "supplement_requested",
+    "pending_approval",
+    "approved",
+    "completed",
+    "rejected",
+)
+FIRST_STATUS = {
+    "desk": "waiting_reception",
+    "officer": "processing",
+    "leader": "pending_approval",
+}
+# The extra input each action needs: (field, catalogue key of its label).
+ACTION_INPUT = {
+    "receive": ("department", "work.department"),
+    "reject": ("reason", "work.reason"),
+    "cancel": ("reason", "work.reason"),
+    "request_supplement": ("note", "work.note"),
+    "send_back": ("note", "work.note"),
+}
+
+
+def done_notice(action, lang):
+    """ "Đã thực hiện: Tiếp nhận" after a successful action (None otherwise)."""
+    if not action or f"action.{action}" not in MESSAGES:
+        return None
+    return f"{gettext('work.done', lang)}: {gettext('action.' + action, lang)}"
+
+
+def default_status(caller):
+    for role in caller.get("roles") or []:
+        if role in FIRST_STATUS:
+            return FIRST_STATUS[role]
+    return ""
+
+
+class Queue(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        """Dossiers waiting for the caller's role, one page at a time."""
+        status = req.get_param("trang_thai")
+        if status is None:
+            status = default_status(req.context.caller)
+        number = max(req.get_param_as_int("trang", default=1) or 1, 1)
+        filters = {"page": number, "page_size": PAGE_SIZE}
+        if status in STATUSES:
+            filters["status"] = status
+        found = self.call(req, "dossiers", "list_dossiers", filters)
+        self.render(
+            req, resp, "queue.html", dossiers=found["items"], total=found["total"],
+            page_number=number, page_size=PAGE_SIZE, status=status,
+            statuses=STATUSES, pager_extra=f"&trang_thai={status or ''}",
+        )  # fmt: skip
+
+
+class Workspace(Page):
+    @page(login=True)
+    def on_get(self, req, resp, dossier_id):
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        self.show(req, resp, dossier, {}, req.get_param("ok"))
+
+    def show(self, req, resp, dossier, errors, done=None, status=None):
+        lang = req.context.lang
+        actions = [a for a in dossier.get("actions") or [] if a != "submit"]
+        extra = {
+            "departments": self._departments(req, dossier)
+            if "receive" in actions
+            else [],
+            "staff": self._staff(req, dossier),
+        }
+        dossier_id = dossier["id"]
+        self.render(
+            req, resp, "workspace.html", status=status or 200, dossier=dossier,
+            actions=actions, inputs=ACTION_INPUT, errors=errors,
+            labels={k: gettext(v, lang) for k, v in ACTION_INPUT.values()},
+            history=self.call(req, "dossiers", "history", dossier_id),
+            comments=self.call(req, "dossiers", "list_comments", dossier_id),
+            tasks=self.call(req, "dossiers", "list_tasks", dossier_id),
+            files=self.call(req, "files", "list_files", dossier_id),
+            notice=done_notice(done, lang), **extra,
+        )  # fmt: skip
+
+    def _departments(self, req, dossier):
+        agency = self.call(req, "accounts", "get_agency", dossier["agency"])
+        return [(d["code"], d["name"]) for d in agency.get("departments") or []]
+
+    def _staff(self, req, dossier):
+        if not dossier.get("department"):
+            return []
+        try:
+            people = self.call(
+                req, "accounts", "list_staff", agency=dossier["agency"],
+                department=dossier["department"],
+            )  # fmt: skip
+        except ServiceError:
+            return []  # not every role may list staff: the task form is then hidden
+        return [(p["id"], p["full_name"]) for p in people]
+
+
+class Act(Workspace):
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id):
+        """Take one workflow action; field errors come back next to its input."""
+        form = form_of(req)
+        action = form.get("action") or ""
+        options = {"expected_version": form.get("version") or None}
+        field = ACTION_INPUT.get(action, (None,))[0]
+        if field:
+            options[field] = (form.get(field) or "").strip() or None
+        try:
+            self.call(req, "dossiers", "act", dossier_id, action, **options)
+        except ServiceError as exc:
+            if exc.status not in (409, 422):
+                raise
+            dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+            errors = field_errors(exc, req.context.lang)
+            if "_" in errors or not set(errors) & {"department", "reason", "note"}:
+                errors = {field or "action": " ".join(errors.values())}
+            return self.show(req, resp, dossier, errors, status=422)
+        redirect(resp, f"/can-bo/ho-so/{dossier_id}?ok={action}")
+
+
+class Comment(Page):
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id):
+        form = form_of(req)
+        body = {"body": (form.get("body") or "").strip()}
+        body["internal"] = form.get("internal") == "true"
+        self.call(req, "dossiers", "add_comment", dossier_id, body)
+        redirect(resp, f"/can-bo/ho-so/{dossier_id}#discussion")
+
+
+class TaskForm(Page):
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id):
+        form = form_of(req)
+        body = {k: (form.get(k) or "").strip() for k in ("title", "assignee")}
+        body["due_date"] = form.get("due_date") or None
+        self.call(req, "dossiers", "create_task", dossier_id, body)
+        redirect(resp, f"/can-bo/ho-so/{dossier_id}#tasks")
+
+
+class Paper(Page):
+    """The desk registers a dossier brought in person (procedure, then its form)."""
+
+    @page(login=True)
+    def on_get(self, req, resp):
+        code = req.get_param("thu_tuc")
+        procs = self.call(req, "dossiers", "list_procedures")
+        proc = self._procedure(req, code) if code else None
+        self._show(req, resp, procs, proc, {}, {})
+
+    @page(login=True)
+    def on_post(self, req, resp):
+        form = form_of(req)
+        proc = self._procedure(req, form.get("procedure") or "")
+        applicant = {k: (form.get(k) or "").strip() or None
+                     for k in ("full_name", "email", "phone")}  # fmt: skip
+        data = {
+            "procedure": proc["code"],
+            "applicant": {k: v for k, v in applicant.items() if v},
+            "department": form.get("department") or None,
+            "form": {k: v for k, v in form_values(proc, form).items() if v is not None},
+        }
+        try:
+            dossier = self.call(req, "dossiers", "register_paper_dossier", data)
+        except ServiceError as exc:
+            if exc.status != 422:
+                raise
+            errors = field_errors(exc, req.context.lang)
+            values = dict(form_values(proc, form), **applicant)
+            procs = self.call(req, "dossiers", "list_procedures")
+            return self._show(req, resp, procs, proc, values, errors)
+        redirect(resp, f"/can-bo/ho-so/{dossier['id']}?ok=receive")
+
+    def _procedure(self, req, code):
+        return self.call(req, "dossiers", "get_procedure", code)
+
+    def _show(self, req, resp, procs, proc, values, errors):
+        lang = req.context.lang
+        labels = labels_of(proc, lang) if proc else {}
+        for name in ("full_name", "email", "phone"):
+            labels[f"applicant.{name}"] = gettext(f"field.{name}", lang)
+        agency = req.context.caller.get("agency")
+        departments = []
+        if agency:
+            found = self.call(req, "accounts", "get_agency", agency)
+            departments = [(d["code"], d["name"]) for d in found["departments"]]
+        self.render(
+            req, resp, "paper.html", procedures=procs, proc=proc, values=values,
+            errors=errors, labels=labels, departments=departments,
+        )  # fmt: skip
+
+
+class Admin(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        """Counts by status and deadline, on-time rate, and the agency's staff."""
+        groups = ["status", "deadline_state", "on_time_rate"]
+        try:
+            board = self.call(req, "search", "dashboard", None, groups)
+        except ServiceError as exc:
+            if exc.status < 500 and exc.status != 403:
+                raise
+            board = None
+        caller = req.context.caller
+        try:
+            staff = self.call(
+                req, "accounts", "list_staff", agency=caller.get("agency")
+            )
+        except ServiceError:
+            staff = []
+        self.render(req, resp, "admin.html", board=board, staff=staff[:200])
+
+
+def routes(web):
+    base = "/can-bo/ho-so/{dossier_id}"
+    return [
+        ("/can-bo", Queue(web)),
+        (base, Workspace(web)),
+        (f"{base}/xu-ly", Act(web)),
+        (f"{base}/y-kien", Comment(web)),
+        (f"{base}/cong-viec", TaskForm(web)),
+        ("/can-bo/ho-so-giay", Paper(web)),
+        ("/quan-tri", Admin(web)),
+    ]

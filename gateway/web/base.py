@@ -1,0 +1,177 @@
+"""What every page shares: the form token, errors as pages, redirects, RPC calls.
+
+Pages call the services by RPC exactly like the JSON resources (caller first); the
+rules stay in the services. A page answers errors as HTML: not logged in → the login
+page, 403/404/503 → an error page, field errors → the form again with a summary.
+"""
+
+import functools
+import hmac
+import logging
+import secrets
+from urllib.parse import quote
+
+import falcon
+from nameko.exceptions import RemoteError
+
+from services.shared.caller import is_authenticated
+from services.shared.errors import (
+    Forbidden,
+    NotFound,
+    ServiceError,
+    Unauthenticated,
+    Unavailable,
+)
+
+from ..i18n import translate
+from ..middleware import CSRF_FIELD, csrf_token_for
+from ..resources.common import call
+
+log = logging.getLogger(__name__)
+FORM_COOKIE = "portal_form"
+LANG_COOKIE = "lang"
+YEAR = 365 * 24 * 3600
+
+
+class FormExpired(Exception):
+    """The form's CSRF token is missing or wrong."""
+
+
+class Web:
+    """The collaborators every page needs, built once per app."""
+
+    def __init__(self, rpc, renderer, province):
+        self.rpc, self.renderer, self.province = rpc, renderer, province
+
+    def call(self, req, service, method, *args, **kwargs):
+        return call(self.rpc, req, service, method, *args, **kwargs)
+
+    def province_of(self, req):
+        return req.context.caller.get("province") or self.province
+
+
+def cookie(resp, name, value, max_age, http_only=True, req=None):
+    resp.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        secure=bool(req and req.forwarded_scheme == "https"),
+        http_only=http_only,
+        same_site="Lax",
+    )
+
+
+def prepare(req, resp):
+    """Remember a chosen language and give the request its form token."""
+    chosen = req.get_param("lang")
+    if chosen in ("vi", "en"):
+        cookie(resp, LANG_COOKIE, chosen, YEAR, req=req)
+    if req.context.token:
+        req.context.form_token = csrf_token_for(req.context.token)
+        return
+    token = req.cookies.get(FORM_COOKIE) or ""
+    if len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        cookie(resp, FORM_COOKIE, token, YEAR, req=req)
+    req.context.form_token = token
+
+
+def form_of(req):
+    """The URL-encoded form as {name: str} (the last value of repeated names)."""
+    try:
+        media = req.get_media(default_when_empty={})
+    except (falcon.MediaMalformedError, falcon.MediaNotFoundError):
+        media = {}
+    if not isinstance(media, dict):
+        return {}
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in media.items()}
+
+
+def check_form(req):
+    """Refuse a POST whose CSRF token does not match the session or the form cookie."""
+    if req.context.csrf_failed:
+        raise FormExpired()
+    if req.context.token:
+        return  # the middleware checked the session-bound token already
+    sent = form_of(req).get(CSRF_FIELD) or ""
+    expected = req.cookies.get(FORM_COOKIE) or ""
+    if not (expected and hmac.compare_digest(sent, expected)):
+        raise FormExpired()
+
+
+def redirect(resp, location):
+    resp.status = falcon.HTTP_303
+    resp.location = location
+    resp.text = ""
+
+
+def field_errors(exc, lang):
+    """{field: message} of a ServiceError, translated."""
+    out = {}
+    for name, messages in (exc.details or {}).items():
+        text = messages[0] if isinstance(messages, list) and messages else messages
+        out[name] = translate(str(text), lang)
+    if not out:
+        out["_"] = translate(exc.message, lang)
+    return out
+
+
+def safe_next(value):
+    """A local path to go back to after logging in (never another site)."""
+    if value and value.startswith("/") and not value.startswith("//"):
+        return value
+    return None
+
+
+def _error_page(web, req, resp, status, key):
+    web.renderer.respond(req, resp, "error.html", status=status, message_key=key)
+
+
+def _handle(web, req, resp, exc):
+    if isinstance(exc, FormExpired):
+        return _error_page(web, req, resp, falcon.HTTP_403, "error.csrf")
+    if isinstance(exc, Unauthenticated):
+        return redirect(resp, "/dang-nhap?next=" + quote(req.relative_uri, safe=""))
+    if isinstance(exc, NotFound):
+        return _error_page(web, req, resp, falcon.HTTP_404, "error.not_found")
+    if isinstance(exc, Forbidden):
+        return _error_page(web, req, resp, falcon.HTTP_403, "error.forbidden")
+    if isinstance(exc, Unavailable):
+        return _error_page(web, req, resp, falcon.HTTP_503, "error.unavailable")
+    raise exc
+
+
+def page(login=False):
+    """Decorate a responder: form token, CSRF on POST, login, errors as pages."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def responder(self, req, resp, **params):
+            prepare(req, resp)
+            try:
+                if req.method == "POST":
+                    check_form(req)
+                if login and not is_authenticated(req.context.caller):
+                    raise Unauthenticated("Authentication required")
+                fn(self, req, resp, **params)
+            except (FormExpired, ServiceError) as exc:
+                _handle(self.web, req, resp, exc)
+            except RemoteError:
+                log.exception("service failed while rendering %s", req.path)
+                _error_page(self.web, req, resp, falcon.HTTP_500, "error.unavailable")
+
+        return responder
+
+    return decorate
+
+
+class Page:
+    def __init__(self, web):
+        self.web = web
+
+    def render(self, req, resp, template, status=falcon.HTTP_200, **context):
+        self.web.renderer.respond(req, resp, template, status=status, **context)
+
+    def call(self, req, service, method, *args, **kwargs):
+        return self.web.call(req, service, method, *args, **kwargs)

@@ -1,0 +1,193 @@
+"""Citizen pages: my dossiers, a new dossier, editing and submitting, a dossier.
+
+The form is rendered from the procedure's definition (`form.fields`); values are
+sent typed (numbers, booleans) and the dossiers service validates them, answering
+errors keyed `form.<field>` / `documents.<slot>` that land next to each field.
+Files are uploaded by the page's script to the JSON upload endpoint.
+"""
+
+from services.shared.errors import ServiceError, ValidationFailed
+
+from .base import Page, field_errors, form_of, page, redirect
+from .render import gettext
+
+EDITABLE = ("draft", "supplement_requested")
+PAGE_SIZE = 20
+NOTICES = {
+    "created": "dossier.created",
+    "saved": "dossier.saved",
+    "submitted": "dossier.submitted_ok",
+    "updated": "dossier.updated_ok",
+}
+
+
+def typed(field, raw):
+    """Turn a posted string into the value the field's type expects."""
+    kind = field.get("type", "text")
+    if kind == "checkbox":
+        return raw in ("true", "on", "1")
+    raw = (raw or "").strip() if kind != "textarea" else raw or ""
+    if raw == "":
+        return None
+    if kind == "number":
+        try:
+            return (
+                int(raw) if raw.lstrip("-").isdigit() else float(raw.replace(",", "."))
+            )
+        except ValueError:
+            return raw  # the service answers "Not a valid number." for this field
+    return raw
+
+
+def form_values(procedure, posted):
+    fields = (procedure.get("form") or {}).get("fields", [])
+    return {f["name"]: typed(f, posted.get(f"form.{f['name']}")) for f in fields}
+
+
+def labels_of(procedure, lang):
+    out = {f"form.{f['name']}": f.get("label") or f["name"]
+           for f in (procedure.get("form") or {}).get("fields", [])}  # fmt: skip
+    for doc in procedure.get("documents") or []:
+        out[f"documents.{doc['slot']}"] = doc.get("name") or doc["slot"]
+    out["agency"] = gettext("dossier.agency_choice", lang)
+    return out
+
+
+def notice_of(req):
+    key = NOTICES.get(req.get_param("ok") or "")
+    return gettext(key, req.context.lang) if key else None
+
+
+class MyDossiers(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        """The caller's dossiers, newest first, one page at a time."""
+        number = max(req.get_param_as_int("trang", default=1) or 1, 1)
+        found = self.call(
+            req, "dossiers", "list_dossiers", {"page": number, "page_size": PAGE_SIZE}
+        )
+        self.render(
+            req, resp, "my_dossiers.html", dossiers=found["items"],
+            total=found["total"], page_number=number, page_size=PAGE_SIZE,
+            notice=notice_of(req),
+        )  # fmt: skip
+
+
+class NewDossier(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        proc = self._procedure(req, req.get_param("thu_tuc") or "")
+        self._show(req, resp, proc, {}, {})
+
+    @page(login=True)
+    def on_post(self, req, resp):
+        posted = form_of(req)
+        proc = self._procedure(req, posted.get("procedure") or "")
+        values = form_values(proc, posted)
+        data = {
+            "procedure": proc["code"],
+            "agency": posted.get("agency") or None,
+            "province": proc["province"],
+            "form": {k: v for k, v in values.items() if v is not None},
+        }
+        try:
+            dossier = self.call(req, "dossiers", "create_dossier", data)
+        except ValidationFailed as exc:
+            errors = field_errors(exc, req.context.lang)
+            return self._show(req, resp, proc, values, errors, posted.get("agency"))
+        redirect(resp, f"/ho-so/{dossier['id']}/sua?ok=created")
+
+    def _procedure(self, req, code):
+        return self.call(
+            req, "dossiers", "get_procedure", code, self.web.province_of(req)
+        )
+
+    def _show(self, req, resp, proc, values, errors, agency=None):
+        agencies = proc.get("agencies") or []
+        self.render(
+            req, resp, "new_dossier.html", proc=proc, values=values, errors=errors,
+            labels=labels_of(proc, req.context.lang), agencies=agencies,
+            agency=agency or (agencies[0] if len(agencies) == 1 else ""),
+        )  # fmt: skip
+
+
+class EditDossier(Page):
+    @page(login=True)
+    def on_get(self, req, resp, dossier_id):
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        if dossier["status"] not in EDITABLE:
+            return redirect(resp, f"/ho-so/{dossier_id}")
+        self._show(req, resp, dossier, dossier.get("form") or {}, {})
+
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id):
+        """Save the draft, or save and submit ("Cập nhật hồ sơ" when supplementing)."""
+        posted = form_of(req)
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        proc = self._procedure(req, dossier)
+        values = form_values(proc, posted)
+        try:
+            saved = self.call(
+                req, "dossiers", "update_dossier", dossier_id,
+                {"form": values, "expected_version": posted.get("version") or None},
+            )  # fmt: skip
+            if posted.get("do") == "submit":
+                self.call(req, "dossiers", "submit_dossier", dossier_id)
+        except ServiceError as exc:
+            if exc.status not in (409, 422):
+                raise
+            errors = field_errors(exc, req.context.lang)
+            fresh = self.call(req, "dossiers", "get_dossier", dossier_id)
+            return self._show(req, resp, fresh, values, errors, proc)
+        outcome = self._outcome(dossier, posted.get("do"))
+        target = (
+            f"/ho-so/{dossier_id}"
+            if outcome != "saved"
+            else f"/ho-so/{saved['id']}/sua"
+        )
+        redirect(resp, f"{target}?ok={outcome}")
+
+    @staticmethod
+    def _outcome(dossier, do):
+        if do != "submit":
+            return "saved"
+        return "updated" if dossier["status"] == "supplement_requested" else "submitted"
+
+    def _procedure(self, req, dossier):
+        return self.call(
+            req, "dossiers", "get_procedure", dossier["procedure"]["code"],
+            dossier["province"],
+        )  # fmt: skip
+
+    def _show(self, req, resp, dossier, values, errors, proc=None):
+        proc = proc or self._procedure(req, dossier)
+        files = self.call(req, "files", "list_files", dossier["id"])
+        self.render(
+            req, resp, "edit_dossier.html", dossier=dossier, proc=proc,
+            values=values, errors=errors, files=files,
+            labels=labels_of(proc, req.context.lang), notice=notice_of(req),
+        )  # fmt: skip
+
+
+class DossierView(Page):
+    @page(login=True)
+    def on_get(self, req, resp, dossier_id):
+        """Status, history, messages from the agency and documents to download."""
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        self.render(
+            req, resp, "dossier.html", dossier=dossier,
+            history=self.call(req, "dossiers", "history", dossier_id),
+            comments=[c for c in self.call(req, "dossiers", "list_comments", dossier_id)
+                      if not c.get("internal")],
+            files=self.call(req, "files", "list_files", dossier_id),
+            editable=dossier["status"] in EDITABLE, notice=notice_of(req),
+        )  # fmt: skip
+
+
+def routes(web):
+    return [
+        ("/ho-so", MyDossiers(web)),
+        ("/ho-so/moi", NewDossier(web)),
+        ("/ho-so/{dossier_id}", DossierView(web)),
+        ("/ho-so/{dossier_id}/sua", EditDossier(web)),
+    ]

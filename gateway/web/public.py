@@ -1,0 +1,84 @@
+"""Public pages: home with procedure search, a procedure, lookup, static files."""
+
+import mimetypes
+import re
+from pathlib import Path
+
+import falcon
+
+from services.shared.caller import is_authenticated
+from services.shared.errors import NotFound
+
+from .base import Page, page
+from .render import gettext
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,80}$")
+RECEIPT = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
+
+
+class Home(Page):
+    @page()
+    def on_get(self, req, resp):
+        """The procedure search: by name or code, in the caller's province."""
+        query = (req.get_param("q") or "").strip()[:100]
+        items = self.call(
+            req,
+            "dossiers",
+            "list_procedures",
+            province=self.web.province_of(req),
+            q=query or None,
+        )
+        self.render(req, resp, "home.html", query=query, procedures=items[:50])
+
+
+class ProcedurePage(Page):
+    @page()
+    def on_get(self, req, resp, code):
+        """One procedure: steps, documents, fee, time, legal basis, level, forms."""
+        proc = self.call(
+            req, "dossiers", "get_procedure", code, self.web.province_of(req)
+        )
+        self.render(
+            req,
+            resp,
+            "procedure.html",
+            proc=proc,
+            signed_in=is_authenticated(req.context.caller),
+        )
+
+
+class Lookup(Page):
+    @page()
+    def on_get(self, req, resp):
+        """Look a dossier up by its receipt number (logged-in users)."""
+        number = (req.get_param("so") or "").strip()
+        found, problem = (None, None) if not number else self._find(req, number)
+        errors = {"so": gettext(problem, req.context.lang)} if problem else {}
+        labels = {"so": gettext("lookup.label", req.context.lang)}
+        self.render(
+            req, resp, "lookup.html", number=number, found=found, errors=errors,
+            labels=labels,
+        )  # fmt: skip
+
+    def _find(self, req, number):
+        if not is_authenticated(req.context.caller):
+            return None, "lookup.login"
+        if not RECEIPT.match(number):
+            return None, "error.not_found"
+        try:
+            return self.call(req, "dossiers", "lookup", number), None
+        except NotFound:
+            return None, "error.not_found"
+
+
+class Static:
+    """Serve the portal's CSS and JS (small files; a proxy may serve them instead)."""
+
+    def on_get(self, req, resp, name):
+        path = STATIC / name
+        if not STATIC_NAME.match(name) or not path.is_file():
+            raise falcon.HTTPNotFound()
+        resp.content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        resp.set_header("Cache-Control", "public, max-age=3600")
+        resp.data = path.read_bytes()

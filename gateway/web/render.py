@@ -1,0 +1,122 @@
+"""The Jinja2 environment, translation and Vietnamese formats of the web portal.
+
+`Renderer` is built once by `gateway.web.routes` (called from `create_app`) and
+shared by every page; it holds no per-request state.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import falcon
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
+
+from . import catalogue, catalogue_work
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+MESSAGES = {**catalogue.MESSAGES, **catalogue_work.MESSAGES}
+LANG_INDEX = {"vi": 0, "en": 1}
+HTML = "text/html; charset=utf-8"
+MANAGERS = frozenset({"admin", "province_admin", "operator", "leader"})
+
+
+def gettext(key, lang):
+    """The catalogue text of `key` in `lang` (the key itself when it is unknown)."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    return entry[LANG_INDEX.get(lang, 0)]
+
+
+def label(prefix, key, lang):
+    """The translation of `prefix.key`, or `key` itself when the catalogue lacks it."""
+    full = f"{prefix}.{key}"
+    return gettext(full, lang) if full in MESSAGES else str(key)
+
+
+def to_date(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value)).date()
+    except ValueError:
+        return None
+
+
+def fmt_date(value, lang="vi"):
+    """dd/mm/yyyy in both languages (the format Vietnamese forms use)."""
+    day = to_date(value)
+    return format_date(day, "dd/MM/yyyy", locale=lang) if day else ""
+
+
+def fmt_datetime(value, lang="vi"):
+    """dd/mm/yyyy HH:mm in Vietnam's time (UTC+7)."""
+    if not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    return f"{fmt_date(moment, lang)} {moment:%H:%M}"
+
+
+def fmt_number(value, lang="vi"):
+    """1.234.567 in Vietnamese, 1,234,567 in English."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(value, locale=lang)
+
+
+def field_id(name):
+    """The HTML id of a form field (`form.full_name` → `f-form-full_name`)."""
+    return "f-" + str(name).replace(".", "-")
+
+
+class Renderer:
+    """Render templates with the request's language, caller and form token."""
+
+    def __init__(self, directory=TEMPLATES):
+        self.env = Environment(
+            loader=FileSystemLoader(str(directory)),
+            autoescape=select_autoescape(("html",), default_for_string=True),
+            undefined=ChainableUndefined,  # service data omits optional keys
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["field_id"] = field_id
+
+    def page(self, req, template, **context):
+        """Return the HTML text of `template` for this request."""
+        lang = getattr(req.context, "lang", "vi")
+        caller = getattr(req.context, "caller", {}) or {}
+        base = {
+            "lang": lang,
+            "_": lambda key: gettext(key, lang),
+            "date": lambda v: fmt_date(v, lang),
+            "datetime": lambda v: fmt_datetime(v, lang),
+            "number": lambda v: fmt_number(v, lang),
+            "label": lambda prefix, key: label(prefix, key, lang),
+            "caller": caller,
+            "roles": set(caller.get("roles") or []),
+            "is_manager": bool(set(caller.get("roles") or []) & MANAGERS),
+            "path": req.path,
+            "csrf": getattr(req.context, "form_token", ""),
+            "other_lang": "en" if lang == "vi" else "vi",
+            "errors": {},
+            "notice": None,
+        }
+        base.update(context)
+        return self.env.get_template(template).render(base)
+
+    def respond(self, req, resp, template, status=falcon.HTTP_200, **context):
+        resp.status = status
+        resp.content_type = HTML
+        resp.set_header("Cache-Control", "no-store")
+        resp.text = self.page(req, template, **context)

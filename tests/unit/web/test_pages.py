@@ -1,0 +1,194 @@
+"""The web pages through the real app with a fake RPC pool (no services needed)."""
+
+import re
+
+from services.shared.errors import Unauthenticated, ValidationFailed
+
+from .conftest import CITIZEN, DESK, FakeRpc, make_client, session_cookies
+
+
+def form_cookie(resp):
+    return resp.cookies["portal_form"].value
+
+
+def test_home_is_vietnamese_by_default_with_lang_attribute_and_skip_link(client):
+    resp = client.simulate_get("/")
+    assert resp.status_code == 200
+    assert '<html lang="vi">' in resp.text
+    assert 'href="#main"' in resp.text and 'id="main"' in resp.text
+    assert "Tìm thủ tục hành chính" in resp.text
+    assert "/thu-tuc/1.001193" in resp.text
+
+
+def test_lang_param_switches_to_english_and_remembers_it_in_a_cookie(client):
+    resp = client.simulate_get("/", params={"lang": "en"})
+    assert '<html lang="en">' in resp.text and "Find a procedure" in resp.text
+    assert resp.cookies["lang"].value == "en"
+    again = client.simulate_get("/", cookies={"lang": "en"})
+    assert "Birth registration" in again.text
+
+
+def test_procedure_page_shows_fee_in_vietnamese_number_format(client):
+    resp = client.simulate_get("/thu-tuc/1.001193")
+    assert resp.status_code == 200
+    assert "1.234.567 đồng" in resp.text
+    assert "Luật Hộ tịch 2014" in resp.text and "Tờ khai" in resp.text
+    assert "Mức 3" in resp.text
+
+
+def test_search_passes_the_query_to_the_catalogue(client, fake):
+    client.simulate_get("/thu-tuc", params={"q": "khai sinh"})
+    assert fake.called("list_procedures")[-1][3]["q"] == "khai sinh"
+
+
+def test_unknown_procedure_is_an_html_404(client, fake):
+    from services.dossiers.exceptions import ProcedureNotFound
+
+    fake.answers[("dossiers", "get_procedure")] = ProcedureNotFound(
+        "Procedure not found"
+    )
+    resp = client.simulate_get("/thu-tuc/nope")
+    assert resp.status_code == 404
+    assert resp.headers["content-type"].startswith("text/html")
+
+
+def test_register_errors_link_from_the_summary_to_each_field(client, fake):
+    fake.answers[("accounts", "register")] = ValidationFailed(
+        "Invalid input", {"email": ["Not a valid email address."]}
+    )
+    first = client.simulate_get("/dang-ky")
+    token = form_cookie(first)
+    resp = client.simulate_post(
+        "/dang-ky",
+        body=f"csrf_token={token}&kind=citizen&full_name=%3Cscript%3Ex&email=bad",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        cookies={"portal_form": token},
+    )
+    assert resp.status_code == 200
+    assert 'href="#f-email"' in resp.text
+    assert 'id="f-email-error"' in resp.text and 'aria-invalid="true"' in resp.text
+    assert "Địa chỉ e-mail không hợp lệ." in resp.text
+    assert "<script>x" not in resp.text and "&lt;script&gt;x" in resp.text
+
+
+def test_anonymous_form_without_its_token_is_refused(client, fake):
+    resp = client.simulate_post(
+        "/dang-ky",
+        body="kind=citizen&email=a%40b.vn",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        cookies={"portal_form": "x" * 43},
+    )
+    assert resp.status_code == 403
+    assert not fake.called("register")
+
+
+def test_login_sets_session_cookies_and_redirects_citizens_to_their_dossiers(fake):
+    fake.answers[("accounts", "login")] = {
+        "token": "tok-9",
+        "expires_in": 3600,
+        "user": {"kind": "citizen"},
+    }
+    client = make_client(fake)
+    token = form_cookie(client.simulate_get("/dang-nhap"))
+    resp = client.simulate_post(
+        "/dang-nhap",
+        body=f"csrf_token={token}&email=a%40b.vn&password=x&next=//evil.example",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        cookies={"portal_form": token},
+    )
+    assert resp.status_code == 303 and resp.headers["location"].endswith("/ho-so")
+    session = resp.cookies["portal_session"]
+    assert session.value == "tok-9" and session.http_only and session.same_site == "Lax"
+
+
+def test_wrong_password_is_shown_as_a_field_error(client, fake):
+    fake.answers[("accounts", "login")] = Unauthenticated("Invalid credentials")
+    token = form_cookie(client.simulate_get("/dang-nhap"))
+    resp = client.simulate_post(
+        "/dang-nhap",
+        body=f"csrf_token={token}&email=a%40b.vn&password=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        cookies={"portal_form": token},
+    )
+    assert resp.status_code == 200 and 'href="#f-email"' in resp.text
+
+
+def test_pages_that_need_a_login_redirect_to_the_login_page(client):
+    resp = client.simulate_get("/ho-so")
+    assert resp.status_code == 303
+    assert resp.headers["location"].startswith("/dang-nhap?next=")
+
+
+def test_cookie_session_form_post_passes_csrf_with_the_hidden_field():
+    fake = FakeRpc(caller=DESK)
+    fake.answers[("dossiers", "act")] = lambda *a, **kw: {"id": "d-1"}
+    client = make_client(fake)
+    cookies, csrf = session_cookies()
+    resp = client.simulate_post(
+        "/can-bo/ho-so/d-1/xu-ly",
+        body=f"csrf_token={csrf}&action=receive&department=TP&version=3",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        cookies=cookies,
+    )
+    assert resp.status_code == 303, resp.text
+    _, _, args, kw = fake.called("act")[0]
+    assert args[1:] == ("d-1", "receive") and kw["department"] == "TP"
+
+
+def test_cookie_session_form_post_with_a_wrong_token_is_refused():
+    fake = FakeRpc(caller=DESK)
+    client = make_client(fake)
+    cookies, _ = session_cookies()
+    resp = client.simulate_post(
+        "/can-bo/ho-so/d-1/xu-ly",
+        body="csrf_token=forged&action=receive",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        cookies=cookies,
+    )
+    assert resp.status_code == 403
+    assert not fake.called("act") and not fake.called("authenticate")
+
+
+def test_workspace_offers_only_the_actions_the_service_allows():
+    client = make_client(FakeRpc(caller=DESK))
+    cookies, _ = session_cookies()
+    resp = client.simulate_get("/can-bo/ho-so/d-1", cookies=cookies)
+    offered = set(re.findall(r'name="action" value="([a-z_]+)"', resp.text))
+    assert offered == {"receive", "reject"}
+    assert 'id="f-department"' in resp.text and "Tư pháp" in resp.text
+
+
+def test_citizen_dossier_page_formats_dates_day_month_year():
+    client = make_client(FakeRpc(caller=CITIZEN))
+    cookies, _ = session_cookies()
+    resp = client.simulate_get("/ho-so/d-1", cookies=cookies)
+    assert resp.status_code == 200
+    assert "05/03/2026" in resp.text and "Chờ tiếp nhận" in resp.text
+
+
+def test_supplement_update_redirects_with_updated_successfully():
+    fake = FakeRpc(caller=CITIZEN)
+    dossier = dict(fake.answers[("dossiers", "get_dossier")])
+    dossier["status"] = "supplement_requested"
+    fake.answers[("dossiers", "get_dossier")] = dossier
+    fake.answers[("dossiers", "update_dossier")] = lambda *a, **kw: dossier
+    fake.answers[("dossiers", "submit_dossier")] = lambda *a, **kw: dossier
+    client = make_client(fake)
+    cookies, csrf = session_cookies()
+    resp = client.simulate_post(
+        "/ho-so/d-1/sua",
+        body=f"csrf_token={csrf}&do=submit&form.full_name=B&form.copies=2",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        cookies=cookies,
+    )
+    assert resp.status_code == 303
+    assert resp.headers["location"] == "/ho-so/d-1?ok=updated"
+    sent = fake.called("update_dossier")[0][2][2]["form"]
+    assert sent == {"full_name": "B", "copies": 2}
+    shown = client.simulate_get("/ho-so/d-1?ok=updated", cookies=cookies)
+    assert "Cập nhật thành công" in shown.text
+
+
+def test_static_files_are_served_and_names_are_checked(client):
+    assert client.simulate_get("/static/portal.css").status_code == 200
+    assert client.simulate_get("/static/..%2fapp.py").status_code == 404
