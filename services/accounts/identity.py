@@ -15,8 +15,9 @@ HOUR = 3600
 def register(session, cfg, data, ip=None):
     """Create a pending account and announce it with its activation token."""
     data = load(schemas.RegisterSchema(), data)
-    bucket = f"register:ip:{ip}"
-    wait = store.wait_seconds(session, bucket, cfg[settings.REGISTRATIONS_IP.key], HOUR)
+    bucket = f"register:ip:{ip}" if ip else None
+    limit = cfg[settings.REGISTRATIONS_IP.key]
+    wait = store.wait_seconds(session, bucket, limit, HOUR) if bucket else 0
     if wait:
         raise too_many(wait)
     if session.get(Province, data["province"]) is None:
@@ -41,7 +42,8 @@ def register(session, cfg, data, ip=None):
     )
     session.add(user)
     session.flush()
-    store.count_attempt(session, bucket)
+    if bucket:
+        store.count_attempt(session, bucket)
     announce_activation(session, cfg, user, resent=False)
     store.audit(
         session, None, "account.register", user.email, ip, province=user.province

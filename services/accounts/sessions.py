@@ -30,12 +30,10 @@ def login(session, cfg, email, password, ip=None, kind="web"):
     account = f"login:account:{domain.normalize_email(data['email'])}"
     address = f"login:ip:{ip}"
     window = cfg[settings.LOGIN_WINDOW.key]
-    wait = max(
-        store.wait_seconds(
-            session, account, cfg[settings.LOGIN_FAILS_ACCOUNT.key], window
-        ),
-        store.wait_seconds(session, address, cfg[settings.LOGIN_FAILS_IP.key], window),
-    )
+    limits = [(account, cfg[settings.LOGIN_FAILS_ACCOUNT.key])]
+    if ip:
+        limits.append((address, cfg[settings.LOGIN_FAILS_IP.key]))
+    wait = max(store.wait_seconds(session, b, n, window) for b, n in limits)
     if wait:
         store.audit(session, None, "login.throttled", data["email"], ip)
         return too_many(wait), None
@@ -43,8 +41,8 @@ def login(session, cfg, email, password, ip=None, kind="web"):
     if user is None:
         security.burn_time(data["password"])
     if user is None or not security.verify_secret(user.password_hash, data["password"]):
-        store.count_attempt(session, account)
-        store.count_attempt(session, address)
+        for bucket, _ in limits:
+            store.count_attempt(session, bucket)
         store.audit(session, None, "login.failed", data["email"], ip)
         return InvalidCredentials("Wrong e-mail or password"), None
     if user.status == "pending_activation":
@@ -122,6 +120,7 @@ def oauth_token(session, cfg, grant_type, client_id, client_secret, scope=None):
         client.secret_hash if client else None, client_secret or ""
     )
     if client is None or not client.active or not secret_ok:
+        store.audit(session, None, "oauth.failed", str(client_id or "")[:64])
         return InvalidClient("Invalid client credentials"), None
     granted = list(client.scopes)
     if scope:

@@ -265,3 +265,39 @@ def test_audit_records_logins_failures_and_admin_actions(operator, world):
     assert world["users"]["desk"].get("/api/v1/audit").status_code == 403
     scoped = world["users"]["admin"].get("/api/v1/audit?page_size=200").json()["items"]
     assert scoped and all(i["agency"] == world["same"] for i in scoped)
+
+
+def test_replacing_an_agency_closes_the_old_one_and_keeps_its_history(operator, api):
+    old, new = code("000.50"), code("000.51")
+    operator.post(
+        "/api/v1/agencies", json={"code": old, "name": "UBND cũ", "province": "01"}
+    )
+    resp = operator.post(
+        "/api/v1/agencies",
+        json={"code": new, "name": "UBND mới", "province": "01", "replaces": old},
+    )
+    assert resp.status_code == 201, resp.text
+    closed = api.get(f"/api/v1/agencies/{old}").json()
+    assert closed["replaced_by"] == new and closed["valid_to"]
+    current = {
+        a["code"] for a in api.get("/api/v1/agencies?province=01").json()["items"]
+    }
+    assert new in current and old not in current
+
+
+def test_staff_of_another_agency_is_not_found_for_an_officer(world, operator):
+    far = operator.post(
+        "/api/v1/staff",
+        json={
+            "email": unique_email("far"),
+            "full_name": "X",
+            "role": "desk",
+            "agency": world["sibling"],
+        },
+    ).json()
+    officer = world["users"]["officer"]
+    assert officer.get(f"/api/v1/staff?agency={world['sibling']}").json()["items"] == []
+    listed = world["users"]["province_admin"].get(
+        f"/api/v1/staff?agency={world['sibling']}"
+    )
+    assert far["id"] in {s["id"] for s in listed.json()["items"]}
