@@ -10,6 +10,7 @@ from gateway.i18n import register
 from services.dossiers.exceptions import MESSAGES_VI
 
 from .common import call, json_object
+from .search import DossierSearch
 
 register(MESSAGES_VI)
 LIST_PARAMS = (
@@ -37,9 +38,20 @@ class Resource:
 
 
 class Dossiers(Resource):
+    def __init__(self, rpc):
+        super().__init__(rpc)
+        self.search = DossierSearch(rpc)
+
     def on_get(self, req, resp):
-        """The caller's visible dossiers, newest first, paginated."""
-        resp.media = self.call(req, "list_dossiers", _params(req, LIST_PARAMS))
+        """The caller's visible dossiers from the search index (filters, q, sort).
+
+        Drafts are never indexed (they are private until submitted), so
+        `?status=draft` lists them from the dossiers service itself.
+        """
+        if req.get_param("status") == "draft":
+            resp.media = self.call(req, "list_dossiers", _params(req, LIST_PARAMS))
+        else:
+            self.search.on_get(req, resp)
 
     def on_post(self, req, resp):
         """Start a draft: `{procedure, agency, province?, form}`."""

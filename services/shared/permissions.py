@@ -4,7 +4,7 @@ One table, imported by every service (rule 5 of DESIGN.md): the gateway uses it 
 what a caller cannot do, and each service checks it again before acting.
 """
 
-from .errors import Forbidden, NotFound
+from .errors import Forbidden, NotFound, Unauthenticated
 
 APPLICANT = {
     "procedure.read",
@@ -120,9 +120,12 @@ def can(caller, action):
 
 
 def require(caller, action):
-    """Raise Forbidden unless the caller may perform `action`."""
-    if not can(caller, action):
-        raise Forbidden("Not permitted", {"action": [action]})
+    """Raise unless the caller may perform `action`: 401 when nobody is logged in."""
+    if can(caller, action):
+        return
+    if caller.get("kind") in (None, "anonymous"):
+        raise Unauthenticated("Authentication required")
+    raise Forbidden("Not permitted", {"action": [action]})
 
 
 def scope_of(caller):

@@ -3,7 +3,7 @@
 import pytest
 
 from services.search.exceptions import InvalidFilter
-from services.shared.errors import Forbidden
+from services.shared.errors import Unauthenticated
 
 from .conftest import OPERATOR, snapshot, unique_province, wait_until
 
@@ -68,8 +68,8 @@ def test_each_role_sees_only_its_scope(publish, ids_visible):
     assert ids_visible(OPERATOR, province=[p, q]) == ids
 
 
-def test_anonymous_caller_is_forbidden(rpc):
-    with pytest.raises(Forbidden):
+def test_anonymous_caller_must_log_in(rpc):
+    with pytest.raises(Unauthenticated):
         rpc.call("search", "query", {"kind": "anonymous", "roles": []}, {})
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.shared.errors import Forbidden, NotFound
+from services.shared.errors import Forbidden, NotFound, Unauthenticated
 from services.shared.permissions import (
     can,
     require,
@@ -88,3 +88,8 @@ def test_out_of_scope_is_not_found_not_forbidden():
 
 def test_operator_sees_every_province():
     assert sees(OPERATOR, province="79", agency="X", department="Y")
+
+
+def test_anonymous_caller_is_asked_to_log_in():
+    with pytest.raises(Unauthenticated):
+        require({"kind": "anonymous", "roles": []}, "dossier.read")
