@@ -48,4 +48,3 @@ def test_readyz_turns_503_when_a_service_is_down(stack):
     finally:
         stack.start_service("notify")
         stack.wait_ready()
-
