@@ -2,7 +2,14 @@
 # Common environment for the local infrastructure scripts.
 # Source it:  . deploy/local/env.sh   (every value can be overridden from the environment)
 
-PORTAL_ROOT=${PORTAL_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# The checkout is always the one this file lives in; paths inherited from a shell that
+# sourced another checkout's env.sh are dropped so two clones never share var/.
+_portal_here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [[ ${PORTAL_ROOT:-} != "$_portal_here" ]]; then
+    unset PORTAL_VAR PORTAL_MAIL_DIR PORTAL_VENV
+fi
+PORTAL_ROOT=$_portal_here
+unset _portal_here
 PORTAL_VAR=${PORTAL_VAR:-$PORTAL_ROOT/var}
 PORTAL_CACHE=${PORTAL_CACHE:-$HOME/.cache/portal}
 if [[ -z ${PORTAL_VENV:-} ]]; then
