@@ -5,8 +5,9 @@
 # The checkout is always the one this file lives in; paths inherited from a shell that
 # sourced another checkout's env.sh are dropped so two clones never share var/.
 _portal_here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if [[ ${PORTAL_ROOT:-} != "$_portal_here" ]]; then
-    unset PORTAL_VAR PORTAL_MAIL_DIR PORTAL_VENV
+if [[ -n ${PORTAL_ROOT:-} && $PORTAL_ROOT != "$_portal_here" ]]; then
+    unset PORTAL_VAR PORTAL_MAIL_DIR PORTAL_VENV PORTAL_AMQP_URI PORTAL_RABBIT_MGMT_URL \
+        PORTAL_PG_DSN_BASE PORTAL_OPENSEARCH_URL PORTAL_S3_ENDPOINT
 fi
 PORTAL_ROOT=$_portal_here
 unset _portal_here
