@@ -86,9 +86,9 @@ class Workspace(Page):
         }
         dossier_id = dossier["id"]
         self.render(
-            req, resp, "workspace.html", status=status or 200, dossier=dossier,
+            req, resp, "workspace.html", http_status=status or 200, dossier=dossier,
             actions=actions, inputs=ACTION_INPUT, errors=errors,
-            labels={k: gettext(v, lang) for k, v in ACTION_INPUT.values()},
+            labels={f"{a}.{f}": gettext(k, lang) for a, (f, k) in ACTION_INPUT.items()},
             history=self.call(req, "dossiers", "history", dossier_id),
             comments=self.call(req, "dossiers", "list_comments", dossier_id),
             tasks=self.call(req, "dossiers", "list_tasks", dossier_id),
@@ -130,8 +130,8 @@ class Act(Workspace):
                 raise
             dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
             errors = field_errors(exc, req.context.lang)
-            if "_" in errors or not set(errors) & {"department", "reason", "note"}:
-                errors = {field or "action": " ".join(errors.values())}
+            message = errors.get(field) or " ".join(errors.values())
+            errors = {f"{action}.{field}" if field else "action": message}
             return self.show(req, resp, dossier, errors, status=422)
         redirect(resp, f"/can-bo/ho-so/{dossier_id}?ok={action}")
 

@@ -125,7 +125,7 @@ def safe_next(value):
 
 
 def _error_page(web, req, resp, status, key):
-    web.renderer.respond(req, resp, "error.html", status=status, message_key=key)
+    web.renderer.respond(req, resp, "error.html", http_status=status, message_key=key)
 
 
 def _handle(web, req, resp, exc):
@@ -170,8 +170,8 @@ class Page:
     def __init__(self, web):
         self.web = web
 
-    def render(self, req, resp, template, status=falcon.HTTP_200, **context):
-        self.web.renderer.respond(req, resp, template, status=status, **context)
+    def render(self, req, resp, template, http_status=falcon.HTTP_200, **context):
+        self.web.renderer.respond(req, resp, template, http_status, **context)
 
     def call(self, req, service, method, *args, **kwargs):
         return self.web.call(req, service, method, *args, **kwargs)

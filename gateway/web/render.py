@@ -115,8 +115,8 @@ class Renderer:
         base.update(context)
         return self.env.get_template(template).render(base)
 
-    def respond(self, req, resp, template, status=falcon.HTTP_200, **context):
-        resp.status = status
+    def respond(self, req, resp, template, http_status=falcon.HTTP_200, **context):
+        resp.status = http_status
         resp.content_type = HTML
         resp.set_header("Cache-Control", "no-store")
         resp.text = self.page(req, template, **context)

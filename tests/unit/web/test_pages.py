@@ -155,7 +155,7 @@ def test_workspace_offers_only_the_actions_the_service_allows():
     resp = client.simulate_get("/can-bo/ho-so/d-1", cookies=cookies)
     offered = set(re.findall(r'name="action" value="([a-z_]+)"', resp.text))
     assert offered == {"receive", "reject"}
-    assert 'id="f-department"' in resp.text and "Tư pháp" in resp.text
+    assert 'id="f-receive-department"' in resp.text and "Tư pháp" in resp.text
 
 
 def test_citizen_dossier_page_formats_dates_day_month_year():
@@ -192,3 +192,17 @@ def test_supplement_update_redirects_with_updated_successfully():
 def test_static_files_are_served_and_names_are_checked(client):
     assert client.simulate_get("/static/portal.css").status_code == 200
     assert client.simulate_get("/static/..%2fapp.py").status_code == 404
+
+
+def test_desk_queue_asks_for_waiting_dossiers_and_links_each_one():
+    fake = FakeRpc(caller=DESK)
+    fake.answers[("dossiers", "list_dossiers")] = lambda *a, **kw: {
+        "items": [fake.answers[("dossiers", "get_dossier")]],
+        "total": 1,
+    }
+    client = make_client(fake)
+    cookies, _ = session_cookies()
+    resp = client.simulate_get("/can-bo", cookies=cookies)
+    assert resp.status_code == 200
+    assert fake.called("list_dossiers")[0][2][1]["status"] == "waiting_reception"
+    assert 'href="/can-bo/ho-so/d-1"' in resp.text
