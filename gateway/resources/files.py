@@ -45,29 +45,47 @@ def spool_part(stream, limit):
     return spool, size
 
 
-def read_upload_form(req, limit):
-    """Return (slot, filename, declared type, spool, size) from the multipart body."""
+def read_upload_form(req, limit, required=("slot",), optional=()):
+    """Return ({field: text}, filename, declared type, spool, size) of the form."""
     if not (req.content_type or "").startswith("multipart/form-data"):
         raise CodedHTTPError(
             falcon.HTTP_415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type"
         )
-    slot, upload = None, None
+    texts, upload = {}, None
     for part in req.get_media():
-        if part.name == "slot":
-            slot = part.get_text()
+        if part.name in required or part.name in optional:
+            texts[part.name] = part.get_text()
         elif part.name == "file" and upload is None:
             spool, size = spool_part(part.stream, limit)
             upload = (part.filename or "", part.content_type, spool, size)
     missing = {
         name: ["Missing data for required field."]
-        for name, value in (("file", upload), ("slot", slot))
-        if not value
+        for name in ("file", *required)
+        if not (upload if name == "file" else texts.get(name))
     }
     if missing:
         if upload:
             upload[2].close()
         raise ValidationFailed("Invalid input", missing)
-    return (slot, *upload)
+    return (texts, *upload)
+
+
+def put_upload(rpc, req, begun, spool, size):
+    """Stream the spool to the presigned URL, then let the service verify it."""
+    try:
+        answer = requests.put(
+            begun["upload_url"],
+            data=spool,
+            headers={"Content-Length": str(size)},
+            timeout=120,
+        )
+        answer.raise_for_status()
+    except requests.RequestException as exc:
+        call(rpc, req, "files", "abort_upload", begun["upload_id"])
+        raise Unavailable(
+            "File storage unavailable", {"storage": [type(exc).__name__]}
+        ) from exc
+    return call(rpc, req, "files", "complete_upload", begun["upload_id"])
 
 
 class DossierFiles:
@@ -85,30 +103,43 @@ class DossierFiles:
 
     def on_post(self, req, resp, dossier_id):
         """Store an uploaded file (multipart `file` and `slot`)."""
-        slot, filename, declared, spool, size = read_upload_form(req, self.max_file)
+        texts, filename, declared, spool, size = read_upload_form(req, self.max_file)
         with spool:
             begun = call(
                 self.rpc, req, "files", "begin_upload",
-                dossier_id, slot, filename, declared, size,
+                dossier_id, texts["slot"], filename, declared, size,
             )  # fmt: skip
-            self._put(req, begun, spool, size)
+            meta = put_upload(self.rpc, req, begun, spool, size)
         resp.status = falcon.HTTP_201
-        resp.media = call(self.rpc, req, "files", "complete_upload", begun["upload_id"])
+        resp.media = meta
 
-    def _put(self, req, begun, spool, size):
-        try:
-            answer = requests.put(
-                begun["upload_url"],
-                data=spool,
-                headers={"Content-Length": str(size)},
-                timeout=120,
-            )
-            answer.raise_for_status()
-        except requests.RequestException as exc:
-            call(self.rpc, req, "files", "abort_upload", begun["upload_id"])
-            raise Unavailable(
-                "File storage unavailable", {"storage": [type(exc).__name__]}
-            ) from exc
+
+class ProcedureTemplates:
+    """GET lists a procedure's form templates (anyone); POST adds one (admins)."""
+
+    def __init__(self, rpc, max_file):
+        self.rpc = rpc
+        self.max_file = max_file
+        self.max_body = max_file + MULTIPART_OVERHEAD
+
+    def on_get(self, req, resp, code):
+        """List the procedure's templates."""
+        items = call(self.rpc, req, "files", "list_templates", code)
+        resp.media = {"items": items, "total": len(items)}
+
+    def on_post(self, req, resp, code):
+        """Upload a template (multipart `file`, optional `title`)."""
+        texts, filename, declared, spool, size = read_upload_form(
+            req, self.max_file, required=(), optional=("title",)
+        )
+        with spool:
+            begun = call(
+                self.rpc, req, "files", "begin_template_upload",
+                code, filename, declared, size, texts.get("title"),
+            )  # fmt: skip
+            meta = put_upload(self.rpc, req, begun, spool, size)
+        resp.status = falcon.HTTP_201
+        resp.media = meta
 
 
 class FileMeta:
@@ -173,4 +204,7 @@ def routes(rpc):
         ("/api/v1/files/{file_id}", FileMeta(rpc)),
         ("/api/v1/files/{file_id}/content", FileContent(rpc, "original")),
         ("/api/v1/files/{file_id}/pdf", FileContent(rpc, "pdf")),
+        ("/api/v1/procedures/{code}/templates", ProcedureTemplates(rpc, max_file)),
+        ("/api/v1/templates/{file_id}/content", FileContent(rpc, "original")),
+        ("/api/v1/templates/{file_id}/pdf", FileContent(rpc, "pdf")),
     ]

@@ -6,12 +6,11 @@ import io
 import os
 import xmlrpc.client
 
-import eventlet
 import img2pdf
 from PIL import Image
-from unoserver.client import UnoClient
 
 from . import domain
+from .uno import UnoListener
 
 
 class ConversionError(Exception):
@@ -60,30 +59,39 @@ class Office:
     def __init__(self, host, port, timeout):
         self.host, self.port, self.timeout = host, port, timeout
 
+    def listener(self):
+        return UnoListener(self.host, self.port, self.timeout)
+
     def to_pdf(self, path):
         """Return PDF bytes for the office document at `path`."""
-        client = UnoClient(server=self.host, port=str(self.port))
-        kwargs = {"inpath": path}
         if domain.extension(path) == "txt":
             with open(path, "rb") as handle:
-                kwargs = {
-                    "indata": text_as_html(handle.read()),
-                    "infiltername": "HTML (StarWriter)",
-                }
+                return self.html_to_pdf(text_as_html(handle.read()))
+        if self.host not in ("127.0.0.1", "localhost"):
+            with open(path, "rb") as handle:  # a remote listener cannot read our disk
+                return self._convert(indata=handle.read())
+        return self._convert(inpath=os.path.abspath(path))
+
+    def html_to_pdf(self, data):
+        """Return PDF bytes of an HTML page (UTF-8) rendered by LibreOffice Writer."""
+        return self._convert(
+            indata=data, infilter="HTML (StarWriter)", filtername="writer_pdf_Export"
+        )
+
+    def _convert(self, **kwargs):
         try:
-            with eventlet.Timeout(self.timeout):
-                data = client.convert(convert_to="pdf", update_index=False, **kwargs)
-        except eventlet.Timeout as exc:
+            data = self.listener().convert(**kwargs)
+        except TimeoutError as exc:
             raise ConversionError("timeout", f"over {self.timeout} s") from exc
         except xmlrpc.client.Fault as exc:
             raise ConversionError(
                 "unreadable_document", _short(exc.faultString)
             ) from exc
-        except (ConnectionError, OSError) as exc:
+        except (ConnectionError, OSError, xmlrpc.client.ProtocolError) as exc:
             raise ConversionError("converter_unavailable", str(exc)) from exc
-        if not data or not bytes(data).startswith(b"%PDF"):
+        if not data.startswith(b"%PDF"):
             raise ConversionError("unreadable_document", "no PDF produced")
-        return bytes(data)
+        return data
 
 
 def _short(text):

@@ -13,9 +13,11 @@ from minio.error import S3Error
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 
+from services.shared.caller import SYSTEM
 from services.shared.errors import Forbidden, NotFound
 
 from . import settings
+from .conversion import Office
 from .exceptions import StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -152,6 +154,10 @@ class DossiersGate:
         except (NotFound, Forbidden):
             raise NotFound("Not found") from None
 
+    def require_procedure(self, caller, code):
+        """Raise NotFound unless the procedure exists (for the caller's province)."""
+        self.proxy.get_procedure(caller, code)
+
 
 class Dossiers(RpcProxy):
     """RpcProxy to the dossiers service (name configurable so tests may stand in)."""
@@ -167,6 +173,63 @@ class Dossiers(RpcProxy):
 
     def get_dependency(self, worker_ctx):
         return DossiersGate(super().get_dependency(worker_ctx))
+
+
+class Directory:
+    """Names of agencies and departments (accounts `get_agency`), cached per process."""
+
+    def __init__(self, proxy, cache):
+        self.proxy, self.cache = proxy, cache
+
+    def names(self, dossier):
+        """Return {agency, department} display names (codes when unknown)."""
+        code = dossier.get("agency")
+        if dossier.get("agency_name"):
+            return {
+                "agency": dossier["agency_name"],
+                "department": dossier.get("department_name"),
+            }
+        if code and code not in self.cache:
+            try:
+                self.cache[code] = self.proxy.get_agency(SYSTEM, code) or {}
+            except Exception:  # noqa: BLE001 - a slip still prints with codes
+                log.warning("agency %s: name unavailable", code, exc_info=True)
+                return {"agency": code, "department": dossier.get("department")}
+        agency = self.cache.get(code) or {}
+        departments = {
+            d.get("code"): d.get("name") for d in agency.get("departments") or []
+        }
+        department = dossier.get("department")
+        return {
+            "agency": agency.get("name") or code,
+            "department": departments.get(department, department),
+        }
+
+
+class Accounts(RpcProxy):
+    """RpcProxy to accounts, handing out a `Directory` with a process-wide cache."""
+
+    def __init__(self, **options):
+        super().__init__("accounts", **options)
+        self.cache = {}
+
+    def get_dependency(self, worker_ctx):
+        return Directory(super().get_dependency(worker_ctx), self.cache)
+
+
+class Uno(DependencyProvider):
+    """The LibreOffice client of the files service (generated documents)."""
+
+    def setup(self):
+        cfg = self.container.config
+        self.office = Office(
+            cfg[settings.UNO_HOST.key],
+            cfg[settings.UNO_PORT.key],
+            cfg[settings.CONVERSION_TIMEOUT.key],
+        )
+
+    def get_dependency(self, worker_ctx):
+        return self.office
 
 
 def storage_errors(fn):

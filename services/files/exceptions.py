@@ -64,6 +64,11 @@ class FileTooLargeToInline(ValidationFailed):
     code = "FILE_TOO_LARGE_TO_INLINE"
 
 
+class ConverterUnavailable(ServiceError):
+    code = "CONVERTER_UNAVAILABLE"
+    status = 503
+
+
 EXPECTED = (ServiceError,)
 
 # English message → Vietnamese, registered by the gateway's files resource.
@@ -93,4 +98,5 @@ MESSAGES_VI = {
     "File storage unavailable": "Kho lưu trữ tệp tạm thời không khả dụng",
     "File too large to attach": "Tệp quá lớn để đính kèm",
     "Missing file": "Thiếu tệp tải lên",
+    "Document could not be generated": "Không thể tạo văn bản, vui lòng thử lại sau",
 }

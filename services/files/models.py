@@ -51,5 +51,11 @@ class StoredFile(Base):
     pdf_key: Mapped[str | None] = mapped_column(String(255))
     pdf_size: Mapped[int | None] = mapped_column(BigInteger)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    # generated slips: which one, and dossier:kind:version (one file per key)
+    document: Mapped[str | None] = mapped_column(String(32))
+    generated_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    # per-procedure form templates
+    procedure_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    title: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -56,7 +56,9 @@ def _count_in_slot(session, dossier_id, slot):
 
 def _dossier_total(session, dossier_id):
     query = select(func.coalesce(func.sum(StoredFile.size), 0)).where(
-        StoredFile.dossier_id == str(dossier_id), StoredFile.state == "stored"
+        StoredFile.dossier_id == str(dossier_id),
+        StoredFile.state == "stored",
+        StoredFile.kind == "upload",
     )
     return session.scalar(query)
 
@@ -196,8 +198,9 @@ def _lock_dossier(session, dossier_id):
 def _keep(db, store, limits, row, size, sha, content_type):
     final_key = f"files/{row.public_id}/original"
     with db.transaction() as session:
-        _lock_dossier(session, row.dossier_id)
-        _check_room(session, row.dossier_id, row.slot, row.policy or {}, size, limits)
+        if row.kind == "upload":
+            _lock_dossier(session, row.dossier_id)
+            _check_room(session, row.dossier_id, row.slot, row.policy, size, limits)
         kept = session.get(StoredFile, row.id, with_for_update=True)
         store.promote(row.object_key, final_key, content_type, sha)
         kept.state, kept.size, kept.sha256 = "stored", size, sha

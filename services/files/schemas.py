@@ -17,6 +17,16 @@ class BeginUpload(BaseSchema):
     comment_id = fields.String(load_default=None, allow_none=True)
 
 
+class BeginTemplateUpload(BaseSchema):
+    procedure_code = fields.String(required=True, validate=validate.Length(1, 64))
+    filename = fields.String(required=True, validate=validate.Length(1, 1000))
+    declared_type = fields.String(load_default=None, allow_none=True)
+    size = fields.Integer(required=True, validate=validate.Range(min=0))
+    title = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=255)
+    )
+
+
 def dump_file(row):
     """Return the public metadata of a stored file (never storage keys)."""
     pdf = None
@@ -43,5 +53,8 @@ def dump_file(row):
         "uploaded_by": row.uploaded_by,
         "province": row.province,
         "agency": row.agency,
+        "document": row.document,
+        "procedure_code": row.procedure_code,
+        "title": row.title,
         "created_at": row.created_at.isoformat() if row.created_at else None,
     }

@@ -10,10 +10,10 @@ from services.shared.errors import EXPECTED
 from services.shared.outbox import OutboxRelay
 from services.shared.schemas import load
 
-from . import operations, reading
-from .dependencies import Dossiers, ObjectStore, storage_errors
+from . import generation, operations, reading, settings, templates
+from .dependencies import Accounts, Dossiers, ObjectStore, Uno, storage_errors
 from .models import Outbox
-from .schemas import BeginUpload, dump_file
+from .schemas import BeginTemplateUpload, BeginUpload, dump_file
 
 
 class FilesService:
@@ -30,6 +30,8 @@ class FilesService:
     config = Config()
     store = ObjectStore()
     dossiers = Dossiers()
+    accounts = Accounts()
+    office = Uno()
 
     @property
     def limits(self):
@@ -112,3 +114,43 @@ class FilesService:
         return reading.delete_dossier_files(
             self.db, self.store, caller_from(caller), dossier_id
         )
+
+    @rpc(expected_exceptions=EXPECTED)
+    @storage_errors
+    def generate_document(self, caller, kind, dossier):
+        """Render a one-stop slip of a dossier to PDF, once per dossier version."""
+        slips = generation.Slips(
+            self.office,
+            self.dossiers,
+            self.accounts,
+            self.config[settings.PUBLIC_URL.key],
+        )
+        return generation.generate_document(
+            self.db, self.store, slips, caller_from(caller), kind, dossier
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    @storage_errors
+    def begin_template_upload(
+        self, caller, procedure_code, filename, declared_type, size, title=None
+    ):
+        """Admins: start uploading a form template of a procedure."""
+        upload = load(
+            BeginTemplateUpload(),
+            {
+                "procedure_code": procedure_code,
+                "filename": filename,
+                "declared_type": declared_type,
+                "size": size,
+                "title": title,
+            },
+        )
+        return templates.begin_template_upload(
+            self.db, self.store, self.dossiers, self.limits, caller_from(caller), upload
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_templates(self, caller, procedure_code):
+        """Anyone: the form templates of a procedure."""
+        caller_from(caller)
+        return templates.list_templates(self.db, procedure_code)

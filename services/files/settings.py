@@ -53,6 +53,12 @@ DOSSIERS_SERVICE = Setting(
     "Service asked for upload and read permission (tests may name a stand-in).",
 )
 
+PUBLIC_URL = Setting(
+    "PORTAL_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "Base URL of the portal (lookup links and QR codes on generated slips).",
+)
+
 SETTINGS = (
     S3_ENDPOINT,
     S3_ACCESS_KEY,
@@ -70,4 +76,5 @@ SETTINGS = (
     CONVERSION_TIMEOUT,
     CONVERTER_CONCURRENCY,
     DOSSIERS_SERVICE,
+    PUBLIC_URL,
 )

@@ -12,6 +12,7 @@ from services.shared.errors import EXPECTED, Conflict, NotFound, ValidationFaile
 from services.shared.permissions import require, require_visible
 
 DOSSIERS = {}
+PROCEDURES = {}
 
 
 class FakeDossiersService:
@@ -27,6 +28,17 @@ class FakeDossiersService:
         """Keep a dossier: {id, owner, province, agency, department, status, slots}."""
         DOSSIERS[dossier["id"]] = dossier
         return dossier
+
+    @rpc
+    def register_procedure(self, code):
+        PROCEDURES[code] = {"code": code}
+        return PROCEDURES[code]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_procedure(self, caller, code, province=None):
+        if code not in PROCEDURES:
+            raise NotFound("Not found")
+        return PROCEDURES[code]
 
     @rpc(expected_exceptions=EXPECTED)
     def get_dossier(self, caller, dossier_id):

@@ -1,0 +1,98 @@
+"""One-stop slips rendered from Jinja2 templates (services/files/documents/*.html).
+
+Pure rendering: a dossier snapshot in, UTF-8 HTML out (LibreOffice turns it into a
+PDF). The lookup QR code is embedded as a data: URI PNG so the page needs no network.
+"""
+
+import base64
+import datetime as dt
+import io
+import os
+
+import jinja2
+import qrcode
+
+KINDS = {
+    "receipt": ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Người tiếp nhận"),
+    "supplement_request": (
+        "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+        "Người hướng dẫn",
+    ),
+    "refusal": ("Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "Người từ chối"),
+    "control": ("Phiếu kiểm soát quá trình giải quyết hồ sơ", "Người tiếp nhận"),
+    "apology": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả", "Thủ trưởng cơ quan"),
+}
+FILE_NAMES = {
+    "receipt": "giay-tiep-nhan",
+    "supplement_request": "phieu-yeu-cau-bo-sung",
+    "refusal": "phieu-tu-choi",
+    "control": "phieu-kiem-soat",
+    "apology": "phieu-xin-loi",
+}
+
+TEMPLATES = os.path.join(os.path.dirname(__file__), "documents")
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(
+        os.path.join(os.path.dirname(__file__), "documents")
+    ),
+    autoescape=True,
+    undefined=jinja2.ChainableUndefined,
+)
+
+
+def vn_date(value):
+    """Return an ISO date/datetime string (or date) as dd/mm/yyyy ("" when none)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return value.strftime("%d/%m/%Y")
+
+
+def lookup_url(public_url, receipt_number):
+    return f"{public_url.rstrip('/')}/tra-cuu?so={receipt_number or ''}"
+
+
+def qr_data_uri(text):
+    """Return a PNG QR code of `text` as a data: URI."""
+    image = qrcode.make(text, box_size=4, border=2)
+    buf = io.BytesIO()
+    image.save(buf)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def file_name(kind, dossier):
+    return f"{FILE_NAMES[kind]}-{dossier.get('receipt_number') or dossier['id']}.pdf"
+
+
+def context(kind, dossier, public_url, documents, names, today=None):
+    """Return the template variables of a slip (names: agency/department names)."""
+    title, signer = KINDS[kind]
+    url = lookup_url(public_url, dossier.get("receipt_number"))
+    received = dossier.get("received_at") or dossier.get("submitted_at")
+    return {
+        "title": title,
+        "signer_title": signer,
+        "signer_name": dossier.get("signer_name") or "",
+        "agency_name": names.get("agency") or dossier.get("agency") or "",
+        "department_name": names.get("department") or "",
+        "place": dossier.get("place") or "",
+        "today": today or dt.date.today(),
+        "receipt_number": dossier.get("receipt_number") or "",
+        "procedure_code": (dossier.get("procedure") or {}).get("code") or "",
+        "procedure_name": (dossier.get("procedure") or {}).get("name") or "",
+        "applicant_name": (dossier.get("applicant") or {}).get("full_name") or "",
+        "received_date": vn_date(received),
+        "appointment_date": vn_date(dossier.get("appointment_date")),
+        "original_date": vn_date(dossier.get("previous_appointment_date")),
+        "note": dossier.get("note") or "",
+        "reason": dossier.get("reason") or "",
+        "documents": documents,
+        "lookup_url": url,
+        "qr": qr_data_uri(url),
+    }
+
+
+def render(kind, variables):
+    """Return the slip's HTML as UTF-8 bytes."""
+    return _ENV.get_template(f"{kind}.html").render(**variables).encode("utf-8")

@@ -1,0 +1,88 @@
+"""Per-procedure form templates: admins upload, anyone lists and downloads, and a
+citizen re-uploads a filled one into a dossier slot as a normal upload."""
+
+import uuid
+
+from urllib3 import encode_multipart_formdata
+
+from . import samples
+from .conftest import citizen, headers, staff
+from .test_files import converted, upload
+
+
+def post_template(client, code, caller, name, data, title=None):
+    fields = {"file": (name, data, "application/octet-stream")}
+    if title:
+        fields["title"] = title
+    body, content_type = encode_multipart_formdata(fields)
+    auth = headers(caller) if caller else {}
+    return client.simulate_post(
+        f"/api/v1/procedures/{code}/templates",
+        body=body,
+        headers={**auth, "Content-Type": content_type},
+    )
+
+
+def procedure(frpc):
+    code = f"T{uuid.uuid4().hex[:8]}"
+    frpc.call("files_fake_dossiers", "register_procedure", code)
+    return code
+
+
+def test_admin_uploads_a_template_anyone_lists_and_downloads_it(frpc, client):
+    code = procedure(frpc)
+    data = samples.docx("Tờ khai đăng ký khai sinh")
+    resp = post_template(
+        client, code, staff("admin"), "To khai.docx", data, "Tờ khai (mẫu)"
+    )
+    assert resp.status_code == 201, resp.text
+    meta = resp.json
+    assert meta["kind"] == "template"
+    assert meta["procedure_code"] == code
+    assert meta["title"] == "Tờ khai (mẫu)"
+    listed = client.simulate_get(f"/api/v1/procedures/{code}/templates").json
+    assert [item["id"] for item in listed["items"]] == [meta["id"]]
+    content = client.simulate_get(f"/api/v1/templates/{meta['id']}/content")
+    assert content.status_code == 200
+    assert content.content == data
+    done = converted(client, citizen(), meta["id"])
+    assert done["conversion"] == "done"
+    pdf = client.simulate_get(f"/api/v1/templates/{meta['id']}/pdf")
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_citizen_or_officer_cannot_upload_a_template(frpc, client):
+    code = procedure(frpc)
+    for who in (citizen(), staff("officer")):
+        resp = post_template(client, code, who, "mau.docx", samples.docx())
+        assert resp.status_code == 403
+        assert resp.json["error"]["code"] == "FORBIDDEN"
+    assert (
+        client.simulate_get(f"/api/v1/procedures/{code}/templates").json["total"] == 0
+    )
+
+
+def test_template_of_an_unknown_procedure_is_404(client):
+    resp = post_template(client, "NOPE", staff("admin"), "mau.docx", samples.docx())
+    assert resp.status_code == 404
+
+
+def test_template_bytes_are_checked_like_any_upload(frpc, client):
+    code = procedure(frpc)
+    resp = post_template(client, code, staff("admin"), "mau.docx", samples.pdf())
+    assert resp.status_code == 415
+    assert resp.json["error"]["code"] == "UNSUPPORTED_FILE_TYPE"
+
+
+def test_a_filled_template_goes_back_into_a_dossier_slot(frpc, client, dossier):
+    code = procedure(frpc)
+    blank = samples.docx("Tờ khai")
+    meta = post_template(client, code, staff("admin"), "mau.docx", blank).json
+    fetched = client.simulate_get(f"/api/v1/templates/{meta['id']}/content").content
+    record, owner = dossier
+    filled = samples.docx("Tờ khai — Nguyễn Văn An, sinh 01/01/1990")
+    assert fetched == blank
+    resp = upload(client, record["id"], owner, "to-khai-da-dien.docx", filled)
+    assert resp.status_code == 201
+    assert resp.json["kind"] == "upload"
+    assert resp.json["slot"] == "any"

@@ -1,0 +1,73 @@
+"""Rendering of the one-stop slips (pure: snapshot in, HTML out)."""
+
+import base64
+import datetime as dt
+
+import pytest
+
+from services.files import generated
+
+DOSSIER = {
+    "id": "d1",
+    "receipt_number": "000.00.01.H01-261125-0007",
+    "agency": "A1",
+    "procedure": {"code": "1.001", "name": "Đăng ký khai sinh"},
+    "applicant": {"id": "u1", "full_name": "Trần Thị Bích"},
+    "received_at": "2026-11-25T09:30:00+07:00",
+    "appointment_date": "2026-12-02",
+}
+
+
+def test_dates_are_day_month_year():
+    assert generated.vn_date("2026-12-02") == "02/12/2026"
+    assert generated.vn_date("2026-11-25T09:30:00+07:00") == "25/11/2026"
+    assert generated.vn_date(dt.date(2026, 1, 5)) == "05/01/2026"
+    assert generated.vn_date(None) == ""
+
+
+def test_lookup_link_carries_the_receipt_number():
+    url = generated.lookup_url("https://dvc.example.vn/", "000.1")
+    assert url == "https://dvc.example.vn/tra-cuu?so=000.1"
+
+
+def test_qr_code_is_an_embedded_png():
+    uri = generated.qr_data_uri("https://dvc.example.vn/tra-cuu?so=1")
+    prefix = "data:image/png;base64,"
+    assert uri.startswith(prefix)
+    assert base64.b64decode(uri[len(prefix) :]).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("kind", sorted(generated.KINDS))
+def test_every_slip_renders_the_national_header_and_the_dossier(kind):
+    variables = generated.context(
+        kind,
+        DOSSIER,
+        "https://dvc.example.vn",
+        [{"name": "Tờ khai", "count": 1}],
+        {"agency": "UBND phường Ba Đình"},
+        today=dt.date(2026, 11, 25),
+    )
+    html = generated.render(kind, variables).decode("utf-8")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
+    assert "Độc lập - Tự do - Hạnh phúc" in html
+    assert DOSSIER["receipt_number"] in html
+    assert "Trần Thị Bích" in html
+    assert "data:image/png;base64," in html
+
+
+def test_receipt_lists_the_documents_received_and_the_appointment():
+    variables = generated.context(
+        "receipt", DOSSIER, "https://x", [{"name": "Bản sao CCCD", "count": 2}], {}
+    )
+    html = generated.render("receipt", variables).decode("utf-8")
+    assert "Bản sao CCCD" in html
+    assert "02/12/2026" in html
+    assert "25/11/2026" in html
+
+
+def test_values_are_escaped():
+    evil = {**DOSSIER, "applicant": {"full_name": "<script>x</script>"}}
+    html = generated.render(
+        "receipt", generated.context("receipt", evil, "https://x", [], {})
+    ).decode()
+    assert "<script>" not in html
