@@ -83,6 +83,7 @@ class Workspace(Page):
             if "receive" in actions
             else [],
             "staff": self._staff(req, dossier),
+            "field_labels": self._field_labels(req, dossier),
         }
         dossier_id = dossier["id"]
         self.render(
@@ -95,6 +96,14 @@ class Workspace(Page):
             files=self.call(req, "files", "list_files", dossier_id),
             notice=done_notice(done, lang), **extra,
         )  # fmt: skip
+
+    def _field_labels(self, req, dossier):
+        proc = self.call(
+            req, "dossiers", "get_procedure", dossier["procedure"]["code"],
+            dossier["province"],
+        )  # fmt: skip
+        fields = (proc.get("form") or {}).get("fields", [])
+        return {f["name"]: f.get("label") or f["name"] for f in fields}
 
     def _departments(self, req, dossier):
         agency = self.call(req, "accounts", "get_agency", dossier["agency"])

@@ -11,6 +11,7 @@ MESSAGES = {
     "status.completed": ("Đã trả kết quả", "Completed"),
     "status.rejected": ("Từ chối tiếp nhận", "Rejected"),
     "status.cancelled": ("Đã hủy", "Cancelled"),
+    "deadline.on_time": ("Trong hạn", "On schedule"),
     "deadline.in_progress": ("Trong hạn", "On schedule"),
     "deadline.due_soon": ("Sắp đến hạn", "Due soon"),
     "deadline.overdue": ("Quá hạn", "Overdue"),

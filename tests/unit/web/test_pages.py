@@ -156,6 +156,7 @@ def test_workspace_offers_only_the_actions_the_service_allows():
     offered = set(re.findall(r'name="action" value="([a-z_]+)"', resp.text))
     assert offered == {"receive", "reject"}
     assert 'id="f-receive-department"' in resp.text and "Tư pháp" in resp.text
+    assert "<dt>Họ tên</dt>" in resp.text  # form values under the procedure's labels
 
 
 def test_citizen_dossier_page_formats_dates_day_month_year():
