@@ -3,7 +3,7 @@
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
+from nameko.events import SERVICE_POOL, event_handler
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
@@ -26,6 +26,19 @@ from .samples import sample
 from .templates import TemplateInvalid as RenderInvalid
 
 log = logging.getLogger(__name__)
+
+# Instances compete on one queue per event (SERVICE_POOL); a handler that fails (the
+# database is down...) puts the event back instead of nameko's default ack-and-drop.
+HANDLER = dict(handler_type=SERVICE_POOL, requeue_on_error=True)
+
+
+def authorised(caller, action):
+    """Load the caller: 401 when anonymous, 403 when `action` is not permitted."""
+    caller = caller_from(caller)
+    if not is_authenticated(caller):
+        raise Unauthenticated("Authentication required")
+    require(caller, action)
+    return caller
 
 
 class NotifyService:
@@ -53,28 +66,28 @@ class NotifyService:
         return checks
 
     # events → e-mails -----------------------------------------------------------
-    @event_handler("accounts", "account_registered")
+    @event_handler("accounts", "account_registered", **HANDLER)
     def on_account_registered(self, payload):
         planned = domain.plan_account("account_registered", payload, self._url)
         self._mail(payload, planned)
 
-    @event_handler("accounts", "password_reset_requested")
+    @event_handler("accounts", "password_reset_requested", **HANDLER)
     def on_password_reset_requested(self, payload):
         self._mail(payload, domain.plan_account("password_reset", payload, self._url))
 
-    @event_handler("dossiers", "dossier_submitted")
+    @event_handler("dossiers", "dossier_submitted", **HANDLER)
     def on_dossier_submitted(self, payload):
         self._dossier_event("dossier_submitted", payload)
 
-    @event_handler("dossiers", "dossier_status_changed")
+    @event_handler("dossiers", "dossier_status_changed", **HANDLER)
     def on_dossier_status_changed(self, payload):
         self._dossier_event("dossier_status_changed", payload)
 
-    @event_handler("dossiers", "comment_added")
+    @event_handler("dossiers", "comment_added", **HANDLER)
     def on_comment_added(self, payload):
         self._dossier_event("comment_added", payload)
 
-    @event_handler("dossiers", "task_assigned")
+    @event_handler("dossiers", "task_assigned", **HANDLER)
     def on_task_assigned(self, payload):
         assignee = (payload.get("task") or {}).get("assignee")
         if assignee and not isinstance(assignee, dict):
@@ -85,10 +98,7 @@ class NotifyService:
     @rpc(expected_exceptions=EXPECTED)
     def list_deliveries(self, caller, dossier_id):
         """List the e-mails sent about a dossier and their delivery state."""
-        caller = caller_from(caller)
-        if not is_authenticated(caller):
-            raise Unauthenticated("Authentication required")
-        require(caller, "delivery.read")
+        caller = authorised(caller, "delivery.read")
         with self.db.reader() as session:
             rows = store.deliveries(session, dossier_id)
             if rows:
@@ -106,8 +116,7 @@ class NotifyService:
     @rpc(expected_exceptions=EXPECTED)
     def get_template(self, caller, key, lang="vi"):
         """Return the template source in force for the caller's province."""
-        caller = caller_from(caller)
-        require(caller, "template.manage")
+        caller = authorised(caller, "template.manage")
         if not self.templates.exists(key, lang):
             raise UnknownTemplate("Unknown template", {"key": [key]})
         with self.db.reader() as session:
@@ -122,8 +131,7 @@ class NotifyService:
     @rpc(expected_exceptions=EXPECTED)
     def save_template(self, caller, data):
         """Override a template for a province after rendering it with sample data."""
-        caller = caller_from(caller)
-        require(caller, "template.manage")
+        caller = authorised(caller, "template.manage")
         data = load(schemas.TemplateSchema(), data)
         province = data["province"] or caller.get("province")
         require_visible(caller, province=province, agency=caller.get("agency"))
@@ -150,8 +158,7 @@ class NotifyService:
     @rpc(expected_exceptions=EXPECTED)
     def create_bulk_mail(self, caller, data):
         """Compose a bulk mail: resolve recipients, store drafts, return a preview."""
-        caller = caller_from(caller)
-        require(caller, "bulk_mail.send")
+        caller = authorised(caller, "bulk_mail.send")
         data = load(schemas.BulkSchema(), data)
         bulk.compile_parts(data["subject"], data["body"])
         people, bad = bulk.resolve_recipients(self._peers, caller, data)
@@ -165,16 +172,14 @@ class NotifyService:
     @rpc(expected_exceptions=EXPECTED)
     def get_bulk_mail(self, caller, bulk_id):
         """Return a bulk mail's progress (counts per delivery state)."""
-        caller = caller_from(caller)
-        require(caller, "bulk_mail.send")
+        caller = authorised(caller, "bulk_mail.send")
         with self.db.reader() as session:
             return bulk.summary(session, bulk.load(session, caller, bulk_id))
 
     @rpc(expected_exceptions=EXPECTED)
     def list_bulk_recipients(self, caller, bulk_id, query=None):
         """Page through a bulk mail's recipients and their delivery state."""
-        caller = caller_from(caller)
-        require(caller, "bulk_mail.send")
+        caller = authorised(caller, "bulk_mail.send")
         query = load(schemas.PageSchema(), query or {})
         with self.db.reader() as session:
             found = bulk.load(session, caller, bulk_id)
@@ -264,8 +269,7 @@ class NotifyService:
         return found
 
     def _bulk_action(self, caller, bulk_id, action):
-        caller = caller_from(caller)
-        require(caller, "bulk_mail.send")
+        caller = authorised(caller, "bulk_mail.send")
         with self.db.transaction() as session:
             found = bulk.load(session, caller, bulk_id, lock=True)
             action(session, found)

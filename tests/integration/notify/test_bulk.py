@@ -153,10 +153,17 @@ def test_bad_bulk_requests_are_refused_with_a_code(rpc, data, code):
     assert err.value.code == code
 
 
-def test_citizen_may_not_send_bulk_mail(api):
+def test_anonymous_may_not_send_bulk_mail(api):
     resp = api.post("/api/v1/bulk-mails", json={"subject": "S", "body": "B"})
-    assert resp.status_code == 403
-    assert resp.json()["error"]["code"] == "FORBIDDEN"
+    assert resp.status_code == 401
+    assert resp.json()["error"]["code"] == "UNAUTHENTICATED"
+
+
+def test_citizen_may_not_send_bulk_mail(rpc):
+    citizen = {"user_id": "c1", "kind": "citizen", "roles": ["citizen"]}
+    with pytest.raises(ServiceError) as err:
+        rpc.call("notify", "create_bulk_mail", citizen, {"subject": "S", "body": "B"})
+    assert err.value.code == "FORBIDDEN"
 
 
 def test_malformed_json_is_400(api):

@@ -105,19 +105,21 @@ def test_officer_may_not_override_templates(rpc):
 def test_province_override_is_used_for_that_province_only(stack, rpc, mailbox):
     marker = uuid.uuid4().hex[:8]
     source = (
-        "{% block subject %}Tỉnh 01 " + marker + " {{ dossier.procedure.name }}"
+        "{% block subject %}Tỉnh 02 " + marker + " {{ dossier.procedure.name }}"
         "{% endblock %}{% block text %}Xem {{ link }}{% endblock %}"
         "{% block html %}<a href='{{ link }}'>Xem</a>{% endblock %}"
     )
     data = {"key": "dossier_submitted", "source": source}
-    rpc.call("notify", "save_template", ADMIN, data)
+    admin = dict(ADMIN, province="02")  # other tests mail province 01 dossiers
+    rpc.call("notify", "save_template", admin, data)
     here, there = address(), address()
-    publish(stack, "dossiers", "dossier_submitted", event(dossier=dossier(here)))
+    mine = dossier(here, province="02")
+    publish(stack, "dossiers", "dossier_submitted", event(dossier=mine))
     other = dossier(there, province="79")
     publish(stack, "dossiers", "dossier_submitted", event(dossier=other))
     (mine,) = mailbox.wait_for(here)
     (theirs,) = mailbox.wait_for(there)
     assert marker in str(mine["Subject"])
     assert marker not in str(theirs["Subject"])
-    found = rpc.call("notify", "get_template", ADMIN, "dossier_submitted", "vi")
+    found = rpc.call("notify", "get_template", admin, "dossier_submitted", "vi")
     assert found["overridden"] is True
