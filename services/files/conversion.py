@@ -7,6 +7,7 @@ import os
 import xmlrpc.client
 
 import img2pdf
+import magic
 from PIL import Image
 
 from . import domain
@@ -53,17 +54,32 @@ def image_to_pdf(path):
         raise ConversionError("corrupt_image", type(exc).__name__) from exc
 
 
-class Office:
-    """Client of the unoserver listener with a hard time limit per conversion."""
+def password_protected(path):
+    """Tell whether an office file is encrypted (libmagic: "CDFV2 Encrypted", the
+    container Office writes for a password-protected DOCX/XLSX/PPTX)."""
+    return magic.from_file(path, mime=True) == "application/encrypted"
 
-    def __init__(self, host, port, timeout):
+
+class Office:
+    """Client of a unoserver listener with a hard time limit per conversion.
+
+    With a `ManagedListener` (the worker's own), a conversion over the limit kills and
+    restarts the listener, a dead listener is restarted and the conversion retried
+    once, and the listener is recycled after N conversions.
+    """
+
+    def __init__(self, host, port, timeout, managed=None):
         self.host, self.port, self.timeout = host, port, timeout
+        self.managed = managed
 
     def listener(self):
-        return UnoListener(self.host, self.port, self.timeout)
+        port = self.managed.port if self.managed else self.port
+        return UnoListener(self.host, port, self.timeout)
 
     def to_pdf(self, path):
         """Return PDF bytes for the office document at `path`."""
+        if password_protected(path):
+            raise ConversionError("password_protected")
         if domain.extension(path) == "txt":
             with open(path, "rb") as handle:
                 return self.html_to_pdf(text_as_html(handle.read()))
@@ -80,8 +96,22 @@ class Office:
 
     def _convert(self, **kwargs):
         try:
+            data = self._attempt(kwargs)
+        except ConversionError as exc:
+            if not self.managed or exc.reason != "converter_unavailable":
+                raise
+            self.managed.restart(exc.detail)
+            data = self._attempt(kwargs)
+        if self.managed:
+            self.managed.converted()
+        return data
+
+    def _attempt(self, kwargs):
+        try:
             data = self.listener().convert(**kwargs)
         except TimeoutError as exc:
+            if self.managed:
+                self.managed.restart(f"conversion over {self.timeout} s")
             raise ConversionError("timeout", f"over {self.timeout} s") from exc
         except xmlrpc.client.Fault as exc:
             raise ConversionError(

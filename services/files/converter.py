@@ -25,6 +25,7 @@ from services.shared.outbox import record_event, utcnow
 from . import contracts, domain, settings
 from .conversion import ConversionError, Office, convert
 from .dependencies import ObjectStore
+from .listener import ManagedListener
 from .models import Outbox, StoredFile
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,25 @@ class Converter(DependencyProvider):
         concurrency = max(1, cfg.get(settings.CONVERTER_CONCURRENCY.key, 1))
         self.container.max_workers = concurrency
         self.container._worker_pool.resize(concurrency)
+        self.managed = None
+        if cfg.get(settings.UNO_COMMAND.key):
+            self.managed = ManagedListener(
+                cfg[settings.UNO_COMMAND.key],
+                recycle_after=cfg.get(settings.UNO_RECYCLE_AFTER.key, 1000),
+            )
+            self.managed.start()
         self.office = Office(
-            cfg[settings.UNO_HOST.key],
+            "127.0.0.1" if self.managed else cfg[settings.UNO_HOST.key],
             cfg[settings.UNO_PORT.key],
             cfg[settings.CONVERSION_TIMEOUT.key],
+            managed=self.managed,
         )
+
+    def stop(self):
+        if self.managed:
+            self.managed.close()
+
+    kill = stop
 
     def get_dependency(self, worker_ctx):
         return self.office

@@ -7,6 +7,10 @@ import posixpath
 import re
 import unicodedata
 
+# Office's container of a password-protected DOCX/XLSX/PPTX (not a zip): accepted at
+# upload, then ends `failed: password_protected` in conversion.
+ENCRYPTED = "application/encrypted"
+
 # Extension → (canonical content type, content types the sniffer may report for it).
 TYPES = {
     "pdf": ("application/pdf", {"application/pdf"}),
@@ -21,7 +25,10 @@ TYPES = {
     ),
     "docx": (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+        {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ENCRYPTED,
+        },
     ),
     "odt": (
         "application/vnd.oasis.opendocument.text",
@@ -38,7 +45,10 @@ TYPES = {
     ),
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ENCRYPTED,
+        },
     ),
     "ods": (
         "application/vnd.oasis.opendocument.spreadsheet",
@@ -55,7 +65,10 @@ TYPES = {
     ),
     "pptx": (
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        {"application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+        {
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            ENCRYPTED,
+        },
     ),
     "odp": (
         "application/vnd.oasis.opendocument.presentation",

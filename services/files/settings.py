@@ -41,6 +41,18 @@ UNO_PORT = Setting("PORTAL_UNO_PORT", "2003", "unoserver XML-RPC port.", int)
 CONVERSION_TIMEOUT = Setting(
     "PORTAL_CONVERSION_TIMEOUT", "60", "Seconds one conversion may take.", int
 )
+UNO_COMMAND = Setting(
+    "PORTAL_UNO_COMMAND",
+    "",
+    "unoserver command each converter runs as its own listener (restarted when "
+    "stuck, recycled); empty = use the shared listener at PORTAL_UNO_HOST:PORT.",
+)
+UNO_RECYCLE_AFTER = Setting(
+    "PORTAL_UNO_RECYCLE_AFTER",
+    "1000",
+    "Conversions after which a converter's own listener is restarted (0 = never).",
+    int,
+)
 CONVERTER_CONCURRENCY = Setting(
     "PORTAL_CONVERTER_CONCURRENCY",
     "1",
@@ -74,6 +86,8 @@ SETTINGS = (
     UNO_HOST,
     UNO_PORT,
     CONVERSION_TIMEOUT,
+    UNO_COMMAND,
+    UNO_RECYCLE_AFTER,
     CONVERTER_CONCURRENCY,
     DOSSIERS_SERVICE,
     PUBLIC_URL,

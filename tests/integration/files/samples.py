@@ -1,6 +1,7 @@
 """Sample documents built in the tests: DOCX by hand with zipfile, XLSX, images."""
 
 import io
+import struct
 import zipfile
 
 import openpyxl
@@ -90,6 +91,46 @@ def pdf():
     import img2pdf
 
     return img2pdf.convert(image("JPEG"))
+
+
+FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def _entry(name, kind, child=NOSTREAM, right=NOSTREAM, start=END, size=0):
+    raw = name.encode("utf-16-le") + b"\0\0"
+    return (
+        raw.ljust(64, b"\0")
+        + struct.pack("<HBB", len(raw), kind, 1)
+        + struct.pack("<III", NOSTREAM, right, child)
+        + b"\0" * 16
+        + b"\0" * 4
+        + b"\0" * 16
+        + struct.pack("<IQ", start, size)
+    )
+
+
+def encrypted_ooxml(info=b"\x04\x00\x04\x00\x40\x00\x00\x00", package=b"\0" * 16):
+    """A Compound File holding EncryptionInfo + EncryptedPackage (how Office saves a
+    password-protected DOCX/XLSX); the streams are padded to 4096 bytes so no mini
+    stream is needed."""
+    info, package = info.ljust(4096, b"\0"), package.ljust(4096, b"\0")
+    fat = [FATSECT, END] + list(range(3, 10)) + [END] + list(range(11, 18)) + [END]
+    fat += [FREE] * (128 - len(fat))
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, END, 0, END, 0)
+    )
+    header += struct.pack("<I", 0) + struct.pack("<I", FREE) * 108
+    directory = (
+        _entry("Root Entry", 5, child=1)
+        + _entry("EncryptionInfo", 2, right=2, start=2, size=len(info))
+        + _entry("EncryptedPackage", 2, start=10, size=len(package))
+        + b"\0" * 128
+    )
+    return header + struct.pack("<128I", *fat) + directory + info + package
 
 
 SAMPLES = {

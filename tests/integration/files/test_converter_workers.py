@@ -95,3 +95,25 @@ def test_worker_killed_mid_conversion_is_redelivered_and_converted_once(
         hole.close()
         if "files.converter-ConverterService" not in files_stack.processes:
             files_stack.start_service(CONVERTER)
+
+
+def test_a_converter_with_its_own_listener_converts_and_stops_it(
+    files_stack, client, dossier
+):
+    import os
+
+    unoserver = os.path.join(os.environ.get("PORTAL_UNO_VENV", ""), "bin", "unoserver")
+    default = "files.converter-ConverterService"
+    files_stack.stop_process(default)
+    start_converter(files_stack, "converter-own", PORTAL_UNO_COMMAND=unoserver)
+    log = files_stack.log_dir / "converter-own.log"
+    try:
+        wait_for(lambda: "uno listener started" in log.read_text(errors="replace"))
+        record, owner = dossier
+        meta = upload(client, record["id"], owner, "d.docx", samples.docx()).json
+        assert converted(client, owner, meta["id"])["conversion"] == "done"
+        pid = int(log.read_text().split("uno listener started (pid ")[1].split(",")[0])
+    finally:
+        files_stack.stop_process("converter-own")
+        files_stack.start_service(CONVERTER)
+    wait_for(lambda: not os.path.exists(f"/proc/{pid}"), timeout=20)
