@@ -61,6 +61,15 @@ class Peers:
             log.warning("read_small of %s failed: %s", meta["id"], exc)
             return None
 
+    def dossier_files(self, dossier_id):
+        """Return [{name}] of the files received with a dossier ([] if unknown)."""
+        try:
+            found = self._call(self.files, "list_files", SYSTEM, dossier_id)
+        except (RemoteError, ServiceError) as exc:
+            log.warning("list_files of %s failed: %s", dossier_id, exc)
+            return []
+        return [{"name": f.get("name"), "slot": f.get("slot")} for f in found or ()]
+
     def user(self, user_id):
         return self._call(self.accounts, "get_user", SYSTEM, user_id)
 

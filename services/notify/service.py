@@ -77,6 +77,9 @@ class NotifyService:
 
     @event_handler("dossiers", "dossier_submitted", **HANDLER)
     def on_dossier_submitted(self, payload):
+        if "files" not in payload:
+            dossier_id = (payload.get("dossier") or {}).get("id")
+            payload = {**payload, "files": self._peers.dossier_files(dossier_id)}
         self._dossier_event("dossier_submitted", payload)
 
     @event_handler("dossiers", "dossier_status_changed", **HANDLER)

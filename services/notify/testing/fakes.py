@@ -30,21 +30,31 @@ class FakeFilesService:
         return {"files": "ok", "postgres": "ok"}
 
     @rpc
-    def put(self, name, content_type, content_b64):
+    def put(self, name, content_type, content_b64, dossier_id=None):
         """Keep a file in memory; return its id."""
         file_id = str(uuid.uuid4())
         FILES[file_id] = {
             "name": name,
             "content_type": content_type,
             "content_b64": content_b64,
+            "dossier_id": dossier_id,
         }
         return file_id
+
+    @rpc
+    def list_files(self, caller, dossier_id):
+        return [
+            {"id": key, "name": f["name"]}
+            for key, f in FILES.items()
+            if f["dossier_id"] == dossier_id
+        ]
 
     @rpc(expected_exceptions=EXPECTED)
     def read_small(self, caller, file_id):
         if file_id not in FILES:
             raise NotFound("Not found")
-        return FILES[file_id]
+        found = FILES[file_id]
+        return {k: found[k] for k in ("name", "content_type", "content_b64")}
 
     @rpc
     def generate_document(self, caller, kind, dossier):
@@ -69,6 +79,13 @@ class FakeAccountsService:
     @rpc
     def add_staff(self, person):
         STAFF.append(person)
+
+    @rpc
+    def get_user(self, caller, user_id):
+        for person in STAFF:
+            if person.get("id") == user_id:
+                return person
+        return None
 
     @rpc
     def list_staff(self, caller, agency=None, department=None, role=None):

@@ -164,3 +164,48 @@ def test_gateway_deliveries_route_requires_authentication(api):
     resp = api.get("/api/v1/dossiers/any/deliveries")
     assert resp.status_code == 401
     assert resp.json()["error"]["code"] == "UNAUTHENTICATED"
+
+
+def test_submitted_mail_lists_the_files_received(stack, rpc, mailbox):
+    to = address()
+    snapshot = dossier(to)
+    rpc.call("files", "put", "CCCD mặt trước.jpg", "image/jpeg", "", snapshot["id"])
+    publish(stack, "dossiers", "dossier_submitted", event(dossier=snapshot))
+    (msg,) = mailbox.wait_for(to)
+    assert "- CCCD mặt trước.jpg" in text_of(msg)
+
+
+def test_task_assignment_mails_the_assignee_resolved_through_accounts(
+    stack, rpc, mailbox
+):
+    to = address("officer")
+    rpc.call(
+        "accounts", "add_staff", {"id": to, "email": to, "full_name": "Hồ Thị Lan"}
+    )
+    task = {
+        "id": "t1",
+        "title": "Xác minh thực địa",
+        "assignee": to,
+        "due_date": "2026-02-10",
+    }
+    publish(
+        stack, "dossiers", "task_assigned", event(dossier=dossier(address()), task=task)
+    )
+    (msg,) = mailbox.wait_for(to)
+    assert str(msg["Subject"]) == "Công việc mới: Xác minh thực địa"
+    assert "10/02/2026" in text_of(msg)
+
+
+def test_public_comment_by_staff_mails_the_applicant(stack, mailbox):
+    to = address()
+    comment = {
+        "id": "c1",
+        "body": "Vui lòng mang bản gốc",
+        "internal": False,
+        "author": {"id": "officer-1"},
+    }
+    publish(
+        stack, "dossiers", "comment_added", event(dossier=dossier(to), comment=comment)
+    )
+    (msg,) = mailbox.wait_for(to)
+    assert "Vui lòng mang bản gốc" in text_of(msg)
