@@ -54,6 +54,11 @@ def peak_memory_mb(pid):
     return float("nan")
 
 
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / __import__("os").sysconf("SC_CLK_TCK")
+
+
 def run(rpc, count):
     csv = "".join(f"bench-{i}@example.vn,Người nhận số {i}\n" for i in range(count))
     data = {
@@ -108,6 +113,7 @@ def main():
         compose, deliver, found, sent = run(rpc, args.recipients)
         stored = len(list(mail_dir.glob("*.eml")))
         peaks = [peak_memory_mb(p.pid) for p in stack.processes.values()]
+        notify_cpu = sum(cpu_seconds(p.pid) for p in stack.processes.values())
         print(f"recipients            {args.recipients}")
         print(f"notify instances      {args.instances}")
         print(f"sender connections    {args.connections} per instance")
@@ -122,6 +128,10 @@ def main():
         print(f"counts                {found['counts']}")
         print(f"stored by the sink    {stored}")
         print(f"notify peak RSS       {max(peaks):.0f} MB per instance")
+        print(
+            f"CPU notify / sink     {notify_cpu:.1f} s / {cpu_seconds(sink.pid):.1f} s"
+        )
+        print(f"load average          {Path('/proc/loadavg').read_text().split()[:3]}")
     finally:
         rpc.close()
         stack.stop()

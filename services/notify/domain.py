@@ -225,12 +225,6 @@ def plan_task(payload, public_url, assignee):
     ]
 
 
-def plan_dossier_event(event_type, payload, public_url):
-    """Plan the e-mails of a dossiers event (task_assigned is planned separately)."""
-    if event_type == "dossier_submitted":
-        return _applicant_mail("dossier_submitted", payload, public_url)
-    if event_type == "dossier_status_changed":
-        return plan_status_change(payload, public_url)
-    if event_type == "comment_added":
-        return plan_comment(payload, public_url)
-    return []
+def plan_submitted(payload, public_url):
+    """Plan the acknowledgement of a (re)submitted dossier."""
+    return _applicant_mail("dossier_submitted", payload, public_url)

@@ -12,7 +12,7 @@ from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED, Unauthenticated
 from services.shared.health import tcp_check
-from services.shared.outbox import OutboxRelay, first_delivery
+from services.shared.outbox import OutboxRelay
 from services.shared.permissions import require, require_visible
 from services.shared.schemas import load
 
@@ -20,7 +20,8 @@ from . import bulk, domain, reminders, schemas, settings, store
 from .dependencies import Templates
 from .dispatch import Dispatcher
 from .exceptions import AttachmentUnavailable, TemplateInvalid, UnknownTemplate
-from .models import Outbox, ProcessedEvent
+from .handling import EventMailer
+from .models import Outbox
 from .peers import Peers
 from .samples import sample
 from .templates import TemplateInvalid as RenderInvalid
@@ -30,6 +31,12 @@ log = logging.getLogger(__name__)
 # Instances compete on one queue per event (SERVICE_POOL); a handler that fails (the
 # database is down...) puts the event back instead of nameko's default ack-and-drop.
 HANDLER = dict(handler_type=SERVICE_POOL, requeue_on_error=True)
+# A malformed payload is dropped (logged), never requeued for ever.
+DATA_ERRORS = (AttributeError, TypeError, ValueError, KeyError)
+
+
+def _event_id(payload):
+    return payload.get("event_id") if isinstance(payload, dict) else None
 
 
 def authorised(caller, action):
@@ -68,34 +75,27 @@ class NotifyService:
     # events → e-mails -----------------------------------------------------------
     @event_handler("accounts", "account_registered", **HANDLER)
     def on_account_registered(self, payload):
-        planned = domain.plan_account("account_registered", payload, self._url)
-        self._mail(payload, planned)
+        self._handle(payload, domain.plan_account, "account_registered")
 
     @event_handler("accounts", "password_reset_requested", **HANDLER)
     def on_password_reset_requested(self, payload):
-        self._mail(payload, domain.plan_account("password_reset", payload, self._url))
+        self._handle(payload, domain.plan_account, "password_reset_requested")
 
     @event_handler("dossiers", "dossier_submitted", **HANDLER)
     def on_dossier_submitted(self, payload):
-        if "files" not in payload:
-            dossier_id = (payload.get("dossier") or {}).get("id")
-            payload = {**payload, "files": self._peers.dossier_files(dossier_id)}
-        self._dossier_event("dossier_submitted", payload)
+        self._handle(payload, self._plan_submitted)
 
     @event_handler("dossiers", "dossier_status_changed", **HANDLER)
     def on_dossier_status_changed(self, payload):
-        self._dossier_event("dossier_status_changed", payload)
+        self._handle(payload, domain.plan_status_change)
 
     @event_handler("dossiers", "comment_added", **HANDLER)
     def on_comment_added(self, payload):
-        self._dossier_event("comment_added", payload)
+        self._handle(payload, domain.plan_comment)
 
     @event_handler("dossiers", "task_assigned", **HANDLER)
     def on_task_assigned(self, payload):
-        assignee = (payload.get("task") or {}).get("assignee")
-        if assignee and not isinstance(assignee, dict):
-            assignee = self._peers.user(assignee)
-        self._mail(payload, domain.plan_task(payload, self._url, assignee))
+        self._handle(payload, self._plan_task)
 
     # delivery log ---------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
@@ -226,39 +226,29 @@ class NotifyService:
         timeout = self.config[settings.PEER_TIMEOUT.key]
         return Peers(self.accounts, self.dossiers, self.files, timeout)
 
-    def _dossier_event(self, event_type, payload):
-        self._mail(payload, domain.plan_dossier_event(event_type, payload, self._url))
+    def _handle(self, payload, plan, *args):
+        """Plan and queue an event's e-mails; drop (and log) a malformed event."""
+        try:
+            planned = (
+                plan(*args, payload, self._url) if args else plan(payload, self._url)
+            )
+        except DATA_ERRORS:
+            log.exception("malformed event dropped: %s", _event_id(payload))
+            return
+        EventMailer(self.db, self.templates, self._peers, self.sender).mail(
+            payload, planned
+        )
 
-    def _mail(self, payload, planned):
-        """Render and queue the planned e-mails of one event, once per event id."""
-        event_id = str(payload.get("event_id") or "")
-        with self.db.reader() as session:
-            if store.already_processed(session, event_id):
-                return
-        documents = self._documents(planned)
-        with self.db.transaction() as session:
-            if not first_delivery(session, ProcessedEvent, payload):
-                return
-            for item in planned:
-                self._queue(session, event_id, payload, item, documents)
-        self.sender.wake()
+    def _plan_submitted(self, payload, url):
+        dossier_id = (payload.get("dossier") or {}).get("id")
+        files = payload.get("files") or self._peers.dossier_files(dossier_id)
+        return domain.plan_submitted({**payload, "files": files}, url)
 
-    def _documents(self, planned):
-        found = {}
-        for item in planned:
-            if item.document and item.document not in found:
-                dossier = item.context.get("dossier") or {}
-                found[item.document] = self._peers.document(item.document, dossier)
-        return found
-
-    def _queue(self, session, event_id, payload, item, documents):
-        province = item.scope.get("province") or payload.get("province")
-        override = store.override_source(session, province, item.key, item.lang)
-        rendered = self.templates.render(item.key, item.lang, item.context, override)
-        refs = []
-        if documents.get(item.document):
-            refs.append(store.save_attachment(session, documents[item.document]))
-        store.queue(session, event_id or None, item, rendered, refs)
+    def _plan_task(self, payload, url):
+        assignee = (payload.get("task") or {}).get("assignee")
+        if assignee and not isinstance(assignee, dict):
+            assignee = self._peers.user(assignee)
+        return domain.plan_task(payload, url, assignee)
 
     def _attachment_file(self, caller, file_id):
         try:

@@ -209,3 +209,15 @@ def test_public_comment_by_staff_mails_the_applicant(stack, mailbox):
     )
     (msg,) = mailbox.wait_for(to)
     assert "Vui lòng mang bản gốc" in text_of(msg)
+
+
+def test_malformed_event_is_dropped_and_the_next_one_is_mailed(stack, mailbox):
+    broken = event(dossier="not-a-snapshot", to="processing")
+    publish(stack, "dossiers", "dossier_status_changed", broken)
+    to = address()
+    facts = {"to": "rejected", "action": "reject", "reason": "Sai mẫu"}
+    publish(
+        stack, "dossiers", "dossier_status_changed", event(dossier=dossier(to), **facts)
+    )
+    (msg,) = mailbox.wait_for(to)
+    assert "Sai mẫu" in text_of(msg)

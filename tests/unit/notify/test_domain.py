@@ -60,9 +60,7 @@ def test_internal_comment_and_own_comment_mail_nobody():
 
 def test_dossier_without_applicant_email_mails_nobody():
     dossier = {**DOSSIER, "applicant": {"id": "p"}}
-    assert (
-        domain.plan_dossier_event("dossier_submitted", {"dossier": dossier}, URL) == []
-    )
+    assert domain.plan_submitted({"dossier": dossier}, URL) == []
 
 
 def test_backoff_doubles_and_is_capped():

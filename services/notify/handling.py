@@ -1,0 +1,65 @@
+"""From planned e-mails to queued messages: once per event, in one transaction.
+
+`EventMailer.mail` records the event id (`first_delivery`), renders each planned
+e-mail (the province override first, the file template if the override fails on real
+data) and inserts the queued messages, then wakes the sender. Documents to attach
+(receipt slip, apology letter) are fetched before the transaction opens.
+"""
+
+import logging
+
+from services.shared.outbox import first_delivery
+
+from . import store
+from .models import ProcessedEvent
+
+log = logging.getLogger(__name__)
+
+
+class EventMailer:
+    def __init__(self, db, templates, peers, sender):
+        self.db, self.templates, self.peers, self.sender = db, templates, peers, sender
+
+    def mail(self, payload, planned):
+        """Render and queue the planned e-mails of one event, once per event id."""
+        event_id = str(payload.get("event_id") or "")
+        with self.db.reader() as session:
+            if store.already_processed(session, event_id):
+                return
+        documents = self._documents(planned)
+        with self.db.transaction() as session:
+            if not first_delivery(session, ProcessedEvent, payload):
+                return
+            for item in planned:
+                self._queue(session, event_id, payload, item, documents)
+        self.sender.wake()
+
+    def _documents(self, planned):
+        found = {}
+        for item in planned:
+            if item.document and item.document not in found:
+                dossier = item.context.get("dossier") or {}
+                found[item.document] = self.peers.document(item.document, dossier)
+        return found
+
+    def _queue(self, session, event_id, payload, item, documents):
+        province = item.scope.get("province") or payload.get("province")
+        override = store.override_source(session, province, item.key, item.lang)
+        rendered = self._render(item, override)
+        if rendered is None:
+            return
+        refs = []
+        if documents.get(item.document):
+            refs.append(store.save_attachment(session, documents[item.document]))
+        store.queue(session, event_id or None, item, rendered, refs)
+
+    def _render(self, item, override):
+        """Render with the province override, falling back to the file template."""
+        for source in (override, None) if override else (None,):
+            try:
+                return self.templates.render(item.key, item.lang, item.context, source)
+            except Exception:  # noqa: BLE001 - a bad template or datum never blocks
+                log.exception(
+                    "template %s failed (override: %s)", item.key, bool(source)
+                )
+        return None
