@@ -24,6 +24,12 @@ def main():
             module.seed(rpc, ctx)
     finally:
         rpc.close()
+    operator = os.environ.get("PORTAL_ADMIN_EMAIL")
+    if operator:
+        password = os.environ.get("PORTAL_ADMIN_PASSWORD", "")
+        ctx["users"].insert(
+            0, {"email": operator, "password": password, "role": "operator"}
+        )
     if ctx["users"]:
         print("Demo accounts (e-mail / password / role):")
         for user in ctx["users"]:
