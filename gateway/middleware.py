@@ -77,7 +77,11 @@ class RequestContext:
         )
         request_id_var.set(req.context.request_id)
         lang = req.get_param("lang") or req.cookies.get("lang")
-        req.context.lang = language(lang or req.get_header("Accept-Language"))
+        if not lang and req.path.startswith("/api/"):
+            # API clients choose with Accept-Language; the web pages are Vietnamese
+            # until the visitor switches (most browsers here send en-US anyway).
+            lang = req.get_header("Accept-Language")
+        req.context.lang = language(lang)
         req.context.caller = dict(ANONYMOUS)
         req.context.token = None
         req.context.csrf_failed = False

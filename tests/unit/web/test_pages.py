@@ -28,6 +28,17 @@ def test_lang_param_switches_to_english_and_remembers_it_in_a_cookie(client):
     assert "Birth registration" in again.text
 
 
+def test_pages_stay_vietnamese_for_an_english_browser(client):
+    resp = client.simulate_get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="vi">' in resp.text
+
+
+def test_api_errors_follow_accept_language(client):
+    resp = client.simulate_get("/api/v1/nope", headers={"Accept-Language": "en"})
+    assert resp.headers["Content-Language"] == "en"
+    assert client.simulate_get("/api/v1/nope").headers["Content-Language"] == "vi"
+
+
 def test_procedure_page_shows_fee_in_vietnamese_number_format(client):
     resp = client.simulate_get("/thu-tuc/1.001193")
     assert resp.status_code == 200
