@@ -50,7 +50,36 @@
       status.textContent = message;
     });
   }
+  function attachAndPost(form, event) {
+    var input = form.querySelector("input[type=file]");
+    var files = Array.prototype.slice.call(input.files || []);
+    if (!files.length) { return; }
+    event.preventDefault();
+    var bar = form.querySelector("progress");
+    var status = form.querySelector("[role=status]");
+    var hidden = form.querySelector("input[type=hidden][name=file_ids]");
+    var ids = [];
+    var chain = Promise.resolve();
+    files.forEach(function (file, i) {
+      chain = chain.then(function () {
+        return sendOne(form, file, "attachment", function (part) {
+          bar.value = Math.round(((i + part) / files.length) * 100);
+        }).then(function (xhr) { ids.push(JSON.parse(xhr.responseText).id); });
+      });
+    });
+    chain.then(function () {
+      hidden.value = ids.join(",");
+      input.value = "";
+      form.submit();
+    }, function (xhr) {
+      var message = form.getAttribute("data-failed");
+      try { message += ": " + JSON.parse(xhr.responseText).error.message; } catch (e) { /* keep */ }
+      status.textContent = message;
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    var comment = document.getElementById("comment-form");
+    if (comment) { comment.addEventListener("submit", function (e) { attachAndPost(comment, e); }); }
     var form = document.getElementById("upload-form");
     if (form) { form.addEventListener("submit", function (e) { upload(form, e); }); }
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {

@@ -7,7 +7,7 @@ JSON resources; the rules stay in the services.
 
 import os
 
-from . import account, agency, citizen, public
+from . import account, agency, citizen, public, work
 from .base import Web
 from .render import Renderer
 
@@ -32,4 +32,5 @@ def routes(rpc):
         ("/reset-password", account.Reset(web)),
         *citizen.routes(web),
         *agency.routes(web),
+        *work.routes(web),
     ]

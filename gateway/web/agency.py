@@ -94,7 +94,8 @@ class Workspace(Page):
             comments=self.call(req, "dossiers", "list_comments", dossier_id),
             tasks=self.call(req, "dossiers", "list_tasks", dossier_id),
             files=self.call(req, "files", "list_files", dossier_id),
-            notice=done_notice(done, lang), **extra,
+            notice=done_notice(done, lang), staff_names=dict(extra["staff"]),
+            **extra,
         )  # fmt: skip
 
     def _field_labels(self, req, dossier):
@@ -143,16 +144,6 @@ class Act(Workspace):
             errors = {f"{action}.{field}" if field else "action": message}
             return self.show(req, resp, dossier, errors, status=422)
         redirect(resp, f"/can-bo/ho-so/{dossier_id}?ok={action}")
-
-
-class Comment(Page):
-    @page(login=True)
-    def on_post(self, req, resp, dossier_id):
-        form = form_of(req)
-        body = {"body": (form.get("body") or "").strip()}
-        body["internal"] = form.get("internal") == "true"
-        self.call(req, "dossiers", "add_comment", dossier_id, body)
-        redirect(resp, f"/can-bo/ho-so/{dossier_id}#discussion")
 
 
 class TaskForm(Page):
@@ -244,7 +235,6 @@ def routes(web):
         ("/can-bo", Queue(web)),
         (base, Workspace(web)),
         (f"{base}/xu-ly", Act(web)),
-        (f"{base}/y-kien", Comment(web)),
         (f"{base}/cong-viec", TaskForm(web)),
         ("/can-bo/ho-so-giay", Paper(web)),
         ("/quan-tri", Admin(web)),

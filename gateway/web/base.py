@@ -88,6 +88,18 @@ def form_of(req):
     return {k: (v[-1] if isinstance(v, list) else v) for k, v in media.items()}
 
 
+def form_list(req, name):
+    """Every value of a repeated form field (checkboxes), as a list of strings."""
+    try:
+        media = req.get_media(default_when_empty={})
+    except (falcon.MediaMalformedError, falcon.MediaNotFoundError):
+        return []
+    value = media.get(name) if isinstance(media, dict) else None
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
 def check_form(req):
     """Refuse a POST whose CSRF token does not match the session or the form cookie."""
     if req.context.csrf_failed:

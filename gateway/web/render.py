@@ -12,10 +12,14 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
-from . import catalogue, catalogue_work
+from . import catalogue, catalogue_admin, catalogue_work
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-MESSAGES = {**catalogue.MESSAGES, **catalogue_work.MESSAGES}
+MESSAGES = {
+    **catalogue.MESSAGES,
+    **catalogue_work.MESSAGES,
+    **catalogue_admin.MESSAGES,
+}
 LANG_INDEX = {"vi": 0, "en": 1}
 HTML = "text/html; charset=utf-8"
 MANAGERS = frozenset({"admin", "province_admin", "operator", "leader"})

@@ -1,0 +1,110 @@
+"""Officer and leader "my work": dossiers by time left, their tasks, task updates.
+
+The list comes from the search service (`query` with `sort="time_left"`, i.e. the
+appointment date ascending), so overdue and due-soon dossiers come first; the deadline
+state is the service's `deadline_state`, shown as text. Tasks are read only for the
+dossiers of the page that list the caller as an assignee (at most one page of them).
+"""
+
+from services.shared.errors import ServiceError
+
+from .base import Page, form_list, form_of, page, redirect, safe_next
+
+PAGE_SIZE = 20
+OPEN_STATUSES = (
+    "waiting_reception",
+    "processing",
+    "supplement_requested",
+    "pending_approval",
+    "approved",
+)
+TASK_STATUSES = ("open", "done", "cancelled")
+
+
+def work_filters(req):
+    """The search filters of the page: open dossiers, optionally one procedure."""
+    filters = {"status": ",".join(OPEN_STATUSES)}
+    procedure = (req.get_param("thu_tuc") or "").strip()
+    if procedure:
+        filters["procedure"] = procedure
+    if req.get_param("cua_toi") == "1":
+        filters["assignee"] = req.context.caller.get("user_id")
+    return filters
+
+
+def my_tasks(tasks, me):
+    """Open tasks assigned to me, the earliest due first (no due date last)."""
+    mine = [t for t in tasks if t.get("assignee") == me and t.get("status") == "open"]
+    return sorted(mine, key=lambda t: (t.get("due_date") is None, t.get("due_date")))
+
+
+class MyWork(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        """Open dossiers in scope, the least time left first, and my open tasks."""
+        number = max(req.get_param_as_int("trang", default=1) or 1, 1)
+        filters = work_filters(req)
+        found = self.call(
+            req, "search", "query", filters, "time_left", number, PAGE_SIZE
+        )
+        procedures = self.call(
+            req, "dossiers", "list_procedures", province=self.web.province_of(req)
+        )
+        extra = f"&thu_tuc={filters.get('procedure', '')}"
+        if "assignee" in filters:
+            extra += "&cua_toi=1"
+        self.render(
+            req, resp, "my_work.html", dossiers=found["items"], total=found["total"],
+            page_number=number, page_size=PAGE_SIZE, pager_extra=extra,
+            procedures=procedures, procedure=filters.get("procedure", ""),
+            mine="assignee" in filters, tasks=self._tasks(req, found["items"]),
+        )  # fmt: skip
+
+    def _tasks(self, req, dossiers):
+        me = req.context.caller.get("user_id")
+        out = []
+        for dossier in dossiers:
+            if me not in (dossier.get("assignees") or []):
+                continue
+            try:
+                tasks = self.call(req, "dossiers", "list_tasks", dossier["id"])
+            except ServiceError:
+                continue  # the dossier left the caller's scope since it was indexed
+            out += [dict(t, dossier=dossier) for t in my_tasks(tasks, me)]
+        return sorted(out, key=lambda t: (t["due_date"] is None, t["due_date"] or ""))
+
+
+class TaskUpdate(Page):
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id, task_id):
+        """Mark a task done, reopen or cancel it (the service checks who may)."""
+        form = form_of(req)
+        status = form.get("status")
+        data = {"status": status} if status in TASK_STATUSES else {}
+        self.call(req, "dossiers", "update_task", dossier_id, task_id, data)
+        back = safe_next(form.get("next")) or f"/can-bo/ho-so/{dossier_id}#tasks"
+        redirect(resp, back)
+
+
+class Comment(Page):
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id):
+        """Post a comment; attachments are files uploaded first (ids in the form)."""
+        form = form_of(req)
+        ids = [i for i in ",".join(form_list(req, "file_ids")).split(",") if i]
+        body = {
+            "body": (form.get("body") or "").strip(),
+            "internal": form.get("internal") == "true",
+            "file_ids": ids[:20],
+        }
+        self.call(req, "dossiers", "add_comment", dossier_id, body)
+        redirect(resp, f"/can-bo/ho-so/{dossier_id}#discussion")
+
+
+def routes(web):
+    base = "/can-bo/ho-so/{dossier_id}"
+    return [
+        ("/can-bo/viec-cua-toi", MyWork(web)),
+        (f"{base}/cong-viec/{{task_id}}", TaskUpdate(web)),
+        (f"{base}/y-kien", Comment(web)),
+    ]

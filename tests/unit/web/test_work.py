@@ -1,0 +1,143 @@
+"""Officer and leader "my work", task updates and comments with attachments."""
+
+from .conftest import DOSSIER, FakeRpc, make_client, session_cookies
+
+OFFICER = {
+    "user_id": "o1",
+    "kind": "staff",
+    "roles": ["officer"],
+    "province": "01",
+    "agency": "UBX",
+    "department": "TP",
+    "full_name": "Chuyên viên",
+}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def indexed(dossier_id, state, appointment, assignees=()):
+    return dict(
+        DOSSIER, id=dossier_id, deadline_state=state, status="processing",
+        appointment_date=appointment, assignees=list(assignees),
+    )  # fmt: skip
+
+
+def officer_client(fake=None):
+    fake = fake or FakeRpc(caller=OFFICER)
+    fake.answers[("search", "query")] = {
+        "items": [
+            indexed("d-late", "overdue", "2026-03-01", ["o1"]),
+            indexed("d-soon", "due_soon", "2026-03-09"),
+        ],
+        "total": 2,
+    }
+    fake.answers[("dossiers", "list_tasks")] = [
+        {"id": 7, "title": "Xác minh", "assignee": "o1", "due_date": "2026-03-04",
+         "status": "open"},
+        {"id": 8, "title": "Của người khác", "assignee": "o2", "due_date": None,
+         "status": "open"},
+    ]  # fmt: skip
+    return make_client(fake), fake
+
+
+def test_my_work_asks_search_for_open_dossiers_sorted_by_time_left():
+    client, fake = officer_client()
+    cookies, _ = session_cookies()
+    resp = client.simulate_get(
+        "/can-bo/viec-cua-toi", params={"thu_tuc": "1.001193"}, cookies=cookies
+    )
+    assert resp.status_code == 200, resp.text
+    _, _, args, _ = fake.called("query")[0]
+    filters, sort = args[1], args[2]
+    assert sort == "time_left" and filters["procedure"] == "1.001193"
+    assert "completed" not in filters["status"] and "processing" in filters["status"]
+
+
+def test_my_work_shows_deadline_state_in_words_in_the_order_search_gave():
+    client, _ = officer_client()
+    cookies, _ = session_cookies()
+    text = client.simulate_get("/can-bo/viec-cua-toi", cookies=cookies).text
+    assert text.index("Quá hạn") < text.index("Sắp đến hạn")
+    assert text.index("/can-bo/ho-so/d-late") < text.index("/can-bo/ho-so/d-soon")
+
+
+def test_my_work_lists_only_my_open_tasks_of_dossiers_assigned_to_me():
+    client, fake = officer_client()
+    cookies, _ = session_cookies()
+    text = client.simulate_get("/can-bo/viec-cua-toi", cookies=cookies).text
+    assert "Xác minh" in text and "Của người khác" not in text
+    assert [c[2][1] for c in fake.called("list_tasks")] == ["d-late"]
+    assert 'action="/can-bo/ho-so/d-late/cong-viec/7"' in text
+
+
+def test_only_dossiers_assigned_to_me_filters_by_my_user_id():
+    client, fake = officer_client()
+    cookies, _ = session_cookies()
+    client.simulate_get("/can-bo/viec-cua-toi?cua_toi=1", cookies=cookies)
+    assert fake.called("query")[0][2][1]["assignee"] == "o1"
+
+
+def test_task_update_sends_the_status_and_returns_to_the_page_it_came_from():
+    client, fake = officer_client()
+    fake.answers[("dossiers", "update_task")] = lambda *a, **kw: {"id": 7}
+    cookies, csrf = session_cookies()
+    resp = client.simulate_post(
+        "/can-bo/ho-so/d-late/cong-viec/7",
+        body=f"csrf_token={csrf}&status=done&next=%2Fcan-bo%2Fviec-cua-toi",
+        headers=FORM, cookies=cookies,
+    )  # fmt: skip
+    assert (
+        resp.status_code == 303 and resp.headers["location"] == "/can-bo/viec-cua-toi"
+    )
+    assert fake.called("update_task")[0][2][1:] == ("d-late", "7", {"status": "done"})
+
+
+def test_task_update_never_redirects_to_another_site():
+    client, fake = officer_client()
+    fake.answers[("dossiers", "update_task")] = lambda *a, **kw: {"id": 7}
+    cookies, csrf = session_cookies()
+    resp = client.simulate_post(
+        "/can-bo/ho-so/d-late/cong-viec/7",
+        body=f"csrf_token={csrf}&status=done&next=%2F%2Fevil.example",
+        headers=FORM, cookies=cookies,
+    )  # fmt: skip
+    assert resp.headers["location"] == "/can-bo/ho-so/d-late#tasks"
+
+
+def test_comment_references_uploaded_and_chosen_attachment_ids():
+    client, fake = officer_client()
+    fake.answers[("dossiers", "add_comment")] = lambda *a, **kw: {"id": 1}
+    cookies, csrf = session_cookies()
+    resp = client.simulate_post(
+        "/can-bo/ho-so/d-1/y-kien",
+        body=f"csrf_token={csrf}&body=Xem+t%E1%BB%87p&internal=true"
+        "&file_ids=f-1%2Cf-2&file_ids=f-3",
+        headers=FORM, cookies=cookies,
+    )  # fmt: skip
+    assert resp.status_code == 303
+    sent = fake.called("add_comment")[0][2][2]
+    assert sent == {
+        "body": "Xem tệp",
+        "internal": True,
+        "file_ids": ["f-1", "f-2", "f-3"],
+    }
+
+
+def test_workspace_shows_comment_attachments_and_task_status_forms():
+    fake = FakeRpc(caller=OFFICER)
+    fake.answers[("files", "list_files")] = [
+        {"id": "f-1", "name": "bien-ban.pdf", "size": 2048, "slot": "attachment",
+         "pdf": True, "conversion": "not_needed"},
+    ]  # fmt: skip
+    fake.answers[("dossiers", "list_comments")] = [
+        {"id": 1, "body": "Đã xem", "internal": True, "file_ids": ["f-1"],
+         "author": {"full_name": "A"}, "at": "2026-03-02T08:00:00+00:00"},
+    ]  # fmt: skip
+    fake.answers[("dossiers", "list_tasks")] = [
+        {"id": 7, "title": "Xác minh", "assignee": "o1", "status": "open"}
+    ]
+    client = make_client(fake)
+    cookies, _ = session_cookies()
+    text = client.simulate_get("/can-bo/ho-so/d-1", cookies=cookies).text
+    assert 'href="/api/v1/files/f-1/content?download=1"' in text
+    assert 'id="comment-form"' in text and 'name="file_ids" value="f-1"' in text
+    assert 'id="task-7-status"' in text and "Đang thực hiện" in text
