@@ -7,7 +7,7 @@ JSON resources; the rules stay in the services.
 
 import os
 
-from . import account, agency, citizen, public, work
+from . import account, agency, citizen, printing, public, work
 from .base import Web
 from .render import Renderer
 
@@ -33,4 +33,5 @@ def routes(rpc):
         *citizen.routes(web),
         *agency.routes(web),
         *work.routes(web),
+        *printing.routes(web),
     ]

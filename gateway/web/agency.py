@@ -9,6 +9,7 @@ from services.shared.errors import ServiceError
 
 from .base import Page, field_errors, form_of, page, redirect
 from .citizen import form_values, labels_of
+from .printing import documents_for
 from .render import MESSAGES, gettext
 
 PAGE_SIZE = 20
@@ -95,6 +96,7 @@ class Workspace(Page):
             tasks=self.call(req, "dossiers", "list_tasks", dossier_id),
             files=self.call(req, "files", "list_files", dossier_id),
             notice=done_notice(done, lang), staff_names=dict(extra["staff"]),
+            documents=documents_for(dossier),
             **extra,
         )  # fmt: skip
 

@@ -32,4 +32,21 @@ MESSAGES = {
         "Attach files already uploaded",
     ),
     "comment.attachment": ("Tệp đính kèm", "Attachment"),
+    # Printing
+    "printing.title": ("Bản in hồ sơ", "Printable dossier"),
+    "printing.back": ("Quay lại hồ sơ", "Back to the dossier"),
+    "printing.documents": ("Giấy tờ in", "Printable documents"),
+    "printing.receipt": ("In phiếu tiếp nhận", "Print the receipt slip"),
+    "printing.control": ("In phiếu kiểm soát", "Print the control sheet"),
+    "printing.supplement_request": (
+        "In phiếu yêu cầu bổ sung",
+        "Print the supplement request",
+    ),
+    "printing.refusal": ("In phiếu từ chối", "Print the refusal"),
+    "printing.apology": ("In thư xin lỗi", "Print the apology letter"),
+    "printing.dossier": (
+        "In hồ sơ, trao đổi và lịch sử",
+        "Print the dossier, discussion and history",
+    ),
+    "printing.printed_by": ("Người in", "Printed by"),
 }

@@ -1,0 +1,77 @@
+"""Printing: generated slips (files service `generate_document`) and print pages.
+
+A slip is a PDF the files service renders once per dossier + kind + version; the
+page asks for it and sends the browser to the stored PDF, so printing it twice
+never renders it twice. The dossier, discussion and history print from a page with
+no forms or navigation (print CSS hides the rest).
+"""
+
+from services.shared.errors import NotFound, ServiceError
+
+from .base import Page, page, redirect
+
+KINDS = ("receipt", "control", "supplement_request", "refusal", "apology")
+
+
+def documents_for(dossier):
+    """The slips worth offering for the dossier (the files service decides more)."""
+    kinds = []
+    if dossier.get("receipt_number"):
+        kinds += ["receipt", "control"]
+    if dossier.get("status") == "supplement_requested":
+        kinds.append("supplement_request")
+    if dossier.get("status") == "rejected":
+        kinds.append("refusal")
+    if dossier.get("deadline_state") == "overdue":
+        kinds.append("apology")
+    return kinds
+
+
+class Slip(Page):
+    @page(login=True)
+    def on_get(self, req, resp, dossier_id, kind):
+        """Generate (or reuse) the dossier's slip of `kind` and open its PDF."""
+        if kind not in KINDS:
+            raise NotFound("Document kind not found", {"kind": [kind]})
+        dossier = dict(self.call(req, "dossiers", "get_dossier", dossier_id))
+        dossier.update(self._names(req, dossier))
+        meta = self.call(req, "files", "generate_document", kind, dossier)
+        redirect(resp, f"/api/v1/files/{meta['id']}/content")
+
+    def _names(self, req, dossier):
+        try:
+            agency = self.call(req, "accounts", "get_agency", dossier["agency"])
+        except ServiceError:
+            return {}  # the slip shows the codes instead of the names
+        names = {d["code"]: d["name"] for d in agency.get("departments") or []}
+        extra = {"agency_name": agency.get("name") or dossier["agency"]}
+        if dossier.get("department") in names:
+            extra["department_name"] = names[dossier["department"]]
+        return extra
+
+
+class PrintDossier(Page):
+    @page(login=True)
+    def on_get(self, req, resp, dossier_id):
+        """The dossier, its form, files, discussion and history, ready to print."""
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        proc = self.call(
+            req, "dossiers", "get_procedure", dossier["procedure"]["code"],
+            dossier["province"],
+        )  # fmt: skip
+        fields = (proc.get("form") or {}).get("fields", [])
+        self.render(
+            req, resp, "print_dossier.html", dossier=dossier,
+            field_labels={f["name"]: f.get("label") or f["name"] for f in fields},
+            history=self.call(req, "dossiers", "history", dossier_id),
+            comments=self.call(req, "dossiers", "list_comments", dossier_id),
+            files=self.call(req, "files", "list_files", dossier_id),
+        )  # fmt: skip
+
+
+def routes(web):
+    base = "/can-bo/ho-so/{dossier_id}"
+    return [
+        (f"{base}/giay-to/{{kind}}", Slip(web)),
+        (f"{base}/ban-in", PrintDossier(web)),
+    ]
