@@ -25,6 +25,7 @@ CONTENT = (
     "form",
     "documents",
     "templates",
+    "step_limits",
 )
 
 

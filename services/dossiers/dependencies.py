@@ -11,6 +11,7 @@ import logging
 
 import eventlet
 from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
+from nameko.timer import Timer
 
 from services.shared.caller import SYSTEM
 from services.shared.errors import NotFound, ValidationFailed
@@ -32,6 +33,21 @@ def _call(method, *args):
         if exc.exc_type == "MethodNotFound":
             return False, None
         raise
+
+
+class ConfiguredTimer(Timer):
+    """A nameko timer whose interval is a setting (read when the service starts)."""
+
+    def __init__(self, setting, **kwargs):
+        super().__init__(interval=float(setting.default), **kwargs)
+        self.setting = setting
+
+    def setup(self):
+        value = self.container.config.get(self.setting.key, self.setting.default)
+        self.interval = max(float(value), 1.0)
+
+
+configured_timer = ConfiguredTimer.decorator
 
 
 class Directory:

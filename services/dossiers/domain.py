@@ -225,3 +225,37 @@ DEADLINE_STATES = (
 def receipt_number(agency_code, day, sequence):
     """`{agency_code}-{YYMMDD}-{NNNN}`."""
     return f"{agency_code}-{day:%y%m%d}-{sequence:04d}"
+
+
+# --- workflow steps and their own time limits --------------------------------------
+
+# The step each open state belongs to: reception at the one-stop desk, processing in
+# the department, approval by the leader. A procedure may give each a limit in
+# working days (`step_limits`); the dossier-level appointment date stays the legal
+# deadline.
+STEPS = ("reception", "processing", "approval")
+STEP_OF = {WAITING: "reception", PROCESSING: "processing", PENDING: "approval"}
+
+
+def step_due_date(calendar, started_at, limits, step):
+    """The day the step must be done by, or None when the procedure sets no limit."""
+    limit = (limits or {}).get(step) if step else None
+    if limit is None:
+        return None
+    return calendar.add(calendar.start_day(started_at), int(limit))
+
+
+def due_state(due, today, calendar, due_soon_days=1):
+    """on_time / due_soon / overdue of an open piece of work (None: no due date)."""
+    if due is None:
+        return None
+    if today > due:
+        return "overdue"
+    if calendar.between(today, due) <= due_soon_days:
+        return "due_soon"
+    return "on_time"
+
+
+def step_state(due, today, calendar):
+    """The current step against its own limit: due_soon only on its last day."""
+    return due_state(due, today, calendar, due_soon_days=0)

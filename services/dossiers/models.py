@@ -68,6 +68,8 @@ class ProcedureVersion(Base):
     form: Mapped[dict] = mapped_column(JSON, default=dict)
     documents: Mapped[list] = mapped_column(JSON, default=list)
     templates: Mapped[list] = mapped_column(JSON, default=list)
+    # working days each workflow step may take: {reception, processing, approval}
+    step_limits: Mapped[dict | None] = mapped_column(JSON, default=dict)
     published_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 
 
@@ -116,6 +118,14 @@ class Dossier(Base):
     paused_days: Mapped[int] = mapped_column(Integer, default=0)
     pauses: Mapped[list] = mapped_column(JSON, default=list)
     assignees: Mapped[list] = mapped_column(JSON, default=list)
+    # last announced deadline figures (the sweep emits when they move with time)
+    deadline_state: Mapped[str | None] = mapped_column(String(24))
+    days_late: Mapped[int | None] = mapped_column(Integer)
+    # the current workflow step and its own time limit
+    step: Mapped[str | None] = mapped_column(String(24))
+    step_started_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    step_due_date: Mapped[dt.date | None] = mapped_column(Date)
+    step_state: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -157,6 +167,7 @@ class Task(Base):
     created_by: Mapped[str | None] = mapped_column(String(64))
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")
+    due_state: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 

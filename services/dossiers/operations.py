@@ -25,6 +25,13 @@ def province_for(caller, requested=None):
     return caller["province"]
 
 
+def require_national(caller, action):
+    """Only national operators (and the system) may run this."""
+    if permissions.scope_of(caller) != "national":
+        store.require_login(caller)
+        raise permissions.Forbidden("Not permitted", {"action": [action]})
+
+
 def applicant_of(caller):
     return {
         "id": caller.get("user_id"),

@@ -55,6 +55,12 @@ class ProcedureSchema(BaseSchema):
     form = fields.Nested(FormDef, load_default=lambda: {"fields": []})
     documents = fields.List(fields.Nested(DocumentDef), load_default=list)
     templates = fields.List(fields.Nested(Template), load_default=list)
+    # working days per workflow step, e.g. {reception: 1, processing: 5, approval: 1}
+    step_limits = fields.Dict(
+        keys=Str(validate=validate.OneOf(domain.STEPS)),
+        values=fields.Integer(validate=validate.Range(0, 365)),
+        load_default=dict,
+    )
 
 
 class HolidaySchema(BaseSchema):

@@ -1,5 +1,6 @@
 """The dossiers service's entrypoints: load the caller, run the operation, commit."""
 
+import logging
 from contextlib import contextmanager
 
 from nameko.dependency_providers import Config
@@ -15,12 +16,13 @@ from services.shared.errors import EXPECTED, ValidationFailed
 from services.shared.outbox import OutboxRelay
 from services.shared.schemas import load
 
-from . import catalogue, operations, schemas, store, work
-from .dependencies import Directory, FileIndex
+from . import catalogue, deadlines, operations, schemas, settings, store, work
+from .dependencies import Directory, FileIndex, configured_timer
 from .exceptions import ConcurrentUpdate
 from .models import Outbox
 
 CONCURRENT = "The dossier was changed by someone else; reload it"
+log = logging.getLogger(__name__)
 
 
 class DossiersService:
@@ -201,3 +203,18 @@ class DossiersService:
     def stats(self, caller, group_by="status", **query):
         with self.db.transaction() as s:
             return work.stats(s, caller_from(caller), dict(query, group_by=group_by))
+
+    # --- time ------------------------------------------------------------------
+    @configured_timer(settings.DEADLINE_SWEEP)
+    def deadline_sweep(self):
+        """Announce the dossiers and tasks whose deadline state moved with time."""
+        try:
+            deadlines.sweep(self.db)
+        except Exception:  # noqa: BLE001 - the next tick tries again
+            log.warning("deadline sweep failed; retrying next tick", exc_info=True)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def sweep_deadlines(self, caller):
+        """Run one deadline sweep now (national operators; the timer does the same)."""
+        operations.require_national(caller_from(caller), "dossier.sweep")
+        return deadlines.sweep(self.db)

@@ -128,8 +128,40 @@ def snapshot(session, dossier, procedure=None, calendar=None):
         "fee": procedure.fee,
         "form_text": forms.form_text(procedure.form, dossier.form),
         "paper": bool(dossier.paper),
+        "step": dossier.step,
+        "step_due_date": _iso(dossier.step_due_date),
+        "step_state": domain.step_state(dossier.step_due_date, today(), calendar),
         "version": dossier.version,
     }
+
+
+def figures(dossier, procedure, calendar):
+    """(deadline state, days late, step state) of the dossier today."""
+    state = deadline(dossier, procedure, calendar)
+    step = domain.step_state(dossier.step_due_date, today(), calendar)
+    return state.state, state.days_late, step
+
+
+def remember_figures(dossier, procedure, calendar):
+    """Store today's figures on the row; True when they differ from the stored ones.
+
+    Called before every event, so the sweep only announces what moved with time.
+    """
+    found = figures(dossier, procedure, calendar)
+    if found == (dossier.deadline_state, dossier.days_late, dossier.step_state):
+        return False
+    dossier.deadline_state, dossier.days_late, dossier.step_state = found
+    return True
+
+
+def enter_step(dossier, procedure, calendar, moment):
+    """Start the step of the dossier's (new) status and its own due date."""
+    step = domain.STEP_OF.get(dossier.status)
+    dossier.step = step
+    dossier.step_started_at = moment if step else None
+    dossier.step_due_date = domain.step_due_date(
+        calendar, moment, procedure.step_limits, step
+    )
 
 
 def detail(session, caller, dossier):
@@ -160,11 +192,14 @@ def record_history(session, dossier, caller, action, **kw):
     )
 
 
-def emit(session, dossier, event_type, payload):
+def emit(session, dossier, event_type, payload, procedure=None, calendar=None):
     """Record `event_type` in the outbox with the dossier's snapshot and version."""
+    procedure = procedure or version_of(session, dossier)
+    calendar = calendar or catalogue.calendar_of(session, dossier.province)
+    remember_figures(dossier, procedure, calendar)
     session.flush()
     body = dict(payload, dossier_id=str(dossier.public_id))
-    body["dossier"] = snapshot(session, dossier)
+    body["dossier"] = snapshot(session, dossier, procedure, calendar)
     body["version"] = dossier.version
     return record_event(session, Outbox, event_type, body, province=dossier.province)
 

@@ -8,7 +8,7 @@ from services.shared import permissions
 from services.shared.errors import Forbidden
 from services.shared.schemas import load
 
-from . import catalogue, schemas, store
+from . import catalogue, domain, schemas, store
 from .exceptions import TaskNotFound
 from .models import Comment, Dossier, HistoryEntry, ProcedureVersion, Task
 from .operations import scope_filter
@@ -98,6 +98,7 @@ def dump_task(t):
         "assignee": t.assignee,
         "created_by": t.created_by,
         "due_date": _iso(t.due_date),
+        "due_state": t.due_state,
         "status": t.status,
     }
 
@@ -107,6 +108,13 @@ def _task(session, dossier, task_id):
     if task is None or task.dossier_id != dossier.id:
         raise TaskNotFound("Task not found", {"task_id": [str(task_id)]})
     return task
+
+
+def _due_state(session, dossier, task):
+    calendar = catalogue.calendar_of(session, dossier.province)
+    open_ = task.status == "open"
+    task.due_state = open_ and domain.due_state(task.due_date, store.today(), calendar)
+    task.due_state = task.due_state or None
 
 
 def _touch(dossier, assignee=None):
@@ -130,6 +138,7 @@ def create_task(session, caller, dossier_id, data):
     dossier = store.load(session, caller, dossier_id)
     task = Task(dossier_id=dossier.id, created_by=caller.get("user_id"), **data)
     task.status, task.created_at, task.updated_at = "open", store.now(), store.now()
+    _due_state(session, dossier, task)
     session.add(task)
     session.flush()
     _announce_task(session, caller, dossier, task)
@@ -165,6 +174,7 @@ def update_task(session, caller, dossier_id, task_id, data):
     for name, value in data.items():
         setattr(task, name, value)
     task.updated_at = store.now()
+    _due_state(session, dossier, task)
     if reassigned and task.assignee:
         _announce_task(session, caller, dossier, task)
     else:

@@ -83,6 +83,7 @@ def apply(session, caller, dossier, move, data, directory):
     if data.get("assignee"):
         dossier.assignees = [data["assignee"]]
     dossier.status = move.target
+    store.enter_step(dossier, procedure, calendar, moment)
     dossier.updated_at = moment
 
 
