@@ -80,6 +80,16 @@
   document.addEventListener("DOMContentLoaded", function () {
     var comment = document.getElementById("comment-form");
     if (comment) { comment.addEventListener("submit", function (e) { attachAndPost(comment, e); }); }
+    Array.prototype.forEach.call(document.querySelectorAll("input[type=file][data-into]"), function (input) {
+      input.addEventListener("change", function () {
+        var target = document.getElementById(input.getAttribute("data-into"));
+        var file = input.files && input.files[0];
+        if (!file || !target) { return; }
+        var reader = new FileReader();
+        reader.onload = function () { target.value = reader.result; };
+        reader.readAsText(file);
+      });
+    });
     var form = document.getElementById("upload-form");
     if (form) { form.addEventListener("submit", function (e) { upload(form, e); }); }
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {

@@ -7,7 +7,17 @@ JSON resources; the rules stay in the services.
 
 import os
 
-from . import account, agency, citizen, printing, public, work
+from . import (
+    account,
+    admin_catalogue,
+    admin_mail,
+    admin_people,
+    agency,
+    citizen,
+    printing,
+    public,
+    work,
+)
 from .base import Web
 from .render import Renderer
 
@@ -34,4 +44,7 @@ def routes(rpc):
         *agency.routes(web),
         *work.routes(web),
         *printing.routes(web),
+        *admin_catalogue.routes(web),
+        *admin_people.routes(web),
+        *admin_mail.routes(web),
     ]

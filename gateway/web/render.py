@@ -12,6 +12,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
+from services.shared import permissions
+
 from . import catalogue, catalogue_admin, catalogue_work
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -108,6 +110,7 @@ class Renderer:
             "number": lambda v: fmt_number(v, lang),
             "label": lambda prefix, key: label(prefix, key, lang),
             "caller": caller,
+            "can": lambda action: permissions.can(caller, action),
             "roles": set(caller.get("roles") or []),
             "is_manager": bool(set(caller.get("roles") or []) & MANAGERS),
             "path": req.path,

@@ -1,0 +1,194 @@
+"""Admin pages of the catalogue: procedures (form fields and document slots as rows)
+and the province's holidays per year.
+
+The dossiers service checks `procedure.manage` / `holiday.manage` and the province;
+these pages only turn rows of inputs into its JSON and its field errors (keyed like
+`form.fields.0.name`) back into messages next to those inputs.
+"""
+
+import datetime as dt
+
+from services.shared.errors import ValidationFailed
+
+from .base import Page, field_errors, form_of, page, redirect
+from .render import gettext, label
+
+FIELD_TYPES = ("text", "textarea", "number", "date", "select", "checkbox")
+BLANK_ROWS = 2
+
+
+def lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def codes(text):
+    return [c.strip() for c in (text or "").replace(";", ",").split(",") if c.strip()]
+
+
+def integer(raw, default=None):
+    raw = (raw or "").strip()
+    return int(raw) if raw.lstrip("-").isdigit() else (raw or default)
+
+
+def rows(form, prefix, keys):
+    """Rows `prefix.N.key` of the form, in order, skipping rows left blank.
+
+    Each row gets `required` from its checkbox (`prefix.N.required`).
+    """
+    out, index = [], 0
+    while any(f"{prefix}.{index}.{k}" in form for k in keys):
+        row = {k: (form.get(f"{prefix}.{index}.{k}") or "").strip() for k in keys}
+        if any(row[k] for k in keys[:2]):
+            row["required"] = form.get(f"{prefix}.{index}.required") == "true"
+            out.append(row)
+        index += 1
+    return out
+
+
+def field_rows(form):
+    fields = []
+    for row in rows(form, "form.fields", ("name", "label", "type", "options")):
+        options = codes(row.pop("options"))
+        fields.append(dict(row, options=options) if options else row)
+    return fields
+
+
+def procedure_from(form):
+    """The procedure JSON of the posted admin form."""
+    return {
+        "code": (form.get("code") or "").strip(),
+        "name": (form.get("name") or "").strip(),
+        "level": integer(form.get("level")),
+        "processing_days": integer(form.get("processing_days")),
+        "fee": integer(form.get("fee")),
+        "agencies": codes(form.get("agencies")),
+        "steps": lines(form.get("steps")),
+        "legal_basis": lines(form.get("legal_basis")),
+        "form": {"fields": field_rows(form)},
+        "documents": rows(form, "documents", ("slot", "name")),
+    }
+
+
+def error_labels(errors, lang):
+    """A readable label for each error key (`form.fields.0.name` → "Trường 1: Mã")."""
+    out = {}
+    for key in errors:
+        parts = key.split(".")
+        if len(parts) >= 3 and parts[-2].isdigit():
+            row = gettext(f"procform.{parts[0]}_row", lang)
+            what = label("procform", parts[-1], lang)
+            out[key] = f"{row} {int(parts[-2]) + 1} — {what}"
+        else:
+            out[key] = label("procform", key, lang)
+    return out
+
+
+def padded(items):
+    return list(items) + [{} for _ in range(BLANK_ROWS)]
+
+
+class Procedures(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        """The procedures of the caller's province."""
+        items = self.call(
+            req, "dossiers", "list_procedures", province=self.web.province_of(req)
+        )
+        self.render(req, resp, "admin_procedures.html", procedures=items[:500])
+
+
+class ProcedureForm(Page):
+    @page(login=True)
+    def on_get(self, req, resp, code=None):
+        proc = {}
+        if code:
+            proc = self.call(
+                req, "dossiers", "get_procedure", code, self.web.province_of(req)
+            )
+        self.show(req, resp, proc, {}, code)
+
+    @page(login=True)
+    def on_post(self, req, resp, code=None):
+        """Create the procedure, or publish a new version of it."""
+        data = procedure_from(form_of(req))
+        data["province"] = self.web.province_of(req)
+        try:
+            if code:
+                data.pop("code")
+                self.call(req, "dossiers", "update_procedure", code, data)
+            else:
+                self.call(req, "dossiers", "create_procedure", data)
+        except ValidationFailed as exc:
+            errors = field_errors(exc, req.context.lang)
+            return self.show(req, resp, dict(data, code=code or data.get("code")),
+                             errors, code, status=422)  # fmt: skip
+        redirect(resp, "/quan-tri/thu-tuc?ok=saved")
+
+    def show(self, req, resp, proc, errors, code, status=200):
+        form = proc.get("form") or {}
+        self.render(
+            req, resp, "admin_procedure.html", http_status=status, proc=proc,
+            editing=code, errors=errors, field_types=FIELD_TYPES,
+            field_rows=padded(form.get("fields") or []),
+            doc_rows=padded(proc.get("documents") or []),
+            labels=error_labels(errors, req.context.lang),
+        )  # fmt: skip
+
+
+class Holidays(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        """The province's holidays of one year."""
+        year = self._year(req)
+        self.show(req, resp, year, self._list(req, year), {})
+
+    @page(login=True)
+    def on_post(self, req, resp):
+        """Add one holiday (date, name) or remove one (remove=<date>)."""
+        form = form_of(req)
+        year = self._year(req, form.get("year"))
+        current = self._list(req, year)
+        if form.get("remove"):
+            wanted = [h for h in current if h["date"] != form["remove"]]
+        else:
+            new = {k: (form.get(k) or "").strip() for k in ("date", "name")}
+            wanted = [h for h in current if h["date"] != new["date"]] + [new]
+        try:
+            self.call(req, "dossiers", "put_holidays", self.web.province_of(req),
+                      year, sorted(wanted, key=lambda h: h["date"]))  # fmt: skip
+        except ValidationFailed as exc:
+            errors = field_errors(exc, req.context.lang)
+            errors = {k.split(".")[-1]: v for k, v in errors.items()}
+            return self.show(req, resp, year, current, errors, form, status=422)
+        redirect(resp, f"/quan-tri/ngay-nghi?nam={year}")
+
+    def _year(self, req, posted=None):
+        raw = posted or req.get_param("nam") or ""
+        return (
+            int(raw)
+            if raw.isdigit() and 2000 <= int(raw) <= 2100
+            else (dt.date.today().year)
+        )
+
+    def _list(self, req, year):
+        found = self.call(
+            req, "dossiers", "get_holidays", self.web.province_of(req), year
+        )
+        return [{"date": h["date"], "name": h["name"]} for h in found]
+
+    def show(self, req, resp, year, holidays, errors, values=None, status=200):
+        self.render(
+            req, resp, "admin_holidays.html", http_status=status, year=year,
+            holidays=holidays, errors=errors, values=values or {},
+            labels={"date": "date", "name": "name"},
+        )  # fmt: skip
+
+
+def routes(web):
+    form = ProcedureForm(web)
+    return [
+        ("/quan-tri/thu-tuc", Procedures(web)),
+        ("/quan-tri/thu-tuc/moi", form),
+        ("/quan-tri/thu-tuc/{code}", form),
+        ("/quan-tri/ngay-nghi", Holidays(web)),
+    ]

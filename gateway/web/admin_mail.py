@@ -1,0 +1,139 @@
+"""Admin pages of e-mail: templates (notify) and bulk e-mail.
+
+notify has no RPC listing template keys, so the list is the keys its README names
+(`services/notify/templates/<lang>/<key>.j2`); `get_template` answers 404 for any it
+drops. Bulk e-mail is composed (recipients by criteria or CSV, pasted or read from a
+file by the page's script), previewed from `create_bulk_mail`'s answer, then
+confirmed or cancelled; its progress page reads `get_bulk_mail`.
+"""
+
+from services.shared.errors import ServiceError
+
+from .base import Page, field_errors, form_of, page, redirect
+
+TEMPLATE_KEYS = (
+    "account_activation",
+    "password_reset",
+    "dossier_submitted",
+    "dossier_received",
+    "dossier_rejected",
+    "supplement_requested",
+    "dossier_status_changed",
+    "dossier_completed",
+    "dossier_apology",
+    "comment_added",
+    "task_assigned",
+    "reminder_digest",
+    "leader_digest",
+)
+LANGS = ("vi", "en")
+CRITERIA = ("department_staff", "procedure_applicants")
+CRITERIA_KEYS = ("agency", "department", "role", "procedure", "from", "to")
+
+
+class Templates(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        self.render(req, resp, "admin_templates.html", keys=TEMPLATE_KEYS, langs=LANGS)
+
+
+class TemplateEdit(Page):
+    @page(login=True)
+    def on_get(self, req, resp, key):
+        lang = self._lang(req.get_param("lang"))
+        found = self.call(req, "notify", "get_template", key, lang)
+        self.show(req, resp, key, lang, found.get("source") or "", {}, found)
+
+    @page(login=True)
+    def on_post(self, req, resp, key):
+        """Save the province's version; an invalid one comes back with its error."""
+        form = form_of(req)
+        lang = self._lang(form.get("lang"))
+        data = {"key": key, "lang": lang, "source": form.get("source") or ""}
+        try:
+            self.call(req, "notify", "save_template", data)
+        except ServiceError as exc:
+            if exc.status != 422:
+                raise
+            errors = field_errors(exc, req.context.lang)
+            errors = {"source": " ".join(errors.values())}
+            return self.show(req, resp, key, lang, data["source"], errors, status=422)
+        redirect(resp, f"/quan-tri/mau-thu/{key}?lang={lang}&ok=1")
+
+    @staticmethod
+    def _lang(value):
+        return value if value in LANGS else "vi"
+
+    def show(self, req, resp, key, lang, source, errors, found=None, status=200):
+        self.render(
+            req, resp, "admin_template.html", http_status=status, key=key,
+            template_lang=lang, source=source, errors=errors, found=found or {},
+            saved=req.get_param("ok") == "1",
+        )  # fmt: skip
+
+
+def bulk_from(form):
+    """The `create_bulk_mail` body of the compose form."""
+    data = {k: (form.get(k) or "").strip() for k in ("subject", "body")}
+    data["lang"] = form.get("lang") if form.get("lang") in LANGS else "vi"
+    if (form.get("csv") or "").strip():
+        data["csv"] = form["csv"]
+    elif form.get("criteria") in CRITERIA:
+        crit = {k: (form.get(f"criteria.{k}") or "").strip() for k in CRITERIA_KEYS}
+        data["criteria"] = dict(
+            {k: v for k, v in crit.items() if v}, kind=form["criteria"]
+        )
+    return data
+
+
+class BulkCompose(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        self.show(req, resp, {}, {})
+
+    @page(login=True)
+    def on_post(self, req, resp):
+        """Create the draft and show its preview (nothing is sent yet)."""
+        form = form_of(req)
+        data = bulk_from(form)
+        try:
+            draft = self.call(req, "notify", "create_bulk_mail", data)
+        except ServiceError as exc:
+            if exc.status != 422:
+                raise
+            return self.show(req, resp, form, field_errors(exc, req.context.lang))
+        self.render(req, resp, "admin_bulk.html", bulk=draft, preview=draft["preview"])
+
+    def show(self, req, resp, values, errors):
+        self.render(
+            req, resp, "admin_bulk_compose.html", values=values, errors=errors,
+            criteria=CRITERIA, http_status=422 if errors else 200,
+        )  # fmt: skip
+
+
+class BulkMail(Page):
+    @page(login=True)
+    def on_get(self, req, resp, bulk_id):
+        """Progress of a bulk e-mail: counts by state."""
+        bulk = self.call(req, "notify", "get_bulk_mail", bulk_id)
+        self.render(req, resp, "admin_bulk.html", bulk=bulk, preview=None)
+
+    @page(login=True)
+    def on_post(self, req, resp, bulk_id):
+        """Confirm (start sending) or cancel."""
+        method = (
+            "cancel_bulk_mail"
+            if form_of(req).get("do") == "cancel"
+            else ("confirm_bulk_mail")
+        )
+        self.call(req, "notify", method, bulk_id)
+        redirect(resp, f"/quan-tri/thu-hang-loat/{bulk_id}")
+
+
+def routes(web):
+    return [
+        ("/quan-tri/mau-thu", Templates(web)),
+        ("/quan-tri/mau-thu/{key}", TemplateEdit(web)),
+        ("/quan-tri/thu-hang-loat", BulkCompose(web)),
+        ("/quan-tri/thu-hang-loat/{bulk_id}", BulkMail(web)),
+    ]
