@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.dialects.postgresql import insert
 
+from services.shared.errors import ValidationFailed
+
 from . import domain, store
 from .models import ReminderRun
 
@@ -23,6 +25,16 @@ def due_day(reminder_time, timezone, now=None):
     if (local.hour, local.minute) >= (int(hour), int(minute or 0)):
         return local.date().isoformat()
     return None
+
+
+def parse_day(value):
+    """Return an ISO date string or raise ValidationFailed."""
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValidationFailed(
+            "Invalid input", {"day": ["Not a valid date."]}
+        ) from None
 
 
 def claim_day(session, day):

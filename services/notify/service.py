@@ -213,8 +213,8 @@ class NotifyService:
     @rpc(expected_exceptions=EXPECTED)
     def run_reminders(self, caller, day):
         """Queue the reminder digests of `day` now (operators; idempotent per day)."""
-        require(caller_from(caller), "province.manage")
-        return self._run_reminders(day)
+        authorised(caller, "province.manage")
+        return self._run_reminders(reminders.parse_day(day))
 
     # helpers ----------------------------------------------------------------------
     @property

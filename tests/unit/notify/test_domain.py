@@ -147,3 +147,11 @@ def test_digests_skip_people_without_work_or_address():
         ("reminder_digest", "o1@x.vn"),
         ("leader_digest", "l1@x.vn"),
     ]
+
+
+def test_reminder_day_must_be_a_date():
+    from services.shared.errors import ValidationFailed
+
+    assert reminders.parse_day("2026-01-05") == "2026-01-05"
+    with pytest.raises(ValidationFailed):
+        reminders.parse_day("2026-01-05; DROP")
