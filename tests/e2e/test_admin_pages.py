@@ -1,0 +1,111 @@
+"""An agency admin builds a procedure through the pages; citizens then find it.
+
+Also runs axe-core (as test_accessibility.py does) over the admin, "my work" and
+print pages: no serious or critical WCAG 2.1 AA violation.
+"""
+
+import re
+import uuid
+
+import pytest
+
+from .conftest import PASSWORD
+from .test_accessibility import AXE, check
+from .test_journey import log_in
+
+pytestmark = pytest.mark.e2e
+
+
+def agency_admin(agency):
+    email = f"admin-{uuid.uuid4().hex[:8]}@e2e.test"
+    body = {"email": email, "full_name": "Quản trị E2E", "password": PASSWORD,
+            "role": "admin", "agency": agency.code, "province": "01"}  # fmt: skip
+    resp = agency.operator.post("/api/v1/staff", json=body)
+    assert resp.status_code == 201, resp.text
+    return email
+
+
+def create_procedure(page, base, agency, code, name, shots):
+    page.goto(f"{base}/quan-tri/thu-tuc/moi")
+    page.click("#procedure-form button[type=submit]")  # empty: errors first
+    assert page.locator("#error-summary").is_visible()
+    shots(page, "procedure-errors")
+    page.fill("#f-code", code)
+    page.fill("#f-name", name)
+    page.select_option("#f-level", "3")
+    page.fill("#f-processing_days", "5")
+    page.fill("#f-agencies", agency.code)
+    page.fill("#f-form-fields-0-name", "ho_ten")
+    page.fill("#f-form-fields-0-label", "Họ và tên người đề nghị")
+    page.check("#f-form-fields-0-required")
+    page.fill("#f-documents-0-slot", "don_de_nghi")
+    page.fill("#f-documents-0-name", "Đơn đề nghị")
+    page.check("#f-documents-0-required")
+    shots(page, "procedure-filled")
+    page.click("#procedure-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/quan-tri/thu-tuc\?ok="))
+    assert page.locator(f"text={name}").count() >= 1
+    shots(page, "procedure-list")
+
+
+def test_admin_creates_a_procedure_that_citizens_see_on_the_home_page(
+    browser, stack, agency, shots
+):
+    base = stack.url
+    code = f"ADM{uuid.uuid4().hex[:6].upper()}"
+    name = f"Cấp giấy xác nhận {code}"
+    admin = browser.new_context().new_page()
+    log_in(admin, base, agency_admin(agency))
+    create_procedure(admin, base, agency, code, name, shots)
+
+    visitor = browser.new_context().new_page()
+    visitor.goto(f"{base}/thu-tuc?q={code}")
+    link = visitor.locator(f'a[href="/thu-tuc/{code}"]')
+    assert link.count() == 1 and name in link.inner_text()
+    link.click()
+    visitor.wait_for_load_state()
+    assert "Đơn đề nghị" in visitor.content()
+    shots(visitor, "citizen-sees-procedure")
+
+
+def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(
+    browser, stack, agency, shots
+):
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not installed at {AXE} (run deploy/local/install)")
+    base, problems = stack.url, []
+    admin = browser.new_context(bypass_csp=True).new_page()
+    log_in(admin, base, agency_admin(agency))
+    for name, path in (
+        ("admin-procedures", "/quan-tri/thu-tuc"),
+        ("admin-procedure-edit", f"/quan-tri/thu-tuc/{agency.procedure}"),
+        ("admin-holidays", "/quan-tri/ngay-nghi"),
+        ("admin-agencies", "/quan-tri/co-quan"),
+        ("admin-agency", f"/quan-tri/co-quan/{agency.code}"),
+        ("admin-staff", "/quan-tri/can-bo"),
+        ("admin-templates", "/quan-tri/mau-thu"),
+        ("admin-template", "/quan-tri/mau-thu/dossier_received?lang=vi"),
+        ("admin-bulk", "/quan-tri/thu-hang-loat"),
+    ):
+        check(admin, base + path, shots, name, problems)
+    admin.goto(f"{base}/quan-tri/thu-tuc/moi")
+    admin.click("#procedure-form button[type=submit]")
+    check(admin, None, shots, "admin-procedure-errors", problems)
+
+    desk = browser.new_context(bypass_csp=True).new_page()
+    log_in(desk, base, agency.staff["desk"])
+    desk.goto(f"{base}/can-bo/ho-so-giay?thu_tuc={agency.procedure}")
+    desk.fill("#f-full_name", "Lê Thị Hoa")
+    desk.select_option("#f-department", agency.department)
+    desk.fill("#f-form-child_name", "Lê Minh")
+    desk.fill("#f-form-copies", "1")
+    desk.click("form.form button[type=submit]")
+    desk.wait_for_url(re.compile(r"/can-bo/ho-so/[\w-]+\?ok="))
+    dossier = desk.url.split("/can-bo/ho-so/")[1].split("?")[0]
+    assert desk.locator("#print-receipt").count() == 1
+    check(desk, f"{base}/can-bo/ho-so/{dossier}/ban-in", shots, "print", problems)
+
+    officer = browser.new_context(bypass_csp=True).new_page()
+    log_in(officer, base, agency.staff["officer"])
+    check(officer, f"{base}/can-bo/viec-cua-toi", shots, "my-work", problems)
+    assert problems == [], problems
