@@ -71,6 +71,28 @@ class Directory:
                 )
         return code
 
+    def user(self, user_id):
+        """{id, email, full_name, lang} of a user ({id} alone when unknown)."""
+        try:
+            available, found = _call(self.accounts.get_user, SYSTEM, user_id)
+        except NotFound:
+            available, found = False, None
+        if not available or not found:
+            return {"id": user_id, "email": None, "full_name": None, "lang": "vi"}
+        keys = ("id", "email", "full_name", "lang")
+        return {k: found.get(k) for k in keys}
+
+    def leaders(self, agency, department):
+        """The leaders of a department ([] when accounts cannot say)."""
+        available, found = _call(
+            self.accounts.list_staff, SYSTEM, agency, department, "leader"
+        )
+        people = found if available and isinstance(found, list) else []
+        keys = ("id", "email", "full_name", "lang")
+        return [
+            {k: p.get(k, "vi" if k == "lang" else None) for k in keys} for p in people
+        ]
+
 
 class FileIndex:
     def __init__(self, files):

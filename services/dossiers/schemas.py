@@ -151,3 +151,9 @@ class StatsQuery(BaseSchema):
     agency = Str()
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
+
+
+class ApplicantsQuery(BaseSchema):
+    procedure = Str(required=True, validate=CODE)
+    date_from = fields.Date(load_default=None, allow_none=True)
+    date_to = fields.Date(load_default=None, allow_none=True)

@@ -16,7 +16,16 @@ from services.shared.errors import EXPECTED, ValidationFailed
 from services.shared.outbox import OutboxRelay
 from services.shared.schemas import load
 
-from . import catalogue, deadlines, operations, schemas, settings, store, work
+from . import (
+    catalogue,
+    deadlines,
+    operations,
+    recipients,
+    schemas,
+    settings,
+    store,
+    work,
+)
 from .dependencies import Directory, FileIndex, configured_timer
 from .exceptions import ConcurrentUpdate
 from .models import Outbox
@@ -218,3 +227,19 @@ class DossiersService:
         """Run one deadline sweep now (national operators; the timer does the same)."""
         operations.require_national(caller_from(caller), "dossier.sweep")
         return deadlines.sweep(self.db)
+
+    # --- for notify ----------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def list_applicants(self, caller, procedure=None, date_from=None, date_to=None):
+        """[{email, full_name}] of a procedure's applicants in a period (scoped)."""
+        query = {"procedure": procedure, "date_from": date_from, "date_to": date_to}
+        with self.db.reader() as s:
+            return recipients.list_applicants(s, caller_from(caller), query)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_due_work(self, caller, within_days=2):
+        """Officers' due-soon/overdue work and leaders' overdue summary (system)."""
+        operations.require_national(caller_from(caller), "dossier.due_work")
+        with self.db.transaction() as s:
+            officers, departments = recipients.due_work(s, int(within_days))
+        return recipients.shape(officers, departments, Directory(self.accounts))
