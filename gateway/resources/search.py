@@ -24,6 +24,7 @@ TITLES = {
     "procedure": "Hồ sơ theo thủ tục",
     "agency": "Hồ sơ theo cơ quan",
     "department": "Hồ sơ theo phòng ban",
+    "assignee": "Hồ sơ theo cán bộ xử lý",
     "deadline_state": "Hồ sơ theo tiến độ",
     "month": "Hồ sơ theo tháng nộp",
     "attention_by_officer": "Sắp đến hạn và quá hạn theo cán bộ",

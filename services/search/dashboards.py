@@ -4,9 +4,10 @@ from .queries import ATTENTION, DAYS_LATE
 
 TERMS = {
     "status": ("status", 20),
-    "procedure": ("procedure.code", 100),
-    "agency": ("agency", 200),
-    "department": ("department", 200),
+    "procedure": ("procedure.code", 1000),
+    "agency": ("agency", 2000),
+    "department": ("department", 1000),
+    "assignee": ("assignees", 2000),
     "deadline_state": ("deadline_state", 10),
 }
 ATTENTION_BY = {

@@ -39,6 +39,7 @@ GROUPS = (
     "procedure",
     "agency",
     "department",
+    "assignee",
     "deadline_state",
     "month",
     "attention_by_officer",
