@@ -52,3 +52,16 @@ def stack():
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def rpc(stack):
+    """An RPC pool on this stack's vhost.
+
+    Overridden here on purpose: the root `rpc` is session-scoped too, and pytest would
+    hand these tests the pool it cached for the main stack, whose real services do not
+    have the stand-ins' methods.
+    """
+    pool = RpcPool(stack.env["PORTAL_AMQP_URI"], size=4, timeout=20)
+    yield pool
+    pool.close()
