@@ -152,7 +152,10 @@ def test_citizen_dossier_goes_from_submission_to_result(api, agency, people, mai
     receipt = received["receipt_number"]
     assert re.fullmatch(rf"{agency.code}-\d{{6}}-0001", receipt)
     assert received["appointment_date"]
-    mailbox.wait_for(email, subject_contains=receipt)
+    received_mail = mailbox.wait_for(email, subject_contains=receipt, timeout=60)[0]
+    slips = [part for part in received_mail.iter_attachments()]
+    assert slips and slips[0].get_content_type() == "application/pdf"
+    assert slips[0].get_content().startswith(b"%PDF")
 
     officer.act("request_supplement", "supplement_requested", note="Bổ sung bản sao")
     patched = citizen.patch(
