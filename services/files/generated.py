@@ -40,12 +40,28 @@ _ENV = jinja2.Environment(
 )
 
 
+# Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.
+VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
 def vn_date(value):
-    """Return an ISO date/datetime string (or date) as dd/mm/yyyy ("" when none)."""
+    """Return an ISO date/datetime (or date) as dd/mm/yyyy on the Vietnamese clock.
+
+    A timestamp such as 2026-11-25T18:18:00+00:00 is 26/11/2026 in Hà Nội, the same
+    day the receipt number carries.
+    """
     if not value:
         return ""
     if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
+        value = (
+            dt.datetime.fromisoformat(value)
+            if len(value) > 10
+            else dt.date.fromisoformat(value)
+        )
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(VN_TZ).date()
     return value.strftime("%d/%m/%Y")
 
 
@@ -77,7 +93,7 @@ def context(kind, dossier, public_url, documents, names, today=None):
         "agency_name": names.get("agency") or dossier.get("agency") or "",
         "department_name": names.get("department") or "",
         "place": dossier.get("place") or "",
-        "today": today or dt.date.today(),
+        "today": today or dt.datetime.now(VN_TZ).date(),
         "receipt_number": dossier.get("receipt_number") or "",
         "procedure_code": (dossier.get("procedure") or {}).get("code") or "",
         "procedure_name": (dossier.get("procedure") or {}).get("name") or "",

@@ -22,6 +22,12 @@ def test_dates_are_day_month_year():
     assert generated.vn_date("2026-12-02") == "02/12/2026"
     assert generated.vn_date("2026-11-25T09:30:00+07:00") == "25/11/2026"
     assert generated.vn_date(dt.date(2026, 1, 5)) == "05/01/2026"
+
+
+def test_slip_dates_are_read_on_the_vietnamese_clock():
+    # 18:18 UTC on the 25th is 01:18 on the 26th in Hà Nội, the receipt number's day.
+    assert generated.vn_date("2026-11-25T18:18:14+00:00") == "26/11/2026"
+    assert generated.vn_date("2026-11-25T16:59:59+00:00") == "25/11/2026"
     assert generated.vn_date(None) == ""
 
 
