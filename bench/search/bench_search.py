@@ -153,6 +153,10 @@ def bench_lag(stack, index, runs):
         while index.engine.count(body=query) == 0:
             time.sleep(0.005)
         samples.append((time.perf_counter() - start) * 1000)
+        # publish at a random phase of the index's refresh cycle: publishing right
+        # after the last document became visible (i.e. right after a refresh)
+        # would measure a steady ~1 s instead of the real spread
+        time.sleep(rnd.random())
     print("lag event publish -> searchable:   " + percentiles(samples))
 
 
@@ -174,8 +178,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument(
+        "--refresh-every",
+        default=None,
+        help="PORTAL_SEARCH_REFRESH_EVERY of the search instance (0: index refresh)",
+    )
     args = parser.parse_args()
     stack = Stack()
+    if args.refresh_every is not None:
+        stack.env["PORTAL_SEARCH_REFRESH_EVERY"] = args.refresh_every
     stack.create_vhost()
     try:
         engine = Engine(

@@ -2,6 +2,7 @@
 
 import logging
 
+import eventlet
 from nameko.extensions import DependencyProvider
 
 from . import dashboards, mapping, queries, settings
@@ -14,8 +15,9 @@ log = logging.getLogger(__name__)
 class DossierIndex:
     """What the service does with the dossiers index, named by intent."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, written=None):
         self.engine = engine
+        self.written = written or (lambda: None)
 
     def index_dossier(self, payload):
         """Upsert the event's snapshot unless a newer version is indexed already.
@@ -29,6 +31,8 @@ class DossierIndex:
         doc["version"] = version
         fresh = self.engine.index_document(doc, version)
         self.engine.index_while_building(doc, version)
+        if fresh:
+            self.written()
         return "indexed" if fresh else "stale"
 
     def bulk_index(self, snapshots, target=None):
@@ -70,19 +74,46 @@ class DossierIndex:
 
 
 class SearchIndex(DependencyProvider):
-    """One engine client per service instance; a `DossierIndex` per worker."""
+    """One engine client per service instance; a `DossierIndex` per worker.
+
+    Indexing lag: a written document becomes searchable at the index's next refresh
+    (every 1 s), so events waited 0–1 s. After an event handler writes, this
+    instance asks for a refresh within `PORTAL_SEARCH_REFRESH_EVERY` seconds
+    (debounced: at most one refresh per period however many events arrive), which
+    keeps the lag near the period without a refresh per document.
+    """
 
     def setup(self):
         cfg = self.container.config
         self.url = cfg.get(settings.OPENSEARCH_URL.key, settings.OPENSEARCH_URL.default)
         self.prefix = cfg.get(settings.INDEX_PREFIX.key, "")
         self.timeout = float(cfg.get(settings.OPENSEARCH_TIMEOUT.key, 5))
-        self.engine = None
+        every = cfg.get(settings.REFRESH_EVERY.key, settings.REFRESH_EVERY.default)
+        self.refresh_every = float(every)
+        self.engine, self.dirty, self.running = None, False, False
 
     def start(self):
         self.engine = Engine(self.url, self.prefix, self.timeout)
+        if self.refresh_every > 0:
+            self.running = True
+            self.container.spawn_managed_thread(self._refresher)
+
+    def _written(self):
+        self.dirty = True
+
+    def _refresher(self):
+        while self.running:
+            eventlet.sleep(self.refresh_every)
+            if not self.dirty:
+                continue
+            self.dirty = False
+            try:
+                self.engine.refresh()
+            except Exception:  # noqa: BLE001 - the index's own refresh still runs
+                log.warning("refresh after indexing failed", exc_info=True)
 
     def stop(self):
+        self.running = False
         if self.engine is not None:
             self.engine.close()
 
@@ -90,4 +121,5 @@ class SearchIndex(DependencyProvider):
         self.stop()
 
     def get_dependency(self, worker_ctx):
-        return DossierIndex(self.engine)
+        written = self._written if self.refresh_every > 0 else None
+        return DossierIndex(self.engine, written)

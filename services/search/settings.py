@@ -18,4 +18,18 @@ RETRY_DELAY = Setting(
     float,
 )
 
-SETTINGS = (OPENSEARCH_URL, INDEX_PREFIX, OPENSEARCH_TIMEOUT, RETRY_DELAY)
+REFRESH_EVERY = Setting(
+    "PORTAL_SEARCH_REFRESH_EVERY",
+    "0.1",
+    "Seconds between refreshes an instance asks for after it indexed events "
+    "(0: leave it to the index's 1 s refresh interval).",
+    float,
+)
+
+SETTINGS = (
+    OPENSEARCH_URL,
+    INDEX_PREFIX,
+    OPENSEARCH_TIMEOUT,
+    RETRY_DELAY,
+    REFRESH_EVERY,
+)
