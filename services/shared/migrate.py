@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
@@ -60,3 +61,40 @@ def run_env(context, target_metadata):
             conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": LOCK_ID})
             conn.commit()
     engine.dispose()
+
+
+def create_outbox_tables(op):
+    """Create `outbox` and `processed_events` (every service's first migration).
+
+    Kept here once because the two tables are the same in every service; a service
+    that ever needs a different shape changes them in its own later migration.
+    """
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("event_type", sa.String(80), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
+    )
+    op.create_index(
+        "ix_outbox_unpublished",
+        "outbox",
+        ["id"],
+        postgresql_where=sa.text("published_at IS NULL"),
+    )
+    op.create_table(
+        "processed_events",
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("event_type", sa.String(80), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", name="pk_processed_events"),
+    )
+
+
+def drop_outbox_tables(op):
+    op.drop_table("processed_events")
+    op.drop_table("outbox")
