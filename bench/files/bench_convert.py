@@ -145,6 +145,7 @@ def soak(count, recycle_after, every=500):
                 if (i + 1) % every == 0:
                     pid = listener.office_pid()
                     samples_mb.append(round(rss_of(pid) / 1e6, 1) if pid else None)
+                    print(f"soak {i + 1}: soffice RSS {samples_mb[-1]} MB", flush=True)
             elapsed = time.perf_counter() - started
         finally:
             listener.close()
@@ -312,7 +313,11 @@ def main():
         "--soak", type=int, default=0, help="also convert N documents, sampling RSS"
     )
     parser.add_argument("--recycle-after", type=int, default=1000)
+    parser.add_argument("--soak-only", action="store_true")
     args = parser.parse_args()
+    if args.soak_only:
+        print(json.dumps({"soak": soak(args.soak, args.recycle_after)}, indent=2))
+        return
     one, two, slow = conversions(args.docs)
     up = None if args.skip_upload else upload()
     report(one, two, slow, up)
