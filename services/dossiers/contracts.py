@@ -10,6 +10,10 @@ snapshot of `snapshot.py`) and `version` (the dossier's integer version).
   file_ids}, dossier, version}
 - task_assigned: {dossier_id, task: {id, title, assignee, due_date, status},
   dossier, version}
+- dossier_submission_refused: {dossier_id, problems: {"form.<field>" |
+  "documents.<slot>": [messages]}, labels: {same keys: {vi, en}}, actor, dossier,
+  version} — a submit answered 422 DOSSIER_INVALID (its own transaction; the
+  dossier is unchanged)
 """
 
 EVENTS = (
@@ -18,4 +22,5 @@ EVENTS = (
     "dossier_updated",
     "comment_added",
     "task_assigned",
+    "dossier_submission_refused",
 )

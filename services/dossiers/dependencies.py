@@ -98,6 +98,14 @@ class FileIndex:
     def __init__(self, files):
         self.files = files
 
+    def ids(self, dossier_id):
+        """Ids of the dossier's stored files, or None when files cannot say."""
+        available, found = _call(self.files.list_files, SYSTEM, dossier_id)
+        if not available or found is None:
+            return None
+        items = found.get("items", []) if isinstance(found, dict) else found
+        return {str(item.get("id")) for item in items}
+
     def list(self, dossier_id, explicit=None):
         available, found = _call(self.files.list_files, SYSTEM, dossier_id)
         if available and found is not None:

@@ -57,4 +57,13 @@ MESSAGES_VI = {
     "Unknown document slot.": "Loại giấy tờ không hợp lệ.",
     "A reason is required.": "Cần nêu lý do.",
     "A note is required.": "Cần ghi chú nội dung.",
+    "Not a file of this dossier.": "Tệp không thuộc hồ sơ này.",
 }
+# "Too many files (at most N)." (forms.TOO_MANY_FILES): a slot's max_count is 1..100
+# (schemas.DocumentDef) or a staff slot's 10/50, so every variant is listed.
+MESSAGES_VI.update(
+    {
+        f"Too many files (at most {n}).": f"Quá nhiều tệp (tối đa {n} tệp)."
+        for n in range(1, 101)
+    }
+)

@@ -21,13 +21,14 @@ from . import (
     deadlines,
     operations,
     recipients,
+    refusals,
     schemas,
     settings,
     store,
     work,
 )
 from .dependencies import Directory, FileIndex, configured_timer
-from .exceptions import ConcurrentUpdate
+from .exceptions import ConcurrentUpdate, DossierInvalid
 from .models import Outbox
 
 CONCURRENT = "The dossier was changed by someone else; reload it"
@@ -128,11 +129,17 @@ class DossiersService:
 
     @rpc(expected_exceptions=EXPECTED)
     def submit_dossier(self, caller, dossier_id, files=None, expected_version=None):
-        index = FileIndex(self.files)
-        with self.tx() as s:
-            return operations.submit(
-                s, caller_from(caller), dossier_id, index, files, expected_version
-            )
+        caller, index = caller_from(caller), FileIndex(self.files)
+        try:
+            with self.tx() as s:
+                return operations.submit(
+                    s, caller, dossier_id, index, files, expected_version
+                )
+        except DossierInvalid as exc:
+            # The refusal is announced in its own transaction (notify mails it).
+            with self.db.transaction() as s:
+                refusals.record(s, caller, dossier_id, exc.details)
+            raise
 
     @rpc(expected_exceptions=EXPECTED)
     def act(self, caller, dossier_id, action, **options):
@@ -180,8 +187,9 @@ class DossiersService:
 
     @rpc(expected_exceptions=EXPECTED)
     def add_comment(self, caller, dossier_id, data):
+        index = FileIndex(self.files)
         with self.tx() as s:
-            return work.add_comment(s, caller_from(caller), dossier_id, data)
+            return work.add_comment(s, caller_from(caller), dossier_id, data, index)
 
     @rpc(expected_exceptions=EXPECTED)
     def list_comments(self, caller, dossier_id, task_id=None):

@@ -5,13 +5,15 @@ from collections import Counter
 from sqlalchemy import select
 
 from services.shared import permissions
-from services.shared.errors import Forbidden
+from services.shared.errors import Forbidden, ValidationFailed
 from services.shared.schemas import load
 
 from . import catalogue, domain, schemas, store
 from .exceptions import TaskNotFound
 from .models import Comment, Dossier, HistoryEntry, ProcedureVersion, Task
 from .operations import scope_filter
+
+UNKNOWN_FILE = "Not a file of this dossier."
 
 
 def is_applicant(caller):
@@ -54,12 +56,25 @@ def dump_comment(c):
     }
 
 
-def add_comment(session, caller, dossier_id, data):
+def check_file_refs(file_index, dossier, file_ids):
+    """A comment may only reference files of its own dossier (fails closed)."""
+    if not file_ids:
+        return
+    known = file_index.ids(str(dossier.public_id)) if file_index else None
+    unknown = [f for f in file_ids if known is None or str(f) not in known]
+    if unknown:
+        raise ValidationFailed(
+            "Invalid input", {"file_ids": [UNKNOWN_FILE] * len(unknown)}
+        )
+
+
+def add_comment(session, caller, dossier_id, data, file_index=None):
     permissions.require(caller, "comment.write")
     data = load(schemas.CommentSchema(), data)
     dossier = store.load(session, caller, dossier_id)
     if is_applicant(caller) and data["internal"]:
         raise Forbidden("Not permitted", {"internal": ["true"]})
+    check_file_refs(file_index, dossier, data["file_ids"])
     if data["task_id"] is not None:
         _task(session, dossier, data["task_id"])
     store.bump(session, dossier)
