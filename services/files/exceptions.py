@@ -38,6 +38,15 @@ class UnsafeArchive(ValidationFailed):
     code = "UNSAFE_ARCHIVE"
 
 
+class FileInfected(ValidationFailed):
+    code = "FILE_INFECTED"
+
+
+class ScanUnavailable(ServiceError):
+    code = "SCAN_UNAVAILABLE"
+    status = 503
+
+
 class ConversionPending(Conflict):
     code = "CONVERSION_PENDING"
 
@@ -73,6 +82,10 @@ EXPECTED = (ServiceError,)
 
 # English message → Vietnamese, registered by the gateway's files resource.
 MESSAGES_VI = {
+    "The file was refused by the virus scanner": "Tệp bị trình quét virus từ chối",
+    "The virus scanner is unavailable; try again later": (
+        "Trình quét virus tạm thời không khả dụng, vui lòng thử lại sau"
+    ),
     "File not found": "Không tìm thấy tệp",
     "Upload not found": "Không tìm thấy phiên tải lên",
     "The file's content does not match its name or is not supported": (

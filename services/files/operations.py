@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from services.shared.outbox import record_event, utcnow
 from services.shared.permissions import can, require, scope_of
 
-from . import contracts, domain, settings
+from . import contracts, domain, scanning, settings
 from .exceptions import (
     DossierFilesTooLarge,
     FileNotFound,
@@ -39,6 +39,7 @@ class Limits:
         self.max_dossier = cfg[settings.MAX_DOSSIER_BYTES.key]
         self.max_unpacked = cfg[settings.MAX_UNPACKED_BYTES.key]
         self.max_ratio = cfg[settings.MAX_RATIO.key]
+        self.scan_command = cfg.get(settings.SCAN_COMMAND.key, "")
 
 
 def _stored(session, dossier_id):
@@ -163,6 +164,7 @@ def complete_upload(db, store, limits, caller, upload_id):
             if size > limits.max_file:
                 raise FileTooLarge("File too large", {"file": [str(limits.max_file)]})
             content_type = _verify_content(spool, row, limits)
+            scanning.scan(limits.scan_command, spool)
         return _keep(db, store, limits, row, size, sha, content_type)
     except Exception:
         _reject(db, store, row)

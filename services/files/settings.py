@@ -36,6 +36,12 @@ MAX_RATIO = Setting(
 URL_TTL = Setting(
     "PORTAL_FILES_URL_TTL", "300", "Seconds a presigned object URL stays valid.", int
 )
+SCAN_COMMAND = Setting(
+    "PORTAL_SCAN_COMMAND",
+    "",
+    "Antivirus command reading a file on stdin (exit 0 clean, 1 infected), e.g. "
+    "`clamdscan --no-summary -`; empty = no scanner.",
+)
 UNO_HOST = Setting("PORTAL_UNO_HOST", "127.0.0.1", "unoserver (LibreOffice) host.")
 UNO_PORT = Setting("PORTAL_UNO_PORT", "2003", "unoserver XML-RPC port.", int)
 CONVERSION_TIMEOUT = Setting(
@@ -83,6 +89,7 @@ SETTINGS = (
     MAX_UNPACKED_BYTES,
     MAX_RATIO,
     URL_TTL,
+    SCAN_COMMAND,
     UNO_HOST,
     UNO_PORT,
     CONVERSION_TIMEOUT,
