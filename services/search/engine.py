@@ -90,7 +90,13 @@ class Engine:
                 },
                 request_timeout=12,
             )
+        else:
+            self._add_new_fields()
         self._ready = True
+
+    def _add_new_fields(self):
+        props = {name: mapping.PROPERTIES[name] for name in mapping.ADDED_FIELDS}
+        self.client.indices.put_mapping(index=self.alias, body={"properties": props})
 
     @guarded
     def current_index(self):

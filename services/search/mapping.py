@@ -71,8 +71,15 @@ PROPERTIES = {
     "fee": {"type": "double"},
     "form_text": {"type": "text", "analyzer": "vi_text"},
     "paper": {"type": "boolean"},
+    # the current workflow step and its own time limit (dossiers' step_limits)
+    "step": KEYWORD,
+    "step_due_date": DATE,
+    "step_state": KEYWORD,
     "version": {"type": "long"},
 }
+# Fields added after v1 was created: `Engine.ensure` adds them to an existing index
+# (adding fields to a mapping is allowed in place; no rebuild needed).
+ADDED_FIELDS = ("step", "step_due_date", "step_state")
 
 SCALARS = tuple(k for k, v in PROPERTIES.items() if "properties" not in v)
 NESTED = {"procedure": ("code", "name", "version"), "applicant": ("id", "kind")}

@@ -18,6 +18,7 @@ TERMS_FILTERS = {
     "assignee": "assignees",
     "status": "status",
     "deadline_state": "deadline_state",
+    "step_state": "step_state",
 }
 RANGES = {"submitted": "submitted_at", "appointment": "appointment_date"}
 ATTENTION = ("due_soon", "overdue")

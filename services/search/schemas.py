@@ -82,6 +82,7 @@ class FiltersSchema(BaseSchema):
     applicant = fields.String(validate=validate.Length(min=1, max=64))
     status = OneOrMany(STATUSES)
     deadline_state = OneOrMany(DEADLINE_STATES)
+    step_state = OneOrMany(("on_time", "due_soon", "overdue"))
     paper = fields.Boolean()
     submitted_from = fields.Date()
     submitted_to = fields.Date()

@@ -109,3 +109,24 @@ def test_an_unknown_group_or_format_is_refused(operator_api):
 
 def test_anonymous_callers_get_401(api):
     assert stats(api).status_code == 401
+
+
+def test_the_current_steps_state_is_indexed_and_filterable(publish, ids_visible):
+    where = unique_province()
+    late = snapshot(
+        province=where,
+        step="processing",
+        step_due_date="2025-03-03",
+        step_state="overdue",
+    )
+    fine = snapshot(
+        province=where,
+        step="approval",
+        step_due_date="2099-01-01",
+        step_state="on_time",
+    )
+    publish("dossier_status_changed", late)
+    publish("dossier_status_changed", fine)
+    operator = {"user_id": "op", "kind": "operator", "roles": ["operator"]}
+    wait_until(lambda: len(ids_visible(operator, province=where)) == 2)
+    assert ids_visible(operator, province=where, step_state="overdue") == {late["id"]}
