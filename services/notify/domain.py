@@ -10,6 +10,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from . import problems
+
 STATUSES = (
     "draft",
     "queued",
@@ -29,6 +31,7 @@ STATUS_TEMPLATES = {
     "supplement_requested": "supplement_requested",
     "completed": "dossier_completed",
 }
+RESULT_SLOT = "result"
 MAX_ATTEMPTS = 8
 
 
@@ -43,6 +46,8 @@ class Planned:
     context: dict
     document: str | None = None  # kind of generated document to attach
     scope: dict = field(default_factory=dict)
+    once_per: float | None = None  # seconds: at most one such mail per dossier
+    files: str | None = None  # slot of the dossier's files to attach ("result")
 
 
 def valid_email(address):
@@ -228,3 +233,18 @@ def plan_task(payload, public_url, assignee):
 def plan_submitted(payload, public_url):
     """Plan the acknowledgement of a (re)submitted dossier."""
     return _applicant_mail("dossier_submitted", payload, public_url)
+
+
+def plan_submission_refused(payload, public_url, interval_seconds):
+    """Plan the list of what is missing or invalid in a refused submission."""
+    dossier = payload.get("dossier") or {}
+    lang = lang_of((dossier.get("applicant") or {}).get("lang"))
+    extra = {
+        "problems": problems.describe(
+            payload.get("problems"), payload.get("labels"), lang
+        )
+    }
+    planned = _applicant_mail("dossier_submission_refused", payload, public_url, extra)
+    for item in planned:
+        item.once_per = interval_seconds
+    return planned

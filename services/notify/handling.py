@@ -43,6 +43,11 @@ class EventMailer:
         return found
 
     def _queue(self, session, event_id, payload, item, documents):
+        if item.once_per and store.mailed_recently(
+            session, item.scope.get("dossier_id"), item.key, item.once_per
+        ):
+            log.info("%s for %s throttled", item.key, item.scope.get("dossier_id"))
+            return
         province = item.scope.get("province") or payload.get("province")
         override = store.override_source(session, province, item.key, item.lang)
         rendered = self._render(item, override)

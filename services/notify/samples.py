@@ -55,6 +55,11 @@ BASE = {
     ],
     "departments": [{"department": "TP", "overdue": 3}],
     "body": "Nội dung thông báo",
+    "problems": [
+        {"kind": "field", "label": "Số bản sao", "messages": ["chưa nhập"]},
+        {"kind": "document", "label": "Tờ khai", "messages": ["chưa nộp"]},
+    ],
+    "result_link": False,
     "lang": "vi",
 }
 

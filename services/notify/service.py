@@ -97,6 +97,10 @@ class NotifyService:
     def on_task_assigned(self, payload):
         self._handle(payload, self._plan_task)
 
+    @event_handler("dossiers", "dossier_submission_refused", **HANDLER)
+    def on_dossier_submission_refused(self, payload):
+        self._handle(payload, self._plan_refused)
+
     # delivery log ---------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
     def list_deliveries(self, caller, dossier_id):
@@ -243,6 +247,10 @@ class NotifyService:
         dossier_id = (payload.get("dossier") or {}).get("id")
         files = payload.get("files") or self._peers.dossier_files(dossier_id)
         return domain.plan_submitted({**payload, "files": files}, url)
+
+    def _plan_refused(self, payload, url):
+        minutes = self.config[settings.REFUSAL_MINUTES.key]
+        return domain.plan_submission_refused(payload, url, minutes * 60)
 
     def _plan_task(self, payload, url):
         assignee = (payload.get("task") or {}).get("assignee")

@@ -54,6 +54,18 @@ PEER_TIMEOUT = Setting(
     "Seconds an RPC to another service may take.",
     float,
 )
+REFUSAL_MINUTES = Setting(
+    "PORTAL_NOTIFY_REFUSAL_MINUTES",
+    "10",
+    "At most one refused-submission e-mail per dossier in this many minutes.",
+    float,
+)
+RESULT_MAX_BYTES = Setting(
+    "PORTAL_NOTIFY_RESULT_MAX_BYTES",
+    str(10 * 1024 * 1024),
+    "Result files are attached up to this total size, else linked.",
+    int,
+)
 
 SETTINGS = (
     SMTP_HOST,
@@ -72,4 +84,6 @@ SETTINGS = (
     REMINDER_TIME,
     TIMEZONE,
     PEER_TIMEOUT,
+    REFUSAL_MINUTES,
+    RESULT_MAX_BYTES,
 )

@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from .models import Attachment, Message, ProcessedEvent, TemplateOverride
@@ -11,6 +11,29 @@ from .models import Attachment, Message, ProcessedEvent, TemplateOverride
 
 def utcnow():
     return dt.datetime.now(dt.UTC)
+
+
+def mailed_recently(session, dossier_id, key, seconds):
+    """True when `key` went to this dossier in the last `seconds` (locks the pair).
+
+    The transaction-scoped advisory lock serialises concurrent handlers of the same
+    dossier, so two refusals arriving together still produce one e-mail.
+    """
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+        {"k": f"{key}:{dossier_id}"},
+    )
+    since = utcnow() - dt.timedelta(seconds=seconds)
+    found = session.scalar(
+        select(Message.id)
+        .where(
+            Message.dossier_id == str(dossier_id),
+            Message.template_key == key,
+            Message.created_at > since,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def already_processed(session, event_id):

@@ -3,12 +3,21 @@
 import time
 import uuid
 
+import requests
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import create_engine, text
 
-import services.notify.exceptions  # noqa: F401 - registers notify's error types
+import services.dossiers.exceptions  # noqa: F401 - registers the error types
+import services.notify.exceptions  # noqa: F401
 from services.notify.samples import DOSSIER
 from services.shared.config import database_url
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def publish(stack, source, event_type, payload):
@@ -110,3 +119,66 @@ def wait_health(rpc, timeout=60):
         except Exception:  # noqa: BLE001 - not up yet
             time.sleep(0.3)
     raise AssertionError("notify did not come back")
+
+
+def citizen(email, full_name="Trần Thị Mai"):
+    """A citizen caller (dossiers keeps the applicant from the caller)."""
+    return {
+        "user_id": str(uuid.uuid4()),
+        "kind": "citizen",
+        "roles": ["citizen"],
+        "province": "01",
+        "email": email,
+        "full_name": full_name,
+    }
+
+
+def draft(rpc, agency, person, form=None):
+    """A real draft dossier of the agency's procedure."""
+    body = {"procedure": agency.procedure, "agency": agency.code, "form": form or {}}
+    return rpc.call("dossiers", "create_dossier", person, body)
+
+
+def paper_dossier(rpc, agency, email, full_name="Đặng Văn Hùng"):
+    """A real paper dossier registered at the desk (received at once)."""
+    body = {
+        "procedure": agency.procedure,
+        "applicant": {"full_name": full_name, "email": email},
+        "department": agency.department,
+        "form": {"child_name": "Đặng Minh Khôi", "copies": 1},
+    }
+    return rpc.call("dossiers", "register_paper_dossier", agency.caller("desk"), body)
+
+
+def upload(client, dossier_id, slot, name, data, content_type):
+    """Upload a file to a dossier slot through the gateway; return its meta."""
+    resp = client.post(
+        f"/api/v1/dossiers/{dossier_id}/files",
+        data={"slot": slot},
+        files={"file": (name, data, content_type)},
+    )
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def act(client, dossier_id, action, **body):
+    resp = client.post(
+        f"/api/v1/dossiers/{dossier_id}/actions", json={"action": action, **body}
+    )
+    assert resp.status_code == 200, (action, resp.text)
+    return resp.json()
+
+
+def put_file(rpc, caller, dossier_id, slot, name, data, content_type):
+    """Store a real file through files.begin_upload/complete_upload; return meta."""
+    begun = rpc.call(
+        "files", "begin_upload", caller, dossier_id, slot, name, content_type, len(data)
+    )
+    resp = requests.put(
+        begun["upload_url"],
+        data=data,
+        headers={"Content-Type": content_type},
+        timeout=30,
+    )
+    resp.raise_for_status()
+    return rpc.call("files", "complete_upload", caller, begun["upload_id"])

@@ -1,13 +1,13 @@
 """Bulk e-mail: CSV with bad rows, criteria, attachments, preview, confirm, cancel."""
 
-import base64
 import time
+import uuid
 
 import pytest
 
 from services.shared.errors import ServiceError
 
-from .helpers import DeliveryLog, address
+from .helpers import PDF, DeliveryLog, address, paper_dossier, put_file
 
 OFFICER = {
     "user_id": "officer-bulk",
@@ -17,7 +17,6 @@ OFFICER = {
     "agency": "000.00.01.H26",
     "department": "TP",
 }
-PDF = b"%PDF-1.4 thong bao \xe1\xba\xa1 " + bytes(range(256))
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +24,10 @@ def log(stack):
     return DeliveryLog(stack)
 
 
-def wait_bulk(rpc, bulk_id, predicate, timeout=60):
+def wait_bulk(rpc, bulk_id, predicate, timeout=60, caller=OFFICER):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = rpc.call("notify", "get_bulk_mail", OFFICER, bulk_id)
+        found = rpc.call("notify", "get_bulk_mail", caller, bulk_id)
         if predicate(found):
             return found
         time.sleep(0.3)
@@ -36,20 +35,25 @@ def wait_bulk(rpc, bulk_id, predicate, timeout=60):
 
 
 def test_csv_bulk_with_attachment_reports_bad_rows_and_sends_after_confirm(
-    rpc, mailbox
+    rpc, agency, mailbox
 ):
+    officer = agency.caller("officer")
     good = [address("bulk") for _ in range(3)]
     csv = "email,full_name\n" + "".join(
         f"{a},Người nhận {i}\n" for i, a in enumerate(good)
     )
     csv += "khong-hop-le,Sai\n"
-    file_id = rpc.call(
-        "files",
-        "put",
+    holder = paper_dossier(rpc, agency, address())
+    stored = put_file(
+        rpc,
+        officer,
+        holder["id"],
+        "attachment",
         "Thông báo lịch tiếp dân.pdf",
+        PDF,
         "application/pdf",
-        base64.b64encode(PDF).decode(),
     )
+    file_id = stored["id"]
     data = {
         "subject": "Thông báo gửi {{ full_name }}",
         "body": "Kính gửi {{ full_name }},\n\nXin gửi thông báo đính kèm.",
@@ -57,7 +61,7 @@ def test_csv_bulk_with_attachment_reports_bad_rows_and_sends_after_confirm(
         "csv": csv,
         "rate": 0,
     }
-    draft = rpc.call("notify", "create_bulk_mail", OFFICER, data)
+    draft = rpc.call("notify", "create_bulk_mail", officer, data)
     assert draft["status"] == "draft"
     assert draft["counts"] == {"draft": 3}
     assert [(b["line"], b["error"]) for b in draft["bad_rows"]] == [
@@ -65,8 +69,8 @@ def test_csv_bulk_with_attachment_reports_bad_rows_and_sends_after_confirm(
     ]
     assert draft["preview"]["subject"] == "Thông báo gửi Người nhận 0"
     assert mailbox.messages_to(good[0]) == []
-    rpc.call("notify", "confirm_bulk_mail", OFFICER, draft["id"])
-    done = wait_bulk(rpc, draft["id"], lambda b: b["status"] == "done")
+    rpc.call("notify", "confirm_bulk_mail", officer, draft["id"])
+    done = wait_bulk(rpc, draft["id"], lambda b: b["status"] == "done", caller=officer)
     assert done["counts"] == {"sent": 3}
     for i, to in enumerate(good):
         (msg,) = mailbox.wait_for(to)
@@ -106,24 +110,40 @@ def test_cancel_midway_stops_what_is_not_sent(rpc, mailbox):
     assert err.value.code == "BULK_MAIL_STATE"
 
 
-def test_recipients_by_department_staff_criteria(rpc, mailbox):
-    staff = address("staff")
-    rpc.call(
-        "accounts",
-        "add_staff",
-        {"email": staff, "full_name": "Đỗ Cán Bộ", "agency": "A9", "department": "D9"},
-    )
+def test_recipients_by_department_staff_criteria(rpc, agency, mailbox):
+    officer = agency.caller("officer")
+    marker = uuid.uuid4().hex[:6]
     data = {
-        "subject": "Họp phòng",
+        "subject": f"Họp phòng {marker}",
         "body": "Chào {{ full_name }}",
-        "criteria": {"kind": "department_staff", "agency": "A9", "department": "D9"},
+        "criteria": {
+            "kind": "department_staff",
+            "agency": agency.code,
+            "department": agency.department,
+        },
         "rate": 0,
     }
-    draft = rpc.call("notify", "create_bulk_mail", OFFICER, data)
-    assert draft["recipients"] == 1
-    rpc.call("notify", "confirm_bulk_mail", OFFICER, draft["id"])
-    (msg,) = mailbox.wait_for(staff)
-    assert "Chào Đỗ Cán Bộ" in msg.get_body(("plain",)).get_content()
+    draft = rpc.call("notify", "create_bulk_mail", officer, data)
+    assert draft["recipients"] == 2  # the officer and the leader, not the desk
+    rpc.call("notify", "confirm_bulk_mail", officer, draft["id"])
+    (msg,) = mailbox.wait_for(agency.staff["leader"], subject_contains=marker)
+    assert "Chào Cán bộ leader" in msg.get_body(("plain",)).get_content()
+
+
+def test_recipients_by_procedure_applicants_criteria(rpc, agency, mailbox):
+    applicant = address("applicant")
+    paper_dossier(rpc, agency, applicant, full_name="Mai Thị Thu")
+    data = {
+        "subject": "Khảo sát",
+        "body": "Kính gửi {{ full_name }}",
+        "criteria": {"kind": "procedure_applicants", "procedure": agency.procedure},
+        "rate": 0,
+    }
+    officer = agency.caller("officer")
+    draft = rpc.call("notify", "create_bulk_mail", officer, data)
+    rpc.call("notify", "confirm_bulk_mail", officer, draft["id"])
+    (msg,) = mailbox.wait_for(applicant, subject_contains="Khảo sát")
+    assert "Kính gửi Mai Thị Thu" in msg.get_body(("plain",)).get_content()
 
 
 def test_bulk_of_another_department_is_not_found(rpc):

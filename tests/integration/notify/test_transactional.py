@@ -1,10 +1,23 @@
 """Events become e-mails in the real SMTP sink, once per event, in Vietnamese."""
 
+import uuid
+
 import pytest
 
 from services.shared.errors import ServiceError
 
-from .helpers import DeliveryLog, address, dossier, event, officer, publish
+from .helpers import (
+    PDF,
+    DeliveryLog,
+    address,
+    citizen,
+    dossier,
+    draft,
+    event,
+    officer,
+    publish,
+    put_file,
+)
 
 
 @pytest.fixture(scope="module")
@@ -166,33 +179,36 @@ def test_gateway_deliveries_route_requires_authentication(api):
     assert resp.json()["error"]["code"] == "UNAUTHENTICATED"
 
 
-def test_submitted_mail_lists_the_files_received(stack, rpc, mailbox):
+def test_submitted_mail_lists_the_files_received(rpc, agency, mailbox):
     to = address()
-    snapshot = dossier(to)
-    rpc.call("files", "put", "CCCD mặt trước.jpg", "image/jpeg", "", snapshot["id"])
-    publish(stack, "dossiers", "dossier_submitted", event(dossier=snapshot))
+    person = citizen(to)
+    found = draft(rpc, agency, person, {"child_name": "Lý Gia Hân", "copies": 1})
+    for slot, name in (
+        ("to_khai", "Tờ khai đã ký.pdf"),
+        ("giay_chung_sinh", "GCS.pdf"),
+    ):
+        put_file(rpc, person, found["id"], slot, name, PDF, "application/pdf")
+    rpc.call("dossiers", "submit_dossier", person, found["id"])
     (msg,) = mailbox.wait_for(to)
-    assert "- CCCD mặt trước.jpg" in text_of(msg)
+    assert "- Tờ khai đã ký.pdf" in text_of(msg)
 
 
 def test_task_assignment_mails_the_assignee_resolved_through_accounts(
-    stack, rpc, mailbox
+    stack, agency, mailbox
 ):
-    to = address("officer")
-    rpc.call(
-        "accounts", "add_staff", {"id": to, "email": to, "full_name": "Hồ Thị Lan"}
-    )
+    officer = agency.caller("officer")
+    title = f"Xác minh thực địa {uuid.uuid4().hex[:6]}"
     task = {
         "id": "t1",
-        "title": "Xác minh thực địa",
-        "assignee": to,
+        "title": title,
+        "assignee": officer["user_id"],
         "due_date": "2026-02-10",
     }
     publish(
         stack, "dossiers", "task_assigned", event(dossier=dossier(address()), task=task)
     )
-    (msg,) = mailbox.wait_for(to)
-    assert str(msg["Subject"]) == "Công việc mới: Xác minh thực địa"
+    (msg,) = mailbox.wait_for(agency.staff["officer"], subject_contains=title)
+    assert str(msg["Subject"]) == f"Công việc mới: {title}"
     assert "10/02/2026" in text_of(msg)
 
 
