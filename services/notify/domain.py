@@ -192,7 +192,16 @@ def plan_status_change(payload, public_url):
     else:
         key = STATUS_TEMPLATES.get(payload.get("to"), "dossier_status_changed")
         document = "receipt" if key == "dossier_received" else None
-    return _applicant_mail(key, payload, public_url, extra, document)
+    planned = _applicant_mail(key, payload, public_url, extra, document)
+    for item in planned:
+        if key == "dossier_completed":
+            item.files = RESULT_SLOT
+    return planned
+
+
+def attachable(files, max_bytes):
+    """True when the files (with `size`) fit in one e-mail of `max_bytes` in total."""
+    return bool(files) and sum(int(f.get("size") or 0) for f in files) <= max_bytes
 
 
 def plan_comment(payload, public_url):

@@ -10,15 +10,16 @@ import logging
 
 from services.shared.outbox import first_delivery
 
-from . import store
+from . import domain, store
 from .models import ProcessedEvent
 
 log = logging.getLogger(__name__)
 
 
 class EventMailer:
-    def __init__(self, db, templates, peers, sender):
+    def __init__(self, db, templates, peers, sender, max_bytes=10 * 1024 * 1024):
         self.db, self.templates, self.peers, self.sender = db, templates, peers, sender
+        self.max_bytes = max_bytes
 
     def mail(self, payload, planned):
         """Render and queue the planned e-mails of one event, once per event id."""
@@ -27,6 +28,9 @@ class EventMailer:
             if store.already_processed(session, event_id):
                 return
         documents = self._documents(planned)
+        for item in planned:
+            if item.files:
+                self._attach_files(item, documents)
         with self.db.transaction() as session:
             if not first_delivery(session, ProcessedEvent, payload):
                 return
@@ -42,6 +46,19 @@ class EventMailer:
                 found[item.document] = self.peers.document(item.document, dossier)
         return found
 
+    def _attach_files(self, item, documents):
+        """Fetch the dossier's files of `item.files` if they fit; say so in context.
+
+        Too big in total (or unreadable): no attachment, the e-mail keeps its link.
+        """
+        metas = self.peers.slot_files(item.scope.get("dossier_id"), item.files)
+        read = None
+        if domain.attachable(metas, self.max_bytes):
+            read = self.peers.read_files(metas)
+        documents[("files", item.key)] = read or []
+        item.context["attached"] = [f["name"] for f in read or ()]
+        item.context["too_large"] = bool(metas) and not read
+
     def _queue(self, session, event_id, payload, item, documents):
         if item.once_per and store.mailed_recently(
             session, item.scope.get("dossier_id"), item.key, item.once_per
@@ -56,6 +73,8 @@ class EventMailer:
         refs = []
         if documents.get(item.document):
             refs.append(store.save_attachment(session, documents[item.document]))
+        for found in documents.get(("files", item.key), ()):
+            refs.append(store.save_attachment(session, found))
         store.queue(session, event_id or None, item, rendered, refs)
 
     def _render(self, item, override):

@@ -70,6 +70,29 @@ class Peers:
             return []
         return [{"name": f.get("name"), "slot": f.get("slot")} for f in found or ()]
 
+    def slot_files(self, dossier_id, slot):
+        """Return the file metas of one slot of a dossier ([] if unknown)."""
+        try:
+            found = self._call(self.files, "list_files", SYSTEM, dossier_id)
+        except (RemoteError, ServiceError) as exc:
+            log.warning("list_files of %s failed: %s", dossier_id, exc)
+            return []
+        return [f for f in found or () if f.get("slot") == slot]
+
+    def read_files(self, metas):
+        """Return [{name, content_type, data}] of the files, or None if one fails."""
+        read = []
+        for meta in metas:
+            try:
+                found = self.read_file(SYSTEM, meta["id"])
+            except (RemoteError, ServiceError) as exc:
+                log.warning("read_small of %s failed: %s", meta.get("id"), exc)
+                found = None
+            if not found:
+                return None
+            read.append(found)
+        return read
+
     def user(self, user_id):
         return self._call(self.accounts, "get_user", SYSTEM, user_id)
 

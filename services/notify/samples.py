@@ -59,7 +59,8 @@ BASE = {
         {"kind": "field", "label": "Số bản sao", "messages": ["chưa nhập"]},
         {"kind": "document", "label": "Tờ khai", "messages": ["chưa nộp"]},
     ],
-    "result_link": False,
+    "attached": ["Quyết định.pdf"],
+    "too_large": False,
     "lang": "vi",
 }
 

@@ -239,9 +239,11 @@ class NotifyService:
         except DATA_ERRORS:
             log.exception("malformed event dropped: %s", _event_id(payload))
             return
-        EventMailer(self.db, self.templates, self._peers, self.sender).mail(
-            payload, planned
+        max_bytes = self.config[settings.RESULT_MAX_BYTES.key]
+        mailer = EventMailer(
+            self.db, self.templates, self._peers, self.sender, max_bytes
         )
+        mailer.mail(payload, planned)
 
     def _plan_submitted(self, payload, url):
         dossier_id = (payload.get("dossier") or {}).get("id")

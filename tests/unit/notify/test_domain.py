@@ -155,3 +155,17 @@ def test_reminder_day_must_be_a_date():
     assert reminders.parse_day("2026-01-05") == "2026-01-05"
     with pytest.raises(ValidationFailed):
         reminders.parse_day("2026-01-05; DROP")
+
+
+def test_completed_mail_asks_for_the_result_slot_files():
+    (planned,) = domain.plan_status_change(status_event("completed"), URL)
+    assert planned.files == "result"
+    (other,) = domain.plan_status_change(status_event("rejected"), URL)
+    assert other.files is None
+
+
+@pytest.mark.parametrize(
+    ("sizes", "fits"), [([], False), ([4, 6], True), ([4, 7], False)]
+)
+def test_result_files_are_attached_only_up_to_the_total_limit(sizes, fits):
+    assert domain.attachable([{"size": s} for s in sizes], 10) is fits
