@@ -1,13 +1,59 @@
 """Notify area: delivery state on a dossier, template overrides, bulk e-mail."""
 
+import json
+
 import falcon
 
+from gateway.errors import CodedHTTPError
 from services.notify.exceptions import MESSAGES_VI
+from services.shared.errors import ValidationFailed
 
 from ..i18n import register
 from .common import call, json_object
 
 register(MESSAGES_VI)
+register({"CSV file too large": "Tệp CSV quá lớn"})
+
+CSV_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _csv_text(part):
+    data = part.stream.read(CSV_MAX_BYTES + 1)
+    if len(data) > CSV_MAX_BYTES:
+        raise CodedHTTPError(falcon.HTTP_413, "CSV_TOO_LARGE", "CSV file too large")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed(
+            "Invalid input", {"file": ["The CSV file must be UTF-8."]}
+        ) from None
+
+
+def _json_part(name, text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValidationFailed("Invalid input", {name: ["Not valid JSON."]}) from None
+
+
+def bulk_form(req):
+    """Read a multipart bulk mail: `file` (CSV) plus the JSON fields as parts.
+
+    `attachments` may repeat (one file id each); `criteria` is a JSON object and
+    `rate` a number, both as text parts. Unknown parts go to the service, which
+    refuses them like unknown JSON fields.
+    """
+    body = {}
+    for part in req.get_media():
+        if part.name == "file":
+            body["csv"] = _csv_text(part)
+        elif part.name == "attachments":
+            body.setdefault("attachments", []).append(part.get_text())
+        elif part.name in ("criteria", "rate"):
+            body[part.name] = _json_part(part.name, part.get_text())
+        else:
+            body[part.name] = part.get_text()
+    return body
 
 
 class Deliveries:
@@ -40,8 +86,11 @@ class BulkMails:
         self.rpc = rpc
 
     def on_post(self, req, resp):
-        """Compose a bulk mail; answer its recipients, bad rows and a preview."""
-        body = json_object(req)
+        """Compose a bulk mail (JSON, or multipart with a CSV `file` part)."""
+        if (req.content_type or "").startswith("multipart/form-data"):
+            body = bulk_form(req)
+        else:
+            body = json_object(req)
         resp.media = call(self.rpc, req, "notify", "create_bulk_mail", body)
         resp.status = falcon.HTTP_201
 

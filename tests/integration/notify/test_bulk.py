@@ -192,3 +192,20 @@ def test_malformed_json_is_400(api):
     )
     assert resp.status_code == 400
     assert resp.json()["error"]["code"] == "MALFORMED_JSON"
+
+
+def test_csv_file_uploaded_through_the_gateway_is_the_recipient_list(agency, mailbox):
+    good = address("upload")
+    csv = f"email,full_name\n{good},Phan Thị Hoa\nsai-dia-chi,X\n".encode()
+    resp = agency.clients["officer"].post(
+        "/api/v1/bulk-mails",
+        data={"subject": "Lịch tiếp dân", "body": "Kính gửi {{ full_name }}"},
+        files={"file": ("người nhận.csv", b"\xef\xbb\xbf" + csv, "text/csv")},
+    )
+    assert resp.status_code == 201, resp.text
+    draft = resp.json()
+    assert draft["counts"] == {"draft": 1}
+    assert [(b["line"], b["error"]) for b in draft["bad_rows"]] == [
+        (3, "INVALID_EMAIL")
+    ]
+    assert draft["preview"]["text"] == "Kính gửi Phan Thị Hoa"

@@ -101,3 +101,51 @@ def test_bad_bodies_are_refused_before_any_call(body, status, code):
     )
     assert (resp.status_code, resp.json["error"]["code"]) == (status, code)
     assert rpc.calls == []
+
+
+def multipart(fields):
+    from urllib3 import encode_multipart_formdata
+
+    body, content_type = encode_multipart_formdata(fields)
+    return {"body": body, "headers": {"Content-Type": content_type}}
+
+
+def test_bulk_mail_csv_upload_as_multipart_becomes_the_csv_field():
+    rpc = FakeRpc()
+    csv = "email,full_name\nan@example.vn,Nguyễn Văn An\n".encode()
+    fields = [
+        ("subject", "Thông báo"),
+        ("body", "Chào {{ full_name }}"),
+        ("rate", "5"),
+        ("attachments", "f1"),
+        ("attachments", "f2"),
+        ("criteria", '{"kind": "department_staff", "department": "TP"}'),
+        ("file", ("danh sách.csv", b"\xef\xbb\xbf" + csv, "text/csv")),
+    ]
+    resp = client(rpc).simulate_post("/api/v1/bulk-mails", **multipart(fields))
+    assert resp.status_code == 201
+    ((service, method, (_caller, body)),) = rpc.calls
+    assert (service, method) == ("notify", "create_bulk_mail")
+    assert body == {
+        "subject": "Thông báo",
+        "body": "Chào {{ full_name }}",
+        "rate": 5,
+        "attachments": ["f1", "f2"],
+        "criteria": {"kind": "department_staff", "department": "TP"},
+        "csv": csv.decode(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "code"),
+    [
+        ([("file", ("a.csv", b"\xff\xfe bad", "text/csv"))], 422, "VALIDATION_ERROR"),
+        ([("criteria", "{nope")], 422, "VALIDATION_ERROR"),
+    ],
+)
+def test_bad_multipart_bulk_mail_is_refused_with_a_code(fields, status, code):
+    rpc = FakeRpc()
+    resp = client(rpc).simulate_post("/api/v1/bulk-mails", **multipart(fields))
+    assert resp.status_code == status
+    assert resp.json["error"]["code"] == code
+    assert rpc.calls == []
