@@ -24,6 +24,7 @@ from services.shared.database import make_engine
 
 from . import settings
 from .domain import backoff_seconds, next_state_after_failure, valid_email
+from .fastmime import Composer, attachment_part
 from .mailer import SendFailed, SmtpClient, build_message
 from .models import Attachment, Message
 
@@ -74,6 +75,7 @@ class Dispatcher(DependencyProvider):
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.wakeups = [LightQueue() for _ in range(self.threads)]
         self.cache = OrderedDict()
+        self.composer = Composer(self.sender)
         self.running = False
 
     def start(self):
@@ -143,7 +145,19 @@ class Dispatcher(DependencyProvider):
     def send_one(self, client, row):
         if not valid_email(row["recipient"]):
             raise SendFailed("permanent", "INVALID_ADDRESS")
-        attachments = [self.attachment(ref) for ref in row["attachments"] or ()]
+        refs = row["attachments"] or ()
+        if row["recipient"].isascii() and self.composer.sender_address.isascii():
+            data = self.composer.compose(
+                row["recipient"],
+                row["recipient_name"],
+                row["subject"],
+                row["body_text"],
+                row["body_html"],
+                [self.attachment(ref)["part"] for ref in refs],
+            )
+            client.send_bytes(self.composer.sender_address, row["recipient"], data)
+            return
+        attachments = [self.attachment(ref) for ref in refs]
         msg = build_message(
             self.sender,
             row["recipient"],
@@ -188,18 +202,20 @@ class Dispatcher(DependencyProvider):
                 )
 
     def attachment(self, ref):
-        """Return {name, content_type, data} of a stored attachment (cached)."""
+        """Return {name, content_type, data, part} of a stored attachment (cached)."""
         key = int(ref["id"] if isinstance(ref, dict) else ref)
         if key not in self.cache:
             with self.sessions() as session:
                 row = session.scalars(
                     select(Attachment).where(Attachment.id == key)
                 ).one()
-                self.cache[key] = {
+                found = {
                     "name": row.name,
                     "content_type": row.content_type,
                     "data": bytes(row.data),
                 }
+                found["part"] = attachment_part(found)
+                self.cache[key] = found
             while len(self.cache) > 32:
                 self.cache.popitem(last=False)
         self.cache.move_to_end(key)

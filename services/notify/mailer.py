@@ -73,11 +73,18 @@ class SmtpClient:
         self.conn = conn
 
     def send(self, msg):
-        """Send one message; raise SendFailed on any failure."""
+        """Send one EmailMessage; raise SendFailed on any failure."""
+        self._deliver(lambda conn: conn.send_message(msg))
+
+    def send_bytes(self, sender, recipient, data):
+        """Send composed bytes (CRLF, ASCII addresses); raise SendFailed."""
+        self._deliver(lambda conn: conn.sendmail(sender, [recipient], data))
+
+    def _deliver(self, send):
         if self.conn is None:
             self._connect()
         try:
-            refused = self.conn.send_message(msg)
+            refused = send(self.conn)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise SendFailed(classify_smtp(code), f"{code} {_text(text)}") from None
