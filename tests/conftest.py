@@ -75,17 +75,30 @@ def api(stack):
 
 
 class Mailbox:
-    """Read what the local SMTP sink stored (one .eml file per message)."""
+    """Read what the local SMTP sink stored (one .eml file per message).
 
-    def __init__(self, directory):
+    Only files stored since `since` (UTC, the sink's file-name clock) are read, each
+    once: the sink's folder keeps every message of every run and would otherwise be
+    re-parsed on every poll.
+    """
+
+    def __init__(self, directory, since=None):
         self.directory = Path(directory)
+        started = time.time() - 5 if since is None else since
+        self.since = time.strftime("%Y%m%dT%H%M%S", time.gmtime(started))
+        self.raw = {}
 
     def messages_to(self, address):
-        found = []
+        needle, found = address.lower().encode(), []
         for path in sorted(self.directory.glob("*.eml")):
-            msg = email.message_from_bytes(
-                path.read_bytes(), policy=email.policy.default
-            )
+            if path.name < self.since:
+                continue
+            if path.name not in self.raw:
+                self.raw[path.name] = path.read_bytes()
+            raw = self.raw[path.name]
+            if needle not in raw.lower():
+                continue
+            msg = email.message_from_bytes(raw, policy=email.policy.default)
             recipients = ",".join(msg.get_all("To", []) + msg.get_all("Cc", []))
             if address.lower() in recipients.lower():
                 found.append(msg)
@@ -105,4 +118,4 @@ class Mailbox:
 
 @pytest.fixture(scope="session")
 def mailbox(stack):
-    return Mailbox(stack.env["PORTAL_MAIL_DIR"])
+    return Mailbox(stack.env["PORTAL_MAIL_DIR"], since=stack.created - 5)
