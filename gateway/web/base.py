@@ -26,6 +26,7 @@ from services.shared.errors import (
 from ..i18n import translate
 from ..middleware import CSRF_FIELD, csrf_token_for
 from ..resources.common import call
+from .uploads import TokenRefused, check_multipart, is_multipart
 
 log = logging.getLogger(__name__)
 FORM_COOKIE = "portal_form"
@@ -100,8 +101,17 @@ def form_list(req, name):
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
-def check_form(req):
-    """Refuse a POST whose CSRF token does not match the session or the form cookie."""
+def check_form(req, rpc=None):
+    """Refuse a POST whose CSRF token does not match the session or the form cookie.
+
+    A multipart form (an upload without the page's script) carries its token as a
+    part, checked here before any file is read (`uploads.check_multipart`).
+    """
+    if rpc is not None and is_multipart(req):
+        try:
+            return check_multipart(rpc, req)
+        except TokenRefused as exc:
+            raise FormExpired() from exc
     if req.context.csrf_failed:
         raise FormExpired()
     if req.context.token:
@@ -163,7 +173,7 @@ def page(login=False):
             prepare(req, resp)
             try:
                 if req.method == "POST":
-                    check_form(req)
+                    check_form(req, self.web.rpc)
                 if login and not is_authenticated(req.context.caller):
                     raise Unauthenticated("Authentication required")
                 fn(self, req, resp, **params)

@@ -87,6 +87,8 @@ MESSAGES = {
     "upload.progress": ("Tiến độ tải lên", "Upload progress"),
     "upload.done": ("Đã tải lên", "Uploaded"),
     "upload.failed": ("Tải lên không thành công", "Upload failed"),
+    "upload.choose": ("Hãy chọn ít nhất một tệp", "Choose at least one file"),
+    "upload.too_large": ("Tệp quá lớn", "File too large"),
     "upload.hint": (
         "Chấp nhận PDF, ảnh JPEG/PNG, tài liệu Word. Có thể tải nhiều lần.",
         "PDF, JPEG/PNG images and Word documents. You may upload several.",

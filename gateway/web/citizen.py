@@ -8,8 +8,10 @@ Files are uploaded by the page's script to the JSON upload endpoint.
 
 from services.shared.errors import ServiceError, ValidationFailed
 
+from ..errors import CodedHTTPError
 from .base import Page, field_errors, form_of, page, redirect
 from .render import gettext
+from .uploads import max_body, max_file, upload_one
 
 EDITABLE = ("draft", "supplement_requested")
 PAGE_SIZE = 20
@@ -18,6 +20,7 @@ NOTICES = {
     "saved": "dossier.saved",
     "submitted": "dossier.submitted_ok",
     "updated": "dossier.updated_ok",
+    "uploaded": "upload.done",
 }
 
 
@@ -169,6 +172,44 @@ class EditDossier(Page):
         )  # fmt: skip
 
 
+class UploadFiles(EditDossier):
+    """The upload form without the page's script: multipart `slot` and `file`s."""
+
+    def __init__(self, web):
+        super().__init__(web)
+        self.max_body = max_body()
+
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id):
+        """Stream each chosen file into the slot, then back to the edit page."""
+        parts = getattr(req.context, "parts", None)
+        slot, count = "", 0
+        try:
+            for upload in parts.files(max_file()) if parts else ():
+                slot = parts.get("slot") or ""
+                upload_one(self.web, req, dossier_id, slot, upload)
+                count += 1
+        except (ServiceError, CodedHTTPError) as exc:
+            return self._refused(req, resp, dossier_id, slot, exc)
+        if not count:
+            slot = parts.get("slot", "") if parts else ""
+            return self._refused(req, resp, dossier_id, slot, None)
+        redirect(resp, f"/ho-so/{dossier_id}/sua?ok=uploaded")
+
+    def _refused(self, req, resp, dossier_id, slot, exc):
+        lang = req.context.lang
+        if isinstance(exc, ServiceError):
+            if exc.status not in (409, 422):
+                raise exc
+            message = "; ".join(field_errors(exc, lang).values())
+        else:
+            key = "upload.too_large" if exc else "upload.choose"
+            message = gettext(key, lang)
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        errors = {f"documents.{slot}": message}
+        self._show(req, resp, dossier, dossier.get("form") or {}, errors)
+
+
 class DossierView(Page):
     @page(login=True)
     def on_get(self, req, resp, dossier_id):
@@ -190,4 +231,5 @@ def routes(web):
         ("/ho-so/moi", NewDossier(web)),
         ("/ho-so/{dossier_id}", DossierView(web)),
         ("/ho-so/{dossier_id}/sua", EditDossier(web)),
+        ("/ho-so/{dossier_id}/tep", UploadFiles(web)),
     ]

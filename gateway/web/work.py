@@ -9,6 +9,7 @@ dossiers of the page that list the caller as an assignee (at most one page of th
 from services.shared.errors import ServiceError
 
 from .base import Page, form_list, form_of, page, redirect, safe_next
+from .uploads import max_body, max_file, upload_one
 
 PAGE_SIZE = 20
 OPEN_STATUSES = (
@@ -87,11 +88,27 @@ class TaskUpdate(Page):
 
 
 class Comment(Page):
+    """A comment; attachments uploaded by the script first (ids in the form) or,
+    without script, sent as `file` parts of a multipart form and uploaded here."""
+
+    def __init__(self, web):
+        super().__init__(web)
+        self.max_body = max_body()
+
     @page(login=True)
     def on_post(self, req, resp, dossier_id):
-        """Post a comment; attachments are files uploaded first (ids in the form)."""
-        form = form_of(req)
-        ids = [i for i in ",".join(form_list(req, "file_ids")).split(",") if i]
+        """Post a comment with its attachments' file ids."""
+        parts = getattr(req.context, "parts", None)
+        if parts is None:
+            form, listed = form_of(req), form_list(req, "file_ids")
+            uploaded = []
+        else:
+            uploaded = [
+                upload_one(self.web, req, dossier_id, "attachment", upload)["id"]
+                for upload in parts.files(max_file())
+            ]
+            form, listed = parts, parts.getlist("file_ids")
+        ids = [i for i in ",".join(listed).split(",") if i] + uploaded
         body = {
             "body": (form.get("body") or "").strip(),
             "internal": form.get("internal") == "true",
