@@ -94,16 +94,36 @@ def resend_activation(session, cfg, email):
     """Send a fresh activation token; answer the same whether or not one was sent."""
     data = load(schemas.EmailSchema(), {"email": email or ""})
     user = store.user_by_email(session, data["email"])
-    if user is not None and user.status == "pending_activation":
+    ttl = cfg[settings.ACTIVATION_TTL.key]
+    if (
+        user is not None
+        and user.status == "pending_activation"
+        and _may_mail(session, cfg, user, "activation", ttl)
+    ):
         store.retire_tokens(session, user, "activation")
         announce_activation(session, cfg, user, resent=True)
     return {"status": "sent"}
 
 
+def _may_mail(session, cfg, user, kind, ttl):
+    """Tell whether another token mail may go to this account this hour.
+
+    Per account, so nobody can bomb one mailbox from many addresses; refused asks
+    get the same answer, so the limit reveals nothing about the account either.
+    """
+    sent = store.tokens_issued_since(session, user, kind, ttl, 3600)
+    return sent < cfg[settings.MAILS_PER_HOUR.key]
+
+
 def request_password_reset(session, cfg, email):
     data = load(schemas.EmailSchema(), {"email": email or ""})
     user = store.user_by_email(session, data["email"])
-    if user is not None and user.status != "deactivated":
+    ttl = cfg[settings.RESET_TTL.key]
+    if (
+        user is not None
+        and user.status != "deactivated"
+        and _may_mail(session, cfg, user, "reset", ttl)
+    ):
         store.retire_tokens(session, user, "reset")
         token = store.issue_token(session, user, "reset", cfg[settings.RESET_TTL.key])
         payload = {

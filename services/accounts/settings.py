@@ -18,6 +18,13 @@ ACTIVATION_TTL = Setting(
     "PORTAL_ACTIVATION_TTL", "172800", "Seconds an activation link is valid.", int
 )
 RESET_TTL = Setting("PORTAL_RESET_TTL", "3600", "Seconds a reset link is valid.", int)
+MAILS_PER_HOUR = Setting(
+    "PORTAL_TOKEN_MAILS_PER_HOUR",
+    "5",
+    "Activation or reset e-mails one account may be sent per hour (more asks are "
+    "answered the same way but send nothing).",
+    int,
+)
 LOGIN_WINDOW = Setting(
     "PORTAL_LOGIN_WINDOW", "900", "Seconds over which failed logins are counted.", int
 )
@@ -38,6 +45,7 @@ SETTINGS = (
     CLIENT_TOKEN_TTL,
     ACTIVATION_TTL,
     RESET_TTL,
+    MAILS_PER_HOUR,
     LOGIN_WINDOW,
     LOGIN_FAILS_ACCOUNT,
     LOGIN_FAILS_IP,

@@ -75,6 +75,20 @@ def issue_token(session, user, kind, ttl_seconds):
     return raw
 
 
+def tokens_issued_since(session, user, kind, ttl_seconds, seconds):
+    """Count the tokens of `kind` issued to `user` in the last `seconds`.
+
+    Tokens keep no issue time; with one TTL per kind, issued = expires_at - ttl.
+    """
+    threshold = now() + dt.timedelta(seconds=ttl_seconds - seconds)
+    return session.scalar(
+        select(func.count())
+        .select_from(Token)
+        .where(Token.user_id == user.id, Token.kind == kind)
+        .where(Token.expires_at > threshold)
+    )
+
+
 def retire_tokens(session, user, kind):
     """Make every unused token of `kind` for `user` unusable (superseded)."""
     session.execute(

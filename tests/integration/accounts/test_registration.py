@@ -249,3 +249,30 @@ def test_register_mail_activate_login_through_the_real_mail(api, mailbox):
     token = _link_token(message, "activate")
     assert api.post("/api/v1/accounts/activate", json={"token": token}).ok
     assert login(api, body["email"]).status_code == 201
+
+
+def test_activation_mails_per_account_are_capped_per_hour(api, events):
+    body = citizen_body()
+    user_id = register(api, body).json()["id"]
+    for _ in range(6):
+        resp = api.post(
+            "/api/v1/accounts/resend-activation", json={"email": body["email"]}
+        )
+        assert resp.status_code == 202  # the same answer, capped or not
+    events.wait_for("account_registered", user_id=user_id, count=5)
+    events.drain(3)
+    # The registration's mail plus four re-sends: five an hour (the default).
+    assert len(events.matching("account_registered", user_id=user_id)) == 5
+
+
+def test_reset_mails_per_account_are_capped_per_hour(api, events):
+    body = citizen_body()
+    user_id = register(api, body).json()["id"]
+    for _ in range(7):
+        resp = api.post(
+            "/api/v1/accounts/password-reset", json={"email": body["email"]}
+        )
+        assert resp.status_code == 202
+    events.wait_for("password_reset_requested", user_id=user_id, count=5)
+    events.drain(3)
+    assert len(events.matching("password_reset_requested", user_id=user_id)) == 5
