@@ -21,6 +21,9 @@ MESSAGES = {
     "task.cancelled": ("Đã hủy", "Cancelled"),
     "task.status": ("Trạng thái công việc", "Task status"),
     "task.update": ("Cập nhật", "Update"),
+    "task.page": ("Công việc", "Task"),
+    "task.back": ("Quay lại hồ sơ", "Back to the dossier"),
+    "task.discussion": ("Trao đổi về công việc", "Discussion of this task"),
     "task.mark_done": ("Đánh dấu hoàn thành", "Mark done"),
     "comment.attach": ("Đính kèm tệp", "Attach files"),
     "comment.attach_hint": (

@@ -6,7 +6,7 @@ state is the service's `deadline_state`, shown as text. Tasks are read only for 
 dossiers of the page that list the caller as an assignee (at most one page of them).
 """
 
-from services.shared.errors import ServiceError
+from services.shared.errors import NotFound, ServiceError
 
 from .base import Page, form_list, form_of, page, redirect, safe_next
 from .uploads import max_body, max_file, upload_one
@@ -77,6 +77,22 @@ class MyWork(Page):
 
 class TaskUpdate(Page):
     @page(login=True)
+    def on_get(self, req, resp, dossier_id, task_id):
+        """The task, its discussion and a form to add to it."""
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        tasks = self.call(req, "dossiers", "list_tasks", dossier_id)
+        task = next((t for t in tasks if str(t.get("id")) == task_id), None)
+        if task is None:
+            raise NotFound("Task not found", {"task_id": [task_id]})
+        self.render(
+            req, resp, "task.html", dossier=dossier, task=task,
+            comments=self.call(
+                req, "dossiers", "list_comments", dossier_id, task["id"]
+            ),
+            files=self.call(req, "files", "list_files", dossier_id),
+        )  # fmt: skip
+
+    @page(login=True)
     def on_post(self, req, resp, dossier_id, task_id):
         """Mark a task done, reopen or cancel it (the service checks who may)."""
         form = form_of(req)
@@ -114,8 +130,12 @@ class Comment(Page):
             "internal": form.get("internal") == "true",
             "file_ids": ids[:20],
         }
+        task = (form.get("task_id") or "").strip()
+        if task.isdigit():
+            body["task_id"] = int(task)
         self.call(req, "dossiers", "add_comment", dossier_id, body)
-        redirect(resp, f"/can-bo/ho-so/{dossier_id}#discussion")
+        back = safe_next(form.get("next")) or f"/can-bo/ho-so/{dossier_id}#discussion"
+        redirect(resp, back)
 
 
 def routes(web):

@@ -141,3 +141,49 @@ def test_workspace_shows_comment_attachments_and_task_status_forms():
     assert 'href="/api/v1/files/f-1/content?download=1"' in text
     assert 'id="comment-form"' in text and 'name="file_ids" value="f-1"' in text
     assert 'id="task-7-status"' in text and "Đang thực hiện" in text
+
+
+def test_task_page_lists_the_comments_of_that_task_with_a_form_to_add_one():
+    fake = FakeRpc(caller=OFFICER)
+    fake.answers[("dossiers", "list_tasks")] = [
+        {"id": 7, "title": "Xác minh", "assignee": "o1", "status": "open"}
+    ]
+    fake.answers[("dossiers", "list_comments")] = lambda caller, d, task=None: [
+        {"id": 1, "body": f"Ý kiến của việc {task}", "internal": True,
+         "file_ids": [], "author": {"full_name": "A"},
+         "at": "2026-03-02T08:00:00+00:00"},
+    ]  # fmt: skip
+    cookies, _ = session_cookies()
+    resp = make_client(fake).simulate_get(
+        "/can-bo/ho-so/d-1/cong-viec/7", cookies=cookies
+    )
+    assert resp.status_code == 200
+    assert fake.called("list_comments")[0][2][1:] == ("d-1", 7)
+    assert "Ý kiến của việc 7" in resp.text
+    assert 'name="task_id" value="7"' in resp.text
+    assert 'action="/can-bo/ho-so/d-1/y-kien"' in resp.text
+
+
+def test_task_page_of_an_unknown_task_is_not_found():
+    fake = FakeRpc(caller=OFFICER)
+    fake.answers[("dossiers", "list_tasks")] = [{"id": 7, "title": "X"}]
+    cookies, _ = session_cookies()
+    resp = make_client(fake).simulate_get(
+        "/can-bo/ho-so/d-1/cong-viec/8", cookies=cookies
+    )
+    assert resp.status_code == 404
+    assert not fake.called("list_comments")
+
+
+def test_comment_on_a_task_sends_its_id_and_returns_to_the_task_page():
+    client, fake = officer_client()
+    fake.answers[("dossiers", "add_comment")] = lambda *a, **kw: {"id": 1}
+    cookies, csrf = session_cookies()
+    resp = client.simulate_post(
+        "/can-bo/ho-so/d-1/y-kien",
+        body=f"csrf_token={csrf}&body=OK&task_id=7"
+        "&next=%2Fcan-bo%2Fho-so%2Fd-1%2Fcong-viec%2F7",
+        headers=FORM, cookies=cookies,
+    )  # fmt: skip
+    assert resp.headers["location"] == "/can-bo/ho-so/d-1/cong-viec/7"
+    assert fake.called("add_comment")[0][2][2]["task_id"] == 7
