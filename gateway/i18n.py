@@ -31,6 +31,7 @@ VI = {
     "Invalid caller": "Phiên đăng nhập không hợp lệ",
     "Malformed JSON": "Nội dung JSON không hợp lệ",
     "Request body too large": "Nội dung gửi lên quá lớn",
+    "Content-Length required": "Yêu cầu phải có độ dài nội dung (Content-Length)",
     "Unsupported media type": "Kiểu nội dung không được hỗ trợ",
     "Service unavailable": "Dịch vụ tạm thời không khả dụng",
     "Message broker unreachable": "Hệ thống tạm thời không khả dụng",

@@ -127,6 +127,13 @@ class BodyLimit:
             raise CodedHTTPError(
                 falcon.HTTP_413, "PAYLOAD_TOO_LARGE", "Request body too large"
             )
+        # A chunked body has no length to check up front; only resources that count
+        # while they stream (those declaring `max_body`) may take one.
+        chunked = "chunked" in (req.get_header("Transfer-Encoding") or "").lower()
+        if chunked and req.content_length is None and not hasattr(resource, "max_body"):
+            raise CodedHTTPError(
+                falcon.HTTP_411, "LENGTH_REQUIRED", "Content-Length required"
+            )
 
 
 class Authentication:
