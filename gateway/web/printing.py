@@ -27,6 +27,19 @@ def documents_for(dossier):
     return kinds
 
 
+def agency_names(page, req, dossier):
+    """{agency_name, department_name} of the dossier (accounts), {} if unavailable."""
+    try:
+        agency = page.call(req, "accounts", "get_agency", dossier["agency"])
+    except ServiceError:
+        return {}  # codes are shown instead of the names
+    names = {d["code"]: d["name"] for d in agency.get("departments") or []}
+    extra = {"agency_name": agency.get("name") or dossier["agency"]}
+    if dossier.get("department") in names:
+        extra["department_name"] = names[dossier["department"]]
+    return extra
+
+
 class Slip(Page):
     @page(login=True)
     def on_get(self, req, resp, dossier_id, kind):
@@ -34,20 +47,9 @@ class Slip(Page):
         if kind not in KINDS:
             raise NotFound("Document kind not found", {"kind": [kind]})
         dossier = dict(self.call(req, "dossiers", "get_dossier", dossier_id))
-        dossier.update(self._names(req, dossier))
+        dossier.update(agency_names(self, req, dossier))
         meta = self.call(req, "files", "generate_document", kind, dossier)
         redirect(resp, f"/api/v1/files/{meta['id']}/content")
-
-    def _names(self, req, dossier):
-        try:
-            agency = self.call(req, "accounts", "get_agency", dossier["agency"])
-        except ServiceError:
-            return {}  # the slip shows the codes instead of the names
-        names = {d["code"]: d["name"] for d in agency.get("departments") or []}
-        extra = {"agency_name": agency.get("name") or dossier["agency"]}
-        if dossier.get("department") in names:
-            extra["department_name"] = names[dossier["department"]]
-        return extra
 
 
 class PrintDossier(Page):
@@ -62,6 +64,7 @@ class PrintDossier(Page):
         fields = (proc.get("form") or {}).get("fields", [])
         self.render(
             req, resp, "print_dossier.html", dossier=dossier,
+            names=agency_names(self, req, dossier),
             field_labels={f["name"]: f.get("label") or f["name"] for f in fields},
             history=self.call(req, "dossiers", "history", dossier_id),
             comments=self.call(req, "dossiers", "list_comments", dossier_id),

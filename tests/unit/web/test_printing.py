@@ -79,3 +79,18 @@ def test_print_page_holds_dossier_discussion_and_history_without_forms():
     assert "Ý kiến nội bộ" in main and "Tiếp nhận" in main
     assert "<dt>Họ tên</dt>" in main and "UBX-2026-0001" in main
     assert "<form" not in main
+
+
+def test_print_page_shows_agency_and_department_names_not_codes():
+    fake = FakeRpc(caller=DESK)
+    fake.answers[("dossiers", "get_dossier")] = dict(DOSSIER, department="TP")
+    fake.answers[("accounts", "get_agency")] = {
+        "code": "UBX",
+        "name": "UBND xã Đông Anh",
+        "departments": [{"code": "TP", "name": "Tư pháp"}],
+    }
+    cookies, _ = session_cookies()
+    text = (
+        make_client(fake).simulate_get("/can-bo/ho-so/d-1/ban-in", cookies=cookies).text
+    )
+    assert "UBND xã Đông Anh / Tư pháp" in text
