@@ -9,6 +9,7 @@ confirmed or cancelled; its progress page reads `get_bulk_mail`.
 
 from services.shared.errors import ServiceError
 
+from . import choices
 from .base import Page, field_errors, form_of, page, redirect
 
 TEMPLATE_KEYS = (
@@ -105,8 +106,13 @@ class BulkCompose(Page):
         self.render(req, resp, "admin_bulk.html", bulk=draft, preview=draft["preview"])
 
     def show(self, req, resp, values, errors):
+        agency = values.get("criteria.agency") or req.context.caller.get("agency")
+        options = choices.load(self.web, req, agency).with_values(
+            values.get("criteria.agency"), values.get("criteria.department")
+        )
         self.render(
             req, resp, "admin_bulk_compose.html", values=values, errors=errors,
+            choices=options,
             criteria=CRITERIA, http_status=422 if errors else 200,
         )  # fmt: skip
 

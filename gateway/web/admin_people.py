@@ -8,6 +8,7 @@ national operator) and the scope; a page only shows what the caller's role permi
 
 from services.shared.errors import ValidationFailed
 
+from . import choices
 from .base import Page, field_errors, form_of, page, redirect
 
 STAFF_ROLES = ("desk", "officer", "leader", "admin", "province_admin")
@@ -94,9 +95,12 @@ class Staff(Page):
     def show(self, req, resp, values, errors):
         agency = req.get_param("co_quan") or req.context.caller.get("agency")
         people = self.call(req, "accounts", "list_staff", agency=agency)
+        options = choices.load(self.web, req, agency or values.get("agency"))
+        options.with_values(values.get("agency") or agency, values.get("department"))
         self.render(
             req, resp, "admin_staff.html", staff=people[:500], values=values,
             errors=errors, roles_offered=STAFF_ROLES, agency=agency or "",
+            choices=options,
             http_status=422 if errors else 200, ok=req.get_param("ok"),
         )  # fmt: skip
 
@@ -120,8 +124,10 @@ class ApiClients(Page):
 
     def show(self, req, resp, values, errors, created=None):
         clients = self.call(req, "accounts", "list_api_clients")
+        options = choices.load(self.web, req, departments=False)
         self.render(
             req, resp, "admin_clients.html", clients=clients, values=values,
+            choices=options.with_values(values.get("agency")),
             errors=errors, scopes=SCOPES, created=created,
             http_status=422 if errors else 200,
         )  # fmt: skip

@@ -3,7 +3,7 @@
 import re
 
 from services.notify.exceptions import TemplateInvalid
-from services.shared.errors import Forbidden, ValidationFailed
+from services.shared.errors import Forbidden, Unavailable, ValidationFailed
 
 from .conftest import FakeRpc, make_client, session_cookies
 
@@ -233,3 +233,53 @@ def test_every_new_admin_page_labels_its_inputs():
         labelled = set(re.findall(r'<label for="([^"]+)"', text))
         assert ids <= labelled, (path, ids - labelled)
         assert text.count('name="csrf_token"') >= text.count('method="post"'), path
+
+
+NAMES = {
+    ("accounts", "list_agencies"): [
+        {"code": "UBX", "name": "UBND xã Xuân"},
+        {"code": "STP", "name": "Sở Tư pháp"},
+    ],
+    ("accounts", "list_departments"): [
+        {"code": "TP", "name": "Tư pháp", "agency": "UBX"}
+    ],
+}
+
+
+def option(text, value, label):
+    return re.search(rf'<option value="{value}"[^>]*>{label}</option>', text)
+
+
+def test_admin_dropdowns_show_agency_and_department_names():
+    client, fake = client_for(ADMIN, NAMES)
+    staff = get(client, "/quan-tri/can-bo").text
+    assert option(staff, "STP", "Sở Tư pháp") and option(staff, "TP", "Tư pháp")
+    assert "— UBND xã Xuân</h1>" in staff
+    assert fake.called("get_agency")[0][2][1] == "UBX"
+    bulk = get(client, "/quan-tri/thu-hang-loat").text
+    assert option(bulk, "UBX", "UBND xã Xuân") and option(bulk, "TP", "Tư pháp")
+    listed = [{"client_id": "c", "name": "X", "scopes": [], "agency": "STP"}]
+    operator, _ = client_for(
+        OPERATOR, {**NAMES, ("accounts", "list_api_clients"): listed}
+    )
+    clients = get(operator, "/quan-tri/ung-dung").text
+    assert option(clients, "STP", "Sở Tư pháp") and "<td>Sở Tư pháp</td>" in clients
+
+
+def test_staff_table_shows_department_names():
+    people = [{"id": "u1", "full_name": "B", "email": "b@x.test", "role": "officer",
+               "department": "TP", "status": "active"}]  # fmt: skip
+    client, _ = client_for(ADMIN, {**NAMES, ("accounts", "list_staff"): people})
+    assert "<td>Tư pháp</td>" in get(client, "/quan-tri/can-bo").text
+
+
+def test_admin_dropdowns_fall_back_to_codes_when_accounts_fails():
+    down = Unavailable("Service unavailable")
+    client, _ = client_for(ADMIN, {("accounts", "list_agencies"): down,
+                                   ("accounts", "get_agency"): down})  # fmt: skip
+    resp = get(client, "/quan-tri/can-bo")
+    assert resp.status_code == 200
+    assert re.search(r'<input type="text" id="f-agency" name="agency" value="UBX"',
+                     resp.text)  # fmt: skip
+    assert 'name="department"' in resp.text and '<select id="f-agency"' not in resp.text
+    assert get(client, "/quan-tri/thu-hang-loat").status_code == 200
