@@ -10,6 +10,7 @@ import datetime as dt
 
 from services.shared.errors import ValidationFailed
 
+from .admin_files import TemplateUpload, template_list
 from .base import Page, field_errors, form_of, page, redirect
 from .render import gettext, label
 
@@ -126,12 +127,14 @@ class ProcedureForm(Page):
 
     def show(self, req, resp, proc, errors, code, status=200):
         form = proc.get("form") or {}
+        templates = template_list(self.web, req, code) if code else []
         self.render(
             req, resp, "admin_procedure.html", http_status=status, proc=proc,
             editing=code, errors=errors, field_types=FIELD_TYPES,
             field_rows=padded(form.get("fields") or []),
             doc_rows=padded(proc.get("documents") or []),
-            labels=error_labels(errors, req.context.lang),
+            labels=error_labels(errors, req.context.lang), templates=templates,
+            saved=req.get_param("ok"),
         )  # fmt: skip
 
 
@@ -190,5 +193,6 @@ def routes(web):
         ("/quan-tri/thu-tuc", Procedures(web)),
         ("/quan-tri/thu-tuc/moi", form),
         ("/quan-tri/thu-tuc/{code}", form),
+        ("/quan-tri/thu-tuc/{code}/mau-don", TemplateUpload(web, form)),
         ("/quan-tri/ngay-nghi", Holidays(web)),
     ]

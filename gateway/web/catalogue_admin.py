@@ -108,6 +108,14 @@ MESSAGES = {
     "procform.slot": ("Mã giấy tờ", "Document key"),
     "procform.doc_name": ("Tên giấy tờ", "Document name"),
     "procform.form": ("Tờ khai", "Form"),
+    "procform.template": ("Tệp mẫu đơn, tờ khai", "Template file"),
+    "procadmin.template_title": ("Tên mẫu", "Template title"),
+    "procadmin.template_title_hint": (
+        "Để trống để dùng tên tệp.",
+        "Leave empty to use the file name.",
+    ),
+    "procadmin.template_upload": ("Tải mẫu lên", "Upload the template"),
+    "procadmin.template_saved": ("Đã thêm mẫu đơn.", "Template added."),
     "procform.agencies_list": ("Cơ quan", "Agencies"),
     # Holidays
     "holiday.title": ("Ngày nghỉ lễ", "Public holidays"),

@@ -3,8 +3,10 @@
 import pytest
 
 from gateway.resources import files as file_resources
+from services.shared.errors import ValidationFailed
 
 from .conftest import CITIZEN, DOSSIER, FakeRpc, make_client, session_cookies
+from .test_admin import ADMIN
 from .test_work import OFFICER
 
 BOUNDARY = "xBoUnDaRyx"
@@ -196,3 +198,71 @@ def test_plain_comment_form_with_a_bad_token_posts_nothing(storage):
     )
     assert resp.status_code == 403
     assert not fake.called("add_comment")
+
+
+def template_rpc():
+    fake = FakeRpc(caller=ADMIN)
+    fake.answers[("files", "begin_template_upload")] = lambda *a: {
+        "upload_id": "t-1", "upload_url": f"http://s3/{a[2]}"
+    }  # fmt: skip
+    fake.answers[("files", "complete_upload")] = lambda caller, uid: {"id": "f-t"}
+    fake.answers[("files", "list_templates")] = [
+        {"id": "f-t", "name": "mau.docx", "title": "Tờ khai mẫu"}
+    ]
+    return fake
+
+
+def test_admin_uploads_a_procedure_template_through_the_plain_form(storage):
+    fake = template_rpc()
+    cookies, csrf = session_cookies()
+    page = make_client(fake).simulate_get("/quan-tri/thu-tuc/1.001193", cookies=cookies)
+    form = page.text.split('id="template-form"')[1].split("</form>")[0]
+    assert 'enctype="multipart/form-data"' in page.text
+    assert form.index('name="csrf_token"') < form.index('name="file"')
+    assert 'href="/api/v1/templates/f-t/content">Tờ khai mẫu<' in page.text
+    body, headers = multipart([
+        ("csrf_token", csrf), ("title", "Tờ khai mẫu"),
+        ("file", ("mau.docx", b"PK docx", "application/msword")),
+    ])  # fmt: skip
+    resp = make_client(fake).simulate_post(
+        "/quan-tri/thu-tuc/1.001193/mau-don", body=body, headers=headers,
+        cookies=cookies,
+    )  # fmt: skip
+    assert resp.status_code == 303
+    assert resp.headers["location"] == "/quan-tri/thu-tuc/1.001193?ok=template"
+    begun = fake.called("begin_template_upload")[0][2]
+    assert begun[0]["user_id"] == "a1"
+    assert begun[1:] == ("1.001193", "mau.docx", "application/msword", 7, "Tờ khai mẫu")
+    assert storage.bodies == [("http://s3/mau.docx", b"PK docx")]
+    assert [c[2][1] for c in fake.called("complete_upload")] == ["t-1"]
+
+
+def test_template_upload_with_a_wrong_token_sends_nothing(storage):
+    fake = template_rpc()
+    cookies, _ = session_cookies()
+    body, headers = multipart([
+        ("csrf_token", "wrong"), ("file", ("mau.docx", b"PK", "application/msword")),
+    ])  # fmt: skip
+    resp = make_client(fake).simulate_post(
+        "/quan-tri/thu-tuc/1.001193/mau-don", body=body, headers=headers,
+        cookies=cookies,
+    )  # fmt: skip
+    assert resp.status_code == 403
+    assert not fake.called("begin_template_upload") and storage.bodies == []
+
+
+def test_template_upload_refused_by_files_is_shown_at_the_file_field(storage):
+    fake = template_rpc()
+    fake.answers[("files", "begin_template_upload")] = ValidationFailed(
+        "Invalid input", {"declared_type": ["File type not allowed."]}
+    )
+    cookies, csrf = session_cookies()
+    body, headers = multipart([
+        ("csrf_token", csrf), ("file", ("x.exe", b"MZ", "application/x-msdownload")),
+    ])  # fmt: skip
+    resp = make_client(fake).simulate_post(
+        "/quan-tri/thu-tuc/1.001193/mau-don", body=body, headers=headers,
+        cookies=cookies,
+    )  # fmt: skip
+    assert resp.status_code == 422 and 'href="#f-template"' in resp.text
+    assert 'id="f-template"' in resp.text and storage.bodies == []
