@@ -170,6 +170,18 @@ def test_workspace_offers_only_the_actions_the_service_allows():
     assert "<dt>Họ tên</dt>" in resp.text  # form values under the procedure's labels
 
 
+def test_workspace_shows_empty_answers_as_a_dash_and_dates_day_month_year():
+    fake = FakeRpc(caller=DESK)
+    dossier = dict(fake.answers[("dossiers", "get_dossier")])
+    dossier["form"] = {"born": None, "married_on": "2026-02-17", "note": ""}
+    fake.answers[("dossiers", "get_dossier")] = dossier
+    cookies, _ = session_cookies()
+    resp = make_client(fake).simulate_get("/can-bo/ho-so/d-1", cookies=cookies)
+    assert "None" not in resp.text
+    assert resp.text.count("<dd>—</dd>") == 2
+    assert "<dd>17/02/2026</dd>" in resp.text
+
+
 def test_citizen_dossier_page_formats_dates_day_month_year():
     client = make_client(FakeRpc(caller=CITIZEN))
     cookies, _ = session_cookies()
