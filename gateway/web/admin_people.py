@@ -1,9 +1,10 @@
-"""Admin pages of the organisation: agencies, departments, staff, API clients.
+"""Admin pages of the organisation: provinces, agencies, departments, staff, clients.
 
 accounts checks every permission (`agency.manage` for province admins,
-`department.manage`/`staff.manage` for agency admins, `api_client.manage` for the
-national operator) and the scope; a page only shows what the caller's role permits
-(menus from the shared permission table) and turns field errors into messages.
+`department.manage`/`staff.manage` for agency admins, `api_client.manage` and
+`province.manage` for the national operator) and the scope; a page only shows
+what the caller's role permits (menus from the shared permission table) and turns
+field errors into messages.
 """
 
 from services.shared.errors import ValidationFailed
@@ -12,6 +13,7 @@ from . import choices
 from .base import Page, field_errors, form_of, page, redirect
 
 STAFF_ROLES = ("desk", "officer", "leader", "admin", "province_admin")
+PROVINCE_KINDS = ("province", "city")
 SCOPES = ("dossiers:read", "dossiers:write", "procedures:read")
 
 
@@ -133,8 +135,34 @@ class ApiClients(Page):
         )  # fmt: skip
 
 
+class Provinces(Page):
+    """The national operator's provinces: list and create (`province.manage`)."""
+
+    @page(login=True)
+    def on_get(self, req, resp):
+        self.show(req, resp, {}, {})
+
+    @page(login=True)
+    def on_post(self, req, resp):
+        data = clean(form_of(req), ("code", "name", "name_en", "kind"))
+        try:
+            self.call(req, "accounts", "create_province", data)
+        except ValidationFailed as exc:
+            return self.show(req, resp, data, field_errors(exc, req.context.lang))
+        redirect(resp, "/quan-tri/tinh?ok=created")
+
+    def show(self, req, resp, values, errors):
+        provinces = self.call(req, "accounts", "list_provinces")
+        self.render(
+            req, resp, "admin_provinces.html", provinces=provinces, values=values,
+            errors=errors, kinds=PROVINCE_KINDS, ok=req.get_param("ok"),
+            http_status=422 if errors else 200,
+        )  # fmt: skip
+
+
 def routes(web):
     return [
+        ("/quan-tri/tinh", Provinces(web)),
         ("/quan-tri/co-quan", Agencies(web)),
         ("/quan-tri/co-quan/{code}", Departments(web)),
         ("/quan-tri/can-bo", Staff(web)),

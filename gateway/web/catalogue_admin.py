@@ -126,6 +126,18 @@ MESSAGES = {
     "holiday.add": ("Thêm ngày nghỉ", "Add a holiday"),
     "holiday.remove": ("Xóa", "Remove"),
     "holiday.none": ("Chưa có ngày nghỉ nào trong năm.", "No holidays this year."),
+    # Provinces
+    "provadmin.title": ("Tỉnh, thành phố", "Provinces"),
+    "provadmin.code": ("Mã tỉnh", "Province code"),
+    "provadmin.code_hint": ("2 chữ số; ví dụ 01", "2 digits; e.g. 01"),
+    "provadmin.name": ("Tên tỉnh, thành phố", "Name"),
+    "provadmin.name_en": ("Tên tiếng Anh", "English name"),
+    "provadmin.kind": ("Loại", "Kind"),
+    "provadmin.kind_province": ("Tỉnh", "Province"),
+    "provadmin.kind_city": ("Thành phố trực thuộc trung ương", "Municipality"),
+    "provadmin.new": ("Thêm tỉnh, thành phố", "New province"),
+    "provadmin.create": ("Thêm", "Add"),
+    "provadmin.created": ("Đã thêm tỉnh, thành phố.", "Province added."),
     # Agencies, staff, clients
     "agencyadmin.title": ("Cơ quan và phòng ban", "Agencies and departments"),
     "agencyadmin.code": ("Mã cơ quan", "Agency code"),

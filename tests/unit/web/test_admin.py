@@ -227,6 +227,7 @@ def test_every_new_admin_page_labels_its_inputs():
     )  # fmt: skip
     for path in ("/quan-tri/thu-tuc/moi", "/quan-tri/ngay-nghi", "/quan-tri/co-quan",
                  "/quan-tri/can-bo", "/quan-tri/ung-dung", "/quan-tri/thu-hang-loat",
+                 "/quan-tri/tinh",
                  "/quan-tri/mau-thu/dossier_received"):  # fmt: skip
         text = get(client, path).text
         ids = set(re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', text))
@@ -283,3 +284,35 @@ def test_admin_dropdowns_fall_back_to_codes_when_accounts_fails():
                      resp.text)  # fmt: skip
     assert 'name="department"' in resp.text and '<select id="f-agency"' not in resp.text
     assert get(client, "/quan-tri/thu-hang-loat").status_code == 200
+
+
+def test_provinces_link_only_for_the_operator_who_may_manage_them():
+    operator, _ = client_for(OPERATOR)
+    assert 'href="/quan-tri/tinh"' in get(operator, "/quan-tri/thu-tuc").text
+    admin, _ = client_for(ADMIN)
+    assert 'href="/quan-tri/tinh"' not in get(admin, "/quan-tri/thu-tuc").text
+
+
+def test_operator_lists_and_creates_provinces():
+    client, fake = client_for(OPERATOR, {("accounts", "create_province"): OK})
+    text = get(client, "/quan-tri/tinh").text
+    assert "<td>01</td><td>Hà Nội</td>" in text
+    resp = post(client, "/quan-tri/tinh",
+                "code=99&name=T%E1%BB%89nh+M%E1%BB%9Bi&name_en=&kind=city")  # fmt: skip
+    assert resp.status_code == 303 and resp.headers["location"].startswith(
+        "/quan-tri/tinh"
+    )
+    sent = fake.called("create_province")[0][2]
+    assert sent[0]["user_id"] == "op"
+    assert sent[1] == {"code": "99", "name": "Tỉnh Mới", "kind": "city"}
+
+
+def test_province_errors_return_to_the_form_and_forbidden_is_an_error_page():
+    error = ValidationFailed("Invalid input", {"code": ["Invalid province code."]})
+    client, _ = client_for(OPERATOR, {("accounts", "create_province"): error})
+    resp = post(client, "/quan-tri/tinh", "code=9&name=X")
+    assert resp.status_code == 422 and 'href="#f-code"' in resp.text
+    admin, _ = client_for(
+        ADMIN, {("accounts", "create_province"): Forbidden("Not permitted")}
+    )
+    assert post(admin, "/quan-tri/tinh", "code=99&name=X").status_code == 403
