@@ -125,7 +125,10 @@ def test_engine_unreachable_then_back_loses_no_event(stack, rpc, publish, ids_vi
         closed.wait(30)
         stack.start_service("search")
     expected = {d["id"] for d in docs}
-    assert wait_until(lambda: visible_or_none(ids_visible, province), 90) == expected
+    # Wait for the whole set: the first event indexed must not end the wait early.
+    assert wait_until(lambda: visible_or_none(ids_visible, province) == expected, 90), (
+        visible_or_none(ids_visible, province)
+    )
 
 
 def visible_or_none(ids_visible, province):
