@@ -108,4 +108,14 @@ def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(
     officer = browser.new_context(bypass_csp=True).new_page()
     log_in(officer, base, agency.staff["officer"])
     check(officer, f"{base}/can-bo/viec-cua-toi", shots, "my-work", problems)
+
+    operator = browser.new_context(bypass_csp=True).new_page()
+    log_in(
+        operator,
+        base,
+        stack.env["PORTAL_ADMIN_EMAIL"],
+        stack.env["PORTAL_ADMIN_PASSWORD"],
+    )
+    check(operator, f"{base}/quan-tri/tinh", shots, "admin-provinces", problems)
+    check(operator, f"{base}/quan-tri/ung-dung", shots, "admin-clients", problems)
     assert problems == [], problems
