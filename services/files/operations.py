@@ -94,46 +94,65 @@ def _check_room(session, dossier_id, slot, policy, size, limits):
 def begin_upload(db, store, dossiers, limits, caller, upload):
     """Check what can be checked before the bytes arrive; return where to PUT them."""
     require(caller, "file.upload")
-    name = domain.normalise_name(upload["filename"])
+    name = checked_name(upload["filename"], upload["size"], limits)
     content_type = domain.canonical_type(name)
-    if content_type is None:
+    dossier_id, slot = upload["dossier_id"], upload["slot"]
+    policy = dossiers.check_upload(caller, dossier_id, slot)
+    _check_type_for_slot(content_type, policy, slot)
+    with db.transaction() as session:
+        _check_room(session, dossier_id, slot, policy, upload["size"], limits)
+        row = pending_upload(
+            caller,
+            upload,
+            name,
+            kind="upload",
+            dossier_id=str(dossier_id),
+            task_id=upload.get("task_id"),
+            comment_id=upload.get("comment_id"),
+            slot=slot,
+            owner=policy.get("owner"),
+            province=policy.get("province"),
+            agency=policy.get("agency"),
+            department=policy.get("department"),
+            policy={k: policy.get(k) for k in ("accept", "max_count")},
+        )
+        session.add(row)
+    return upload_answer(store, limits, row.public_id)
+
+
+def checked_name(filename, size, limits):
+    """Normalise a file name and refuse what cannot be kept before any byte moves."""
+    name = domain.normalise_name(filename)
+    if domain.canonical_type(name) is None:
         raise UnsupportedFileType(
             "The file's content does not match its name or is not supported",
             {"file": [domain.extension(name) or "?"]},
         )
-    if upload["size"] > limits.max_file:
+    if size > limits.max_file:
         raise FileTooLarge("File too large", {"file": [str(limits.max_file)]})
-    dossier_id, slot = upload["dossier_id"], upload["slot"]
-    policy = dossiers.check_upload(caller, dossier_id, slot)
-    _check_type_for_slot(content_type, policy, slot)
-    public_id = str(uuid.uuid4())
-    with db.transaction() as session:
-        _check_room(session, dossier_id, slot, policy, upload["size"], limits)
-        now = utcnow()
-        session.add(
-            StoredFile(
-                public_id=public_id,
-                state="uploading",
-                kind="upload",
-                dossier_id=str(dossier_id),
-                task_id=upload.get("task_id"),
-                comment_id=upload.get("comment_id"),
-                slot=slot,
-                uploaded_by=caller.get("user_id"),
-                owner=policy.get("owner"),
-                province=policy.get("province"),
-                agency=policy.get("agency"),
-                department=policy.get("department"),
-                policy={k: policy.get(k) for k in ("accept", "max_count")},
-                name=name,
-                declared_type=upload.get("declared_type"),
-                size=upload["size"],
-                object_key=f"incoming/{public_id}",
-                conversion=domain.initial_conversion(name),
-                created_at=now,
-                updated_at=now,
-            )
-        )
+    return name
+
+
+def pending_upload(caller, upload, name, **where):
+    """A StoredFile row waiting for its bytes at `incoming/<id>`."""
+    public_id, now = str(uuid.uuid4()), utcnow()
+    return StoredFile(
+        public_id=public_id,
+        state="uploading",
+        uploaded_by=caller.get("user_id"),
+        name=name,
+        declared_type=upload.get("declared_type"),
+        size=upload["size"],
+        object_key=f"incoming/{public_id}",
+        conversion=domain.initial_conversion(name),
+        created_at=now,
+        updated_at=now,
+        **where,
+    )
+
+
+def upload_answer(store, limits, public_id):
+    """Where the client PUTs the bytes, and how many it may send."""
     return {
         "upload_id": public_id,
         "upload_url": store.upload_url(f"incoming/{public_id}"),
