@@ -7,6 +7,7 @@ them again when the form is posted.
 
 from services.shared.errors import ServiceError
 
+from . import choices
 from .base import Page, field_errors, form_of, page, redirect
 from .citizen import form_values, labels_of
 from .printing import documents_for
@@ -228,7 +229,10 @@ class Admin(Page):
             )
         except ServiceError:
             staff = []
-        self.render(req, resp, "admin.html", board=board, staff=staff[:200])
+        names = choices.load(self.web, req, agency=caller.get("agency"))
+        self.render(
+            req, resp, "admin.html", board=board, staff=staff[:200], choices=names
+        )
 
 
 def routes(web):

@@ -316,3 +316,14 @@ def test_province_errors_return_to_the_form_and_forbidden_is_an_error_page():
         ADMIN, {("accounts", "create_province"): Forbidden("Not permitted")}
     )
     assert post(admin, "/quan-tri/tinh", "code=99&name=X").status_code == 403
+
+
+def test_dashboard_staff_table_shows_department_names():
+    fake = FakeRpc(caller=ADMIN)
+    fake.answers[("accounts", "list_staff")] = [
+        {"full_name": "Lê Văn Bình", "email": "b@x.vn", "role": "officer",
+         "department": "TP"}
+    ]  # fmt: skip
+    fake.answers[("search", "dashboard")] = None
+    text = get(make_client(fake), "/quan-tri").text
+    assert "<td>Tư pháp</td>" in text and "<td>TP</td>" not in text
