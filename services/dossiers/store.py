@@ -171,6 +171,11 @@ def detail(session, caller, dossier):
     body["form"] = dossier.form
     body["applicant"]["phone"] = (dossier.applicant or {}).get("phone")
     body["procedure"]["processing_days"] = procedure.processing_days
+    # Slot codes with the names the procedure gives them (slips, pages).
+    body["documents"] = [
+        {"slot": d.get("slot"), "name": d.get("name") or d.get("slot")}
+        for d in procedure.documents or []
+    ]
     body["actions"] = domain.allowed_actions(
         dossier.status, permissions.actions_of(caller)
     )

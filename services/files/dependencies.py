@@ -154,6 +154,17 @@ class DossiersGate:
         except (NotFound, Forbidden):
             raise NotFound("Not found") from None
 
+    def document_names(self, dossier):
+        """Return {slot: name} from the procedure (codes stay codes on failure)."""
+        listed = dossier.get("documents")
+        if listed is None:
+            try:
+                listed = self.proxy.get_dossier(SYSTEM, dossier["id"]).get("documents")
+            except Exception:  # noqa: BLE001 - a slip with slot codes beats no slip
+                log.warning("document names unavailable", exc_info=True)
+                listed = []
+        return {d["slot"]: d["name"] for d in listed or [] if d.get("slot")}
+
     def require_procedure(self, caller, code):
         """Raise NotFound unless the procedure exists (for the caller's province)."""
         self.proxy.get_procedure(caller, code)

@@ -47,8 +47,12 @@ def _existing(db, key):
         ).first()
 
 
-def _received(db, dossier_id):
-    """Return [{name, count}] of the dossier's uploaded files, grouped by slot."""
+def _received(db, dossier_id, names=None):
+    """Return [{name, count}] of the dossier's uploaded files, grouped by slot.
+
+    `names` maps slot codes to the procedure's document names ("to_khai" → "Tờ khai").
+    """
+    names = names or {}
     with db.reader() as session:
         rows = session.scalars(
             select(StoredFile)
@@ -62,7 +66,10 @@ def _received(db, dossier_id):
     counts = {}
     for row in rows:
         counts[row.slot or row.name] = counts.get(row.slot or row.name, 0) + 1
-    return [{"name": slot, "count": count} for slot, count in counts.items()]
+    return [
+        {"name": names.get(slot, slot), "count": count}
+        for slot, count in counts.items()
+    ]
 
 
 class Slips:
@@ -85,7 +92,7 @@ def generate_document(db, store, slips, caller, kind, dossier):
         kind,
         dossier,
         slips.public_url,
-        _received(db, dossier["id"]),
+        _received(db, dossier["id"], slips.dossiers.document_names(dossier)),
         slips.directory.names(dossier),
     )
     try:

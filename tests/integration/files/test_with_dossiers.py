@@ -149,3 +149,5 @@ def test_the_desk_generates_the_receipt_of_a_received_real_dossier(
     ).stdout.decode()
     assert received["receipt_number"] in text
     assert "Cấp bản sao trích lục" in text
+    # The documents received are listed by the procedure's names, not slot codes.
+    assert "Tờ khai" in text and "to_khai" not in text
