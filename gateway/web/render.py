@@ -13,6 +13,7 @@ from babel.numbers import format_decimal
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
 from services.shared import permissions
+from services.shared.clock import VN_TZ
 
 from . import catalogue, catalogue_admin, catalogue_work
 
@@ -69,7 +70,7 @@ def fmt_datetime(value, lang="vi"):
     except ValueError:
         return str(value)
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone(dt.timedelta(hours=7)))
+        moment = moment.astimezone(VN_TZ)
     return f"{fmt_date(moment, lang)} {moment:%H:%M}"
 
 

@@ -5,14 +5,11 @@ import uuid
 
 from sqlalchemy import delete, func, select, update
 
+from services.shared.clock import utcnow as now
 from services.shared.errors import NotFound
 
 from . import domain
 from .models import Agency, Attempt, AuditEntry, AuthSession, Province, Token, User
-
-
-def now():
-    return dt.datetime.now(dt.UTC)
 
 
 def user_by_email(session, email):

@@ -13,9 +13,10 @@
 import datetime as dt
 from dataclasses import dataclass
 
-# Vietnam keeps one offset all year (no DST): reception days and the 15:00 rule are
-# read on this clock.
-LOCAL_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
+from services.shared.clock import VN_TZ
+
+# Reception days and the 15:00 rule are read on the Vietnamese clock.
+LOCAL_TZ = VN_TZ
 CUTOFF = dt.time(15, 0)
 
 DRAFT = "draft"

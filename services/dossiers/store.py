@@ -1,6 +1,5 @@
 """Loading dossiers in the caller's scope, their snapshot, history and events."""
 
-import datetime as dt
 import uuid
 
 from sqlalchemy import select, text, update
@@ -8,16 +7,13 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.shared import permissions
 from services.shared.caller import is_authenticated
+from services.shared.clock import utcnow as now
 from services.shared.errors import Unauthenticated
 from services.shared.outbox import record_event
 
 from . import catalogue, domain, forms
 from .exceptions import DossierNotFound
 from .models import Dossier, HistoryEntry, Outbox, ProcedureVersion, ReceiptCounter
-
-
-def now():
-    return dt.datetime.now(dt.UTC)
 
 
 def today():

@@ -12,6 +12,8 @@ import os
 import jinja2
 import qrcode
 
+from services.shared.clock import VN_TZ
+
 KINDS = {
     "receipt": ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Người tiếp nhận"),
     "supplement_request": (
@@ -38,10 +40,6 @@ _ENV = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.ChainableUndefined,
 )
-
-
-# Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.
-VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 
 def vn_date(value):

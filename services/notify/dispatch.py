@@ -19,6 +19,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import sessionmaker
 
+from services.shared.clock import utcnow
 from services.shared.config import database_url
 from services.shared.database import make_engine
 
@@ -45,10 +46,6 @@ CLAIM = text(
         attachments, attempts
     """
 )
-
-
-def utcnow():
-    return dt.datetime.now(dt.UTC)
 
 
 class Dispatcher(DependencyProvider):

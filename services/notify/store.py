@@ -6,11 +6,9 @@ import uuid
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
+from services.shared.clock import utcnow
+
 from .models import Attachment, Message, ProcessedEvent, TemplateOverride
-
-
-def utcnow():
-    return dt.datetime.now(dt.UTC)
 
 
 def mailed_recently(session, dossier_id, key, seconds):

@@ -19,15 +19,12 @@ from sqlalchemy import JSON, BigInteger, DateTime, String, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from .clock import utcnow  # noqa: F401 - re-exported for the services
 from .config import database_url
 from .database import make_engine
 from .logs import request_id_var
 
 log = logging.getLogger(__name__)
-
-
-def utcnow():
-    return dt.datetime.now(dt.UTC)
 
 
 class OutboxMixin:
