@@ -17,7 +17,7 @@ from .schemas import dump_file
 
 def begin_template_upload(db, store, dossiers, limits, caller, upload):
     """Admins only; the procedure must exist. Return where to PUT the bytes."""
-    require(caller, "template.manage")
+    require(caller, "procedure.manage")
     name = checked_name(upload["filename"], upload["size"], limits)
     code = upload["procedure_code"]
     dossiers.require_procedure(caller, code)

@@ -39,7 +39,6 @@ OFFICER = STAFF | {
     "dossier.request_supplement",
     "dossier.send_for_approval",
     "task.manage",
-    "bulk_mail.send",
 }
 LEADER = OFFICER | {"dossier.approve", "dossier.send_back", "stats.read"}
 ADMIN = (
@@ -49,15 +48,15 @@ ADMIN = (
         "department.manage",
         "staff.manage",
         "procedure.manage",
-        "holiday.manage",
-        "template.manage",
         "audit.read",
         "stats.read",
         "bulk_mail.send",
         "agency.read",
     }
 )
-PROVINCE_ADMIN = ADMIN | {"agency.manage"}
+# Province-wide settings (holidays, e-mail templates, agencies) belong to the province
+# admin: an agency admin manages its own agency's staff, procedures and reports only.
+PROVINCE_ADMIN = ADMIN | {"agency.manage", "holiday.manage", "template.manage"}
 OPERATOR = PROVINCE_ADMIN | {"province.manage", "api_client.manage"}
 
 ROLE_ACTIONS = {
