@@ -80,12 +80,19 @@ class Submit(Resource):
         )
 
 
-ACTION_FIELDS = ("note", "reason", "department", "assignee", "expected_version")
+ACTION_FIELDS = (
+    "note",
+    "reason",
+    "note_public",
+    "department",
+    "assignee",
+    "expected_version",
+)
 
 
 class Actions(Resource):
     def on_post(self, req, resp, dossier_id):
-        """`{action, note?, reason?, department?, assignee?, expected_version?}`."""
+        """`{action, note?, reason?, note_public?, department?, assignee?, ...}`."""
         body = json_object(req)
         extra = set(body) - set(ACTION_FIELDS) - {"action"}
         options = {k: body[k] for k in ACTION_FIELDS if k in body}

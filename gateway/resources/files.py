@@ -102,12 +102,15 @@ class DossierFiles:
         resp.media = {"items": items, "total": len(items)}
 
     def on_post(self, req, resp, dossier_id):
-        """Store an uploaded file (multipart `file` and `slot`)."""
-        texts, filename, declared, spool, size = read_upload_form(req, self.max_file)
+        """Store an uploaded file (multipart `file`, `slot`, staff: `audience`)."""
+        texts, filename, declared, spool, size = read_upload_form(
+            req, self.max_file, optional=("audience",)
+        )
         with spool:
             begun = call(
                 self.rpc, req, "files", "begin_upload",
                 dossier_id, texts["slot"], filename, declared, size,
+                texts.get("audience") or None,
             )  # fmt: skip
             meta = put_upload(self.rpc, req, begun, spool, size)
         resp.status = falcon.HTTP_201
@@ -123,8 +126,9 @@ class ProcedureTemplates:
         self.max_body = max_file + MULTIPART_OVERHEAD
 
     def on_get(self, req, resp, code):
-        """List the procedure's templates."""
-        items = call(self.rpc, req, "files", "list_templates", code)
+        """List the templates of the procedure (of `?province=`, else the caller's)."""
+        province = req.get_param("province") or None
+        items = call(self.rpc, req, "files", "list_templates", code, province)
         resp.media = {"items": items, "total": len(items)}
 
     def on_post(self, req, resp, code):

@@ -32,6 +32,9 @@ MESSAGES = {
     "action.update": ("Cập nhật hồ sơ", "Updated"),
     "action.register_paper": ("Tiếp nhận hồ sơ giấy", "Paper dossier registered"),
     "action.done": ("Đã thực hiện", "Done"),
+    "action.note": ("Ghi chú nội bộ", "Internal note"),
+    "action.comment": ("Ý kiến", "Comment"),
+    "action.task_assigned": ("Giao việc", "Task assigned"),
     # Dossier fields
     "dossier.receipt": ("Số biên nhận", "Receipt number"),
     "dossier.procedure": ("Thủ tục", "Procedure"),
@@ -111,6 +114,10 @@ MESSAGES = {
     "work.done": ("Đã thực hiện", "Done"),
     "work.comment": ("Ý kiến trao đổi", "Comment"),
     "work.internal": ("Chỉ nội bộ cơ quan", "Internal only"),
+    "work.note_public": (
+        "Cho công dân xem ghi chú này",
+        "Show this note to the applicant",
+    ),
     "work.comment_submit": ("Gửi ý kiến", "Post comment"),
     "work.comment_ok": ("Đã gửi ý kiến.", "Comment posted."),
     "work.tasks": ("Công việc", "Tasks"),

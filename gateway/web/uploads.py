@@ -100,13 +100,14 @@ def check_multipart(rpc, req):
     req.context.parts = Parts(texts, rest)
 
 
-def upload_one(web, req, dossier_id, slot, upload):
+def upload_one(web, req, dossier_id, slot, upload, audience=None):
     """Send one spooled file into a dossier's slot; return the stored file's meta."""
     filename, declared, spool, size = upload
     with spool:
         begun = web.call(
-            req, "files", "begin_upload", dossier_id, slot, filename, declared, size
-        )
+            req, "files", "begin_upload",
+            dossier_id, slot, filename, declared, size, audience,
+        )  # fmt: skip
         return put_upload(web.rpc, req, begun, spool, size)
 
 

@@ -44,7 +44,9 @@ class FilesService:
 
     @rpc(expected_exceptions=EXPECTED)
     @storage_errors
-    def begin_upload(self, caller, dossier_id, slot, filename, declared_type, size):
+    def begin_upload(
+        self, caller, dossier_id, slot, filename, declared_type, size, audience=None
+    ):
         """Check permission, type, size and counts; return a presigned PUT URL."""
         upload = load(
             BeginUpload(),
@@ -54,6 +56,7 @@ class FilesService:
                 "filename": filename,
                 "declared_type": declared_type,
                 "size": size,
+                "audience": audience,
             },
         )
         return operations.begin_upload(
@@ -150,7 +153,8 @@ class FilesService:
         )
 
     @rpc(expected_exceptions=EXPECTED)
-    def list_templates(self, caller, procedure_code):
-        """Anyone: the form templates of a procedure."""
-        caller_from(caller)
-        return templates.list_templates(self.db, procedure_code)
+    def list_templates(self, caller, procedure_code, province=None):
+        """Anyone: the form templates of a province's procedure."""
+        return templates.list_templates(
+            self.db, caller_from(caller), procedure_code, province
+        )
