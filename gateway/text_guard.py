@@ -11,6 +11,7 @@ invalid UTF-8 into U+FFFD), and the path and query are also checked once more
 decoded, so a `%2500` meant to reach a second decoder is refused too.
 """
 
+import re
 from urllib.parse import unquote, unquote_to_bytes
 
 import falcon
@@ -41,6 +42,7 @@ MESSAGES_VI = {
 
 # Values of the query string, path segments and headers are short by nature.
 MAX_PARAM = 2_000
+PART_NAME = re.compile(rb'\bname="([A-Za-z0-9_.-]{1,64})"')
 READ_HEADERS = (
     "Authorization",
     "Cookie",
@@ -128,10 +130,19 @@ def checked_parts(parts):
         try:
             name, filename, _ = part.name, part.filename, part.content_type
         except UnicodeDecodeError:
-            raise InvalidText("Invalid text", {"_part": [NOT_UNICODE]}) from None
+            raise InvalidText(
+                "Invalid text", {_raw_name(part): [NOT_UNICODE]}
+            ) from None
         check_part("_part", name, 200)
         check_part(name, filename, 1000)
         yield part
+
+
+def _raw_name(part):
+    """Best effort: the name of a part whose headers are not UTF-8, for the answer."""
+    raw = getattr(part, "_headers", {}).get(b"content-disposition", b"")
+    found = PART_NAME.search(raw)
+    return found.group(1).decode("ascii") if found else "_part"
 
 
 def part_text(part, limit=MAX_TEXT):
