@@ -19,6 +19,7 @@ from services.files.exceptions import MESSAGES_VI
 from services.files.settings import MAX_FILE_BYTES
 from services.shared.errors import Unavailable, ValidationFailed
 
+from ..text_guard import checked_parts, part_text
 from .common import call
 
 CHUNK = 64 * 1024
@@ -52,9 +53,9 @@ def read_upload_form(req, limit, required=("slot",), optional=()):
             falcon.HTTP_415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type"
         )
     texts, upload = {}, None
-    for part in req.get_media():
+    for part in checked_parts(req.get_media()):
         if part.name in required or part.name in optional:
-            texts[part.name] = part.get_text()
+            texts[part.name] = part_text(part)
         elif part.name == "file" and upload is None:
             spool, size = spool_part(part.stream, limit)
             upload = (part.filename or "", part.content_type, spool, size)

@@ -2,10 +2,13 @@
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 from sqlalchemy import delete, extract, select
 from sqlalchemy.dialects.postgresql import insert
+
+from services.shared.errors import ValidationFailed
 
 from . import domain
 from .exceptions import ProcedureExists, ProcedureNotFound
@@ -122,6 +125,9 @@ def _publish(session, proc, number, data):
     return dump_procedure(proc, version)
 
 
+PROVINCE_CODE = re.compile(r"\d{2}")
+
+
 # --- holidays --------------------------------------------------------------------
 
 
@@ -136,7 +142,15 @@ def national_holidays():
 
 
 def ensure_calendar(session, province):
-    """Give a province the national holidays the first time it is used."""
+    """Give a province the national holidays the first time it is used.
+
+    Only a province code (two digits) has a calendar: an agency code given in its
+    place is refused here instead of overflowing the column.
+    """
+    if not isinstance(province, str) or not PROVINCE_CODE.fullmatch(province):
+        raise ValidationFailed(
+            "Invalid input", {"province": ["Not a valid province code."]}
+        )
     created = session.execute(
         insert(HolidayCalendar)
         .values(province=province, seeded_at=dt.datetime.now(dt.UTC))

@@ -111,7 +111,9 @@ OFFICE = {
 
 PENDING, DONE, FAILED, NOT_NEEDED = "pending", "done", "failed", "not_needed"
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and the bidirectional overrides that make "gnp.exe" look
+# like "exe.png" in a list of files.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _RESERVED = re.compile(r'[<>:"/\\|?*]')
 MAX_NAME = 180
 
