@@ -211,6 +211,13 @@ class Stats(Resource):
         send(resp, fmt, headers, rows, "Thống kê hồ sơ", name)
 
 
+class MyWorkStats(Resource):
+    """The figures of the caller's own work (`?from=` a date; default 30 days)."""
+
+    def on_get(self, req, resp):
+        resp.media = self.call(req, "my_stats", _params(req, ("from",)))
+
+
 def routes(rpc):
     base = "/api/v1/dossiers/{dossier_id}"
     return [
@@ -225,4 +232,5 @@ def routes(rpc):
         ("/api/v1/paper-dossiers", PaperDossiers(rpc)),
         ("/api/v1/lookup/{receipt_number}", Lookup(rpc)),
         ("/api/v1/stats/dossiers", Stats(rpc)),
+        ("/api/v1/stats/my-work", MyWorkStats(rpc)),
     ]

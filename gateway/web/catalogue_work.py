@@ -114,6 +114,13 @@ MESSAGES = {
     "work.done": ("Đã thực hiện", "Done"),
     "work.comment": ("Ý kiến trao đổi", "Comment"),
     "work.internal": ("Chỉ nội bộ cơ quan", "Internal only"),
+    "mywork.figures": ("Số liệu công việc của tôi", "My work in figures"),
+    "mywork.figures_since": ("Từ ngày", "Since"),
+    "mywork.figure": ("Nội dung", "What"),
+    "mywork.count": ("Số lượng", "Count"),
+    "mywork.assigned_open": ("Hồ sơ đang giao cho tôi", "Open dossiers assigned to me"),
+    "task.due_soon": ("sắp đến hạn", "due soon"),
+    "task.overdue": ("quá hạn", "overdue"),
     "work.note_public": (
         "Cho công dân xem ghi chú này",
         "Show this note to the applicant",

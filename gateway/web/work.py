@@ -59,6 +59,7 @@ class MyWork(Page):
             page_number=number, page_size=PAGE_SIZE, pager_extra=extra,
             procedures=procedures, procedure=filters.get("procedure", ""),
             mine="assignee" in filters, tasks=self._tasks(req, found["items"]),
+            figures=self.call(req, "dossiers", "my_stats", {}),
         )  # fmt: skip
 
     def _tasks(self, req, dossiers):

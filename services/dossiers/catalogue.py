@@ -141,16 +141,18 @@ def national_holidays():
     ]
 
 
-def ensure_calendar(session, province):
-    """Give a province the national holidays the first time it is used.
-
-    Only a province code (two digits) has a calendar: an agency code given in its
-    place is refused here instead of overflowing the column.
-    """
+def check_province_code(province):
+    """Only a province code (two digits) has a calendar: an agency code given in its
+    place is refused instead of overflowing the column."""
     if not isinstance(province, str) or not PROVINCE_CODE.fullmatch(province):
         raise ValidationFailed(
             "Invalid input", {"province": ["Not a valid province code."]}
         )
+
+
+def ensure_calendar(session, province):
+    """Give a province the national holidays the first time it is changed."""
+    check_province_code(province)
     created = session.execute(
         insert(HolidayCalendar)
         .values(province=province, seeded_at=dt.datetime.now(dt.UTC))
@@ -167,6 +169,7 @@ def ensure_calendar(session, province):
 def holidays_of(session, province, year=None):
     """A province's holidays; the national list until it has its own (reads never
     write: an anonymous read for any code must not create a calendar)."""
+    check_province_code(province)
     if session.get(HolidayCalendar, province) is None:
         national = [
             Holiday(province=province, day=d, name=n) for d, n in national_holidays()

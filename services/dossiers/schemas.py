@@ -156,6 +156,10 @@ class StatsQuery(BaseSchema):
     date_to = fields.Date(data_key="to")
 
 
+class MyStatsQuery(BaseSchema):
+    date_from = fields.Date(data_key="from")
+
+
 class ApplicantsQuery(BaseSchema):
     procedure = Str(required=True, validate=CODE)
     date_from = fields.Date(load_default=None, allow_none=True)

@@ -134,6 +134,7 @@ def submitted(world):
             "action": "receive",
             "department": agency.department,
             "note": ALL_AT_ONCE,
+            "note_public": True,  # shown to the applicant, so on the citizen's page
         },
     )
     assert received.status_code == 200, received.text
