@@ -4,6 +4,12 @@ Recipients become `draft` messages at compose time (one row each, so preview,
 per-recipient state and cancel are plain queries); confirming schedules them
 `queued` at 1/rate-second spacing, which throttles the send across every sender
 thread and instance; cancelling turns what is not yet sent into `cancelled`.
+
+Recipients come from the system's own lists (staff of a department, applicants of
+a procedure: both scoped to the sender by accounts and dossiers) or from an
+uploaded CSV, which a province admin other than its uploader must approve before
+it is sent. Attachments are public documents only (procedure form templates): a
+dossier's file never leaves in bulk mail.
 """
 
 import html
@@ -14,11 +20,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import insert, select, text, update
 
 from services.shared.errors import NotFound
-from services.shared.permissions import require_visible
+from services.shared.permissions import require_visible, scope_of
 
 from . import domain, store
 from .exceptions import (
+    AttachmentRefused,
+    BulkApprovalForbidden,
+    BulkNotApproved,
     BulkNotFound,
+    BulkSelfApproval,
     BulkStateConflict,
     CriteriaUnavailable,
     NoRecipients,
@@ -65,6 +75,18 @@ def render(parts, person):
     )
     subject = " ".join(subject_t.render(**person).split())
     return Rendered(subject, text_body, HTML.format(paragraphs))
+
+
+# Files that may go to many people: the public form templates of procedures.
+PUBLIC_KINDS = ("template",)
+
+
+def refuse_dossier_file(found, file_id):
+    """Refuse an attachment that is not a public document (any dossier's file)."""
+    if found.get("dossier_id") or found.get("kind") not in PUBLIC_KINDS:
+        raise AttachmentRefused(
+            "Dossier files cannot be sent in bulk mail", {"attachments": [file_id]}
+        )
 
 
 def resolve_recipients(peers, caller, data):
@@ -114,6 +136,7 @@ def create(session, caller, data, people, bad, attachments, rate):
         bad_rows=bad,
         rate=rate,
         status="draft",
+        needs_approval=bool(data.get("csv")),
         province=caller.get("province"),
         agency=caller.get("agency"),
         department=caller.get("department"),
@@ -184,12 +207,31 @@ def summary(session, bulk):
         "bad_rows": bulk.bad_rows,
         "attachments": [a["name"] for a in bulk.attachments or ()],
         "created_at": bulk.created_at.isoformat(),
+        "needs_approval": bool(bulk.needs_approval),
+        "approved": bulk.approved_at is not None,
+        "created_by": bulk.created_by,
     }
+
+
+def approve(bulk, approver):
+    """Approve an uploaded list: a province admin of its province, not the uploader."""
+    if scope_of(approver) not in ("province", "national"):
+        raise BulkApprovalForbidden("Only a province admin approves a recipient list")
+    if approver.get("user_id") == bulk.created_by:
+        raise BulkSelfApproval("The uploader cannot approve the list")
+    if bulk.status != "draft" or not bulk.needs_approval or bulk.approved_at:
+        raise BulkStateConflict("Bulk mail cannot do this in its state")
+    bulk.approved_by, bulk.approved_at = approver.get("user_id"), store.utcnow()
 
 
 def confirm(session, bulk):
     if bulk.status != "draft":
         raise BulkStateConflict("Bulk mail cannot do this in its state")
+    if bulk.needs_approval and bulk.approved_at is None:
+        raise BulkNotApproved(
+            "The recipient list awaits a province admin's approval",
+            {"approval": ["required"]},
+        )
     spacing = 1.0 / bulk.rate if bulk.rate else 0.0
     session.execute(SCHEDULE, {"bulk": bulk.id, "spacing": spacing})
     bulk.status, bulk.confirmed_at = "sending", store.utcnow()
