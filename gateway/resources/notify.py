@@ -140,7 +140,7 @@ class BulkAction:
         self.method = method
 
     def on_post(self, req, resp, bulk_id):
-        """Confirm (start sending) or cancel a bulk mail."""
+        """Confirm (start sending), cancel or approve (an uploaded list) a bulk mail."""
         resp.media = call(self.rpc, req, "notify", self.method, bulk_id)
 
 
@@ -154,4 +154,8 @@ def routes(rpc):
         ("/api/v1/bulk-mails/{bulk_id}/recipients", BulkRecipients(rpc)),
         ("/api/v1/bulk-mails/{bulk_id}/confirm", BulkAction(rpc, "confirm_bulk_mail")),
         ("/api/v1/bulk-mails/{bulk_id}/cancel", BulkAction(rpc, "cancel_bulk_mail")),
+        (
+            "/api/v1/bulk-mails/{bulk_id}/approve",
+            BulkAction(rpc, "approve_bulk_mail"),
+        ),
     ]
