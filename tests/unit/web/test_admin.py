@@ -174,6 +174,42 @@ def test_invalid_mail_template_is_shown_as_an_error_of_its_source():
     assert "{% block subject }{{ x }" in resp.text.replace("&#39;", "'")
 
 
+PROVINCE_ADMIN = dict(ADMIN, user_id="pa1", roles=["province_admin"])
+
+
+def test_template_preview_shows_the_rendered_mail_and_saves_nothing():
+    shown = {
+        "subject": "Đặt lại mật khẩu",
+        "text": "Mở http://portal/reset-password?token=mau",
+        "html": '<p><a href="http://portal/reset-password?token=mau">Mở</a></p>',
+    }
+    client, fake = client_for(
+        PROVINCE_ADMIN,
+        {("notify", "preview_template"): lambda *a, **k: shown,
+         ("notify", "get_template"): lambda *a, **k: {"variables": ["name"]}},
+    )  # fmt: skip
+    resp = post(client, "/quan-tri/mau-thu/password_reset",
+                "lang=vi&do=preview&source=x")  # fmt: skip
+    assert resp.status_code == 200
+    assert 'id="template-preview-result"' in resp.text
+    assert 'sandbox=""' in resp.text and "<code>name</code>" in resp.text
+    assert not fake.called("save_template")
+
+
+def test_refused_template_names_the_unknown_variables():
+    from services.notify.exceptions import TemplateVariableUnknown
+
+    client, _ = client_for(
+        PROVINCE_ADMIN,
+        {("notify", "save_template"): TemplateVariableUnknown(
+            "Template uses variables its kind does not have",
+            {"variables": ["link"]})},
+    )  # fmt: skip
+    resp = post(client, "/quan-tri/mau-thu/password_reset", "lang=vi&source=x")
+    assert resp.status_code == 422
+    assert 'id="f-source-error"' in resp.text and "link" in resp.text
+
+
 def test_template_list_links_every_key_in_both_languages():
     client, _ = client_for(ADMIN)
     text = get(client, "/quan-tri/mau-thu").text
