@@ -25,6 +25,7 @@ from services.shared.permissions import require_visible, scope_of
 from . import domain, store
 from .exceptions import (
     AttachmentRefused,
+    AttachmentUnavailable,
     BulkApprovalForbidden,
     BulkNotApproved,
     BulkNotFound,
@@ -81,12 +82,21 @@ def render(parts, person):
 PUBLIC_KINDS = ("template",)
 
 
-def refuse_dossier_file(found, file_id):
-    """Refuse an attachment that is not a public document (any dossier's file)."""
+def attachment(peers, caller, file_id):
+    """Read a file to attach; refuse any that is not a public document."""
+    try:
+        found = peers.read_file(caller, file_id)
+    except Exception:  # noqa: BLE001 - any failure means: cannot attach it
+        found = None
+    if not found:
+        raise AttachmentUnavailable(
+            "Attachment unavailable", {"attachments": [file_id]}
+        )
     if found.get("dossier_id") or found.get("kind") not in PUBLIC_KINDS:
         raise AttachmentRefused(
             "Dossier files cannot be sent in bulk mail", {"attachments": [file_id]}
         )
+    return found
 
 
 def resolve_recipients(peers, caller, data):

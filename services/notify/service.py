@@ -19,7 +19,6 @@ from services.shared.schemas import load
 from . import bulk, domain, reminders, schemas, settings, store, template_admin
 from .dependencies import Templates
 from .dispatch import Dispatcher
-from .exceptions import AttachmentUnavailable
 from .handling import EventMailer
 from .models import Outbox
 from .peers import Peers
@@ -168,7 +167,7 @@ class NotifyService:
         data = load(schemas.BulkSchema(), data)
         bulk.compile_parts(data["subject"], data["body"])
         people, bad = bulk.resolve_recipients(self._peers, caller, data)
-        files = [self._attachment_file(caller, fid) for fid in data["attachments"]]
+        files = [bulk.attachment(self._peers, caller, f) for f in data["attachments"]]
         rate = data["rate"]
         rate = self.config[settings.BULK_RATE.key] if rate is None else rate
         with self.db.transaction() as session:
@@ -266,18 +265,6 @@ class NotifyService:
         if assignee and not isinstance(assignee, dict):
             assignee = self._peers.user(assignee)
         return domain.plan_task(payload, url, assignee)
-
-    def _attachment_file(self, caller, file_id):
-        try:
-            found = self._peers.read_file(caller, file_id)
-        except Exception:  # noqa: BLE001 - any failure means: cannot attach it
-            found = None
-        if not found:
-            raise AttachmentUnavailable(
-                "Attachment unavailable", {"attachments": [file_id]}
-            )
-        bulk.refuse_dossier_file(found, file_id)
-        return found
 
     def _bulk_action(self, caller, bulk_id, action):
         caller = authorised(caller, "bulk_mail.send")
