@@ -166,6 +166,8 @@ def test_reset_mail_in_the_sink_has_no_outside_url(
     stack, api, people, notify_db, mailbox, victim
 ):
     _stale_override(notify_db, TAKEOVER)
+    shown = people.province_admin.get(PATH).json()
+    assert (shown["stale"], shown["overridden"]) == (True, False)
     address = _victim_citizen(api) if victim == "citizen" else people.victim_email
     resp = api.post(
         "/api/v1/accounts/password-reset",

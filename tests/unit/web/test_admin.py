@@ -363,3 +363,28 @@ def test_dashboard_staff_table_shows_department_names():
     fake.answers[("search", "dashboard")] = None
     text = get(make_client(fake), "/quan-tri").text
     assert "<td>Tư pháp</td>" in text and "<td>TP</td>" not in text
+
+
+def test_uploaded_list_is_approved_from_the_bulk_page_by_a_province_admin():
+    bulk = {"id": "b-2", "status": "draft", "subject": "Lịch", "recipients": 1,
+            "counts": {"draft": 1}, "bad_rows": [], "needs_approval": True,
+            "approved": False, "created_by": "a1"}  # fmt: skip
+    client, fake = client_for(
+        PROVINCE_ADMIN, {("notify", "get_bulk_mail"): bulk,
+                         ("notify", "approve_bulk_mail"): OK},
+    )  # fmt: skip
+    text = get(client, "/quan-tri/thu-hang-loat/b-2").text
+    assert 'id="bulk-awaiting"' in text and 'id="bulk-approve"' in text
+    assert 'id="bulk-send"' not in text
+    resp = post(client, "/quan-tri/thu-hang-loat/b-2", "do=approve")
+    assert resp.status_code in (302, 303)
+    assert fake.called("approve_bulk_mail")
+
+
+def test_the_uploader_sees_no_approve_button():
+    bulk = {"id": "b-3", "status": "draft", "subject": "Lịch", "recipients": 1,
+            "counts": {"draft": 1}, "bad_rows": [], "needs_approval": True,
+            "approved": False, "created_by": "pa1"}  # fmt: skip
+    client, _ = client_for(PROVINCE_ADMIN, {("notify", "get_bulk_mail"): bulk})
+    text = get(client, "/quan-tri/thu-hang-loat/b-3").text
+    assert 'id="bulk-awaiting"' in text and 'id="bulk-approve"' not in text
