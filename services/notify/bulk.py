@@ -16,7 +16,7 @@ import html
 import uuid
 
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
 from sqlalchemy import insert, select, text, update
 
 from services.shared.errors import NotFound
@@ -33,10 +33,14 @@ from .exceptions import (
     BulkStateConflict,
     CriteriaUnavailable,
     NoRecipients,
-    TemplateInvalid,
+    template_error,
 )
 from .models import BulkMail, Message
+from .sandbox import MailSandbox, compile_checked
+from .sandbox import TemplateInvalid as Refused
 from .templates import Rendered
+
+VARIABLES = {"full_name", "email"}
 
 SCHEDULE = text(
     """
@@ -54,16 +58,23 @@ HTML = (
 
 
 def compile_parts(subject, body):
-    """Compile subject and body (Jinja2, sandboxed); refuse what cannot render."""
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    """Compile subject and body in the mail sandbox; refuse what cannot render.
+
+    The same checks as province templates: only `full_name` and `email`, no
+    `_`-attributes or includes (422 with the code of `sandbox.TemplateInvalid`).
+    """
+    env = MailSandbox(undefined=StrictUndefined, autoescape=False)
     try:
-        parts = env.from_string(subject), env.from_string(body)
+        parts = tuple(
+            compile_checked(env, env, source, VARIABLES)[0]
+            for source in (subject, body)
+        )
         for part in parts:
             part.render(full_name="Nguyễn Văn A", email="a@example.vn")
-    except TemplateError as exc:
-        raise TemplateInvalid(
-            "Template does not render", {"body": [f"{type(exc).__name__}: {exc}"]}
-        ) from None
+    except Refused as refused:
+        raise template_error(refused) from None
+    except (TemplateError, SecurityError) as exc:
+        raise template_error(Refused.from_error(exc)) from None
     return parts
 
 

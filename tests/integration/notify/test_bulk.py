@@ -239,7 +239,15 @@ def test_bulk_of_another_agency_is_not_found(rpc):
     ("data", "code"),
     [
         ({"subject": "S", "body": "B", "csv": "bad-row"}, "NO_RECIPIENTS"),
-        ({"subject": "S", "body": "{{ nope }}", "csv": "a@b.vn"}, "TEMPLATE_INVALID"),
+        (
+            {"subject": "S", "body": "{{ nope }}", "csv": "a@b.vn"},
+            "TEMPLATE_VARIABLE_UNKNOWN",
+        ),
+        ({"subject": "S", "body": "{{ x", "csv": "a@b.vn"}, "TEMPLATE_INVALID"),
+        (
+            {"subject": "{{ ''.__class__ }}", "body": "B", "csv": "a@b.vn"},
+            "TEMPLATE_UNSAFE",
+        ),
         (
             {"subject": "S", "body": "B", "csv": "a@b.vn", "attachments": ["missing"]},
             "ATTACHMENT_UNAVAILABLE",

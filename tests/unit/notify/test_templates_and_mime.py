@@ -6,7 +6,7 @@ import email.policy
 import pytest
 
 from services.notify.bulk import compile_parts, render
-from services.notify.exceptions import TemplateInvalid as BulkTemplateInvalid
+from services.notify.exceptions import TemplateUnsafe, TemplateVariableUnknown
 from services.notify.mailer import build_message
 from services.notify.samples import sample
 from services.notify.templates import DIRECTORY, Renderer, TemplateInvalid
@@ -102,5 +102,10 @@ def test_bulk_body_is_personalised_and_html_escaped():
 
 
 def test_bulk_body_with_unknown_variable_is_refused():
-    with pytest.raises(BulkTemplateInvalid):
+    with pytest.raises(TemplateVariableUnknown):
         compile_parts("S", "{{ unknown }}")
+
+
+def test_bulk_body_cannot_leave_the_sandbox():
+    with pytest.raises(TemplateUnsafe):
+        compile_parts("S", "{{ full_name.__class__.__mro__ }}")
