@@ -8,6 +8,7 @@ confirmed or cancelled; its progress page reads `get_bulk_mail`.
 """
 
 from services.shared.errors import ServiceError
+from services.shared.permissions import require
 
 from ..i18n import translate
 from . import choices
@@ -37,6 +38,8 @@ BULK_ACTIONS = {"cancel": "cancel_bulk_mail", "approve": "approve_bulk_mail"}
 class Templates(Page):
     @page(login=True)
     def on_get(self, req, resp):
+        """List the keys; only a province admin (or operator) edits templates."""
+        require(req.context.caller, "template.manage")
         self.render(req, resp, "admin_templates.html", keys=TEMPLATE_KEYS, langs=LANGS)
 
 

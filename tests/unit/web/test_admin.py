@@ -210,8 +210,13 @@ def test_refused_template_names_the_unknown_variables():
     assert 'id="f-source-error"' in resp.text and "link" in resp.text
 
 
-def test_template_list_links_every_key_in_both_languages():
+def test_template_list_is_forbidden_to_an_agency_admin():
     client, _ = client_for(ADMIN)
+    assert get(client, "/quan-tri/mau-thu").status_code == 403
+
+
+def test_template_list_links_every_key_in_both_languages():
+    client, _ = client_for(PROVINCE_ADMIN)
     text = get(client, "/quan-tri/mau-thu").text
     assert 'href="/quan-tri/mau-thu/dossier_received?lang=en"' in text
 
