@@ -23,6 +23,12 @@ class ConcurrentUpdate(Conflict):
     code = "CONCURRENT_UPDATE"
 
 
+class LinkNotAllowed(ValidationFailed):
+    """A procedure links to a script, data or a host its province does not allow."""
+
+    code = "LINK_NOT_ALLOWED"
+
+
 class ProcedureExists(Conflict):
     code = "PROCEDURE_EXISTS"
 
@@ -38,6 +44,10 @@ class DossierInvalid(ValidationFailed):
 MESSAGES_VI = {
     "Dossier not found": "Không tìm thấy hồ sơ",
     "Procedure not found": "Không tìm thấy thủ tục",
+    "Link not allowed": "Liên kết không được phép",
+    "Only links to the portal or to hosts the province allows.": (
+        "Chỉ được liên kết tới trang của cổng hoặc trang mà tỉnh cho phép."
+    ),
     "Task not found": "Không tìm thấy công việc",
     "Action not allowed in the dossier's current state": (
         "Thao tác không được phép ở trạng thái hiện tại của hồ sơ"

@@ -19,6 +19,7 @@ from services.shared.schemas import load
 from . import (
     catalogue,
     deadlines,
+    links,
     my_work,
     operations,
     recipients,
@@ -29,7 +30,7 @@ from . import (
     work,
 )
 from .dependencies import Directory, FileIndex, configured_timer
-from .exceptions import ConcurrentUpdate, DossierInvalid
+from .exceptions import ConcurrentUpdate, DossierInvalid, LinkNotAllowed
 from .models import Outbox
 
 CONCURRENT = "The dossier was changed by someone else; reload it"
@@ -84,8 +85,9 @@ class DossiersService:
         caller = caller_from(caller)
         permissions.require(caller, "procedure.manage")
         data = load(schemas.ProcedureSchema(), data)
+        province = operations.province_for(caller, data.pop("province", None))
+        self._require_links(data, province)
         with self.tx() as s:
-            province = operations.province_for(caller, data.pop("province", None))
             return catalogue.create_procedure(s, province, data)
 
     @rpc(expected_exceptions=EXPECTED)
@@ -93,9 +95,21 @@ class DossiersService:
         caller = caller_from(caller)
         permissions.require(caller, "procedure.manage")
         data = load(schemas.ProcedureSchema(), dict(data or {}, code=code))
+        province = operations.province_for(caller, data.pop("province", None))
+        self._require_links(data, province)
         with self.tx() as s:
-            province = operations.province_for(caller, data.pop("province", None))
             return catalogue.publish_version(s, province, code, data)
+
+    def _require_links(self, data, province):
+        """Refuse links to scripts, data or hosts the province does not allow."""
+        hosts = links.allowed_hosts(
+            links.parse_hosts(self.config.get(settings.LINK_HOSTS.key)),
+            province,
+            self.config.get(settings.PUBLIC_URL.key) or settings.PUBLIC_URL.default,
+        )
+        errors = links.refused(data, hosts)
+        if errors:
+            raise LinkNotAllowed("Link not allowed", errors)
 
     @rpc(expected_exceptions=EXPECTED)
     def get_holidays(self, caller, province, year):

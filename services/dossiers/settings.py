@@ -9,4 +9,16 @@ DEADLINE_SWEEP = Setting(
     float,
 )
 
-SETTINGS = (DEADLINE_SWEEP,)
+PUBLIC_URL = Setting(
+    "PORTAL_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "The portal's address: procedure links to its host are always allowed.",
+)
+LINK_HOSTS = Setting(
+    "PORTAL_LINK_HOSTS",
+    "",
+    "Outside hosts procedure texts and template links may point to, per province:"
+    " `01=dichvucong.gov.vn hanoi.gov.vn;*=chinhphu.vn` (`*`: every province).",
+)
+
+SETTINGS = (DEADLINE_SWEEP, PUBLIC_URL, LINK_HOSTS)
