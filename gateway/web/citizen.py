@@ -21,6 +21,7 @@ NOTICES = {
     "submitted": "dossier.submitted_ok",
     "updated": "dossier.updated_ok",
     "uploaded": "upload.done",
+    "claimed": "dossier.claimed_ok",
 }
 
 

@@ -9,4 +9,11 @@ DEADLINE_SWEEP = Setting(
     float,
 )
 
-SETTINGS = (DEADLINE_SWEEP,)
+CLAIM_FAILS = Setting(
+    "PORTAL_CLAIM_FAILS_PER_HOUR",
+    "5",
+    "Wrong claims of paper dossiers one account may make per hour.",
+    int,
+)
+
+SETTINGS = (DEADLINE_SWEEP, CLAIM_FAILS)

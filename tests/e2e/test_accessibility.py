@@ -99,7 +99,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
     check(desk, None, shots, "desk-queue", problems)
     check(desk, f"{base}/can-bo/ho-so-giay?thu_tuc={agency.procedure}", shots,
           "paper", problems)  # fmt: skip
-    desk.fill("#f-full_name", "Lê Thị Hoa")
+    desk.fill("#f-applicant-full_name", "Lê Thị Hoa")
+    desk.fill("#f-applicant-national_id", "001190012345")
+    desk.fill("#f-applicant-phone", "0912345678")
     desk.select_option("#f-department", agency.department)
     desk.fill("#f-form-child_name", "Lê Minh")
     desk.fill("#f-form-copies", "1")
