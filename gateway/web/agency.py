@@ -86,6 +86,9 @@ class Workspace(Page):
             else [],
             "staff": self._staff(req, dossier),
             "field_labels": self._field_labels(req, dossier),
+            # a supplemented paper dossier: the desk completes it for the applicant
+            "on_behalf": bool(dossier.get("paper"))
+            and "submit" in (dossier.get("actions") or []),
         }
         dossier_id = dossier["id"]
         self.render(

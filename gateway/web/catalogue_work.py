@@ -148,6 +148,10 @@ MESSAGES = {
     "kind.citizen": ("Công dân", "A citizen"),
     "kind.business": ("Doanh nghiệp", "A business"),
     "paper.access_code": ("Mã truy cập (in trên phiếu tiếp nhận)", "Access code"),
+    "paper.supplement": (
+        "Bổ sung hồ sơ thay người nộp",
+        "Supplement it for the applicant",
+    ),
     "nav.claim": ("Nhận hồ sơ giấy", "Claim a paper dossier"),
     "claim.title": ("Nhận hồ sơ nộp trực tiếp", "Claim a dossier filed at the desk"),
     "claim.intro": (
