@@ -93,6 +93,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
     dossier = citizen.url.split("/ho-so/")[1].split("/")[0]
     check(citizen, f"{base}/ho-so/{dossier}", shots, "dossier", problems)
     check(citizen, f"{base}/ho-so", shots, "my-dossiers", problems)
+    check(citizen, f"{base}/ho-so/nhan-ho-so-giay", shots, "claim", problems)
+    citizen.click("form.form button[type=submit]")  # nothing typed: refused
+    check(citizen, None, shots, "claim-errors", problems)
 
     desk = browser.new_context(bypass_csp=True).new_page()
     log_in(desk, base, agency.staff["desk"])
