@@ -21,4 +21,11 @@ LINK_HOSTS = Setting(
     " `01=dichvucong.gov.vn hanoi.gov.vn;*=chinhphu.vn` (`*`: every province).",
 )
 
-SETTINGS = (DEADLINE_SWEEP, PUBLIC_URL, LINK_HOSTS)
+CLAIM_FAILS = Setting(
+    "PORTAL_CLAIM_FAILS_PER_HOUR",
+    "5",
+    "Wrong claims of paper dossiers one account may make per hour.",
+    int,
+)
+
+SETTINGS = (DEADLINE_SWEEP, PUBLIC_URL, LINK_HOSTS, CLAIM_FAILS)
