@@ -27,7 +27,7 @@ class StoredFile(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True)
-    # uploading → stored (or rejected); deleted when a draft goes
+    # uploading → stored; a refused upload's row is deleted, so are a draft's files
     state: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default="upload")
     dossier_id: Mapped[str | None] = mapped_column(String(64))

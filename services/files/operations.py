@@ -240,10 +240,12 @@ def _keep(db, store, limits, row, size, sha, content_type):
 
 
 def _reject(db, store, row):
+    """Forget a refused upload: its bytes and its row (name, size, uploader) go."""
     store.remove(row.object_key)
     with db.transaction() as session:
         gone = session.get(StoredFile, row.id)
-        gone.state, gone.updated_at = "rejected", utcnow()
+        if gone is not None:
+            session.delete(gone)
 
 
 def abort_upload(db, store, caller, upload_id):
