@@ -8,7 +8,7 @@ from nameko.rpc import RpcProxy, rpc
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from services.shared import permissions
+from services.shared import audit, permissions
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
@@ -29,7 +29,7 @@ from . import (
 )
 from .dependencies import Directory, FileIndex, configured_timer
 from .exceptions import ConcurrentUpdate, DossierInvalid
-from .models import Outbox
+from .models import AuditEntry, Outbox
 
 CONCURRENT = "The dossier was changed by someone else; reload it"
 log = logging.getLogger(__name__)
@@ -85,7 +85,9 @@ class DossiersService:
         data = load(schemas.ProcedureSchema(), data)
         with self.tx() as s:
             province = operations.province_for(caller, data.pop("province", None))
-            return catalogue.create_procedure(s, province, data)
+            created = catalogue.create_procedure(s, province, data)
+            store.audit(s, caller, "procedure.create", data["code"], province=province)
+            return created
 
     @rpc(expected_exceptions=EXPECTED)
     def update_procedure(self, caller, code, data):
@@ -94,7 +96,9 @@ class DossiersService:
         data = load(schemas.ProcedureSchema(), dict(data or {}, code=code))
         with self.tx() as s:
             province = operations.province_for(caller, data.pop("province", None))
-            return catalogue.publish_version(s, province, code, data)
+            published = catalogue.publish_version(s, province, code, data)
+            store.audit(s, caller, "procedure.publish", code, province=province)
+            return published
 
     @rpc(expected_exceptions=EXPECTED)
     def get_holidays(self, caller, province, year):
@@ -114,6 +118,8 @@ class DossiersService:
             raise ValidationFailed("Invalid input", {"holidays": ["Not a valid date."]})
         with self.db.transaction() as s:
             catalogue.replace_holidays(s, province, year, data["holidays"])
+            target = f"{province}/{year}"
+            store.audit(s, caller, "holidays.replace", target, province=province)
             return catalogue.dump_holidays(catalogue.holidays_of(s, province, year))
 
     # --- dossiers ------------------------------------------------------------
@@ -157,6 +163,14 @@ class DossiersService:
         with self.tx() as s:
             return operations.register_paper(
                 s, caller_from(caller), data, Directory(self.accounts)
+            )
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_audit(self, caller, page=1, page_size=50):
+        """Return this database's audit entries in the caller's scope (moves)."""
+        with self.db.reader() as s:
+            return audit.list_entries(
+                s, AuditEntry, caller_from(caller), page, page_size
             )
 
     @rpc(expected_exceptions=EXPECTED)

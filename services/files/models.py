@@ -5,6 +5,7 @@ import datetime as dt
 from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.shared.audit import AuditMixin
 from services.shared.database import declarative_base
 from services.shared.outbox import OutboxMixin, ProcessedEventMixin
 
@@ -17,6 +18,12 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     __tablename__ = "processed_events"
+
+
+class AuditEntry(AuditMixin, Base):
+    """Who did what to which target, when (hash-chained; see shared/audit.py)."""
+
+    __tablename__ = "audit_log"
 
 
 class StoredFile(Base):
