@@ -150,3 +150,13 @@ def test_audit_readers_list_each_chain_in_scope(api, agency, journey):
     assert wrong.json()["error"]["code"] == "VALIDATION_ERROR"
     desk = login(api, agency.staff["desk"])
     assert desk.get("/api/v1/audit", params={"log": "files"}).status_code == 403
+
+
+def test_the_audit_page_shows_a_chain_to_its_readers_only(api, agency, journey):
+    shown = agency.operator.get("/quan-tri/nhat-ky", params={"log": "files"})
+    assert shown.status_code == 200
+    assert journey["file"] in shown.text and "file.download" in shown.text
+    moves = agency.operator.get("/quan-tri/nhat-ky", params={"log": "dossiers"})
+    assert journey["dossier"] in moves.text and "dossier.receive" in moves.text
+    desk = login(api, agency.staff["desk"])
+    assert desk.get("/quan-tri/nhat-ky").status_code == 403

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from services.shared.audit import GENESIS, entry_hash, verify_rows
+from services.shared.audit.__main__ import main
 
 AT = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
 
@@ -60,3 +61,11 @@ def test_a_rehashed_entry_still_breaks_its_successor():
     rows[0]["target"] = "forged"
     rows[0]["hash"] = entry_hash(GENESIS, rows[0])
     assert verify_rows(rows)[:2] == (1, 2)
+
+
+def test_the_command_tells_usage_and_unreadable_databases_apart(monkeypatch, capsys):
+    assert main(["check", "files"]) == 2
+    unreachable = "postgresql+psycopg2://nobody:x@127.0.0.1:1/none"
+    monkeypatch.setenv("PORTAL_FILES_DB_URL", unreachable)
+    assert main(["verify", "files"]) == 3
+    assert "ERROR files:" in capsys.readouterr().err
