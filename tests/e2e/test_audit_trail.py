@@ -42,9 +42,9 @@ def entries(engine, action, target):
         ).all()
 
 
-def verify(stack, service):
+def verify(stack, service, *options):
     return subprocess.run(
-        [sys.executable, "-m", "services.shared.audit", "verify", service],
+        [sys.executable, "-m", "services.shared.audit", "verify", service, *options],
         env=stack.env,
         capture_output=True,
         text=True,
@@ -89,6 +89,9 @@ def test_login_transition_and_download_are_chained(stack, engines, journey):
         checked = verify(stack, service)
         assert checked.returncode == 0, checked.stdout + checked.stderr
         assert checked.stdout.startswith(f"OK {service}: ")
+        head = checked.stdout.split()[-1]
+        assert verify(stack, service, "--anchor", head).returncode == 0
+    assert verify(stack, "files", "--anchor", "f" * 64).returncode == 1
 
 
 def test_a_tampered_row_is_named_by_the_verify_command(stack, engines, journey):

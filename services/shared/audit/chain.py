@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import json
 import zlib
+from typing import NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -122,31 +123,45 @@ def _locked_head(session, model):
     return prev or GENESIS
 
 
-def verify_rows(rows):
-    """Return (count, id of the first broken entry or None, head hash)."""
-    prev, count = GENESIS, 0
+class Verdict(NamedTuple):
+    """What a check found: good entries, the first broken one, the head, the anchor."""
+
+    count: int
+    broken: int | None
+    head: str
+    anchored: bool
+
+
+def verify_rows(rows, anchor=None):
+    """Check rows in id order; `anchor` is a head hash noted earlier, to find again.
+
+    A chain cut after the anchor would still be consistent; finding the anchor
+    among the good entries shows that nothing before it was lost.
+    """
+    prev, count, seen = GENESIS, 0, anchor is None
     for row in rows:
         fields = dict(row)
         if fields["prev_hash"] != prev or fields["hash"] != entry_hash(prev, fields):
-            return count, fields["id"], prev
+            return Verdict(count, fields["id"], prev, seen)
         prev, count = fields["hash"], count + 1
-    return count, None, prev
+        seen = seen or prev == anchor
+    return Verdict(count, None, prev, seen)
 
 
-def verify(connection, table_name=TABLE):
+def verify(connection, table_name=TABLE, anchor=None):
     """Check the chain of `table_name` over `connection` (see verify_rows)."""
     table = Table(table_name, MetaData(), autoload_with=connection)
     result = connection.execution_options(yield_per=1000).execute(
         select(table).order_by(table.c.id)
     )
-    return verify_rows(row._mapping for row in result)
+    return verify_rows((row._mapping for row in result), anchor)
 
 
-def verify_service(service_name, environ=None):
-    """Verify the chain of one service's database; return verify's triple."""
+def verify_service(service_name, anchor=None, environ=None):
+    """Verify the chain of one service's database; return its Verdict."""
     engine = create_engine(database_url(service_name, environ))
     try:
         with engine.connect() as conn:
-            return verify(conn)
+            return verify(conn, anchor=anchor)
     finally:
         engine.dispose()

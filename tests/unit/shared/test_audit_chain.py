@@ -3,7 +3,7 @@
 import datetime as dt
 
 from services.shared.audit import GENESIS, entry_hash, verify_rows
-from services.shared.audit.__main__ import main
+from services.shared.audit.__main__ import main, report
 
 AT = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
 
@@ -35,7 +35,7 @@ def test_the_hash_ignores_key_order_time_zone_and_the_row_id():
 
 def test_an_intact_chain_is_counted_with_its_head():
     rows = chain(4)
-    assert verify_rows(rows) == (4, None, rows[-1]["hash"])
+    assert verify_rows(rows) == (4, None, rows[-1]["hash"], True)
 
 
 def test_a_changed_entry_is_the_first_broken_link():
@@ -69,3 +69,19 @@ def test_the_command_tells_usage_and_unreadable_databases_apart(monkeypatch, cap
     monkeypatch.setenv("PORTAL_FILES_DB_URL", unreachable)
     assert main(["verify", "files"]) == 3
     assert "ERROR files:" in capsys.readouterr().err
+
+
+def test_an_anchor_cut_off_the_end_of_the_chain_is_reported():
+    rows = chain(4)
+    anchor = rows[2]["hash"]
+    assert verify_rows(rows, anchor).anchored
+    cut = verify_rows(rows[:2], anchor)
+    assert cut.broken is None and not cut.anchored
+
+
+def test_the_command_reports_a_lost_anchor_as_broken(capsys):
+    rows = chain(2)
+    assert report("files", verify_rows(rows, "f" * 64)) == 1
+    assert report("files", verify_rows(rows, rows[1]["hash"])) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("BROKEN files:") and out[1].startswith("OK files: 2 ")
