@@ -8,13 +8,16 @@ UPDATE, DELETE and TRUNCATE.
 
 import subprocess
 import sys
+import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from services.shared.config import database_url
+from tests.conftest import Api
 
+from .conftest import PASSWORD, Agency
 from .test_api_journey import PDF, Desk, jpeg_bytes, login, register_citizen, upload
 
 REFUSED = "42501"  # insufficient_privilege, raised by the append-only trigger
@@ -52,24 +55,36 @@ def verify(stack, service, *options):
     )
 
 
-@pytest.fixture
-def journey(api, agency, mailbox):
-    """A citizen logs in, uploads, submits; the desk receives; the officer reads."""
+@pytest.fixture(scope="module")
+def office(stack):
+    """One agency for the module, with an agency admin (who holds audit.read)."""
+    made = Agency(Api(stack.url), stack)
+    made.admin = f"admin-{uuid.uuid4().hex[:8]}@e2e.test"
+    body = {"email": made.admin, "full_name": "Quản trị", "password": PASSWORD,
+            "role": "admin", "agency": made.code, "province": "01"}  # fmt: skip
+    assert made.operator.post("/api/v1/staff", json=body).status_code == 201
+    return made
+
+
+@pytest.fixture(scope="module")
+def journey(stack, office, mailbox):
+    """A citizen logs in, uploads, submits; the desk receives and downloads."""
+    api = Api(stack.url)
     email = register_citizen(api, mailbox)
     citizen = login(api, email)
     dossier = citizen.post(
         "/api/v1/dossiers",
         json={
-            "procedure": agency.procedure,
-            "agency": agency.code,
+            "procedure": office.procedure,
+            "agency": office.code,
             "form": {"child_name": "Nguyễn Văn An", "copies": 1},
         },
     ).json()["id"]
     sent = upload(citizen, dossier, "to_khai", "to_khai.pdf", PDF, "application/pdf")
     upload(citizen, dossier, "giay_chung_sinh", "cs.jpg", jpeg_bytes(), "image/jpeg")
     assert citizen.post(f"/api/v1/dossiers/{dossier}/submit").status_code == 200
-    desk = login(api, agency.staff["desk"])
-    Desk(desk, dossier).act("receive", "processing", department=agency.department)
+    desk = login(api, office.staff["desk"])
+    Desk(desk, dossier).act("receive", "processing", department=office.department)
     got = desk.get(f"/api/v1/files/{sent['id']}/content")
     assert got.status_code == 200 and got.content == PDF
     return {"email": email, "dossier": dossier, "file": sent["id"]}
@@ -137,29 +152,31 @@ def test_the_trigger_refuses_to_change_the_log(engines, journey, statement):
         assert refused.value.orig.pgcode == REFUSED
 
 
-def test_audit_readers_list_each_chain_in_scope(api, agency, journey):
-    operator = agency.operator
-    files = operator.get("/api/v1/audit", params={"log": "files"}).json()["items"]
+def test_audit_readers_list_each_chain_in_scope(api, office, journey):
+    admin = login(api, office.admin)
+    files = admin.get("/api/v1/audit", params={"log": "files"}).json()["items"]
     assert journey["file"] in {
         e["target"] for e in files if e["action"] == "file.download"
     }
-    moves = operator.get("/api/v1/audit", params={"log": "dossiers"}).json()["items"]
+    moves = admin.get("/api/v1/audit", params={"log": "dossiers"}).json()["items"]
     assert {"dossier.submit", "dossier.receive"} <= {
         e["action"] for e in moves if e["target"] == journey["dossier"]
     }
     assert all(len(e["hash"]) == 64 for e in files + moves)
-    wrong = operator.get("/api/v1/audit", params={"log": "search"})
+    assert {e["agency"] for e in files + moves} == {office.code}  # its agency only
+    wrong = admin.get("/api/v1/audit", params={"log": "search"})
     assert wrong.status_code == 422
     assert wrong.json()["error"]["code"] == "VALIDATION_ERROR"
-    desk = login(api, agency.staff["desk"])
+    desk = login(api, office.staff["desk"])
     assert desk.get("/api/v1/audit", params={"log": "files"}).status_code == 403
 
 
-def test_the_audit_page_shows_a_chain_to_its_readers_only(api, agency, journey):
-    shown = agency.operator.get("/quan-tri/nhat-ky", params={"log": "files"})
+def test_the_audit_page_shows_a_chain_to_its_readers_only(api, office, journey):
+    admin = login(api, office.admin)
+    shown = admin.get("/quan-tri/nhat-ky", params={"log": "files"})
     assert shown.status_code == 200
     assert journey["file"] in shown.text and "file.download" in shown.text
-    moves = agency.operator.get("/quan-tri/nhat-ky", params={"log": "dossiers"})
+    moves = admin.get("/quan-tri/nhat-ky", params={"log": "dossiers"})
     assert journey["dossier"] in moves.text and "dossier.receive" in moves.text
-    desk = login(api, agency.staff["desk"])
+    desk = login(api, office.staff["desk"])
     assert desk.get("/quan-tri/nhat-ky").status_code == 403
