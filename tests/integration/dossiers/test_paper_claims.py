@@ -64,6 +64,7 @@ def test_the_slip_code_makes_the_dossier_the_claimants(world):
     holder = citizen()
     assert refused(w.call, "get_dossier", holder, d["id"]).code == "DOSSIER_NOT_FOUND"
     code = d["access_code"]
+    assert "access_code" not in w.call("get_dossier", w.officer, d["id"])  # desk only
     typed = f"{code[:4].lower()}-{code[4:]}"  # as read from the slip
     mine = claim(w, holder, d["receipt_number"], access_code=typed)
     assert mine["id"] == d["id"] and mine["applicant"]["id"] == holder["user_id"]
