@@ -8,6 +8,7 @@ these pages only turn rows of inputs into its JSON and its field errors (keyed l
 
 import datetime as dt
 
+from services.dossiers.exceptions import ProcedureOutOfScope
 from services.shared.errors import ValidationFailed
 
 from .admin_files import TemplateUpload, template_list
@@ -119,10 +120,11 @@ class ProcedureForm(Page):
                 self.call(req, "dossiers", "update_procedure", code, data)
             else:
                 self.call(req, "dossiers", "create_procedure", data)
-        except ValidationFailed as exc:
+        except (ValidationFailed, ProcedureOutOfScope) as exc:
+            # an agency admin outside its agency is shown at the agency list (403)
             errors = field_errors(exc, req.context.lang)
             return self.show(req, resp, dict(data, code=code or data.get("code")),
-                             errors, code, status=422)  # fmt: skip
+                             errors, code, status=exc.status)  # fmt: skip
         redirect(resp, "/quan-tri/thu-tuc?ok=saved")
 
     def show(self, req, resp, proc, errors, code, status=200):

@@ -10,8 +10,9 @@ gives the same answer, so nobody learns which receipt numbers exist.
 The code is kept as it is, not hashed: 8 characters of a 31-letter alphabet are
 about 40 bits, which a stolen table's hashes would not protect against an offline
 search anyway, while the desk must be able to print the slip again. It is shown only
-to staff of the dossier (who see the applicant's national ID, the other proof
-anyway), never in snapshots, events or the index, and it is erased once claimed.
+to the desk of the dossier's agency (who see the applicant's national ID, the other
+proof, anyway), never in snapshots, events or the index, and it is erased once
+claimed.
 """
 
 import datetime as dt

@@ -150,6 +150,9 @@ MESSAGES_VI = {
         "Nhập số định danh hoặc mã truy cập."
     ),
     "An e-mail or a phone number is required.": "Cần e-mail hoặc số điện thoại.",
+    "Not a valid national ID.": "Số định danh cá nhân không hợp lệ (12 chữ số).",
+    "Not a valid tax code.": "Mã số thuế không hợp lệ.",
+    "Not a valid phone number.": "Số điện thoại không hợp lệ.",
     "Too many attempts": "Quá nhiều lần thử",
     "A service needed for this check is unavailable": (
         "Dịch vụ cần cho việc kiểm tra đang không sẵn sàng"

@@ -218,8 +218,8 @@ def detail(session, caller, dossier):
     body["actions"] = domain.allowed_actions(
         dossier.status, permissions.actions_of(caller), bool(dossier.paper)
     )
-    if dossier.access_code and permissions.scope_of(caller) != "own":
-        # Staff print it on the receipt slip; the applicant claims with it.
+    if dossier.access_code and permissions.can(caller, "dossier.register_paper"):
+        # The desk prints it on the receipt slip; the applicant claims with it.
         body["access_code"] = dossier.access_code
     return body
 

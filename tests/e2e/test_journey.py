@@ -61,6 +61,8 @@ def file_dossier(page, base, agency, shots, tmp_path):
     page.fill("#f-form-child_name", "Nguyễn Minh An")
     page.fill("#f-form-copies", "0")
     page.click("form.form button[type=submit]")
+    # the answer now waits for accounts (agency check): wait for it, do not race it
+    page.wait_for_selector("#error-summary")
     assert page.locator('#error-summary a[href="#f-form-copies"]').count() == 1
     assert page.locator("#f-form-copies-error").is_visible()
     shots(page, "dossier-field-error")

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import Api
 
 from .conftest import PASSWORD
-from .test_api_journey import PDF, login, register_citizen, upload
+from .test_api_journey import PDF, eventually, login, register_citizen, upload
 from .test_journey import log_in
 
 pytestmark = pytest.mark.e2e
@@ -79,6 +79,11 @@ def test_a_paper_dossier_is_followed_claimed_and_supplemented(
     assert claimed.status_code == 200, claimed.text
     assert citizen.get(f"/api/v1/dossiers/{dossier_id}").status_code == 200
     assert "procedure" in citizen.get(f"/api/v1/lookup/{receipt}").json()
+    listed = eventually(  # the claim's event reaches the search index
+        lambda: citizen.get("/api/v1/dossiers").json().get("items", []),
+        lambda items: [d["id"] for d in items] == [dossier_id],
+    )
+    assert listed[0]["receipt_number"] == receipt
 
     actions = f"/api/v1/dossiers/{dossier_id}/actions"
     asked = officer.post(

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from services.shared.caller import SYSTEM
 from services.shared.errors import ServiceError
 
 from .conftest import PROVINCE, citizen
@@ -64,6 +65,7 @@ def test_the_slip_code_makes_the_dossier_the_claimants(world):
     holder = citizen()
     assert refused(w.call, "get_dossier", holder, d["id"]).code == "DOSSIER_NOT_FOUND"
     code = d["access_code"]
+    assert "access_code" not in w.call("get_dossier", w.officer, d["id"])  # desk only
     typed = f"{code[:4].lower()}-{code[4:]}"  # as read from the slip
     mine = claim(w, holder, d["receipt_number"], access_code=typed)
     assert mine["id"] == d["id"] and mine["applicant"]["id"] == holder["user_id"]
@@ -150,3 +152,13 @@ def test_the_desk_does_not_submit_an_online_dossier_for_the_citizen(world):
     assert err.code == "FORBIDDEN"
     err = refused(w.call, "update_dossier", w.desk, d["id"], {"form": {"copies": 2}})
     assert err.code == "FORBIDDEN"
+
+
+def test_the_desks_receipt_slip_with_the_code_is_kept_apart_from_the_mailed_one(world):
+    w = world
+    d = paper(w, national_id())
+    desk_copy = w.rpc.call("files", "generate_document", w.desk, "receipt", d)
+    again = w.rpc.call("files", "generate_document", w.desk, "receipt", d)
+    without = {k: v for k, v in d.items() if k != "access_code"}
+    mailed = w.rpc.call("files", "generate_document", SYSTEM, "receipt", without)
+    assert desk_copy["id"] == again["id"] != mailed["id"]

@@ -93,7 +93,10 @@ def test_a_task_is_given_only_to_staff_of_the_dossiers_department(world):
     w = world
     d = w.received()
     outsider = World2(w).officer
-    for someone in (w.citizen["user_id"], outsider["user_id"], "operator"):
+    operators = w.rpc.call("accounts", "list_staff", SYSTEM, None, None, "operator")
+    assert operators, "the stack has its national operator"
+    person = _citizen_account(w.rpc)
+    for someone in (person, outsider["user_id"], operators[0]["id"]):
         err = refused(
             w.call, "create_task", w.leader, d["id"],
             {"title": "Xác minh", "assignee": someone},
@@ -285,6 +288,17 @@ class World2:
         )  # fmt: skip
         self.officer = staff("officer", code, world.department)
         self.officer["user_id"] = created["id"]
+
+
+def _citizen_account(rpc):
+    """A real (pending) citizen account's id."""
+    body = {
+        "kind": "citizen", "full_name": "Trần Văn Dân",
+        "email": f"dan-{uuid.uuid4().hex[:10]}@dossiers.test", "phone": "0912345678",
+        "password": "Portal-Refs-2026", "national_id": "001090123456",
+        "province": PROVINCE,
+    }  # fmt: skip
+    return rpc.call("accounts", "register", {"kind": "anonymous"}, body)["id"]
 
 
 def _department(world, code):

@@ -4,7 +4,7 @@ import pytest
 
 import gateway.resources.dossiers  # noqa: F401 - registers the service's messages
 from gateway.i18n import translate
-from services.dossiers import forms, work
+from services.dossiers import claims, forms, references, work
 
 MESSAGES = [
     forms.MISSING,
@@ -22,6 +22,19 @@ MESSAGES = [
     forms.TOO_MANY_FILES.format(3),
     forms.TOO_MANY_FILES.format(100),
     work.UNKNOWN_FILE,
+    references.NOT_STAFF,
+    references.NO_DEPARTMENT,
+    references.NOT_ONLINE,
+    references.NOT_OWN_AGENCY,
+    claims.MISMATCH,
+    "Unknown agency.",
+    "The agency is not open on this day.",
+    "The agency is not in the procedure's province.",
+    "Not a valid national ID.",
+    "Not a valid tax code.",
+    "Not a valid phone number.",
+    "An e-mail or a phone number is required.",
+    "Give either the national ID or the access code.",
 ]
 
 
