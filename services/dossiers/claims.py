@@ -90,7 +90,7 @@ def _take(session, caller, dossier):
 def claim(session, caller, data, directory, limit):
     """Return (error, dossier detail); the error is raised after the commit."""
     store.require_login(caller)
-    permissions.require(caller, "dossier.create")
+    permissions.require(caller, "dossier.claim")
     data = load(schemas.ClaimSchema(), data)
     user = caller["user_id"]
     count, oldest = _failures(session, user)

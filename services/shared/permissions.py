@@ -13,6 +13,7 @@ APPLICANT = {
     "dossier.update",
     "dossier.submit",
     "dossier.cancel_own",
+    "dossier.claim",  # a paper dossier by its receipt number and slip code or ID
     "comment.write",
     "file.upload",
     "file.read",
