@@ -15,7 +15,7 @@ import falcon.inspect
 import yaml
 
 TABLE = Path(__file__).with_name("access_matrix.yaml")
-REQUEST_KEYS = {"json", "form", "multipart", "query", "phase", "params"}
+REQUEST_KEYS = {"json", "form", "multipart", "query", "phase", "params", "reveals"}
 PARAM = re.compile(r"\{(\w+)(?::[^}]*)?\}")
 
 
@@ -91,7 +91,7 @@ def method_cells(table, template, route_params, key, block):
     request["params"] = route_params | request.get("params", {})
     request.setdefault("phase", 0 if method == "GET" else 1)
     if variant:
-        request["params"] = request["params"] | table["variants"][variant]
+        request["params"] = request["params"] | table["variants"].get(variant, {})
     found = {}
     for spec, value in block.items():
         if spec in REQUEST_KEYS:

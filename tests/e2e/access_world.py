@@ -10,7 +10,14 @@ routes' path parameters and bodies.
 import uuid
 
 from .conftest import PASSWORD, Agency
-from .test_api_journey import PDF, jpeg_bytes, login, register_citizen, upload
+from .test_api_journey import (
+    PDF,
+    eventually,
+    jpeg_bytes,
+    login,
+    register_citizen,
+    upload,
+)
 
 PROVINCE_A, PROVINCE_B = "01", "79"
 YEAR = 2026
@@ -24,6 +31,7 @@ class World:
         self.home = Agency(api, stack)
         self.operator = self.home.operator
         suffix = uuid.uuid4().hex[:5].upper()
+        self.note = f"matrix-internal-{suffix}"
         self.sibling, self.far = f"F{suffix}", f"G{suffix}"
         self._agency(self.sibling, PROVINCE_A, "TP")
         self._agency(self.far, PROVINCE_B, "TP")
@@ -106,6 +114,7 @@ class World:
             json={"action": "receive", "department": home.department},
         )
         assert received.status_code == 200, received.text
+        self._indexed(dossier["id"])
         draft = self._post("/api/v1/dossiers", {
             "procedure": home.procedure, "agency": home.code, "form": {},
         }, owner)  # fmt: skip
@@ -127,8 +136,19 @@ class World:
             "kind": "receipt",
             "name": "portal.css",
             "run": uuid.uuid4().hex[:6].upper(),
+            "internal_note": self.note,
             "procedure_body": home.procedure_body(),
         }
+
+    def _indexed(self, dossier_id):
+        """Wait until search lists the received dossier (lists come from the index)."""
+        eventually(
+            lambda: self.operator.get("/api/v1/dossiers", params={"page_size": 100}),
+            lambda resp: any(
+                i["id"] == dossier_id and i["status"] == "processing"
+                for i in resp.json().get("items", [])
+            ),
+        )
 
     def _task(self, dossier_id):
         officer = self.as_role("officer")
@@ -137,7 +157,7 @@ class World:
             "title": "Xác minh giấy chứng sinh", "assignee": me["id"],
         }, officer)  # fmt: skip
         self._post(f"/api/v1/dossiers/{dossier_id}/comments", {
-            "body": "Đã nhận đủ giấy tờ", "internal": True,
+            "body": f"Đã nhận đủ giấy tờ {self.note}", "internal": True,
         }, officer)  # fmt: skip
         return task["id"]
 

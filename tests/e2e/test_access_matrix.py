@@ -61,9 +61,7 @@ def test_no_rows_for_routes_that_are_gone():
 
 
 def test_no_cell_accepts_a_server_error():
-    lax = [
-        c.id for c in CELLS if any(isinstance(v, int) and v >= 500 for v in c.expect)
-    ]
+    lax = [c.id for c in CELLS if any(str(v).startswith("5") for v in c.expect)]
     assert not lax
 
 
