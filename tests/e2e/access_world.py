@@ -32,6 +32,7 @@ class World:
         self.operator = self.home.operator
         suffix = uuid.uuid4().hex[:5].upper()
         self.note = f"matrix-internal-{suffix}"
+        self.sendback = f"matrix-send-back-{suffix}"
         self.sibling, self.far = f"F{suffix}", f"G{suffix}"
         self._agency(self.sibling, PROVINCE_A, "TP")
         self._agency(self.far, PROVINCE_B, "TP")
@@ -114,16 +115,17 @@ class World:
             json={"action": "receive", "department": home.department},
         )
         assert received.status_code == 200, received.text
-        self._indexed(dossier["id"])
         draft = self._post("/api/v1/dossiers", {
             "procedure": home.procedure, "agency": home.code, "form": {},
         }, owner)  # fmt: skip
-        return {
+        values = {
             "dossier_id": dossier["id"],
             "draft_id": draft["id"],
             "file_id": file["id"],
             "receipt_number": received.json()["receipt_number"],
             "task_id": self._task(dossier["id"]),
+            "staff_file_id": self._staff_work(dossier["id"]),
+            "sendback_note": self.sendback,
             "code": home.procedure,
             "template_id": self._template(),
             "bulk_id": self._bulk(),
@@ -139,6 +141,8 @@ class World:
             "internal_note": self.note,
             "procedure_body": home.procedure_body(),
         }
+        self._indexed(dossier["id"])
+        return values
 
     def _indexed(self, dossier_id):
         """Wait until search lists the received dossier (lists come from the index)."""
@@ -160,6 +164,24 @@ class World:
             "body": f"Đã nhận đủ giấy tờ {self.note}", "internal": True,
         }, officer)  # fmt: skip
         return task["id"]
+
+    def _staff_work(self, dossier_id):
+        """The desk attaches a file; the leader sends the dossier back with a note.
+
+        Both are internal to the agency by default (issue 11, item 2); the dossier
+        ends in `processing` again. Return the desk's file id.
+        """
+        file = upload(self.as_role("desk"), dossier_id, "to_khai", "phieu.pdf", PDF,
+                      "application/pdf")  # fmt: skip
+        for role, body in (
+            ("officer", {"action": "send_for_approval"}),
+            ("leader", {"action": "send_back", "note": self.sendback}),
+        ):
+            resp = self.as_role(role).post(
+                f"/api/v1/dossiers/{dossier_id}/actions", json=body
+            )
+            assert resp.status_code == 200, resp.text
+        return file["id"]
 
     def _template(self):
         # The operator has no province, and the files service answers him 500 here.
