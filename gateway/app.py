@@ -8,7 +8,7 @@ import falcon
 
 from services.shared import config, logs
 
-from . import errors, settings, web
+from . import errors, settings, text_guard, web
 from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
 from .resources import accounts, dossiers, files, health, notify, openapi, procedures
 from .resources import search as search_area
@@ -32,12 +32,14 @@ def create_app(rpc, cfg):
         middleware=[
             RequestContext(),
             SecurityHeaders(),
+            text_guard.TextGuard(),
             BodyLimit(cfg[settings.MAX_BODY.key]),
             Authentication(rpc),
         ]
     )
     app.req_options.strip_url_path_trailing_slash = True
     errors.install(app)
+    text_guard.install(app)
     for area in AREAS:
         for template, resource in area.routes(rpc):
             app.add_route(template, resource)

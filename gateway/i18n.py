@@ -56,6 +56,12 @@ VI_PATTERNS = [
     ),
     (re.compile(r"^Must be one of: (.*)\.$"), "Giá trị phải là một trong: {0}."),
     (
+        re.compile(
+            r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"
+        ),
+        "Giá trị phải từ {0} đến {1}.",
+    ),
+    (
         re.compile(r"^Must be greater than or equal to (\S+)\.$"),
         "Giá trị phải lớn hơn hoặc bằng {0}.",
     ),

@@ -11,11 +11,12 @@ from services.accounts import exceptions  # noqa: F401 - remote errors as local 
 from services.accounts.messages import VI
 from services.shared.caller import is_authenticated
 from services.shared.errors import Unauthenticated, ValidationFailed
+from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 
 from ..errors import CodedHTTPError
 from ..i18n import register
 from ..middleware import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
-from .common import call, json_object
+from .common import call, json_object, page_param
 
 register(VI)
 
@@ -45,18 +46,30 @@ def signed_in(req):
 
 
 def only(body, allowed):
+    """Keep a body of string fields among `allowed`: 422 for others or non-strings.
+
+    These bodies carry tokens, e-mails and passwords, which the services hash or
+    compare as text; a list or an object there must not reach them.
+    """
     unknown = sorted(set(body) - set(allowed))
     if unknown:
         raise ValidationFailed(
             "Invalid input", {k: ["Unknown field."] for k in unknown}
+        )
+    not_text = sorted(
+        k for k, v in body.items() if v is not None and not isinstance(v, str)
+    )
+    if not_text:
+        raise ValidationFailed(
+            "Invalid input", {k: ["Not a valid string."] for k in not_text}
         )
     return body
 
 
 def paged(req, items):
     """Answer a list as {items, total}, cut to ?page=&page_size=."""
-    page = max(req.get_param_as_int("page", default=1) or 1, 1)
-    size = min(max(req.get_param_as_int("page_size", default=100) or 100, 1), 500)
+    page = page_param(req, "page", 1, MAX_PAGE)
+    size = page_param(req, "page_size", 100, MAX_PAGE_SIZE)
     return {"items": items[(page - 1) * size : page * size], "total": len(items)}
 
 
@@ -150,6 +163,9 @@ class CurrentSession:
         resp.status = falcon.HTTP_204
 
 
+OAUTH_FIELDS = ("grant_type", "client_id", "client_secret", "scope")
+
+
 class OAuthToken:
     """RFC 6749 §4.4 token endpoint: form-encoded (or JSON) body, or HTTP Basic."""
 
@@ -157,7 +173,7 @@ class OAuthToken:
         self.rpc = rpc
 
     def on_post(self, req, resp):
-        body = self._body(req)
+        body = only(self._body(req), OAUTH_FIELDS)
         client_id, secret = self._basic(req) or (
             body.get("client_id"),
             body.get("client_secret"),
@@ -243,8 +259,8 @@ class Audit:
             req,
             "accounts",
             "list_audit",
-            req.get_param_as_int("page", default=1),
-            req.get_param_as_int("page_size", default=50),
+            page_param(req, "page", 1, MAX_PAGE),
+            page_param(req, "page_size", 50, MAX_PAGE_SIZE),
         )
 
 

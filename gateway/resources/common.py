@@ -19,6 +19,9 @@ def json_object(req):
     return body
 
 
+PAGE_RANGE = "Must be greater than or equal to 1 and less than or equal to {0}."
+
+
 def call(rpc, req, service, method, *args, **kwargs):
     """Call `service.method(caller, *args)` on behalf of the request's caller."""
     return rpc.call(
@@ -29,3 +32,21 @@ def call(rpc, req, service, method, *args, **kwargs):
         request_id=req.context.request_id,
         **kwargs,
     )
+
+
+def page_param(req, name, default, top):
+    """Read `?page=` or `?page_size=` as an int in 1..top, or refuse with 422.
+
+    A page number is multiplied into an SQL OFFSET, which PostgreSQL keeps in a
+    bigint: an unbounded one is a database error, not an empty page.
+    """
+    raw = req.get_param(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not 1 <= value <= top:
+        raise ValidationFailed("Invalid input", {name: [PAGE_RANGE.format(top)]})
+    return value

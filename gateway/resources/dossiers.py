@@ -80,12 +80,19 @@ class Submit(Resource):
         )
 
 
-ACTION_FIELDS = ("note", "reason", "department", "assignee", "expected_version")
+ACTION_FIELDS = (
+    "note",
+    "reason",
+    "note_public",
+    "department",
+    "assignee",
+    "expected_version",
+)
 
 
 class Actions(Resource):
     def on_post(self, req, resp, dossier_id):
-        """`{action, note?, reason?, department?, assignee?, expected_version?}`."""
+        """`{action, note?, reason?, note_public?, department?, assignee?, ...}`."""
         body = json_object(req)
         extra = set(body) - set(ACTION_FIELDS) - {"action"}
         options = {k: body[k] for k in ACTION_FIELDS if k in body}
@@ -204,6 +211,13 @@ class Stats(Resource):
         send(resp, fmt, headers, rows, "Thống kê hồ sơ", name)
 
 
+class MyWorkStats(Resource):
+    """The figures of the caller's own work (`?from=` a date; default 30 days)."""
+
+    def on_get(self, req, resp):
+        resp.media = self.call(req, "my_stats", _params(req, ("from",)))
+
+
 def routes(rpc):
     base = "/api/v1/dossiers/{dossier_id}"
     return [
@@ -218,4 +232,5 @@ def routes(rpc):
         ("/api/v1/paper-dossiers", PaperDossiers(rpc)),
         ("/api/v1/lookup/{receipt_number}", Lookup(rpc)),
         ("/api/v1/stats/dossiers", Stats(rpc)),
+        ("/api/v1/stats/my-work", MyWorkStats(rpc)),
     ]

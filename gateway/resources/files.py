@@ -19,6 +19,7 @@ from services.files.exceptions import MESSAGES_VI
 from services.files.settings import MAX_FILE_BYTES
 from services.shared.errors import Unavailable, ValidationFailed
 
+from ..text_guard import checked_parts, part_text
 from .common import call
 
 CHUNK = 64 * 1024
@@ -52,9 +53,9 @@ def read_upload_form(req, limit, required=("slot",), optional=()):
             falcon.HTTP_415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type"
         )
     texts, upload = {}, None
-    for part in req.get_media():
+    for part in checked_parts(req.get_media()):
         if part.name in required or part.name in optional:
-            texts[part.name] = part.get_text()
+            texts[part.name] = part_text(part)
         elif part.name == "file" and upload is None:
             spool, size = spool_part(part.stream, limit)
             upload = (part.filename or "", part.content_type, spool, size)
@@ -102,12 +103,15 @@ class DossierFiles:
         resp.media = {"items": items, "total": len(items)}
 
     def on_post(self, req, resp, dossier_id):
-        """Store an uploaded file (multipart `file` and `slot`)."""
-        texts, filename, declared, spool, size = read_upload_form(req, self.max_file)
+        """Store an uploaded file (multipart `file`, `slot`, staff: `audience`)."""
+        texts, filename, declared, spool, size = read_upload_form(
+            req, self.max_file, optional=("audience",)
+        )
         with spool:
             begun = call(
                 self.rpc, req, "files", "begin_upload",
                 dossier_id, texts["slot"], filename, declared, size,
+                texts.get("audience") or None,
             )  # fmt: skip
             meta = put_upload(self.rpc, req, begun, spool, size)
         resp.status = falcon.HTTP_201
@@ -123,8 +127,9 @@ class ProcedureTemplates:
         self.max_body = max_file + MULTIPART_OVERHEAD
 
     def on_get(self, req, resp, code):
-        """List the procedure's templates."""
-        items = call(self.rpc, req, "files", "list_templates", code)
+        """List the templates of the procedure (of `?province=`, else the caller's)."""
+        province = req.get_param("province") or None
+        items = call(self.rpc, req, "files", "list_templates", code, province)
         resp.media = {"items": items, "total": len(items)}
 
     def on_post(self, req, resp, code):

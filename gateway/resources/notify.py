@@ -7,9 +7,11 @@ import falcon
 from gateway.errors import CodedHTTPError
 from services.notify.exceptions import MESSAGES_VI
 from services.shared.errors import ValidationFailed
+from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 
 from ..i18n import register
-from .common import call, json_object
+from ..text_guard import checked_parts, part_text
+from .common import call, json_object, page_param
 
 register(MESSAGES_VI)
 register({"CSV file too large": "Tệp CSV quá lớn"})
@@ -44,15 +46,15 @@ def bulk_form(req):
     refuses them like unknown JSON fields.
     """
     body = {}
-    for part in req.get_media():
+    for part in checked_parts(req.get_media()):
         if part.name == "file":
             body["csv"] = _csv_text(part)
         elif part.name == "attachments":
-            body.setdefault("attachments", []).append(part.get_text())
+            body.setdefault("attachments", []).append(part_text(part))
         elif part.name in ("criteria", "rate"):
-            body[part.name] = _json_part(part.name, part.get_text())
+            body[part.name] = _json_part(part.name, part_text(part))
         else:
-            body[part.name] = part.get_text()
+            body[part.name] = part_text(part)
     return body
 
 
@@ -111,8 +113,8 @@ class BulkRecipients:
     def on_get(self, req, resp, bulk_id):
         """Page through the recipients and their delivery state."""
         query = {}
-        for name in ("page", "page_size"):
-            value = req.get_param_as_int(name)
+        for name, top in (("page", MAX_PAGE), ("page_size", MAX_PAGE_SIZE)):
+            value = page_param(req, name, None, top)
             if value is not None:
                 query[name] = value
         if req.get_param("status"):

@@ -9,10 +9,11 @@
     }
     return "";
   }
-  function sendOne(form, file, slot, onProgress) {
+  function sendOne(form, file, slot, onProgress, audience) {
     return new Promise(function (resolve, reject) {
       var body = new FormData();
       body.append("slot", slot);
+      if (audience) { body.append("audience", audience); }
       body.append("file", file, file.name);
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.getAttribute("data-upload"));
@@ -59,12 +60,15 @@
     var status = form.querySelector("[role=status]");
     var hidden = form.querySelector("input[type=hidden][name=file_ids]");
     var ids = [];
+    // a comment's attachments share its audience (internal unless it is public)
+    var internal = form.querySelector("input[name=internal]");
+    var audience = internal && !internal.checked ? "public" : "internal";
     var chain = Promise.resolve();
     files.forEach(function (file, i) {
       chain = chain.then(function () {
         return sendOne(form, file, "attachment", function (part) {
           bar.value = Math.round(((i + part) / files.length) * 100);
-        }).then(function (xhr) { ids.push(JSON.parse(xhr.responseText).id); });
+        }, audience).then(function (xhr) { ids.push(JSON.parse(xhr.responseText).id); });
       });
     });
     chain.then(function () {

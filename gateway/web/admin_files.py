@@ -21,7 +21,8 @@ from .uploads import max_body, max_file
 
 def template_list(web, req, code):
     """The procedure's templates, with their download link."""
-    items = web.call(req, "files", "list_templates", code) or []
+    province = web.province_of(req)
+    items = web.call(req, "files", "list_templates", code, province) or []
     return [
         dict(t, url=f"/api/v1/templates/{quote(str(t['id']), safe='')}/content")
         for t in items

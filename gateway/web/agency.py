@@ -36,6 +36,8 @@ ACTION_INPUT = {
     "request_supplement": ("note", "work.note"),
     "send_back": ("note", "work.note"),
 }
+# Actions whose note is internal unless staff tick "show it to the applicant".
+PRIVATE_NOTES = ("send_back",)
 
 
 def done_notice(action, lang):
@@ -90,7 +92,8 @@ class Workspace(Page):
         dossier_id = dossier["id"]
         self.render(
             req, resp, "workspace.html", http_status=status or 200, dossier=dossier,
-            actions=actions, inputs=ACTION_INPUT, errors=errors,
+            actions=actions, inputs=ACTION_INPUT, private_notes=PRIVATE_NOTES,
+            errors=errors,
             labels={f"{a}.{f}": gettext(k, lang) for a, (f, k) in ACTION_INPUT.items()},
             history=self.call(req, "dossiers", "history", dossier_id),
             comments=self.call(req, "dossiers", "list_comments", dossier_id),
@@ -136,6 +139,8 @@ class Act(Workspace):
         field = ACTION_INPUT.get(action, (None,))[0]
         if field:
             options[field] = (form.get(field) or "").strip() or None
+        if action in PRIVATE_NOTES:
+            options["note_public"] = form.get("note_public") == "true"
         try:
             self.call(req, "dossiers", "act", dossier_id, action, **options)
         except ServiceError as exc:

@@ -16,6 +16,7 @@ from services.files.settings import MAX_FILE_BYTES
 
 from ..middleware import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, csrf_token_for
 from ..resources.files import MULTIPART_OVERHEAD, put_upload, spool_part
+from ..text_guard import checked_parts, part_text
 
 MULTIPART = "multipart/form-data"
 
@@ -53,7 +54,7 @@ class Parts:
         """
         for part in self.rest:
             if part.filename is None:
-                self.texts.setdefault(part.name, []).append(part.get_text())
+                self.texts.setdefault(part.name, []).append(part_text(part))
             elif part.filename:
                 spool, size = spool_part(part.stream, limit)
                 yield part.filename, part.content_type, spool, size
@@ -62,19 +63,19 @@ class Parts:
         """Read the remaining text parts (skipping files)."""
         for part in self.rest:
             if part.filename is None:
-                self.texts.setdefault(part.name, []).append(part.get_text())
+                self.texts.setdefault(part.name, []).append(part_text(part))
 
 
 def read_token(req):
     """Read the parts up to `csrf_token`; return (token, texts, rest)."""
-    rest = iter(req.get_media())
+    rest = checked_parts(req.get_media())
     texts = {}
     for part in rest:
         if part.filename is not None:
             raise TokenRefused()  # a file before the token: never stream it
         if part.name == CSRF_FIELD:
-            return part.get_text() or "", texts, rest
-        texts.setdefault(part.name, []).append(part.get_text())
+            return part_text(part) or "", texts, rest
+        texts.setdefault(part.name, []).append(part_text(part))
     raise TokenRefused()
 
 
@@ -100,13 +101,14 @@ def check_multipart(rpc, req):
     req.context.parts = Parts(texts, rest)
 
 
-def upload_one(web, req, dossier_id, slot, upload):
+def upload_one(web, req, dossier_id, slot, upload, audience=None):
     """Send one spooled file into a dossier's slot; return the stored file's meta."""
     filename, declared, spool, size = upload
     with spool:
         begun = web.call(
-            req, "files", "begin_upload", dossier_id, slot, filename, declared, size
-        )
+            req, "files", "begin_upload",
+            dossier_id, slot, filename, declared, size, audience,
+        )  # fmt: skip
         return put_upload(web.rpc, req, begun, spool, size)
 
 

@@ -59,6 +59,7 @@ class MyWork(Page):
             page_number=number, page_size=PAGE_SIZE, pager_extra=extra,
             procedures=procedures, procedure=filters.get("procedure", ""),
             mine="assignee" in filters, tasks=self._tasks(req, found["items"]),
+            figures=self.call(req, "dossiers", "my_stats", {}),
         )  # fmt: skip
 
     def _tasks(self, req, dossiers):
@@ -103,6 +104,11 @@ class TaskUpdate(Page):
         redirect(resp, back)
 
 
+def _audience(parts):
+    """A comment's attachments share its audience (read as the parts stream by)."""
+    return "internal" if parts.get("internal") == "true" else "public"
+
+
 class Comment(Page):
     """A comment; attachments uploaded by the script first (ids in the form) or,
     without script, sent as `file` parts of a multipart form and uploaded here."""
@@ -120,9 +126,10 @@ class Comment(Page):
             uploaded = []
         else:
             uploaded = [
-                upload_one(self.web, req, dossier_id, "attachment", upload)["id"]
-                for upload in parts.files(max_file())
+                upload_one(self.web, req, dossier_id, "attachment", f, _audience(parts))
+                for f in parts.files(max_file())
             ]
+            uploaded = [meta["id"] for meta in uploaded]
             form, listed = parts, parts.getlist("file_ids")
         ids = [i for i in ",".join(listed).split(",") if i] + uploaded
         body = {

@@ -73,6 +73,8 @@ def announce_activation(session, cfg, user, resent):
 
 def use_token(session, raw, kind):
     """Consume a single-use token or raise TOKEN_INVALID / TOKEN_EXPIRED."""
+    if not isinstance(raw, str):
+        raise TokenInvalid("Invalid or already used link", {"token": ["Invalid."]})
     token = session.query(Token).filter_by(token_hash=domain.digest(raw)).one_or_none()
     if token is None or token.kind != kind or token.used_at is not None:
         raise TokenInvalid("Invalid or already used link", {"token": ["Invalid."]})

@@ -2,10 +2,13 @@
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 from sqlalchemy import delete, extract, select
 from sqlalchemy.dialects.postgresql import insert
+
+from services.shared.errors import ValidationFailed
 
 from . import domain
 from .exceptions import ProcedureExists, ProcedureNotFound
@@ -122,6 +125,9 @@ def _publish(session, proc, number, data):
     return dump_procedure(proc, version)
 
 
+PROVINCE_CODE = re.compile(r"\d{2}")
+
+
 # --- holidays --------------------------------------------------------------------
 
 
@@ -135,8 +141,18 @@ def national_holidays():
     ]
 
 
+def check_province_code(province):
+    """Only a province code (two digits) has a calendar: an agency code given in its
+    place is refused instead of overflowing the column."""
+    if not isinstance(province, str) or not PROVINCE_CODE.fullmatch(province):
+        raise ValidationFailed(
+            "Invalid input", {"province": ["Not a valid province code."]}
+        )
+
+
 def ensure_calendar(session, province):
-    """Give a province the national holidays the first time it is used."""
+    """Give a province the national holidays the first time it is changed."""
+    check_province_code(province)
     created = session.execute(
         insert(HolidayCalendar)
         .values(province=province, seeded_at=dt.datetime.now(dt.UTC))
@@ -151,7 +167,14 @@ def ensure_calendar(session, province):
 
 
 def holidays_of(session, province, year=None):
-    ensure_calendar(session, province)
+    """A province's holidays; the national list until it has its own (reads never
+    write: an anonymous read for any code must not create a calendar)."""
+    check_province_code(province)
+    if session.get(HolidayCalendar, province) is None:
+        national = [
+            Holiday(province=province, day=d, name=n) for d, n in national_holidays()
+        ]
+        return [h for h in national if not year or h.day.year == int(year)]
     query = select(Holiday).where(Holiday.province == province).order_by(Holiday.day)
     if year:
         query = query.where(extract("year", Holiday.day) == int(year))

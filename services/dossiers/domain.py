@@ -92,6 +92,10 @@ del _state, _perms
 # Actions that need a free-text reason (shown to the applicant).
 REASON_REQUIRED = ("reject", "cancel")
 NOTE_REQUIRED = ("request_supplement", "send_back")
+# Notes addressed to the applicant by their nature: what to supplement, why refused.
+# Any other staff note (a leader's send_back, an approval) is internal unless staff
+# mark it public; the applicant's own notes are public.
+PUBLIC_NOTES = ("request_supplement", "reject", "cancel")
 
 
 def permissions_for(action):

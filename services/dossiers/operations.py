@@ -168,18 +168,7 @@ def get(session, caller, dossier_id):
 
 
 def scope_filter(caller, query):
-    scope = permissions.scope_of(caller)
-    if scope == "national":
-        return query
-    if scope == "own":
-        return query.where(Dossier.owner_id == caller.get("user_id"))
-    query = query.where(Dossier.province == caller.get("province"))
-    if scope == "province":
-        return query
-    query = query.where(Dossier.agency == caller.get("agency"))
-    if scope == "agency":
-        return query
-    return query.where(Dossier.department == caller.get("department"))
+    return store.scope_filter(caller, query)
 
 
 FILTERS = ("status", "agency", "department", "province")

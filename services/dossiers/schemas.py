@@ -104,6 +104,8 @@ class ActSchema(BaseSchema):
     action = Str(required=True, validate=validate.OneOf(domain.ACTIONS))
     note = Str(load_default=None, allow_none=True, validate=validate.Length(0, 5000))
     reason = Str(load_default=None, allow_none=True, validate=validate.Length(0, 5000))
+    # staff may address a note to the applicant; otherwise it stays internal
+    note_public = fields.Boolean(load_default=None, allow_none=True)
     department = Str(load_default=None, allow_none=True, validate=CODE)
     assignee = Str(load_default=None, allow_none=True)
     expected_version = fields.Integer(load_default=None, allow_none=True)
@@ -111,7 +113,8 @@ class ActSchema(BaseSchema):
 
 class CommentSchema(BaseSchema):
     body = Str(required=True, validate=validate.Length(1, 20_000))
-    internal = fields.Boolean(load_default=False)
+    # unset: the applicant's comments are public, staff's internal (safe default)
+    internal = fields.Boolean(load_default=None, allow_none=True)
     task_id = fields.Integer(load_default=None, allow_none=True)
     file_ids = fields.List(Str(), load_default=list)
 
@@ -151,6 +154,10 @@ class StatsQuery(BaseSchema):
     agency = Str()
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
+
+
+class MyStatsQuery(BaseSchema):
+    date_from = fields.Date(data_key="from")
 
 
 class ApplicantsQuery(BaseSchema):

@@ -19,6 +19,7 @@ from services.shared.schemas import load
 from . import (
     catalogue,
     deadlines,
+    my_work,
     operations,
     recipients,
     refusals,
@@ -215,6 +216,11 @@ class DossiersService:
     def list_for_index(self, caller, after=None, limit=500):
         with self.db.transaction() as s:
             return work.list_for_index(s, caller_from(caller), after, limit)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def my_stats(self, caller, query=None):
+        with self.db.reader() as s:
+            return my_work.my_stats(s, caller_from(caller), query)
 
     @rpc(expected_exceptions=EXPECTED)
     def stats(self, caller, group_by="status", **query):

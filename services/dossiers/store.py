@@ -2,10 +2,10 @@
 
 import uuid
 
-from sqlalchemy import select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import cast, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
 
-from services.shared import permissions
+from services.shared import permissions, visibility
 from services.shared.caller import is_authenticated
 from services.shared.clock import utcnow as now
 from services.shared.errors import Unauthenticated
@@ -20,14 +20,48 @@ def today():
     return domain.local_date(now())
 
 
-def visible(caller, dossier):
-    return permissions.sees(
-        caller,
-        province=dossier.province,
-        agency=dossier.agency,
-        department=dossier.department,
-        owner=dossier.owner_id,
-    )
+def scope_record(dossier):
+    """The dossier's fields that the visibility rule reads."""
+    return {
+        "province": dossier.province,
+        "agency": dossier.agency,
+        "department": dossier.department,
+        "owner": dossier.owner_id,
+        "assignees": list(dossier.assignees or []),
+        "submitted_at": dossier.submitted_at,
+    }
+
+
+def visible(caller, dossier, kind="dossier", **fields):
+    """Tell whether the caller sees the dossier (or its record of `kind`, whose own
+    fields, such as audience or assignee, are given)."""
+    return visibility.sees(caller, kind, scope_record(dossier) | fields)
+
+
+def scope_columns(table):
+    """Visibility rule fields -> columns of a dossiers table (`visibility.to_sql`)."""
+
+    def has_assignee(op, user):
+        return cast(table.c.assignees, JSONB).contains([user])
+
+    return {
+        "province": table.c.province,
+        "agency": table.c.agency,
+        "department": table.c.department,
+        "owner": table.c.owner_id,
+        "assignees": has_assignee,
+        "submitted_at": table.c.submitted_at,
+    }
+
+
+SCOPE_COLUMNS = scope_columns(Dossier.__table__)
+
+
+def scope_filter(caller, query, kind="dossier", **columns):
+    """Limit a query over dossiers (joined to `kind` records, whose own fields map to
+    `columns`) to what the caller sees."""
+    predicate = visibility.rule(caller, kind)
+    return query.where(visibility.to_sql(predicate, SCOPE_COLUMNS | columns))
 
 
 def _parse_id(dossier_id):
@@ -112,6 +146,7 @@ def snapshot(session, dossier, procedure=None, calendar=None):
         "applicant": {
             k: applicant.get(k) for k in ("id", "kind", "full_name", "email")
         },
+        "owner": dossier.owner_id,
         "status": dossier.status,
         "deadline_state": state.state,
         "days_late": state.days_late,

@@ -4,7 +4,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from services.shared import permissions
+from services.shared import permissions, visibility
 from services.shared.errors import Forbidden, ValidationFailed
 from services.shared.schemas import load
 
@@ -24,11 +24,19 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def _history_audience(op, audience):
+    return HistoryEntry.public.is_(audience == visibility.PUBLIC)
+
+
+def _comment_audience(op, audience):
+    return Comment.internal.is_(audience != visibility.PUBLIC)
+
+
 def history(session, caller, dossier_id):
     dossier = store.load(session, caller, dossier_id)
-    query = select(HistoryEntry).where(HistoryEntry.dossier_id == dossier.id)
-    if is_applicant(caller):
-        query = query.where(HistoryEntry.public.is_(True))
+    query = select(HistoryEntry).join(Dossier, HistoryEntry.dossier_id == Dossier.id)
+    query = store.scope_filter(caller, query, "history", audience=_history_audience)
+    query = query.where(HistoryEntry.dossier_id == dossier.id)
     rows = session.scalars(query.order_by(HistoryEntry.id)).all()
     return [
         {
@@ -74,6 +82,8 @@ def add_comment(session, caller, dossier_id, data, file_index=None):
     dossier = store.load(session, caller, dossier_id)
     if is_applicant(caller) and data["internal"]:
         raise Forbidden("Not permitted", {"internal": ["true"]})
+    if data["internal"] is None:
+        data["internal"] = not is_applicant(caller)
     check_file_refs(file_index, dossier, data["file_ids"])
     if data["task_id"] is not None:
         _task(session, dossier, data["task_id"])
@@ -98,9 +108,9 @@ def add_comment(session, caller, dossier_id, data, file_index=None):
 
 def list_comments(session, caller, dossier_id, task_id=None):
     dossier = store.load(session, caller, dossier_id)
-    query = select(Comment).where(Comment.dossier_id == dossier.id)
-    if is_applicant(caller):
-        query = query.where(Comment.internal.is_(False))
+    query = select(Comment).join(Dossier, Comment.dossier_id == Dossier.id)
+    query = store.scope_filter(caller, query, "comment", audience=_comment_audience)
+    query = query.where(Comment.dossier_id == dossier.id)
     if task_id is not None:
         query = query.where(Comment.task_id == int(task_id))
     return [dump_comment(c) for c in session.scalars(query.order_by(Comment.id))]
@@ -160,29 +170,25 @@ def create_task(session, caller, dossier_id, data):
     return dump_task(task)
 
 
-def sees_all_tasks(caller):
-    return "leader" in (caller.get("roles") or ()) or (
-        permissions.SCOPE_RANK[permissions.scope_of(caller)] >= 2
-    )
+TASK_COLUMNS = {"assignee": Task.assignee, "created_by": Task.created_by}
 
 
 def list_tasks(session, caller, dossier_id):
     permissions.require(caller, "task.read")
     dossier = store.load(session, caller, dossier_id)
-    query = select(Task).where(Task.dossier_id == dossier.id)
-    if not sees_all_tasks(caller):
-        me = caller.get("user_id")
-        query = query.where((Task.assignee == me) | (Task.created_by == me))
+    query = select(Task).join(Dossier, Task.dossier_id == Dossier.id)
+    query = store.scope_filter(caller, query, "task", **TASK_COLUMNS)
+    query = query.where(Task.dossier_id == dossier.id)
     return [dump_task(t) for t in session.scalars(query.order_by(Task.id))]
 
 
 def update_task(session, caller, dossier_id, task_id, data):
     dossier = store.load(session, caller, dossier_id)
     task = _task(session, dossier, task_id)
-    mine = caller.get("user_id") in (task.assignee, task.created_by)
-    if not (
-        permissions.can(caller, "task.manage") and (mine or sees_all_tasks(caller))
-    ):
+    mine = {"assignee": task.assignee, "created_by": task.created_by}
+    if not store.visible(caller, dossier, "task", **mine):
+        raise TaskNotFound("Task not found", {"task_id": [str(task_id)]})
+    if not permissions.can(caller, "task.manage"):
         raise Forbidden("Not permitted", {"action": ["task.manage"]})
     data = load(schemas.TaskPatchSchema(), data)
     reassigned = "assignee" in data and data["assignee"] != task.assignee

@@ -87,6 +87,31 @@ def apply(session, caller, dossier, move, data, directory):
     dossier.updated_at = moment
 
 
+def note_is_public(caller, action, data):
+    """Whether the move's note is addressed to the applicant (see PUBLIC_NOTES)."""
+    if permissions.scope_of(caller) == "own":
+        return True
+    if data.get("note_public") is not None:
+        return bool(data["note_public"])
+    return action in domain.PUBLIC_NOTES
+
+
+def record_move(session, caller, dossier, action, source, data, public):
+    """The move in the history (public); an internal note as its own entry."""
+    text = data.get("reason") or data.get("note")
+    store.record_history(
+        session,
+        dossier,
+        caller,
+        action,
+        from_state=source,
+        to_state=dossier.status,
+        note=text if public else None,
+    )
+    if text and not public:
+        store.record_history(session, dossier, caller, "note", note=text, public=False)
+
+
 def transition(
     session, caller, dossier, action, data, directory, event=None, label=None
 ):
@@ -97,23 +122,16 @@ def transition(
         require_texts(action, data)
     source = dossier.status
     apply(session, caller, dossier, move, data, directory)
-    text = data.get("reason") or data.get("note")
-    store.record_history(
-        session,
-        dossier,
-        caller,
-        label or action,
-        from_state=source,
-        to_state=move.target,
-        note=text,
-    )
+    public = note_is_public(caller, action, data)
+    record_move(session, caller, dossier, label or action, source, data, public)
     payload = {
         "from": source,
         "to": move.target,
         "action": label or action,
         "actor": store.actor_of(caller),
-        "note": data.get("note"),
-        "reason": data.get("reason"),
+        # events reach the applicant's mail: internal notes never travel in them
+        "note": data.get("note") if public else None,
+        "reason": data.get("reason") if public else None,
         "receipt_number": dossier.receipt_number,
         "appointment_date": store._iso(dossier.appointment_date),
     }

@@ -111,7 +111,9 @@ OFFICE = {
 
 PENDING, DONE, FAILED, NOT_NEEDED = "pending", "done", "failed", "not_needed"
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and the bidirectional overrides that make "gnp.exe" look
+# like "exe.png" in a list of files.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _RESERVED = re.compile(r'[<>:"/\\|?*]')
 MAX_NAME = 180
 
@@ -218,3 +220,18 @@ def quota_problem(size, max_file, dossier_total, max_dossier):
     if dossier_total + size > max_dossier:
         return "DOSSIER_FILES_TOO_LARGE"
     return None
+
+
+# Staff uploads into these slots are the agency's own working files: internal unless
+# staff mark them public. A result, or a document the desk files for the applicant
+# (a paper dossier's slot), is meant for the applicant: public unless marked internal.
+INTERNAL_SLOTS = ("attachment",)
+
+
+def upload_audience(applicant, slot, requested):
+    """The audience of a new upload (the applicant's own are always public)."""
+    if applicant:
+        return "public"
+    if requested:
+        return requested
+    return "internal" if slot in INTERNAL_SLOTS else "public"

@@ -24,6 +24,15 @@ KINDS = {
     "control": ("Phiếu kiểm soát quá trình giải quyết hồ sơ", "Người tiếp nhận"),
     "apology": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả", "Thủ trưởng cơ quan"),
 }
+# The control slip tracks the agency's handling: internal. Every other slip is
+# addressed to the applicant.
+INTERNAL_KINDS = ("control",)
+
+
+def audience_of(kind):
+    return "internal" if kind in INTERNAL_KINDS else "public"
+
+
 FILE_NAMES = {
     "receipt": "giay-tiep-nhan",
     "supplement_request": "phieu-yeu-cau-bo-sung",

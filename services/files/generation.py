@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.shared.errors import Forbidden, ValidationFailed
 from services.shared.outbox import utcnow
-from services.shared.permissions import require_visible, scope_of
+from services.shared.permissions import scope_of
 
 from . import domain, generated
 from .conversion import ConversionError
@@ -24,12 +24,6 @@ def _check_caller(dossiers, caller, dossier):
         return
     if caller.get("kind") != "staff" or scope_of(caller) == "own":
         raise Forbidden("Not permitted", {"action": ["file.generate"]})
-    require_visible(
-        caller,
-        province=dossier.get("province"),
-        agency=dossier.get("agency"),
-        department=dossier.get("department"),
-    )
     dossiers.require_readable(caller, dossier["id"])
 
 
@@ -117,7 +111,8 @@ def _keep(db, store, caller, kind, dossier, key, pdf):
         generated_key=key,
         dossier_id=str(dossier["id"]),
         uploaded_by=caller.get("user_id"),
-        owner=(dossier.get("applicant") or {}).get("id"),
+        owner=dossier.get("owner", (dossier.get("applicant") or {}).get("id")),
+        audience=generated.audience_of(kind),
         province=dossier.get("province"),
         agency=dossier.get("agency"),
         department=dossier.get("department"),

@@ -36,6 +36,8 @@ class StoredFile(Base):
     slot: Mapped[str | None] = mapped_column(String(80))
     uploaded_by: Mapped[str | None] = mapped_column(String(64))
     owner: Mapped[str | None] = mapped_column(String(64))
+    # public: the applicant sees it; internal: the agency only (visibility.RULES)
+    audience: Mapped[str] = mapped_column(String(16), default="public")
     province: Mapped[str | None] = mapped_column(String(8))
     agency: Mapped[str | None] = mapped_column(String(64))
     department: Mapped[str | None] = mapped_column(String(64))

@@ -10,8 +10,10 @@ import zlib
 
 from sqlalchemy import func, select, text
 
+from services.shared.errors import NotFound
 from services.shared.outbox import record_event, utcnow
 from services.shared.permissions import can, require, scope_of
+from services.shared.visibility import sees
 
 from . import contracts, domain, scanning, settings
 from .exceptions import (
@@ -110,6 +112,9 @@ def begin_upload(db, store, dossiers, limits, caller, upload):
             task_id=upload.get("task_id"),
             comment_id=upload.get("comment_id"),
             slot=slot,
+            audience=domain.upload_audience(
+                scope_of(caller) == "own", slot, upload.get("audience")
+            ),
             owner=policy.get("owner"),
             province=policy.get("province"),
             agency=policy.get("agency"),
@@ -269,28 +274,23 @@ def load_visible(db, dossiers, caller, file_id):
 def _visible(dossiers, caller, row):
     if row.kind == "template":
         return True
-    user = caller.get("user_id")
-    if user and user in (row.owner, row.uploaded_by):
-        return True
-    scope = scope_of(caller)
-    if scope == "own" or not can(caller, "file.read"):
+    if not can(caller, "file.read") or not row.dossier_id:
         return False
-    if scope != "national" and row.province != caller.get("province"):
-        return False
-    try:
-        dossiers.require_readable(caller, row.dossier_id)
-    except Exception:  # noqa: BLE001 - any refusal hides the file
-        return False
-    return True
+    scope = dossiers.scope_of(caller, row.dossier_id)
+    return scope is not None and sees(
+        caller, "file", scope | {"audience": row.audience}
+    )
 
 
 def list_files(db, dossiers, caller, dossier_id):
     """Return the stored files of a dossier the caller may see."""
     require(caller, "file.read")
-    if scope_of(caller) != "national":
-        dossiers.require_readable(caller, dossier_id)
+    scope = dossiers.scope_of(caller, dossier_id)
+    if scope is None:
+        raise NotFound("Not found")
     with db.reader() as session:
         rows = session.scalars(
             _stored(session, dossier_id).order_by(StoredFile.id)
         ).all()
-    return [dump_file(r) for r in rows]
+    seen = [r for r in rows if sees(caller, "file", scope | {"audience": r.audience})]
+    return [dump_file(r) for r in seen]

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from services.shared.schemas import BaseSchema
+from services.shared.visibility import AUDIENCES
 
 from . import domain
 
@@ -15,6 +16,10 @@ class BeginUpload(BaseSchema):
     size = fields.Integer(required=True, validate=validate.Range(min=0))
     task_id = fields.String(load_default=None, allow_none=True)
     comment_id = fields.String(load_default=None, allow_none=True)
+    # staff choose; unset, see domain.upload_audience (the applicant's are public)
+    audience = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(AUDIENCES)
+    )
 
 
 class BeginTemplateUpload(BaseSchema):
@@ -43,6 +48,7 @@ def dump_file(row):
         "task_id": row.task_id,
         "comment_id": row.comment_id,
         "slot": row.slot,
+        "audience": row.audience,
         "name": row.name,
         "size": row.size,
         "content_type": row.content_type,

@@ -1,8 +1,13 @@
 """The files service's entrypoints (each: load → act → dump)."""
 
+import uuid
+
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
+# The dossiers service's errors must arrive as local types (DossierNotFound is a
+# NotFound), not as a RemoteError that would answer 500.
+from services.dossiers.exceptions import DossierNotFound
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
@@ -14,6 +19,14 @@ from . import generation, operations, reading, settings, templates
 from .dependencies import Accounts, Dossiers, ObjectStore, Uno, storage_errors
 from .models import Outbox
 from .schemas import BeginTemplateUpload, BeginUpload, dump_file
+
+
+def known_dossier(dossier_id):
+    """Refuse a dossier id that cannot name any dossier (ids are UUIDs)."""
+    try:
+        uuid.UUID(str(dossier_id))
+    except ValueError:
+        raise DossierNotFound("Dossier not found", {"id": [str(dossier_id)]}) from None
 
 
 class FilesService:
@@ -44,8 +57,11 @@ class FilesService:
 
     @rpc(expected_exceptions=EXPECTED)
     @storage_errors
-    def begin_upload(self, caller, dossier_id, slot, filename, declared_type, size):
+    def begin_upload(
+        self, caller, dossier_id, slot, filename, declared_type, size, audience=None
+    ):
         """Check permission, type, size and counts; return a presigned PUT URL."""
+        known_dossier(dossier_id)
         upload = load(
             BeginUpload(),
             {
@@ -54,6 +70,7 @@ class FilesService:
                 "filename": filename,
                 "declared_type": declared_type,
                 "size": size,
+                "audience": audience,
             },
         )
         return operations.begin_upload(
@@ -87,6 +104,7 @@ class FilesService:
     @rpc(expected_exceptions=EXPECTED)
     def list_files(self, caller, dossier_id):
         """Return the files of a dossier the caller may see."""
+        known_dossier(dossier_id)
         return operations.list_files(
             self.db, self.dossiers, caller_from(caller), dossier_id
         )
@@ -150,7 +168,8 @@ class FilesService:
         )
 
     @rpc(expected_exceptions=EXPECTED)
-    def list_templates(self, caller, procedure_code):
-        """Anyone: the form templates of a procedure."""
-        caller_from(caller)
-        return templates.list_templates(self.db, procedure_code)
+    def list_templates(self, caller, procedure_code, province=None):
+        """Anyone: the form templates of a province's procedure."""
+        return templates.list_templates(
+            self.db, caller_from(caller), procedure_code, province
+        )

@@ -8,11 +8,14 @@ uploads it into a dossier slot as a normal upload.
 
 from sqlalchemy import select
 
+from services.shared.errors import ValidationFailed
 from services.shared.permissions import require
 
 from .models import StoredFile
 from .operations import checked_name, pending_upload, upload_answer
 from .schemas import dump_file
+
+PROVINCE_NEEDED = "Which province's procedure: give the province code."
 
 
 def begin_template_upload(db, store, dossiers, limits, caller, upload):
@@ -20,7 +23,8 @@ def begin_template_upload(db, store, dossiers, limits, caller, upload):
     require(caller, "procedure.manage")
     name = checked_name(upload["filename"], upload["size"], limits)
     code = upload["procedure_code"]
-    dossiers.require_procedure(caller, code)
+    # codes are national: the template belongs to the procedure of one province
+    province = dossiers.require_procedure(caller, code)["province"]
     with db.transaction() as session:
         row = pending_upload(
             caller,
@@ -29,7 +33,7 @@ def begin_template_upload(db, store, dossiers, limits, caller, upload):
             kind="template",
             procedure_code=code,
             title=upload.get("title") or name,
-            province=caller.get("province"),
+            province=province,
             agency=caller.get("agency"),
             policy={},
         )
@@ -37,14 +41,22 @@ def begin_template_upload(db, store, dossiers, limits, caller, upload):
     return upload_answer(store, limits, row.public_id)
 
 
-def list_templates(db, procedure_code):
-    """Return the stored templates of a procedure (public), oldest first."""
+def list_templates(db, caller, procedure_code, province=None):
+    """Return the stored templates of a province's procedure (public), oldest first.
+
+    Procedure codes are national, so the province (given, else the caller's) is part
+    of the procedure's identity.
+    """
+    province = province or caller.get("province")
+    if not province:
+        raise ValidationFailed("Invalid input", {"province": [PROVINCE_NEEDED]})
     with db.reader() as session:
         rows = session.scalars(
             select(StoredFile)
             .where(
                 StoredFile.kind == "template",
                 StoredFile.procedure_code == str(procedure_code),
+                StoredFile.province == str(province),
                 StoredFile.state == "stored",
             )
             .order_by(StoredFile.id)

@@ -31,6 +31,7 @@ STATUS_TEMPLATES = {
     "supplement_requested": "supplement_requested",
     "completed": "dossier_completed",
 }
+RECEIVING = ("receive", "register_paper")
 RESULT_SLOT = "result"
 MAX_ATTEMPTS = 8
 
@@ -191,6 +192,8 @@ def plan_status_change(payload, public_url):
         key, document = "dossier_apology", "apology"
     else:
         key = STATUS_TEMPLATES.get(payload.get("to"), "dossier_status_changed")
+        if key == "dossier_received" and payload.get("action") not in RECEIVING:
+            key = "dossier_status_changed"  # a leader's send_back is no new receipt
         document = "receipt" if key == "dossier_received" else None
     planned = _applicant_mail(key, payload, public_url, extra, document)
     for item in planned:

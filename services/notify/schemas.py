@@ -6,6 +6,9 @@ from services.shared.schemas import BaseSchema
 
 from .domain import LANGS
 
+# An uploaded recipient list (the gateway reads at most 5 MiB of CSV).
+CSV_MAX = 5 * 1024 * 1024
+
 
 class TemplateSchema(BaseSchema):
     key = fields.String(required=True, validate=validate.Length(1, 60))
@@ -33,7 +36,9 @@ class BulkSchema(BaseSchema):
     attachments = fields.List(
         fields.String(), load_default=list, validate=validate.Length(max=10)
     )
-    csv = fields.String(load_default=None, allow_none=True)
+    csv = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=CSV_MAX)
+    )
     criteria = fields.Nested(CriteriaSchema, load_default=None, allow_none=True)
     rate = fields.Float(
         load_default=None, allow_none=True, validate=validate.Range(min=0, max=10_000)

@@ -68,6 +68,8 @@ PROPERTIES = {
     "completed_at": DATE,
     "updated_at": DATE,
     "assignees": KEYWORD,
+    # whose dossier it is (the applicant's account; none for an unclaimed paper one)
+    "owner": KEYWORD,
     "fee": {"type": "double"},
     "form_text": {"type": "text", "analyzer": "vi_text"},
     "paper": {"type": "boolean"},
@@ -79,7 +81,7 @@ PROPERTIES = {
 }
 # Fields added after v1 was created: `Engine.ensure` adds them to an existing index
 # (adding fields to a mapping is allowed in place; no rebuild needed).
-ADDED_FIELDS = ("step", "step_due_date", "step_state")
+ADDED_FIELDS = ("step", "step_due_date", "step_state", "owner")
 
 SCALARS = tuple(k for k, v in PROPERTIES.items() if "properties" not in v)
 NESTED = {"procedure": ("code", "name", "version"), "applicant": ("id", "kind")}

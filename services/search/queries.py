@@ -4,7 +4,7 @@ No engine client here: these functions turn validated input into the engine's qu
 DSL and its answers back into plain dicts, so they are unit-tested without a cluster.
 """
 
-from services.shared.permissions import scope_of
+from services.shared import visibility
 
 from .schemas import SORTS
 
@@ -29,27 +29,23 @@ def _term(field, value):
     return {"term": {field: value}}
 
 
+# Record fields of the visibility rule -> fields of the dossier document.
+SCOPE_FIELDS = {
+    "province": "province",
+    "agency": "agency",
+    "department": "department",
+    "owner": "owner",
+    "assignees": "assignees",
+    "submitted_at": "submitted_at",
+}
+
+
 def scope_clause(caller):
     """Return the filter that limits a query to what the caller may see (None: all)."""
-    scope = scope_of(caller)
-    if scope == "national":
+    predicate = visibility.rule(caller, "dossier")
+    if predicate == visibility.ALL:
         return None
-    if scope == "own":
-        user = caller.get("user_id")
-        return _term("applicant.id", user) if user else NOTHING
-    wanted = {"province": caller.get("province")}
-    if scope in ("agency", "department"):
-        wanted["agency"] = caller.get("agency")
-    if any(v is None for v in wanted.values()):
-        return NOTHING
-    clauses = [_term(field, value) for field, value in wanted.items()]
-    if scope == "department":
-        # an officer sees his department's dossiers and those he is assigned to
-        mine = [_term("department", caller.get("department") or "\0")]
-        if caller.get("user_id"):
-            mine.append(_term("assignees", caller["user_id"]))
-        clauses.append({"bool": {"should": mine, "minimum_should_match": 1}})
-    return {"bool": {"filter": clauses}}
+    return visibility.to_search(predicate, SCOPE_FIELDS)
 
 
 def keyword_clause(q):

@@ -27,6 +27,7 @@ STAFF = {
     "comment.write",
     "task.read",
     "delivery.read",
+    "stats.own",  # the statistics of one's own work (my_work.my_stats)
 }
 DESK = STAFF | {
     "dossier.receive",

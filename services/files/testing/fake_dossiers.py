@@ -8,8 +8,9 @@ PORTAL_FILES_DOSSIERS_SERVICE=files_fake_dossiers. It answers `check_upload` and
 
 from nameko.rpc import rpc
 
+from services.shared import visibility
 from services.shared.errors import EXPECTED, Conflict, NotFound, ValidationFailed
-from services.shared.permissions import require, require_visible
+from services.shared.permissions import require
 
 DOSSIERS = {}
 PROCEDURES = {}
@@ -30,8 +31,8 @@ class FakeDossiersService:
         return dossier
 
     @rpc
-    def register_procedure(self, code):
-        PROCEDURES[code] = {"code": code}
+    def register_procedure(self, code, province="01"):
+        PROCEDURES[code] = {"code": code, "province": province}
         return PROCEDURES[code]
 
     @rpc(expected_exceptions=EXPECTED)
@@ -45,14 +46,12 @@ class FakeDossiersService:
         dossier = DOSSIERS.get(dossier_id)
         if dossier is None:
             raise NotFound("Not found")
-        require_visible(
-            caller,
-            province=dossier["province"],
-            agency=dossier["agency"],
-            department=dossier.get("department"),
-            owner=dossier["owner"],
-        )
-        return dossier
+        # like the real service: a draft is the applicant's alone until submitted
+        submitted = dossier.get("status", "draft") != "draft" or None
+        record = dossier | {"submitted_at": submitted and "2026-01-05T08:00:00+00:00"}
+        if not visibility.sees(caller, "dossier", record):
+            raise NotFound("Not found")
+        return record
 
     @rpc(expected_exceptions=EXPECTED)
     def check_upload(self, caller, dossier_id, slot):

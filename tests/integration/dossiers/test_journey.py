@@ -186,7 +186,10 @@ def test_citizen_sees_public_history_and_no_internal_comments(world):
     w.call(
         "add_comment", w.officer, d["id"], {"body": "Ghi chú nội bộ", "internal": True}
     )
-    w.call("add_comment", w.officer, d["id"], {"body": "Gửi công dân"})
+    w.call(
+        "add_comment", w.officer, d["id"], {"body": "Gửi công dân", "internal": False}
+    )
+    w.call("add_comment", w.officer, d["id"], {"body": "Mặc định là nội bộ"})
     task = w.call(
         "create_task",
         w.leader,
@@ -196,7 +199,7 @@ def test_citizen_sees_public_history_and_no_internal_comments(world):
     assert task["status"] == "open"
     bodies = [c["body"] for c in w.call("list_comments", w.citizen, d["id"])]
     assert bodies == ["Gửi công dân"]
-    assert len(w.call("list_comments", w.officer, d["id"])) == 2
+    assert len(w.call("list_comments", w.officer, d["id"])) == 3
     staff_history = w.call("history", w.admin, d["id"])
     citizen_history = w.call("history", w.citizen, d["id"])
     assert len(citizen_history) < len(staff_history)

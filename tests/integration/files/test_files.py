@@ -146,11 +146,17 @@ def test_another_citizen_or_province_gets_404(client, dossier):
         assert resp.json["error"]["code"] == "FILE_NOT_FOUND"
 
 
-def test_staff_of_the_department_reads_the_file(client, dossier):
+def test_staff_of_the_department_read_the_file_once_the_dossier_is_submitted(
+    frpc, client, dossier
+):
     record, owner = dossier
     meta = upload(client, record["id"], owner, "a.pdf", samples.pdf(), "pdf_only").json
     officer = staff()
-    resp = client.simulate_get(f"/api/v1/files/{meta['id']}", headers=headers(officer))
+    path = f"/api/v1/files/{meta['id']}"
+    # a draft, with its files, is the applicant's alone
+    assert client.simulate_get(path, headers=headers(officer)).status_code == 404
+    frpc.call("files_fake_dossiers", "register", dict(record, status="processing"))
+    resp = client.simulate_get(path, headers=headers(officer))
     assert resp.status_code == 200
 
 

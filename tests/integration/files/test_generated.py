@@ -31,6 +31,14 @@ def snapshot(record, owner, version=1):
     }
 
 
+def submitted(frpc, dossier):
+    """The dossier once submitted: before that it is its applicant's alone."""
+    record, owner = dossier
+    record = dict(record, status="waiting_reception")
+    frpc.call("files_fake_dossiers", "register", record)
+    return record, owner
+
+
 def pdf_text(data, tmp_path):
     path = tmp_path / "doc.pdf"
     path.write_bytes(data)
@@ -42,7 +50,7 @@ def pdf_text(data, tmp_path):
 def test_each_slip_is_a_pdf_with_the_receipt_number_and_vietnamese_text(
     frpc, client, dossier, kind, tmp_path
 ):
-    record, owner = dossier
+    record, owner = submitted(frpc, dossier)
     data = snapshot(record, owner)
     meta = frpc.call("files", "generate_document", SYSTEM, kind, data)
     assert meta["kind"] == "generated"
@@ -51,6 +59,13 @@ def test_each_slip_is_a_pdf_with_the_receipt_number_and_vietnamese_text(
     resp = client.simulate_get(
         f"/api/v1/files/{meta['id']}/content", headers=headers(owner)
     )
+    # the control slip tracks the agency's handling: internal, never the applicant's
+    assert meta["audience"] == ("internal" if kind == "control" else "public")
+    if kind == "control":
+        assert resp.status_code == 404
+        resp = client.simulate_get(
+            f"/api/v1/files/{meta['id']}/content", headers=headers(staff())
+        )
     assert resp.status_code == 200
     text = pdf_text(resp.content, tmp_path)
     assert data["receipt_number"] in text
@@ -105,7 +120,7 @@ def test_staff_of_the_department_generates_citizen_gets_403_other_province_404(
 ):
     from services.shared.errors import Forbidden, NotFound
 
-    record, owner = dossier
+    record, owner = submitted(frpc, dossier)
     data = snapshot(record, owner)
     meta = frpc.call("files", "generate_document", staff(), "control", data)
     assert meta["document"] == "control"

@@ -40,8 +40,18 @@ def test_admin_uploads_a_template_anyone_lists_and_downloads_it(frpc, client):
     assert meta["kind"] == "template"
     assert meta["procedure_code"] == code
     assert meta["title"] == "Tờ khai (mẫu)"
-    listed = client.simulate_get(f"/api/v1/procedures/{code}/templates").json
-    assert [item["id"] for item in listed["items"]] == [meta["id"]]
+    listed = client.simulate_get(f"/api/v1/procedures/{code}/templates?province=01")
+    assert [item["id"] for item in listed.json["items"]] == [meta["id"]]
+    # codes are national: the same code in another province has none of these
+    other = client.simulate_get(f"/api/v1/procedures/{code}/templates?province=79")
+    assert other.json["total"] == 0
+    mine = client.simulate_get(
+        f"/api/v1/procedures/{code}/templates", headers=headers(citizen())
+    )
+    assert mine.json["total"] == 1  # the caller's own province by default
+    nowhere = client.simulate_get(f"/api/v1/procedures/{code}/templates")
+    assert nowhere.status_code == 422
+    assert "province" in nowhere.json["error"]["details"]
     content = client.simulate_get(f"/api/v1/templates/{meta['id']}/content")
     assert content.status_code == 200
     assert content.content == data
@@ -57,9 +67,8 @@ def test_citizen_or_officer_cannot_upload_a_template(frpc, client):
         resp = post_template(client, code, who, "mau.docx", samples.docx())
         assert resp.status_code == 403
         assert resp.json["error"]["code"] == "FORBIDDEN"
-    assert (
-        client.simulate_get(f"/api/v1/procedures/{code}/templates").json["total"] == 0
-    )
+    listed = client.simulate_get(f"/api/v1/procedures/{code}/templates?province=01")
+    assert listed.json["total"] == 0
 
 
 def test_template_of_an_unknown_procedure_is_404(client):

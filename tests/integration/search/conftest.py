@@ -38,6 +38,7 @@ def snapshot(**overrides):
         "version": 1,
     }
     doc.update(overrides)
+    doc.setdefault("owner", doc["applicant"]["id"])  # as the dossiers service sends it
     return doc
 
 

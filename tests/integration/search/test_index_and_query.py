@@ -37,6 +37,7 @@ def test_each_role_sees_only_its_scope(publish, ids_visible):
     p, q = unique_province(), unique_province()
     mine = snapshot(province=p, agency="A1", department="D1")
     mine["applicant"] = dict(mine["applicant"], id="citizen-1")
+    mine["owner"] = "citizen-1"
     sister_dept = snapshot(province=p, agency="A1", department="D2")
     assigned = snapshot(province=p, agency="A1", department="D2", assignees=["off-1"])
     other_agency = snapshot(province=p, agency="A2", department="D1")

@@ -86,3 +86,8 @@ def test_upload_spool_stops_at_the_limit_with_413():
     assert caught.value.code == "FILE_TOO_LARGE"
     spool, size = spool_part(io.BytesIO(b"x" * 1000), limit=200_000)
     assert size == 1000 and spool.read() == b"x" * 1000
+
+
+def test_file_names_lose_bidirectional_overrides_that_disguise_extensions():
+    assert domain.normalise_name("ảnh\u202egnp.exe") == "ảnhgnp.exe"
+    assert domain.normalise_name("a\u2066b\u2069\u200f.pdf") == "ab.pdf"

@@ -25,11 +25,16 @@ def status_event(to, action="x", **extra):
     ],
 )
 def test_status_change_picks_the_template_of_the_new_state(to, key, document):
-    (planned,) = domain.plan_status_change(status_event(to), URL)
+    (planned,) = domain.plan_status_change(status_event(to, "receive"), URL)
     assert (planned.key, planned.document) == (key, document)
     assert planned.recipient == DOSSIER["applicant"]["email"]
     assert planned.scope["province"] == DOSSIER["province"]
     assert planned.context["link"] == f"{URL}/dossiers/{DOSSIER['id']}"
+
+
+def test_a_send_back_to_processing_is_a_status_change_not_a_new_receipt():
+    (planned,) = domain.plan_status_change(status_event("processing", "send_back"), URL)
+    assert (planned.key, planned.document) == ("dossier_status_changed", None)
 
 
 def test_apology_action_plans_the_apology_with_its_document():

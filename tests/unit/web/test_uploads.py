@@ -65,7 +65,7 @@ def upload_rpc(caller):
     fake.answers[("dossiers", "get_dossier")] = EDITABLE
     counter = iter(range(1, 100))
 
-    def begin(caller, dossier_id, slot, name, declared, size):
+    def begin(caller, dossier_id, slot, name, declared, size, audience=None):
         return {"upload_id": f"u-{next(counter)}", "upload_url": f"http://s3/{name}"}
 
     fake.answers[("files", "begin_upload")] = begin
@@ -184,6 +184,8 @@ def test_plain_comment_form_uploads_its_files_as_attachments(storage):
     )
     assert resp.status_code == 303
     assert fake.called("begin_upload")[0][2][1:3] == ("d-1", "attachment")
+    # the attachment takes the comment's audience (internal: the box is ticked)
+    assert fake.called("begin_upload")[0][2][6] == "internal"
     sent = fake.called("add_comment")[0][2][2]
     assert sent == {"body": "Xem tệp", "internal": True, "file_ids": ["f-9", "f-u-1"]}
 

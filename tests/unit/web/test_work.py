@@ -69,6 +69,23 @@ def test_my_work_lists_only_my_open_tasks_of_dossiers_assigned_to_me():
     assert 'action="/can-bo/ho-so/d-late/cong-viec/7"' in text
 
 
+def test_my_work_shows_the_figures_of_my_own_work():
+    client, fake = officer_client()
+    fake.answers[("dossiers", "my_stats")] = {
+        "since": "2026-11-01",
+        "done": {"send_for_approval": 4},
+        "assigned_open": {"overdue": 2},
+        "tasks": {"open": 3},
+    }
+    cookies, _ = session_cookies()
+    text = client.simulate_get("/can-bo/viec-cua-toi", cookies=cookies).text
+    figures = text[text.index('id="figures"') : text.index('id="tasks"')]
+    assert "Trình phê duyệt" in figures and ">4<" in figures
+    assert "Quá hạn" in figures and ">2<" in figures
+    assert "01/11/2026" in figures
+    assert fake.called("my_stats")[0][2][0]["user_id"]  # asked as the officer
+
+
 def test_only_dossiers_assigned_to_me_filters_by_my_user_id():
     client, fake = officer_client()
     cookies, _ = session_cookies()

@@ -1,0 +1,239 @@
+"""Who sees which record: one table, and the three forms derived from it.
+
+Every record that belongs to a dossier carries the dossier's scope attributes
+(province, agency, department, owner, assignees, submitted_at), a task its assignee
+and creator, and, where it can be internal, an audience (``public`` for the
+applicant, ``internal`` to the agency).
+`RULES` says, for each kind of record, which audiences the applicant sees and whether
+staff see it at all; `SCOPE_FIELDS` says which record fields must equal the caller's
+at each scope. `rule(caller, kind)` turns both into one predicate over record fields,
+and that predicate is rendered three ways, which must always agree (a property test
+in tests/integration/shared checks it on generated users and records):
+
+- `matches(predicate, record)`   the Python check every service uses,
+- `to_sql(predicate, columns)`   a SQLAlchemy filter for lists,
+- `to_search(predicate, fields)` an OpenSearch clause for search.
+
+A predicate is a nested tuple: ("all",), ("none",), ("eq", field, value),
+("has", field, value) (a list field contains value), ("set", field) (not null),
+("not", p), ("and", p, ...), ("or", p, ...).
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, false, not_, or_, true
+
+from .permissions import scope_of
+
+PUBLIC, INTERNAL = "public", "internal"
+AUDIENCES = (PUBLIC, INTERNAL)
+
+# Record fields that must equal the caller's attribute, per scope.
+SCOPE_FIELDS = {
+    "national": (),
+    "province": ("province",),
+    "agency": ("province", "agency"),
+    "department": ("province", "agency", "department"),
+}
+# An officer or leader also sees the dossiers he is assigned to, whatever department.
+ASSIGNED_SCOPES = ("department",)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one kind of record is seen."""
+
+    applicant_audiences: tuple = (PUBLIC,)  # what the dossier's applicant sees
+    staff: bool = True  # staff in scope see it (every audience)
+    client_audiences: tuple = (PUBLIC,)  # what an API client in scope sees
+    has_audience: bool = True  # the record carries an audience field
+    # when set, staff without one of these roles see only their own records of the
+    # kind (assigned to them or created by them)
+    managers: tuple = ()
+
+
+RULES = {
+    # the dossier itself: the applicant's from the start, the agency's once submitted
+    "dossier": Rule(has_audience=False),
+    # comments, history notes, files and generated slips carry their own audience
+    "comment": Rule(),
+    "history": Rule(),
+    "file": Rule(),
+    "slip": Rule(),
+    # tasks are the agency's internal work: never the applicant's nor a client's;
+    # officers and the desk see their own tasks, leaders and admins everyone's
+    "task": Rule(
+        applicant_audiences=(),
+        client_audiences=(),
+        has_audience=False,
+        managers=("leader", "admin", "province_admin", "operator"),
+    ),
+}
+KINDS = tuple(RULES)
+
+ALL, NONE = ("all",), ("none",)
+
+
+def _and(*parts):
+    parts = [p for p in parts if p != ALL]
+    if NONE in parts:
+        return NONE
+    if not parts:
+        return ALL
+    return parts[0] if len(parts) == 1 else ("and", *parts)
+
+
+def _or(*parts):
+    parts = [p for p in parts if p != NONE]
+    if ALL in parts:
+        return ALL
+    if not parts:
+        return NONE
+    return parts[0] if len(parts) == 1 else ("or", *parts)
+
+
+def _audience(rule, audiences):
+    if not rule.has_audience:
+        return ALL if audiences else NONE
+    if not audiences:
+        return NONE
+    if set(audiences) >= set(AUDIENCES):
+        return ALL
+    return _or(*(("eq", "audience", a) for a in audiences))
+
+
+def _own(caller, rule):
+    user = caller.get("user_id")
+    if not user:
+        return NONE
+    return _and(("eq", "owner", user), _audience(rule, rule.applicant_audiences))
+
+
+def _in_scope(caller, scope):
+    """The scope match of a staff member or client (None attributes match nothing)."""
+    terms = []
+    for field in SCOPE_FIELDS[scope]:
+        value = caller.get(field)
+        if value is None:
+            terms.append(NONE)
+        else:
+            terms.append(("eq", field, value))
+    if scope in ASSIGNED_SCOPES and caller.get("user_id"):
+        department = terms.pop()
+        terms.append(_or(department, ("has", "assignees", caller["user_id"])))
+    return _and(*terms)
+
+
+def rule(caller, kind):
+    """Return the predicate over record fields that `caller` sees of `kind`."""
+    spec = RULES[kind]
+    if "system" in (caller.get("roles") or ()):
+        return ALL
+    if caller.get("kind") in (None, "anonymous"):
+        return NONE
+    # never submitted: the applicant's alone (desk, admins, operator do not see drafts)
+    submitted = ("set", "submitted_at")
+    if caller.get("kind") == "client":
+        audience = _audience(spec, spec.client_audiences)
+        return _and(_in_scope(caller, scope_of(caller)), submitted, audience)
+    scope = scope_of(caller)
+    if scope == "own":
+        return _own(caller, spec)
+    staff = _and(_in_scope(caller, scope), submitted, _own_work(caller, spec))
+    return _or(_own(caller, spec), staff if spec.staff else NONE)
+
+
+def _own_work(caller, rule):
+    """All records of the kind for its managers, else the caller's own work."""
+    if not rule.managers or set(caller.get("roles") or ()) & set(rule.managers):
+        return ALL
+    user = caller.get("user_id")
+    if not user:
+        return NONE
+    return _or(("eq", "assignee", user), ("eq", "created_by", user))
+
+
+def sees(caller, kind, record):
+    """Tell whether `caller` sees `record` (a mapping of record fields) of `kind`."""
+    return matches(rule(caller, kind), record)
+
+
+def sees_internal(caller):
+    """Tell whether the caller is staff who may see internal records in scope."""
+    return (caller.get("kind") or "") in ("staff", "operator") and scope_of(
+        caller
+    ) != "own"
+
+
+# --- the three renderings -----------------------------------------------------
+
+
+def matches(predicate, record):
+    """Evaluate a predicate on a mapping of record fields."""
+    op = predicate[0]
+    if op == "all":
+        return True
+    if op == "none":
+        return False
+    if op == "eq":
+        return record.get(predicate[1]) == predicate[2]
+    if op == "has":
+        return predicate[2] in (record.get(predicate[1]) or ())
+    if op == "set":
+        return record.get(predicate[1]) is not None
+    if op == "not":
+        return not matches(predicate[1], record)
+    if op == "and":
+        return all(matches(p, record) for p in predicate[1:])
+    if op == "or":
+        return any(matches(p, record) for p in predicate[1:])
+    raise ValueError(f"unknown predicate {op!r}")
+
+
+def to_sql(predicate, columns):
+    """Render a predicate as a SQLAlchemy clause.
+
+    `columns` maps each record field to a column, or to a function (op, value) ->
+    clause for fields stored differently (a boolean `public`, a JSON list).
+    """
+    op = predicate[0]
+    if op == "all":
+        return true()
+    if op == "none":
+        return false()
+    if op in ("eq", "has", "set"):
+        target = columns[predicate[1]]
+        value = predicate[2] if op != "set" else None
+        if callable(target) and not hasattr(target, "type"):
+            return target(op, value)
+        if op == "eq":
+            return target == value
+        if op == "set":
+            return target.isnot(None)
+        raise ValueError(f"field {predicate[1]!r} needs a function for 'has'")
+    if op == "not":
+        return not_(to_sql(predicate[1], columns))
+    parts = [to_sql(p, columns) for p in predicate[1:]]
+    return and_(*parts) if op == "and" else or_(*parts)
+
+
+MATCH_NOTHING = {"bool": {"must_not": [{"match_all": {}}]}}
+
+
+def to_search(predicate, fields):
+    """Render a predicate as an OpenSearch query clause (`fields` maps names)."""
+    op = predicate[0]
+    if op == "all":
+        return {"match_all": {}}
+    if op == "none":
+        return MATCH_NOTHING
+    if op in ("eq", "has"):
+        return {"term": {fields[predicate[1]]: predicate[2]}}
+    if op == "set":
+        return {"exists": {"field": fields[predicate[1]]}}
+    if op == "not":
+        return {"bool": {"must_not": [to_search(predicate[1], fields)]}}
+    parts = [to_search(p, fields) for p in predicate[1:]]
+    if op == "and":
+        return {"bool": {"filter": parts}}
+    return {"bool": {"should": parts, "minimum_should_match": 1}}

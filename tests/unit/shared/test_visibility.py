@@ -1,0 +1,107 @@
+"""The visibility table's meaning, case by case (the three renderings are checked
+against each other on generated cases in tests/integration/shared)."""
+
+import datetime as dt
+
+import pytest
+
+from services.shared import visibility
+
+SUBMITTED = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+DOSSIER = {
+    "province": "01",
+    "agency": "SO-TP",
+    "department": "HT",
+    "owner": "citizen-1",
+    "assignees": [],
+    "submitted_at": SUBMITTED,
+}
+
+
+def staff(role, **extra):
+    return {
+        "kind": "staff",
+        "roles": [role],
+        "user_id": f"{role}-1",
+        "province": "01",
+        "agency": "SO-TP",
+        "department": "HT",
+    } | extra
+
+
+CITIZEN = {"kind": "citizen", "roles": ["citizen"], "user_id": "citizen-1"}
+OTHER_CITIZEN = {"kind": "citizen", "roles": ["citizen"], "user_id": "citizen-2"}
+
+
+def sees(caller, kind="dossier", **changes):
+    return visibility.sees(caller, kind, DOSSIER | changes)
+
+
+@pytest.mark.parametrize("role", ["desk", "officer", "leader", "admin", "operator"])
+def test_a_draft_is_the_applicants_alone(role):
+    assert sees(CITIZEN, submitted_at=None)
+    assert not sees(staff(role), submitted_at=None)
+
+
+@pytest.mark.parametrize("kind", ["comment", "history", "file", "slip"])
+def test_the_applicant_sees_public_records_never_internal_ones(kind):
+    assert sees(CITIZEN, kind, audience="public")
+    assert not sees(CITIZEN, kind, audience="internal")
+    assert not sees(OTHER_CITIZEN, kind, audience="public")
+
+
+@pytest.mark.parametrize("kind", ["comment", "history", "file", "slip"])
+def test_staff_in_scope_see_both_audiences(kind):
+    for audience in visibility.AUDIENCES:
+        assert sees(staff("officer"), kind, audience=audience)
+
+
+def test_tasks_are_never_the_applicants():
+    assert not sees(CITIZEN, "task")
+
+
+@pytest.mark.parametrize("role", ["officer", "desk"])
+def test_officers_and_desk_see_their_own_tasks_only(role):
+    me = staff(role)
+    assert sees(me, "task", assignee=me["user_id"])
+    assert sees(me, "task", assignee="someone", created_by=me["user_id"])
+    assert not sees(me, "task", assignee="someone", created_by="else")
+
+
+@pytest.mark.parametrize("role", ["leader", "admin", "province_admin"])
+def test_leaders_and_admins_see_every_task_in_scope(role):
+    assert sees(staff(role), "task", assignee="someone", created_by="else")
+
+
+def test_an_officer_sees_his_department_and_what_he_is_assigned_to():
+    officer = staff("officer")
+    assert not sees(officer, department="OTHER")
+    assert sees(officer, department="OTHER", assignees=["officer-1"])
+    assert not sees(officer, agency="OTHER-AGENCY", assignees=["officer-1"])
+
+
+def test_desk_sees_the_agency_province_admin_the_province():
+    assert sees(staff("desk"), department="OTHER")
+    assert not sees(staff("desk"), agency="OTHER")
+    assert sees(staff("province_admin"), agency="OTHER")
+    assert not sees(staff("province_admin"), province="79")
+
+
+def test_api_clients_see_public_records_of_their_scope_only():
+    client = {"kind": "client", "roles": [], "province": "01", "agency": "SO-TP"}
+    assert sees(client)
+    assert sees(client, "file", audience="public")
+    assert not sees(client, "file", audience="internal")
+    assert not sees(client, submitted_at=None)
+    assert not sees(client, agency="OTHER")
+
+
+def test_anonymous_sees_nothing_and_the_system_everything():
+    assert not sees({"kind": "anonymous", "roles": []})
+    system = {"kind": "operator", "roles": ["system"]}
+    assert sees(system, "file", submitted_at=None, audience="internal")
+
+
+def test_unknown_predicates_are_refused():
+    with pytest.raises(ValueError):
+        visibility.matches(("maybe",), {})
