@@ -33,6 +33,7 @@ class World:
         suffix = uuid.uuid4().hex[:5].upper()
         self.note = f"matrix-internal-{suffix}"
         self.sendback = f"matrix-send-back-{suffix}"
+        self.task_title = f"matrix-task-{suffix}"
         self.sibling, self.far = f"F{suffix}", f"G{suffix}"
         self._agency(self.sibling, PROVINCE_A, "TP")
         self._agency(self.far, PROVINCE_B, "TP")
@@ -126,6 +127,7 @@ class World:
             "task_id": self._task(dossier["id"]),
             "staff_file_id": self._staff_work(dossier["id"]),
             "sendback_note": self.sendback,
+            "task_title": self.task_title,
             "code": home.procedure,
             "template_id": self._template(),
             "bulk_id": self._bulk(),
@@ -158,7 +160,7 @@ class World:
         officer = self.as_role("officer")
         me = officer.get("/api/v1/accounts/me").json()
         task = self._post(f"/api/v1/dossiers/{dossier_id}/tasks", {
-            "title": "Xác minh giấy chứng sinh", "assignee": me["id"],
+            "title": f"Xác minh {self.task_title}", "assignee": me["id"],
         }, officer)  # fmt: skip
         self._post(f"/api/v1/dossiers/{dossier_id}/comments", {
             "body": f"Đã nhận đủ giấy tờ {self.note}", "internal": True,
@@ -171,8 +173,8 @@ class World:
         Both are internal to the agency by default (issue 11, item 2); the dossier
         ends in `processing` again. Return the desk's file id.
         """
-        file = upload(self.as_role("desk"), dossier_id, "to_khai", "phieu.pdf", PDF,
-                      "application/pdf")  # fmt: skip
+        file = upload(self.as_role("desk"), dossier_id, "attachment", "phieu.pdf",
+                      PDF, "application/pdf")  # fmt: skip
         for role, body in (
             ("officer", {"action": "send_for_approval"}),
             ("leader", {"action": "send_back", "note": self.sendback}),
