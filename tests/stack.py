@@ -61,6 +61,8 @@ class Stack:
         env["PORTAL_BUCKET_PREFIX"] = f"t{self.run_id}-"
         env["PORTAL_PORT"] = str(self.port)
         env["PORTAL_PUBLIC_URL"] = self.url
+        # Province 01 lets its procedures link to this outside host (tests of it).
+        env.setdefault("PORTAL_LINK_HOSTS", "01=dichvucong.gov.vn")
         env.setdefault("PORTAL_MAIL_DIR", str(ROOT / "var" / "mail"))
         env.setdefault("PORTAL_ADMIN_EMAIL", "operator@portal.test")
         env.setdefault("PORTAL_ADMIN_PASSWORD", "Operator-Test-2026!")

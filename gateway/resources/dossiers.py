@@ -107,6 +107,12 @@ class PaperDossiers(Resource):
         resp.status = falcon.HTTP_201
 
 
+class Claims(Resource):
+    def on_post(self, req, resp):
+        """Claim a paper dossier: `{receipt_number, national_id | access_code}`."""
+        resp.media = self.call(req, "claim_dossier", json_object(req))
+
+
 class History(Resource):
     def on_get(self, req, resp, dossier_id):
         items = self.call(req, "history", dossier_id)
@@ -230,6 +236,7 @@ def routes(rpc):
         (f"{base}/tasks", Tasks(rpc)),
         (f"{base}/tasks/{{task_id:int}}", Task(rpc)),
         ("/api/v1/paper-dossiers", PaperDossiers(rpc)),
+        ("/api/v1/paper-dossiers/claims", Claims(rpc)),
         ("/api/v1/lookup/{receipt_number}", Lookup(rpc)),
         ("/api/v1/stats/dossiers", Stats(rpc)),
         ("/api/v1/stats/my-work", MyWorkStats(rpc)),

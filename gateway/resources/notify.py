@@ -72,15 +72,27 @@ class Template:
         self.rpc = rpc
 
     def on_get(self, req, resp, key):
-        """Return the template in force for the caller's province."""
+        """Return the template in force for the caller's (or `province`'s) province."""
         lang = req.get_param("lang") or "vi"
-        resp.media = call(self.rpc, req, "notify", "get_template", key, lang)
+        province = req.get_param("province")
+        resp.media = call(self.rpc, req, "notify", "get_template", key, lang, province)
 
     def on_put(self, req, resp, key):
         """Override the template for a province (refused when it does not render)."""
         body = json_object(req)
         body["key"] = key
         resp.media = call(self.rpc, req, "notify", "save_template", body)
+
+
+class TemplatePreview:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_post(self, req, resp, key):
+        """Check a template source and answer its rendered sample (nothing saved)."""
+        body = json_object(req)
+        body["key"] = key
+        resp.media = call(self.rpc, req, "notify", "preview_template", body)
 
 
 class BulkMails:
@@ -130,7 +142,7 @@ class BulkAction:
         self.method = method
 
     def on_post(self, req, resp, bulk_id):
-        """Confirm (start sending) or cancel a bulk mail."""
+        """Confirm (start sending), cancel or approve (an uploaded list) a bulk mail."""
         resp.media = call(self.rpc, req, "notify", self.method, bulk_id)
 
 
@@ -138,9 +150,14 @@ def routes(rpc):
     return [
         ("/api/v1/dossiers/{dossier_id}/deliveries", Deliveries(rpc)),
         ("/api/v1/notification-templates/{key}", Template(rpc)),
+        ("/api/v1/notification-templates/{key}/preview", TemplatePreview(rpc)),
         ("/api/v1/bulk-mails", BulkMails(rpc)),
         ("/api/v1/bulk-mails/{bulk_id}", BulkMail(rpc)),
         ("/api/v1/bulk-mails/{bulk_id}/recipients", BulkRecipients(rpc)),
         ("/api/v1/bulk-mails/{bulk_id}/confirm", BulkAction(rpc, "confirm_bulk_mail")),
         ("/api/v1/bulk-mails/{bulk_id}/cancel", BulkAction(rpc, "cancel_bulk_mail")),
+        (
+            "/api/v1/bulk-mails/{bulk_id}/approve",
+            BulkAction(rpc, "approve_bulk_mail"),
+        ),
     ]

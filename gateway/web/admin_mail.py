@@ -8,7 +8,9 @@ confirmed or cancelled; its progress page reads `get_bulk_mail`.
 """
 
 from services.shared.errors import ServiceError
+from services.shared.permissions import require
 
+from ..i18n import translate
 from . import choices
 from .base import Page, field_errors, form_of, page, redirect
 
@@ -30,15 +32,20 @@ TEMPLATE_KEYS = (
 LANGS = ("vi", "en")
 CRITERIA = ("department_staff", "procedure_applicants")
 CRITERIA_KEYS = ("agency", "department", "role", "procedure", "from", "to")
+BULK_ACTIONS = {"cancel": "cancel_bulk_mail", "approve": "approve_bulk_mail"}
 
 
 class Templates(Page):
     @page(login=True)
     def on_get(self, req, resp):
+        """List the keys; only a province admin (or operator) edits templates."""
+        require(req.context.caller, "template.manage")
         self.render(req, resp, "admin_templates.html", keys=TEMPLATE_KEYS, langs=LANGS)
 
 
 class TemplateEdit(Page):
+    """Edit a province template: preview it, see why it is refused, save it."""
+
     @page(login=True)
     def on_get(self, req, resp, key):
         lang = self._lang(req.get_param("lang"))
@@ -47,30 +54,48 @@ class TemplateEdit(Page):
 
     @page(login=True)
     def on_post(self, req, resp, key):
-        """Save the province's version; an invalid one comes back with its error."""
+        """Preview (`do=preview`) or save; a refused source comes back with why."""
         form = form_of(req)
         lang = self._lang(form.get("lang"))
         data = {"key": key, "lang": lang, "source": form.get("source") or ""}
+        method = "preview_template" if form.get("do") == "preview" else "save_template"
         try:
-            self.call(req, "notify", "save_template", data)
+            answer = self.call(req, "notify", method, data)
         except ServiceError as exc:
             if exc.status != 422:
                 raise
-            errors = field_errors(exc, req.context.lang)
-            errors = {"source": " ".join(errors.values())}
+            errors = {"source": source_error(exc, req.context.lang)}
             return self.show(req, resp, key, lang, data["source"], errors, status=422)
+        if method == "preview_template":
+            return self.show(req, resp, key, lang, data["source"], {}, preview=answer)
         redirect(resp, f"/quan-tri/mau-thu/{key}?lang={lang}&ok=1")
 
     @staticmethod
     def _lang(value):
         return value if value in LANGS else "vi"
 
-    def show(self, req, resp, key, lang, source, errors, found=None, status=200):
+    def show(self, req, resp, key, lang, source, errors, found=None, status=200,
+             preview=None):  # fmt: skip
+        found = found or self._found(req, key, lang)
         self.render(
             req, resp, "admin_template.html", http_status=status, key=key,
-            template_lang=lang, source=source, errors=errors, found=found or {},
-            saved=req.get_param("ok") == "1",
+            template_lang=lang, source=source, errors=errors, found=found,
+            saved=req.get_param("ok") == "1", preview=preview,
         )  # fmt: skip
+
+    def _found(self, req, key, lang):
+        """What the kind may use (shown beside the editor), or {} if unavailable."""
+        try:
+            return self.call(req, "notify", "get_template", key, lang) or {}
+        except ServiceError:
+            return {}
+
+
+def source_error(exc, lang):
+    """One message for the source field: why it is refused, naming each reason."""
+    reasons = [str(r) for values in (exc.details or {}).values() for r in values]
+    message = translate(exc.message, lang)
+    return f"{message}: {'; '.join(reasons)}" if reasons else message
 
 
 def bulk_from(form):
@@ -126,12 +151,8 @@ class BulkMail(Page):
 
     @page(login=True)
     def on_post(self, req, resp, bulk_id):
-        """Confirm (start sending) or cancel."""
-        method = (
-            "cancel_bulk_mail"
-            if form_of(req).get("do") == "cancel"
-            else ("confirm_bulk_mail")
-        )
+        """Confirm (start sending), cancel, or approve an uploaded list."""
+        method = BULK_ACTIONS.get(form_of(req).get("do"), "confirm_bulk_mail")
         self.call(req, "notify", method, bulk_id)
         redirect(resp, f"/quan-tri/thu-hang-loat/{bulk_id}")
 

@@ -88,6 +88,9 @@ class Workspace(Page):
             else [],
             "staff": self._staff(req, dossier),
             "field_labels": self._field_labels(req, dossier),
+            # a supplemented paper dossier: the desk completes it for the applicant
+            "on_behalf": bool(dossier.get("paper"))
+            and "submit" in (dossier.get("actions") or []),
         }
         dossier_id = dossier["id"]
         self.render(
@@ -164,6 +167,10 @@ class TaskForm(Page):
         redirect(resp, f"/can-bo/ho-so/{dossier_id}#tasks")
 
 
+# Who brought the dossier, as read from their papers: no account id (they claim it).
+APPLICANT = ("kind", "full_name", "national_id", "tax_code", "email", "phone")
+
+
 class Paper(Page):
     """The desk registers a dossier brought in person (procedure, then its form)."""
 
@@ -179,7 +186,7 @@ class Paper(Page):
         form = form_of(req)
         proc = self._procedure(req, form.get("procedure") or "")
         applicant = {k: (form.get(k) or "").strip() or None
-                     for k in ("full_name", "email", "phone")}  # fmt: skip
+                     for k in APPLICANT}  # fmt: skip
         data = {
             "procedure": proc["code"],
             "applicant": {k: v for k, v in applicant.items() if v},
@@ -203,8 +210,9 @@ class Paper(Page):
     def _show(self, req, resp, procs, proc, values, errors):
         lang = req.context.lang
         labels = labels_of(proc, lang) if proc else {}
-        for name in ("full_name", "email", "phone"):
+        for name in APPLICANT:
             labels[f"applicant.{name}"] = gettext(f"field.{name}", lang)
+        kinds = [(k, gettext(f"kind.{k}", lang)) for k in ("citizen", "business")]
         agency = req.context.caller.get("agency")
         departments = []
         if agency:
@@ -212,7 +220,7 @@ class Paper(Page):
             departments = [(d["code"], d["name"]) for d in found["departments"]]
         self.render(
             req, resp, "paper.html", procedures=procs, proc=proc, values=values,
-            errors=errors, labels=labels, departments=departments,
+            errors=errors, labels=labels, departments=departments, kinds=kinds,
         )  # fmt: skip
 
 

@@ -191,6 +191,24 @@ MESSAGES = {
         "Holds the subject, text and html blocks.",
     ),
     "mailtpl.saved": ("Đã lưu mẫu thư.", "Template saved."),
+    "mailtpl.preview": ("Xem trước", "Preview"),
+    "mailtpl.preview_title": (
+        "Thư mẫu sẽ trông như sau",
+        "The e-mail will look like this",
+    ),
+    "mailtpl.variables": ("Biến được dùng", "Variables you may use"),
+    "mailtpl.rules": (
+        "Đường dẫn do hệ thống tạo: dùng {{ portal_link('Nhãn') }}; không dùng ảnh,"
+        " mã lệnh, khung, thuộc tính sự kiện hay liên kết ra ngoài cổng.",
+        "Links are written by the system: use {{ portal_link('Label') }}; no images,"
+        " scripts, frames, event attributes or links outside the portal.",
+    ),
+    "mailtpl.stale": (
+        "Mẫu riêng lưu trước khi áp dụng quy tắc mới không còn được dùng;"
+        " thư đang dùng mẫu mặc định cho tới khi quản trị tỉnh lưu lại.",
+        "The province's version saved before the current rules is no longer used;"
+        " the default applies until a province admin saves it again.",
+    ),
     "mailtpl.overridden": (
         "Tỉnh đang dùng mẫu riêng thay cho mẫu mặc định.",
         "The province uses its own version of this template.",
@@ -238,6 +256,13 @@ MESSAGES = {
     "bulk.line": ("Dòng", "Line"),
     "bulk.send": ("Gửi thư", "Send"),
     "bulk.cancel": ("Hủy gửi", "Cancel"),
+    "bulk.approve": ("Phê duyệt danh sách", "Approve the list"),
+    "bulk.awaiting_approval": (
+        "Danh sách tải lên cần quản trị tỉnh (không phải người tải lên) phê duyệt"
+        " trước khi gửi.",
+        "An uploaded list is sent only after a province admin other than its"
+        " uploader approves it.",
+    ),
     "bulk.refresh": ("Cập nhật tiến độ", "Refresh progress"),
     "bulkstatus.draft": ("Bản nháp", "Draft"),
     "bulkstatus.sending": ("Đang gửi", "Sending"),

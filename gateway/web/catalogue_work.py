@@ -155,4 +155,44 @@ MESSAGES = {
     "role.admin": ("Quản trị cơ quan", "Agency administrator"),
     "role.province_admin": ("Quản trị tỉnh", "Province administrator"),
     "role.operator": ("Vận hành quốc gia", "National operator"),
+    # Paper dossiers: the applicant's identity, the claim, the desk's resubmission
+    "field.national_id": ("Số định danh cá nhân (CCCD)", "National ID number"),
+    "field.tax_code": ("Mã số thuế", "Tax code"),
+    "field.kind": ("Người nộp là", "The applicant is"),
+    "kind.citizen": ("Công dân", "A citizen"),
+    "kind.business": ("Doanh nghiệp", "A business"),
+    "paper.access_code": ("Mã truy cập (in trên phiếu tiếp nhận)", "Access code"),
+    "paper.supplement": (
+        "Bổ sung hồ sơ thay người nộp",
+        "Supplement it for the applicant",
+    ),
+    "nav.claim": ("Nhận hồ sơ giấy", "Claim a paper dossier"),
+    "claim.title": ("Nhận hồ sơ nộp trực tiếp", "Claim a dossier filed at the desk"),
+    "claim.intro": (
+        "Nhập mã số hồ sơ trên phiếu tiếp nhận cùng mã truy cập, hoặc số định danh "
+        "cá nhân đã đăng ký với tài khoản này, để theo dõi hồ sơ trực tuyến.",
+        "Type the receipt number from your receipt slip with its access code, or "
+        "with the national ID registered on this account, to follow the dossier.",
+    ),
+    "claim.receipt_number": ("Mã số hồ sơ", "Receipt number"),
+    "claim.access_code": ("Mã truy cập", "Access code"),
+    "claim.access_code_hint": (
+        "8 ký tự in trên phiếu tiếp nhận",
+        "8 characters printed on the slip",
+    ),
+    "claim.national_id": ("Hoặc số định danh cá nhân", "Or your national ID"),
+    "claim.national_id_hint": (
+        "Phải trùng với số trên tài khoản của bạn",
+        "Must be the one on your account",
+    ),
+    "claim.submit": ("Nhận hồ sơ", "Claim"),
+    "dossier.claimed_ok": (
+        "Hồ sơ đã được gắn với tài khoản của bạn",
+        "The dossier is now yours",
+    ),
+    "action.claim": ("Người nộp nhận hồ sơ trực tuyến", "Claimed by the applicant"),
+    "lookup.public": (
+        "Đăng nhập và nhận hồ sơ để xem chi tiết.",
+        "Log in and claim the dossier to see its details.",
+    ),
 }

@@ -21,6 +21,7 @@ NOTICES = {
     "submitted": "dossier.submitted_ok",
     "updated": "dossier.updated_ok",
     "uploaded": "upload.done",
+    "claimed": "dossier.claimed_ok",
 }
 
 
@@ -143,11 +144,10 @@ class EditDossier(Page):
             fresh = self.call(req, "dossiers", "get_dossier", dossier_id)
             return self._show(req, resp, fresh, values, errors, proc)
         outcome = self._outcome(dossier, posted.get("do"))
-        target = (
-            f"/ho-so/{dossier_id}"
-            if outcome != "saved"
-            else f"/ho-so/{saved['id']}/sua"
-        )
+        # The desk supplements a paper dossier here too, then goes back to its desk.
+        staff = req.context.caller.get("kind") == "staff"
+        done = f"/can-bo/ho-so/{dossier_id}" if staff else f"/ho-so/{dossier_id}"
+        target = done if outcome != "saved" else f"/ho-so/{saved['id']}/sua"
         redirect(resp, f"{target}?ok={outcome}")
 
     @staticmethod

@@ -86,6 +86,19 @@ def field_id(name):
     return "f-" + str(name).replace(".", "-")
 
 
+def page_link(url):
+    """`url` when it is a web page (http, https or a local path), else "".
+
+    Procedures are checked where they enter (dossiers `LINK_NOT_ALLOWED`); this
+    keeps a `javascript:` link stored before that check from ever being a link.
+    """
+    text = str(url or "").strip()
+    if text.startswith("/") and not text.startswith("//"):
+        return text
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    return text if scheme in ("http", "https") else ""
+
+
 class Renderer:
     """Render templates with the request's language, caller and form token."""
 
@@ -98,6 +111,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals["field_id"] = field_id
+        self.env.globals["page_link"] = page_link
 
     def page(self, req, template, **context):
         """Return the HTML text of `template` for this request."""

@@ -1,8 +1,16 @@
 """Small facades over other services, so the workflow names its intent.
 
 - `Directory.department(agency, code)`: the department exists in the agency
-  (accounts `get_agency`); while accounts does not expose `get_agency`, the code is
-  accepted as given.
+  (accounts `get_agency`).
+- `Directory.agency(code)`: the agency (with its dates and province), None when
+  accounts does not know it.
+- `Directory.is_staff(agency, department, user_id)`: active staff of that department
+  (accounts `list_staff`).
+- `Directory.identity(user_id)`: a user's own national ID / tax code (accounts
+  `get_user`), for claiming a paper dossier.
+
+These checks fail closed: when accounts does not answer, they raise 503
+`SERVICE_UNAVAILABLE` instead of letting an unchecked reference in.
 - `FileIndex.files(dossier_id)`: the dossier's files (files `list_files`); while the
   files service does not expose it, the caller's explicit list is used.
 """
@@ -15,6 +23,8 @@ from nameko.timer import Timer
 
 from services.shared.caller import SYSTEM
 from services.shared.errors import NotFound, ValidationFailed
+
+from .exceptions import PeerUnavailable
 
 log = logging.getLogger(__name__)
 TIMEOUT = 10
@@ -33,6 +43,16 @@ def _call(method, *args):
         if exc.exc_type == "MethodNotFound":
             return False, None
         raise
+
+
+def _required(method, *args):
+    """Call a peer whose answer a check needs: 503 when it cannot say, never a pass."""
+    available, result = _call(method, *args)
+    if not available:
+        raise PeerUnavailable(
+            "A service needed for this check is unavailable", {"service": ["accounts"]}
+        )
+    return result
 
 
 class ConfiguredTimer(Timer):
@@ -59,17 +79,36 @@ class Directory:
             raise ValidationFailed(
                 "Invalid input", {"department": ["Missing data for required field."]}
             )
-        try:
-            available, info = _call(self.accounts.get_agency, SYSTEM, agency)
-        except NotFound:
-            available, info = True, {"departments": []}
-        if available:
-            codes = {d.get("code") for d in (info or {}).get("departments") or []}
-            if code not in codes:
-                raise ValidationFailed(
-                    "Invalid input", {"department": ["Unknown department."]}
-                )
+        info = self.agency(agency) or {}
+        codes = {d.get("code") for d in info.get("departments") or []}
+        if code not in codes:
+            raise ValidationFailed(
+                "Invalid input", {"department": ["Unknown department."]}
+            )
         return code
+
+    def agency(self, code):
+        """The agency with its departments, or None when accounts does not know it."""
+        try:
+            return _required(self.accounts.get_agency, SYSTEM, code)
+        except NotFound:
+            return None
+
+    def is_staff(self, agency, department, user_id):
+        """Tell whether `user_id` is active staff of that agency's department."""
+        people = _required(self.accounts.list_staff, SYSTEM, agency, department)
+        return any(
+            str(p.get("id")) == str(user_id) and p.get("status") == "active"
+            for p in people or []
+        )
+
+    def identity(self, user_id):
+        """(kind, national ID, tax code) of an account, from accounts."""
+        try:
+            found = _required(self.accounts.get_user, SYSTEM, user_id) or {}
+        except NotFound:
+            found = {}
+        return found.get("kind"), found.get("national_id"), found.get("tax_code")
 
     def user(self, user_id):
         """{id, email, full_name, lang} of a user ({id} alone when unknown)."""

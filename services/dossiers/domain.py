@@ -57,6 +57,13 @@ class Transition:
     effects: tuple = ()
     # The caller must belong to the dossier's department (officers, leaders).
     department_bound: bool = False
+    # Permissions that may also take the move on a paper dossier, for the applicant
+    # who came to the desk (the desk resubmits a supplemented paper dossier).
+    on_behalf: tuple = ()
+
+    def allowed(self, paper=False):
+        """The permissions that may take this move (paper dossiers: also on_behalf)."""
+        return set(self.permissions) | (set(self.on_behalf) if paper else set())
 
 
 SUBMIT = ("dossier.submit",)
@@ -64,7 +71,9 @@ CANCEL_OWN = ("dossier.cancel", "dossier.cancel_own")
 
 TRANSITIONS = {
     (DRAFT, "submit"): Transition(WAITING, SUBMIT, ("mark_submitted",)),
-    (SUPPLEMENT, "submit"): Transition(WAITING, SUBMIT, ("resume_clock",)),
+    (SUPPLEMENT, "submit"): Transition(
+        WAITING, SUBMIT, ("resume_clock",), on_behalf=("dossier.register_paper",)
+    ),
     (WAITING, "receive"): Transition(
         PROCESSING,
         ("dossier.receive",),
@@ -98,12 +107,12 @@ NOTE_REQUIRED = ("request_supplement", "send_back")
 PUBLIC_NOTES = ("request_supplement", "reject", "cancel")
 
 
-def permissions_for(action):
+def permissions_for(action, paper=False):
     """Every permission that allows `action` in some state."""
     found = set()
     for (_, name), move in TRANSITIONS.items():
         if name == action:
-            found.update(move.permissions)
+            found.update(move.allowed(paper))
     return found
 
 
@@ -112,12 +121,12 @@ def find(state, action):
     return TRANSITIONS.get((state, action))
 
 
-def allowed_actions(state, actions):
+def allowed_actions(state, actions, paper=False):
     """Actions the holder of permission set `actions` may take from `state`."""
     return sorted(
         name
         for (src, name), move in TRANSITIONS.items()
-        if src == state and actions.intersection(move.permissions)
+        if src == state and actions.intersection(move.allowed(paper))
     )
 
 
@@ -264,3 +273,28 @@ def due_state(due, today, calendar, due_soon_days=1):
 def step_state(due, today, calendar):
     """The current step against its own limit: due_soon only on its last day."""
     return due_state(due, today, calendar, due_soon_days=0)
+
+
+# --- what a procedure's level allows online ------------------------------------------
+
+# Decree 42/2022's levels: 1 information only, 2 forms to download, 3 online
+# submission, 4 submission, payment and the result online. Paper registration at the
+# desk is open to every level.
+ONLINE = {
+    1: frozenset({"read"}),
+    2: frozenset({"read", "download_forms"}),
+    3: frozenset({"read", "download_forms", "submit"}),
+    4: frozenset({"read", "download_forms", "submit", "pay", "receive_result"}),
+}
+
+
+def online_allows(level, what):
+    """Tell whether a procedure of `level` lets an applicant do `what` online."""
+    return what in ONLINE.get(int(level or 1), ONLINE[1])
+
+
+def agency_open(valid_from, valid_to, day):
+    """Tell whether an agency effective from/to these dates (ISO or None) is open."""
+    start = dt.date.fromisoformat(valid_from) if valid_from else None
+    end = dt.date.fromisoformat(valid_to) if valid_to else None
+    return (start is None or start <= day) and (end is None or day <= end)

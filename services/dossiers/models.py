@@ -126,6 +126,8 @@ class Dossier(Base):
     step_started_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     step_due_date: Mapped[dt.date | None] = mapped_column(Date)
     step_state: Mapped[str | None] = mapped_column(String(24))
+    # a paper dossier's code on the receipt slip, until the applicant claims it
+    access_code: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -182,4 +184,15 @@ class Comment(Base):
     body: Mapped[str] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
     file_ids: Mapped[list] = mapped_column(JSON, default=list)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class ClaimAttempt(Base):
+    """A failed claim of a paper dossier (wrong attempts are limited per account)."""
+
+    __tablename__ = "claim_attempts"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    receipt_number: Mapped[str | None] = mapped_column(String(96))
     at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)

@@ -5,10 +5,11 @@ import uuid
 from sqlalchemy import func, select
 
 from services.shared import permissions
+from services.shared.caller import is_authenticated
 from services.shared.errors import ValidationFailed
 from services.shared.schemas import load
 
-from . import catalogue, domain, forms, schemas, store, workflow
+from . import catalogue, claims, domain, forms, references, schemas, store, workflow
 from .exceptions import DossierNotFound, UploadsClosed
 from .models import Dossier
 
@@ -23,6 +24,23 @@ def province_for(caller, requested=None):
     if permissions.scope_of(caller) == "national" or not caller.get("province"):
         return requested or caller.get("province")
     return caller["province"]
+
+
+def procedure_province(caller, data):
+    """The province a procedure is managed in (taken out of `data`); 422 if none."""
+    return references.procedure_province(
+        province_for(caller, data.pop("province", None))
+    )
+
+
+def manage_procedure(session, caller, province, data, new=True):
+    """Create (or publish a new version of) a procedure in the caller's scope."""
+    references.manages(caller, data["agencies"])
+    if new:
+        return catalogue.create_procedure(session, province, data)
+    _, current = catalogue.current_version(session, province, data["code"])
+    references.manages(caller, current.agencies)
+    return catalogue.publish_version(session, province, data["code"], data)
 
 
 def require_national(caller, action):
@@ -42,12 +60,9 @@ def applicant_of(caller):
     }
 
 
-def _new_dossier(session, province, code, agency):
+def _new_dossier(session, province, code, agency, directory):
     proc, version = catalogue.current_version(session, province, code)
-    if version.agencies and agency not in version.agencies:
-        raise ValidationFailed(
-            "Invalid input", {"agency": ["Unknown agency for this procedure."]}
-        )
+    references.receiving_agency(directory, version, province, agency)
     return version, Dossier(
         public_id=uuid.uuid4(),
         province=province,
@@ -62,13 +77,16 @@ def _new_dossier(session, province, code, agency):
     )
 
 
-def create(session, caller, data):
+def create(session, caller, data, directory):
+    """Start an online draft (levels 3 and 4 only) at an agency that may receive it."""
     store.require_login(caller)
     permissions.require(caller, "dossier.create")
     data = load(schemas.CreateDossierSchema(), data)
     province = data.get("province") or caller.get("province")
+    _, current = catalogue.current_version(session, province, data["procedure"])
+    references.online(current)
     version, dossier = _new_dossier(
-        session, province, data["procedure"], data["agency"]
+        session, province, data["procedure"], data["agency"], directory
     )
     _check_values(version, data["form"])
     dossier.owner_id = caller.get("user_id")
@@ -88,10 +106,15 @@ def _check_values(version, values):
 
 
 def update(session, caller, dossier_id, data):
-    """Patch form values; invalid input changes nothing (what was saved stays)."""
-    permissions.require(caller, "dossier.update")
-    data = load(schemas.PatchDossierSchema(), data)
+    """Patch form values; invalid input changes nothing (what was saved stays).
+
+    The desk may also correct a paper dossier's form for its applicant.
+    """
     dossier = store.load(session, caller, dossier_id)
+    on_behalf = dossier.paper and permissions.can(caller, "dossier.register_paper")
+    if not on_behalf:
+        permissions.require(caller, "dossier.update")
+    data = load(schemas.PatchDossierSchema(), data)
     workflow.check_version(dossier, data.get("expected_version"))
     if dossier.status not in domain.EDITABLE_STATES:
         raise workflow.InvalidTransition(
@@ -115,12 +138,24 @@ def update(session, caller, dossier_id, data):
     return store.detail(session, caller, dossier)
 
 
-def submit(session, caller, dossier_id, file_index, files=None, expected=None):
+def submit(session, caller, dossier_id, checks, files=None, expected=None):
+    """Submit (or resubmit) a dossier; `checks` = (file index, directory)."""
+    file_index, directory = checks
     dossier = store.load(session, caller, dossier_id)
     workflow.check_version(dossier, expected)
     workflow.resolve(caller, dossier, "submit")
+    version = store.version_of(session, dossier)
+    if not dossier.paper:
+        # What may be done online, and where, is the procedure's as published now.
+        _, current = catalogue.current_version(
+            session, dossier.province, dossier.procedure_code
+        )
+        references.online(current)
+        references.receiving_agency(
+            directory, current, dossier.province, dossier.agency
+        )
     found = file_index.list(str(dossier.public_id), files)
-    workflow.validate_for_submit(store.version_of(session, dossier), dossier, found)
+    workflow.validate_for_submit(version, dossier, found)
     data = {"expected_version": expected}
     workflow.transition(
         session, caller, dossier, "submit", data, None, event="dossier_submitted"
@@ -136,19 +171,24 @@ def act(session, caller, dossier_id, data, directory):
 
 
 def register_paper(session, caller, data, directory):
+    """Register a dossier brought to the desk: received at once, owned by nobody.
+
+    The applicant is who the desk read from their papers; the dossier becomes an
+    account's only when that person claims it (`claims.claim`).
+    """
     permissions.require(caller, "dossier.register_paper")
     data = load(schemas.PaperDossierSchema(), data)
     agency = caller.get("agency")
     version, dossier = _new_dossier(
-        session, caller.get("province"), data["procedure"], agency
+        session, caller.get("province"), data["procedure"], agency, directory
     )
     _check_values(version, data["form"])
     errors = forms.check_complete(version.form, data["form"])
     if errors:
         raise ValidationFailed("Invalid input", errors)
-    applicant = data["applicant"]
-    dossier.owner_id = applicant.get("id")
-    dossier.applicant = applicant
+    dossier.owner_id = None
+    dossier.applicant = dict(data["applicant"], id=None)
+    dossier.access_code = claims.new_code()
     dossier.form = data["form"]
     dossier.paper = True
     dossier.status = domain.WAITING
@@ -192,14 +232,20 @@ def list_(session, caller, filters):
     return {"items": [store.snapshot(session, d) for d in page], "total": len(rows)}
 
 
+PUBLIC_LOOKUP = ("receipt_number", "status", "appointment_date")
+
+
 def lookup(session, caller, receipt_number):
-    permissions.require(caller, "dossier.read")
+    """A dossier by receipt number: in full to who sees it, else the public part."""
     dossier = session.scalar(
         select(Dossier).where(Dossier.receipt_number == receipt_number)
     )
-    if dossier is None or not store.visible(caller, dossier):
+    if dossier is None:
         raise DossierNotFound("Dossier not found", {"receipt_number": [receipt_number]})
     snap = store.snapshot(session, dossier)
+    if not (is_authenticated(caller) and store.visible(caller, dossier)):
+        # Anyone holding the slip may follow it: status and appointment date only.
+        return {k: snap[k] for k in PUBLIC_LOOKUP}
     keys = ("id", "receipt_number", "status", "appointment_date", "deadline_state")
     return {k: snap[k] for k in keys} | {"procedure": snap["procedure"]}
 

@@ -1,6 +1,6 @@
 """Input schemas of the dossiers service's RPCs (unknown fields are refused)."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.shared.schemas import BaseSchema
 
@@ -84,12 +84,53 @@ class PatchDossierSchema(BaseSchema):
     expected_version = fields.Integer()
 
 
+NATIONAL_ID = validate.Regexp(r"^[0-9]{12}$", error="Not a valid national ID.")
+TAX_CODE = validate.Regexp(r"^[0-9]{10}(-[0-9]{3})?$", error="Not a valid tax code.")
+PHONE = validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error="Not a valid phone number.")
+
+
 class ApplicantSchema(BaseSchema):
+    """Who brought a paper dossier, as the desk reads it from their papers.
+
+    No account id: the dossier belongs to nobody until the applicant claims it.
+    """
+
     full_name = Str(required=True, validate=validate.Length(1, 200))
     email = fields.Email(load_default=None, allow_none=True)
-    phone = Str(load_default=None, allow_none=True)
+    phone = Str(load_default=None, allow_none=True, validate=PHONE)
     kind = Str(load_default="citizen", validate=validate.OneOf(["citizen", "business"]))
-    id = Str(load_default=None, allow_none=True)
+    national_id = Str(load_default=None, allow_none=True, validate=NATIONAL_ID)
+    tax_code = Str(load_default=None, allow_none=True, validate=TAX_CODE)
+
+    @validates_schema
+    def identified_and_reachable(self, data, **kwargs):
+        needed = "tax_code" if data.get("kind") == "business" else "national_id"
+        errors = {}
+        if not data.get(needed):
+            errors[needed] = ["Missing data for required field."]
+        if not (data.get("email") or data.get("phone")):
+            errors["email"] = ["An e-mail or a phone number is required."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClaimSchema(BaseSchema):
+    """A receipt number with the applicant's national ID (or tax code) or the code."""
+
+    receipt_number = Str(required=True, validate=validate.Length(3, 96))
+    national_id = Str(
+        load_default=None, allow_none=True, validate=validate.Length(1, 20)
+    )
+    access_code = Str(
+        load_default=None, allow_none=True, validate=validate.Length(1, 20)
+    )
+
+    @validates_schema
+    def one_proof(self, data, **kwargs):
+        if bool(data.get("national_id")) == bool(data.get("access_code")):
+            raise ValidationError(
+                ["Give either the national ID or the access code."], "national_id"
+            )
 
 
 class PaperDossierSchema(BaseSchema):

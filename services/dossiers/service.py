@@ -18,7 +18,9 @@ from services.shared.schemas import load
 
 from . import (
     catalogue,
+    claims,
     deadlines,
+    links,
     my_work,
     operations,
     recipients,
@@ -29,7 +31,7 @@ from . import (
     work,
 )
 from .dependencies import Directory, FileIndex, configured_timer
-from .exceptions import ConcurrentUpdate, DossierInvalid
+from .exceptions import ConcurrentUpdate, DossierInvalid, LinkNotAllowed
 from .models import Outbox
 
 CONCURRENT = "The dossier was changed by someone else; reload it"
@@ -84,18 +86,31 @@ class DossiersService:
         caller = caller_from(caller)
         permissions.require(caller, "procedure.manage")
         data = load(schemas.ProcedureSchema(), data)
+        province = operations.procedure_province(caller, data)
+        self._require_links(data, province)
         with self.tx() as s:
-            province = operations.province_for(caller, data.pop("province", None))
-            return catalogue.create_procedure(s, province, data)
+            return operations.manage_procedure(s, caller, province, data)
 
     @rpc(expected_exceptions=EXPECTED)
     def update_procedure(self, caller, code, data):
         caller = caller_from(caller)
         permissions.require(caller, "procedure.manage")
         data = load(schemas.ProcedureSchema(), dict(data or {}, code=code))
+        province = operations.procedure_province(caller, data)
+        self._require_links(data, province)
         with self.tx() as s:
-            province = operations.province_for(caller, data.pop("province", None))
-            return catalogue.publish_version(s, province, code, data)
+            return operations.manage_procedure(s, caller, province, data, new=False)
+
+    def _require_links(self, data, province):
+        """Refuse links to scripts, data or hosts the province does not allow."""
+        hosts = links.allowed_hosts(
+            links.parse_hosts(self.config.get(settings.LINK_HOSTS.key)),
+            province,
+            self.config.get(settings.PUBLIC_URL.key) or settings.PUBLIC_URL.default,
+        )
+        errors = links.refused(data, hosts)
+        if errors:
+            raise LinkNotAllowed("Link not allowed", errors)
 
     @rpc(expected_exceptions=EXPECTED)
     def get_holidays(self, caller, province, year):
@@ -121,7 +136,9 @@ class DossiersService:
     @rpc(expected_exceptions=EXPECTED)
     def create_dossier(self, caller, data):
         with self.tx() as s:
-            return operations.create(s, caller_from(caller), data)
+            return operations.create(
+                s, caller_from(caller), data, Directory(self.accounts)
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def update_dossier(self, caller, dossier_id, data):
@@ -130,11 +147,12 @@ class DossiersService:
 
     @rpc(expected_exceptions=EXPECTED)
     def submit_dossier(self, caller, dossier_id, files=None, expected_version=None):
-        caller, index = caller_from(caller), FileIndex(self.files)
+        caller = caller_from(caller)
+        checks = FileIndex(self.files), Directory(self.accounts)
         try:
             with self.tx() as s:
                 return operations.submit(
-                    s, caller, dossier_id, index, files, expected_version
+                    s, caller, dossier_id, checks, files, expected_version
                 )
         except DossierInvalid as exc:
             # The refusal is announced in its own transaction (notify mails it).
@@ -159,6 +177,18 @@ class DossiersService:
             return operations.register_paper(
                 s, caller_from(caller), data, Directory(self.accounts)
             )
+
+    @rpc(expected_exceptions=EXPECTED, sensitive_arguments=("data",))
+    def claim_dossier(self, caller, data):
+        """Make a paper dossier the caller's: receipt number + national ID or code."""
+        limit = self.config.get(settings.CLAIM_FAILS.key, settings.CLAIM_FAILS.default)
+        with self.tx() as s:
+            error, found = claims.claim(
+                s, caller_from(caller), data, Directory(self.accounts), int(limit)
+            )
+        if error is not None:
+            raise error
+        return found
 
     @rpc(expected_exceptions=EXPECTED)
     def get_dossier(self, caller, dossier_id):
@@ -200,7 +230,9 @@ class DossiersService:
     @rpc(expected_exceptions=EXPECTED)
     def create_task(self, caller, dossier_id, data):
         with self.tx() as s:
-            return work.create_task(s, caller_from(caller), dossier_id, data)
+            return work.create_task(
+                s, caller_from(caller), dossier_id, data, Directory(self.accounts)
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def list_tasks(self, caller, dossier_id):
@@ -210,7 +242,14 @@ class DossiersService:
     @rpc(expected_exceptions=EXPECTED)
     def update_task(self, caller, dossier_id, task_id, data):
         with self.tx() as s:
-            return work.update_task(s, caller_from(caller), dossier_id, task_id, data)
+            return work.update_task(
+                s,
+                caller_from(caller),
+                dossier_id,
+                task_id,
+                data,
+                Directory(self.accounts),
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def list_for_index(self, caller, after=None, limit=500):

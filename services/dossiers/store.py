@@ -208,8 +208,11 @@ def detail(session, caller, dossier):
         for d in procedure.documents or []
     ]
     body["actions"] = domain.allowed_actions(
-        dossier.status, permissions.actions_of(caller)
+        dossier.status, permissions.actions_of(caller), bool(dossier.paper)
     )
+    if dossier.access_code and permissions.scope_of(caller) != "own":
+        # Staff print it on the receipt slip; the applicant claims with it.
+        body["access_code"] = dossier.access_code
     return body
 
 

@@ -8,7 +8,7 @@ from services.shared import permissions, visibility
 from services.shared.errors import Forbidden, ValidationFailed
 from services.shared.schemas import load
 
-from . import catalogue, domain, schemas, store
+from . import catalogue, domain, references, schemas, store
 from .exceptions import TaskNotFound
 from .models import Comment, Dossier, HistoryEntry, ProcedureVersion, Task
 from .operations import scope_filter
@@ -157,10 +157,12 @@ def _announce_task(session, caller, dossier, task):
     store.emit(session, dossier, "task_assigned", {"task": dump_task(task)})
 
 
-def create_task(session, caller, dossier_id, data):
+def create_task(session, caller, dossier_id, data, directory):
+    """Open a task; its assignee must be active staff of the dossier's department."""
     permissions.require(caller, "task.manage")
     data = load(schemas.TaskSchema(), data)
     dossier = store.load(session, caller, dossier_id)
+    references.assignee(directory, dossier, data.get("assignee"))
     task = Task(dossier_id=dossier.id, created_by=caller.get("user_id"), **data)
     task.status, task.created_at, task.updated_at = "open", store.now(), store.now()
     _due_state(session, dossier, task)
@@ -182,7 +184,7 @@ def list_tasks(session, caller, dossier_id):
     return [dump_task(t) for t in session.scalars(query.order_by(Task.id))]
 
 
-def update_task(session, caller, dossier_id, task_id, data):
+def update_task(session, caller, dossier_id, task_id, data, directory):
     dossier = store.load(session, caller, dossier_id)
     task = _task(session, dossier, task_id)
     mine = {"assignee": task.assignee, "created_by": task.created_by}
@@ -192,6 +194,8 @@ def update_task(session, caller, dossier_id, task_id, data):
         raise Forbidden("Not permitted", {"action": ["task.manage"]})
     data = load(schemas.TaskPatchSchema(), data)
     reassigned = "assignee" in data and data["assignee"] != task.assignee
+    if reassigned:
+        references.assignee(directory, dossier, data["assignee"])
     for name, value in data.items():
         setattr(task, name, value)
     task.updated_at = store.now()

@@ -3,7 +3,7 @@
 from services.shared import permissions
 from services.shared.errors import Forbidden, ValidationFailed
 
-from . import catalogue, domain, forms, store
+from . import catalogue, domain, forms, references, store
 from .exceptions import ConcurrentUpdate, DossierInvalid, InvalidTransition
 
 
@@ -17,8 +17,8 @@ def check_version(dossier, expected):
 
 def resolve(caller, dossier, action):
     """The Transition the caller may take now, or 403 / 409."""
-    allowed = permissions.actions_of(caller)
-    if not allowed & domain.permissions_for(action):
+    allowed, paper = permissions.actions_of(caller), bool(dossier.paper)
+    if not allowed & domain.permissions_for(action, paper):
         raise Forbidden("Not permitted", {"action": [action]})
     move = domain.find(dossier.status, action)
     if move is None:
@@ -26,7 +26,7 @@ def resolve(caller, dossier, action):
             "Action not allowed in the dossier's current state",
             {"status": [dossier.status], "action": [action]},
         )
-    if not allowed & set(move.permissions):
+    if not allowed & move.allowed(paper):
         raise Forbidden("Not permitted", {"action": [action]})
     if move.department_bound and not _in_department(caller, dossier):
         raise Forbidden("Not permitted", {"department": [str(dossier.department)]})
@@ -61,6 +61,10 @@ def apply(session, caller, dossier, move, data, directory):
     effects = set(move.effects)
     if "department" in effects:
         dossier.department = directory.department(dossier.agency, data["department"])
+    if data.get("assignee"):
+        # Checked against the department the move leaves the dossier in.
+        references.assignee(directory, dossier, data["assignee"])
+        dossier.assignees = [data["assignee"]]
     if "receipt_number" in effects and not dossier.receipt_number:
         day = domain.local_date(moment)
         dossier.receipt_number = store.next_receipt(session, dossier.agency, day)
@@ -68,6 +72,18 @@ def apply(session, caller, dossier, move, data, directory):
         dossier.received_at = moment
     if "mark_submitted" in effects:
         dossier.submitted_at = moment
+    _clock(dossier, effects, calendar, moment)
+    if "close" in effects:
+        dossier.completed_at = moment
+    if dossier.received_at is not None:
+        dossier.appointment_date = store.effective_due(dossier, procedure, calendar)
+    dossier.status = move.target
+    store.enter_step(dossier, procedure, calendar, moment)
+    dossier.updated_at = moment
+
+
+def _clock(dossier, effects, calendar, moment):
+    """Pause the clock for a supplement, or resume it adding the paused days."""
     if "resume_clock" in effects and dossier.paused_at is not None:
         days = domain.paused_working_days(calendar, dossier.paused_at, moment)
         dossier.paused_days += days
@@ -76,15 +92,6 @@ def apply(session, caller, dossier, move, data, directory):
         dossier.paused_at = None
     if "pause_clock" in effects:
         dossier.paused_at = moment
-    if "close" in effects:
-        dossier.completed_at = moment
-    if dossier.received_at is not None:
-        dossier.appointment_date = store.effective_due(dossier, procedure, calendar)
-    if data.get("assignee"):
-        dossier.assignees = [data["assignee"]]
-    dossier.status = move.target
-    store.enter_step(dossier, procedure, calendar, moment)
-    dossier.updated_at = moment
 
 
 def note_is_public(caller, action, data):

@@ -102,6 +102,8 @@ def context(kind, dossier, public_url, documents, names, today=None):
         "place": dossier.get("place") or "",
         "today": today or dt.datetime.now(VN_TZ).date(),
         "receipt_number": dossier.get("receipt_number") or "",
+        # a paper dossier's code, for its applicant to claim it online (dossiers)
+        "access_code": dossier.get("access_code") or "",
         "procedure_code": (dossier.get("procedure") or {}).get("code") or "",
         "procedure_name": (dossier.get("procedure") or {}).get("name") or "",
         "applicant_name": (dossier.get("applicant") or {}).get("full_name") or "",

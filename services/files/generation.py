@@ -79,6 +79,10 @@ def generate_document(db, store, slips, caller, kind, dossier):
     _check_input(kind, dossier)
     _check_caller(slips.dossiers, caller, dossier)
     key = f"{dossier['id']}:{kind}:{dossier.get('version') or 0}"
+    if dossier.get("access_code"):
+        # The desk's copy carries the paper dossier's access code; the e-mailed one
+        # (from the event snapshot) does not, so they are kept apart.
+        key += ":code"
     found = _existing(db, key)
     if found is not None:
         return dump_file(found)

@@ -69,6 +69,9 @@ def read_small(db, store, dossiers, caller, file_id):
     return {
         "name": row.name,
         "content_type": row.content_type,
+        # what the file is: notify never lets a dossier's file leave in bulk mail
+        "kind": row.kind,
+        "dossier_id": row.dossier_id,
         "content_b64": base64.b64encode(buf.getvalue()).decode("ascii"),
     }
 

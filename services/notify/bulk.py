@@ -4,28 +4,43 @@ Recipients become `draft` messages at compose time (one row each, so preview,
 per-recipient state and cancel are plain queries); confirming schedules them
 `queued` at 1/rate-second spacing, which throttles the send across every sender
 thread and instance; cancelling turns what is not yet sent into `cancelled`.
+
+Recipients come from the system's own lists (staff of a department, applicants of
+a procedure: both scoped to the sender by accounts and dossiers) or from an
+uploaded CSV, which a province admin other than its uploader must approve before
+it is sent. Attachments are public documents only (procedure form templates): a
+dossier's file never leaves in bulk mail.
 """
 
 import html
 import uuid
 
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
 from sqlalchemy import insert, select, text, update
 
 from services.shared.errors import NotFound
-from services.shared.permissions import require_visible
+from services.shared.permissions import require_visible, scope_of
 
 from . import domain, store
 from .exceptions import (
+    AttachmentRefused,
+    AttachmentUnavailable,
+    BulkApprovalForbidden,
+    BulkNotApproved,
     BulkNotFound,
+    BulkSelfApproval,
     BulkStateConflict,
     CriteriaUnavailable,
     NoRecipients,
-    TemplateInvalid,
+    template_error,
 )
 from .models import BulkMail, Message
+from .sandbox import MailSandbox, compile_checked
+from .sandbox import TemplateInvalid as Refused
 from .templates import Rendered
+
+VARIABLES = {"full_name", "email"}
 
 SCHEDULE = text(
     """
@@ -43,16 +58,23 @@ HTML = (
 
 
 def compile_parts(subject, body):
-    """Compile subject and body (Jinja2, sandboxed); refuse what cannot render."""
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    """Compile subject and body in the mail sandbox; refuse what cannot render.
+
+    The same checks as province templates: only `full_name` and `email`, no
+    `_`-attributes or includes (422 with the code of `sandbox.TemplateInvalid`).
+    """
+    env = MailSandbox(undefined=StrictUndefined, autoescape=False)
     try:
-        parts = env.from_string(subject), env.from_string(body)
+        parts = tuple(
+            compile_checked(env, env, source, VARIABLES)[0]
+            for source in (subject, body)
+        )
         for part in parts:
             part.render(full_name="Nguyễn Văn A", email="a@example.vn")
-    except TemplateError as exc:
-        raise TemplateInvalid(
-            "Template does not render", {"body": [f"{type(exc).__name__}: {exc}"]}
-        ) from None
+    except Refused as refused:
+        raise template_error(refused) from None
+    except (TemplateError, SecurityError) as exc:
+        raise template_error(Refused.from_error(exc)) from None
     return parts
 
 
@@ -65,6 +87,27 @@ def render(parts, person):
     )
     subject = " ".join(subject_t.render(**person).split())
     return Rendered(subject, text_body, HTML.format(paragraphs))
+
+
+# Files that may go to many people: the public form templates of procedures.
+PUBLIC_KINDS = ("template",)
+
+
+def attachment(peers, caller, file_id):
+    """Read a file to attach; refuse any that is not a public document."""
+    try:
+        found = peers.read_file(caller, file_id)
+    except Exception:  # noqa: BLE001 - any failure means: cannot attach it
+        found = None
+    if not found:
+        raise AttachmentUnavailable(
+            "Attachment unavailable", {"attachments": [file_id]}
+        )
+    if found.get("dossier_id") or found.get("kind") not in PUBLIC_KINDS:
+        raise AttachmentRefused(
+            "Dossier files cannot be sent in bulk mail", {"attachments": [file_id]}
+        )
+    return found
 
 
 def resolve_recipients(peers, caller, data):
@@ -114,6 +157,7 @@ def create(session, caller, data, people, bad, attachments, rate):
         bad_rows=bad,
         rate=rate,
         status="draft",
+        needs_approval=bool(data.get("csv")),
         province=caller.get("province"),
         agency=caller.get("agency"),
         department=caller.get("department"),
@@ -184,12 +228,31 @@ def summary(session, bulk):
         "bad_rows": bulk.bad_rows,
         "attachments": [a["name"] for a in bulk.attachments or ()],
         "created_at": bulk.created_at.isoformat(),
+        "needs_approval": bool(bulk.needs_approval),
+        "approved": bulk.approved_at is not None,
+        "created_by": bulk.created_by,
     }
+
+
+def approve(bulk, approver):
+    """Approve an uploaded list: a province admin of its province, not the uploader."""
+    if scope_of(approver) not in ("province", "national"):
+        raise BulkApprovalForbidden("Only a province admin approves a recipient list")
+    if approver.get("user_id") == bulk.created_by:
+        raise BulkSelfApproval("The uploader cannot approve the list")
+    if bulk.status != "draft" or not bulk.needs_approval or bulk.approved_at:
+        raise BulkStateConflict("Bulk mail cannot do this in its state")
+    bulk.approved_by, bulk.approved_at = approver.get("user_id"), store.utcnow()
 
 
 def confirm(session, bulk):
     if bulk.status != "draft":
         raise BulkStateConflict("Bulk mail cannot do this in its state")
+    if bulk.needs_approval and bulk.approved_at is None:
+        raise BulkNotApproved(
+            "The recipient list awaits a province admin's approval",
+            {"approval": ["required"]},
+        )
     spacing = 1.0 / bulk.rate if bulk.rate else 0.0
     session.execute(SCHEDULE, {"bulk": bulk.id, "spacing": spacing})
     bulk.status, bulk.confirmed_at = "sending", store.utcnow()

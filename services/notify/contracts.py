@@ -11,11 +11,13 @@ RPC = (
     "health",
     "list_deliveries",
     "get_template",
+    "preview_template",
     "save_template",
     "create_bulk_mail",
     "get_bulk_mail",
     "list_bulk_recipients",
     "confirm_bulk_mail",
     "cancel_bulk_mail",
+    "approve_bulk_mail",
     "run_reminders",
 )

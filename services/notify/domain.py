@@ -49,6 +49,8 @@ class Planned:
     scope: dict = field(default_factory=dict)
     once_per: float | None = None  # seconds: at most one such mail per dossier
     files: str | None = None  # slot of the dossier's files to attach ("result")
+    # The portal URL `portal_link()` writes (built here, never a template variable).
+    link: str | None = None
 
 
 def valid_email(address):
@@ -132,9 +134,7 @@ def _applicant_mail(key, payload, public_url, extra=None, document=None):
         return []
     context = {
         "dossier": dossier,
-        "event": payload,
         "name": applicant.get("full_name") or "",
-        "link": f"{public_url}/dossiers/{dossier.get('id')}",
         **(extra or {}),
     }
     return [
@@ -146,8 +146,14 @@ def _applicant_mail(key, payload, public_url, extra=None, document=None):
             context,
             document,
             dossier_scope(dossier),
+            link=dossier_link(public_url, dossier),
         )
     ]
+
+
+def dossier_link(public_url, dossier):
+    """The portal page of a dossier."""
+    return f"{public_url}/dossiers/{dossier.get('id')}"
 
 
 def plan_account(event_type, payload, public_url):
@@ -158,18 +164,14 @@ def plan_account(event_type, payload, public_url):
     else:
         key, path = "password_reset", "reset-password"
         token = payload.get("reset_token")
-    context = {
-        "name": payload.get("full_name") or "",
-        "link": f"{public_url}/{path}?token={token}",
-        "event": payload,
-    }
     return [
         Planned(
             key,
             payload.get("email") or "",
             payload.get("full_name"),
             lang_of(payload.get("lang")),
-            context,
+            {"name": payload.get("full_name") or ""},
+            link=f"{public_url}/{path}?token={token}",
         )
     ]
 
@@ -227,7 +229,6 @@ def plan_task(payload, public_url, assignee):
         "task": payload.get("task") or {},
         "dossier": dossier,
         "name": assignee.get("full_name") or "",
-        "link": f"{public_url}/dossiers/{dossier.get('id')}",
     }
     return [
         Planned(
@@ -238,13 +239,15 @@ def plan_task(payload, public_url, assignee):
             context,
             None,
             dossier_scope(dossier),
+            link=dossier_link(public_url, dossier),
         )
     ]
 
 
 def plan_submitted(payload, public_url):
     """Plan the acknowledgement of a (re)submitted dossier."""
-    return _applicant_mail("dossier_submitted", payload, public_url)
+    files = [{"name": f.get("name")} for f in payload.get("files") or () if f]
+    return _applicant_mail("dossier_submitted", payload, public_url, {"files": files})
 
 
 def plan_submission_refused(payload, public_url, interval_seconds):

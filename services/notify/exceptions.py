@@ -1,10 +1,83 @@
 """Errors of the notify service, each with a stable code."""
 
-from services.shared.errors import Conflict, NotFound, ValidationFailed
+from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 class TemplateInvalid(ValidationFailed):
     code = "TEMPLATE_INVALID"
+
+
+class TemplateUnsafe(ValidationFailed):
+    """The source reaches for what the sandbox forbids (`__class__`, include...)."""
+
+    code = "TEMPLATE_UNSAFE"
+
+
+class TemplateVariableUnknown(ValidationFailed):
+    """The source uses a name that is not a variable of its kind."""
+
+    code = "TEMPLATE_VARIABLE_UNKNOWN"
+
+
+class TemplateContentRefused(ValidationFailed):
+    """Images, scripts, outside links... in what the template renders."""
+
+    code = "TEMPLATE_CONTENT_REFUSED"
+
+
+class TemplateProvinceForbidden(Forbidden):
+    """Templates of a province are its own province admin's (or the operator's)."""
+
+    code = "TEMPLATE_PROVINCE_FORBIDDEN"
+
+
+class AttachmentRefused(ValidationFailed):
+    """A dossier's file never leaves in a bulk mail."""
+
+    code = "ATTACHMENT_REFUSED"
+
+
+class BulkNotApproved(Conflict):
+    """An uploaded recipient list waits for a province admin's approval."""
+
+    code = "BULK_MAIL_NOT_APPROVED"
+
+
+class BulkSelfApproval(Forbidden):
+    """The uploader of a list may not approve it: a second person must."""
+
+    code = "BULK_MAIL_SELF_APPROVAL"
+
+
+class BulkApprovalForbidden(Forbidden):
+    code = "BULK_MAIL_APPROVAL_FORBIDDEN"
+
+
+# code → (error, detail field naming the reasons, message)
+TEMPLATE_ERRORS = {
+    "TEMPLATE_INVALID": (TemplateInvalid, "source", "Template does not render"),
+    "TEMPLATE_UNSAFE": (
+        TemplateUnsafe,
+        "source",
+        "Template reaches outside its sandbox",
+    ),
+    "TEMPLATE_VARIABLE_UNKNOWN": (
+        TemplateVariableUnknown,
+        "variables",
+        "Template uses variables its kind does not have",
+    ),
+    "TEMPLATE_CONTENT_REFUSED": (
+        TemplateContentRefused,
+        "content",
+        "Template contains content that is not allowed",
+    ),
+}
+
+
+def template_error(refused):
+    """The service error of a refused template (`sandbox.TemplateInvalid`)."""
+    cls, field, message = TEMPLATE_ERRORS[refused.code]
+    return cls(message, {field: refused.reasons})
 
 
 class UnknownTemplate(NotFound):
@@ -34,6 +107,26 @@ class CriteriaUnavailable(ValidationFailed):
 MESSAGES_VI = {
     "Template does not render": "Mẫu thư không hiển thị được",
     "Unknown template": "Không có mẫu thư này",
+    "Template reaches outside its sandbox": "Mẫu thư dùng thao tác không được phép",
+    "Template uses variables its kind does not have": (
+        "Mẫu thư dùng biến không có trong loại thư này"
+    ),
+    "Template contains content that is not allowed": (
+        "Mẫu thư chứa nội dung không được phép (ảnh, mã lệnh, liên kết ra ngoài)"
+    ),
+    "Templates of another province": "Không được sửa mẫu thư của tỉnh khác",
+    "Dossier files cannot be sent in bulk mail": (
+        "Không được gửi tệp của hồ sơ trong thư hàng loạt"
+    ),
+    "The recipient list awaits a province admin's approval": (
+        "Danh sách người nhận đang chờ quản trị tỉnh phê duyệt"
+    ),
+    "The uploader cannot approve the list": (
+        "Người tải danh sách lên không được tự phê duyệt"
+    ),
+    "Only a province admin approves a recipient list": (
+        "Chỉ quản trị tỉnh được phê duyệt danh sách người nhận"
+    ),
     "Bulk mail not found": "Không tìm thấy thư gửi hàng loạt",
     "Bulk mail cannot do this in its state": (
         "Thư gửi hàng loạt không thể thực hiện thao tác này ở trạng thái hiện tại"

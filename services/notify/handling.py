@@ -81,7 +81,9 @@ class EventMailer:
         """Render with the province override, falling back to the file template."""
         for source in (override, None) if override else (None,):
             try:
-                return self.templates.render(item.key, item.lang, item.context, source)
+                return self.templates.render(
+                    item.key, item.lang, item.context, source, item.link
+                )
             except Exception:  # noqa: BLE001 - a bad template or datum never blocks
                 log.exception(
                     "template %s failed (override: %s)", item.key, bool(source)

@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     Integer,
@@ -81,6 +82,8 @@ class TemplateOverride(Base):
     key: Mapped[str] = mapped_column(String(60))
     lang: Mapped[str] = mapped_column(String(5))
     source: Mapped[str] = mapped_column(Text)
+    # Rules version the source was checked against (0: before the sandbox rules).
+    rules: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_by: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
@@ -103,6 +106,12 @@ class BulkMail(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # An uploaded list is sent only once a province admin (not the uploader) approves.
+    needs_approval: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="false"
+    )
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReminderRun(Base):

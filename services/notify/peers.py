@@ -44,6 +44,8 @@ class Peers:
             "name": found["name"],
             "content_type": found.get("content_type") or "application/octet-stream",
             "data": base64.b64decode(found["content_b64"]),
+            "kind": found.get("kind"),
+            "dossier_id": found.get("dossier_id"),
         }
 
     def document(self, kind, dossier):

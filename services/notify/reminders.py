@@ -52,7 +52,7 @@ def digests(work, public_url):
     ):
         for entry in entries:
             user = entry.get("user") or {}
-            items = [_with_link(i, public_url) for i in entry.get("items") or ()]
+            items = list(entry.get("items") or ())
             if not domain.valid_email(user.get("email")) or not (
                 items or entry.get("departments")
             ):
@@ -73,10 +73,6 @@ def digests(work, public_url):
                 )
             )
     return planned
-
-
-def _with_link(item, public_url):
-    return {**item, "link": f"{public_url}/dossiers/{item.get('dossier_id')}"}
 
 
 def queue_digests(session, renderer, day, work, public_url):

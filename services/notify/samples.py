@@ -31,12 +31,15 @@ DOSSIER = {
     "paper": False,
     "version": 2,
 }
-LINK = "https://dichvucong.example.vn/dossiers/8f0c6a4e"
+# The sample of what `portal_link()` writes, per kind (a made-up token).
+PATHS = {
+    "account_activation": "/activate?token=mau-thu-kich-hoat",
+    "password_reset": "/reset-password?token=mau-thu-dat-lai",
+}
 BASE = {
     "name": "Nguyễn Thị Ánh",
-    "link": LINK,
     "dossier": DOSSIER,
-    "event": {"files": [{"name": "CCCD.pdf"}]},
+    "files": [{"name": "CCCD.pdf"}],
     "reason": "Thiếu bản sao giấy khai sinh",
     "note": "Vui lòng bổ sung bản sao giấy khai sinh",
     "receipt_number": DOSSIER["receipt_number"],
@@ -50,7 +53,7 @@ BASE = {
             "title": "Thẩm định hồ sơ",
             "due_date": "2026-01-08",
             "state": "overdue",
-            "link": LINK,
+            "dossier_id": DOSSIER["id"],
         }
     ],
     "departments": [{"department": "TP", "overdue": 3}],
@@ -65,6 +68,7 @@ BASE = {
 }
 
 
-def sample(key):
-    """Return the sample context used to validate a template of `key`."""
-    return dict(BASE)
+def sample(key, public_url="http://127.0.0.1:8000"):
+    """Return the sample context (and `link`) a template of `key` is checked with."""
+    path = PATHS.get(key, f"/dossiers/{DOSSIER['id']}")
+    return dict(BASE, link=public_url.rstrip("/") + path)

@@ -16,15 +16,12 @@ from services.shared.outbox import OutboxRelay
 from services.shared.permissions import require, require_visible
 from services.shared.schemas import load
 
-from . import bulk, domain, reminders, schemas, settings, store
+from . import bulk, domain, reminders, schemas, settings, store, template_admin
 from .dependencies import Templates
 from .dispatch import Dispatcher
-from .exceptions import AttachmentUnavailable, TemplateInvalid, UnknownTemplate
 from .handling import EventMailer
 from .models import Outbox
 from .peers import Peers
-from .samples import sample
-from .templates import TemplateInvalid as RenderInvalid
 
 log = logging.getLogger(__name__)
 
@@ -121,35 +118,31 @@ class NotifyService:
 
     # templates ------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
-    def get_template(self, caller, key, lang="vi"):
-        """Return the template source in force for the caller's province."""
+    def get_template(self, caller, key, lang="vi", province=None):
+        """Return the template in force for the caller's province."""
         caller = authorised(caller, "template.manage")
-        if not self.templates.exists(key, lang):
-            raise UnknownTemplate("Unknown template", {"key": [key]})
+        province = template_admin.province_of(caller, province)
+        template_admin.known(self.templates, key, lang)
         with self.db.reader() as session:
-            source = store.override_source(session, caller.get("province"), key, lang)
-        return {
-            "key": key,
-            "lang": lang,
-            "overridden": source is not None,
-            "source": source or self.templates.source(key, lang),
-        }
+            return template_admin.describe(session, self.templates, province, key, lang)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def preview_template(self, caller, data):
+        """Check a template source and render it with its kind's sample data."""
+        caller = authorised(caller, "template.manage")
+        data = load(schemas.TemplateSchema(), data)
+        template_admin.province_of(caller, data["province"])
+        template_admin.known(self.templates, data["key"], data["lang"])
+        return template_admin.checked_preview(self.templates, data)
 
     @rpc(expected_exceptions=EXPECTED)
     def save_template(self, caller, data):
-        """Override a template for a province after rendering it with sample data."""
+        """Override a template for a province once it passes every check."""
         caller = authorised(caller, "template.manage")
         data = load(schemas.TemplateSchema(), data)
-        province = data["province"] or caller.get("province")
-        require_visible(caller, province=province, agency=caller.get("agency"))
-        if not self.templates.exists(data["key"], data["lang"]):
-            raise UnknownTemplate("Unknown template", {"key": [data["key"]]})
-        try:
-            self.templates.validate(data["source"], sample(data["key"]))
-        except RenderInvalid as exc:
-            raise TemplateInvalid(
-                "Template does not render", {"source": [str(exc)]}
-            ) from None
+        province = template_admin.province_of(caller, data["province"])
+        template_admin.known(self.templates, data["key"], data["lang"])
+        preview = template_admin.checked_preview(self.templates, data)
         with self.db.transaction() as session:
             store.save_override(
                 session,
@@ -159,7 +152,12 @@ class NotifyService:
                 data["source"],
                 caller.get("user_id"),
             )
-        return {"key": data["key"], "lang": data["lang"], "province": province}
+        return {
+            "key": data["key"],
+            "lang": data["lang"],
+            "province": province,
+            "preview": preview,
+        }
 
     # bulk e-mail ------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
@@ -169,7 +167,7 @@ class NotifyService:
         data = load(schemas.BulkSchema(), data)
         bulk.compile_parts(data["subject"], data["body"])
         people, bad = bulk.resolve_recipients(self._peers, caller, data)
-        files = [self._attachment_file(caller, fid) for fid in data["attachments"]]
+        files = [bulk.attachment(self._peers, caller, f) for f in data["attachments"]]
         rate = data["rate"]
         rate = self.config[settings.BULK_RATE.key] if rate is None else rate
         with self.db.transaction() as session:
@@ -203,6 +201,14 @@ class NotifyService:
     def cancel_bulk_mail(self, caller, bulk_id):
         """Stop a bulk mail: what is not sent yet is cancelled."""
         return self._bulk_action(caller, bulk_id, bulk.cancel)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def approve_bulk_mail(self, caller, bulk_id):
+        """Approve an uploaded recipient list (a province admin, not its uploader)."""
+        approver = caller_from(caller)
+        return self._bulk_action(
+            caller, bulk_id, lambda session, found: bulk.approve(found, approver)
+        )
 
     # reminders --------------------------------------------------------------------
     @timer(interval=60)
@@ -259,17 +265,6 @@ class NotifyService:
         if assignee and not isinstance(assignee, dict):
             assignee = self._peers.user(assignee)
         return domain.plan_task(payload, url, assignee)
-
-    def _attachment_file(self, caller, file_id):
-        try:
-            found = self._peers.read_file(caller, file_id)
-        except Exception:  # noqa: BLE001 - any failure means: cannot attach it
-            found = None
-        if not found:
-            raise AttachmentUnavailable(
-                "Attachment unavailable", {"attachments": [file_id]}
-            )
-        return found
 
     def _bulk_action(self, caller, bulk_id, action):
         caller = authorised(caller, "bulk_mail.send")

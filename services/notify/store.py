@@ -85,7 +85,13 @@ def queue(session, event_id, planned, rendered, attachments):
     return session.execute(stmt).rowcount == 1
 
 
+# Version of the template rules (sandbox, variables of the kind, safe html): an
+# override checked under older rules is never used (migration 0004).
+RULES = 1
+
+
 def override_source(session, province, key, lang):
+    """The province's override checked under the current rules, or None."""
     if not province:
         return None
     return session.scalar(
@@ -93,6 +99,7 @@ def override_source(session, province, key, lang):
             TemplateOverride.province == province,
             TemplateOverride.key == key,
             TemplateOverride.lang == lang,
+            TemplateOverride.rules == RULES,
         )
     )
 
@@ -103,12 +110,18 @@ def save_override(session, province, key, lang, source, user_id):
         key=key,
         lang=lang,
         source=source,
+        rules=RULES,
         updated_by=user_id,
         updated_at=utcnow(),
     )
     stmt = stmt.on_conflict_do_update(
         constraint="uq_template_overrides_province",
-        set_={"source": source, "updated_by": user_id, "updated_at": utcnow()},
+        set_={
+            "source": source,
+            "rules": RULES,
+            "updated_by": user_id,
+            "updated_at": utcnow(),
+        },
     )
     session.execute(stmt)
 

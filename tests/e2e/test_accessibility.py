@@ -93,13 +93,18 @@ def test_main_pages_have_no_serious_accessibility_violations(
     dossier = citizen.url.split("/ho-so/")[1].split("/")[0]
     check(citizen, f"{base}/ho-so/{dossier}", shots, "dossier", problems)
     check(citizen, f"{base}/ho-so", shots, "my-dossiers", problems)
+    check(citizen, f"{base}/ho-so/nhan-ho-so-giay", shots, "claim", problems)
+    citizen.click("form.form button[type=submit]")  # nothing typed: refused
+    check(citizen, None, shots, "claim-errors", problems)
 
     desk = browser.new_context(bypass_csp=True).new_page()
     log_in(desk, base, agency.staff["desk"])
     check(desk, None, shots, "desk-queue", problems)
     check(desk, f"{base}/can-bo/ho-so-giay?thu_tuc={agency.procedure}", shots,
           "paper", problems)  # fmt: skip
-    desk.fill("#f-full_name", "Lê Thị Hoa")
+    desk.fill("#f-applicant-full_name", "Lê Thị Hoa")
+    desk.fill("#f-applicant-national_id", "001190012345")
+    desk.fill("#f-applicant-phone", "0912345678")
     desk.select_option("#f-department", agency.department)
     desk.fill("#f-form-child_name", "Lê Minh")
     desk.fill("#f-form-copies", "1")

@@ -25,6 +25,15 @@ def agency_admin(agency):
     return email
 
 
+def province_admin(agency):
+    email = f"province-admin-{uuid.uuid4().hex[:8]}@e2e.test"
+    body = {"email": email, "full_name": "Quản trị tỉnh E2E", "password": PASSWORD,
+            "role": "province_admin", "province": "01"}  # fmt: skip
+    resp = agency.operator.post("/api/v1/staff", json=body)
+    assert resp.status_code == 201, resp.text
+    return email
+
+
 def create_procedure(page, base, agency, code, name, shots):
     page.goto(f"{base}/quan-tri/thu-tuc/moi")
     page.click("#procedure-form button[type=submit]")  # empty: errors first
@@ -83,8 +92,6 @@ def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(
         ("admin-agencies", "/quan-tri/co-quan"),
         ("admin-agency", f"/quan-tri/co-quan/{agency.code}"),
         ("admin-staff", "/quan-tri/can-bo"),
-        ("admin-templates", "/quan-tri/mau-thu"),
-        ("admin-template", "/quan-tri/mau-thu/dossier_received?lang=vi"),
         ("admin-bulk", "/quan-tri/thu-hang-loat"),
     ):
         check(admin, base + path, shots, name, problems)
@@ -92,10 +99,21 @@ def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(
     admin.click("#procedure-form button[type=submit]")
     check(admin, None, shots, "admin-procedure-errors", problems)
 
+    # E-mail templates are the province admin's pages (agency admins get 403).
+    province = browser.new_context(bypass_csp=True).new_page()
+    log_in(province, base, province_admin(agency))
+    check(province, base + "/quan-tri/mau-thu", shots, "admin-templates", problems)
+    page = "/quan-tri/mau-thu/dossier_received?lang=vi"
+    check(province, base + page, shots, "admin-template", problems)
+    province.click("#template-preview")
+    check(province, None, shots, "admin-template-preview", problems)
+
     desk = browser.new_context(bypass_csp=True).new_page()
     log_in(desk, base, agency.staff["desk"])
     desk.goto(f"{base}/can-bo/ho-so-giay?thu_tuc={agency.procedure}")
-    desk.fill("#f-full_name", "Lê Thị Hoa")
+    desk.fill("#f-applicant-full_name", "Lê Thị Hoa")
+    desk.fill("#f-applicant-national_id", "001190012345")
+    desk.fill("#f-applicant-phone", "0912345678")
     desk.select_option("#f-department", agency.department)
     desk.fill("#f-form-child_name", "Lê Minh")
     desk.fill("#f-form-copies", "1")

@@ -75,28 +75,44 @@ class World:
             },
         )
         self.desk = staff("desk", self.agency)
-        self.officer = staff("officer", self.agency, self.department)
-        self.officer2 = staff("officer", self.agency, self.department)
-        self.leader = staff("leader", self.agency, self.department)
+        # Officers and leaders are real accounts: assignees are checked against them.
+        self.officer = self.member("officer")
+        self.officer2 = self.member("officer")
+        self.leader = self.member("leader")
         self.admin = staff("admin", self.agency)
         self.citizen = citizen()
 
     def _make_agency(self):
-        try:
-            self.rpc.call(
-                "accounts",
-                "create_agency",
-                SYSTEM,
-                {"code": self.agency, "name": "UBND xã", "province": PROVINCE},
-            )
-            self.rpc.call(
-                "accounts",
-                "create_department",
-                SYSTEM,
-                {"code": self.department, "name": "Tư pháp", "agency": self.agency},
-            )
-        except Exception:  # noqa: BLE001 - accounts not ready: codes are accepted
-            pass
+        self.rpc.call(
+            "accounts",
+            "create_agency",
+            SYSTEM,
+            {"code": self.agency, "name": "UBND xã", "province": PROVINCE},
+        )
+        self.rpc.call(
+            "accounts",
+            "create_department",
+            SYSTEM,
+            {"code": self.department, "name": "Tư pháp", "agency": self.agency},
+        )
+
+    def member(self, role, department=None):
+        """A member of staff created in accounts; the caller dict carries his id."""
+        department = department or self.department
+        created = self.rpc.call(
+            "accounts",
+            "create_staff",
+            SYSTEM,
+            {
+                "email": f"{role}-{uuid.uuid4().hex[:10]}@dossiers.test",
+                "full_name": f"Cán bộ {role}",
+                "role": role,
+                "agency": self.agency,
+                "department": department,
+                "province": PROVINCE,
+            },
+        )
+        return dict(staff(role, self.agency, department), user_id=created["id"])
 
     def call(self, method, *args, **kwargs):
         return self.rpc.call("dossiers", method, *args, **kwargs)

@@ -1,5 +1,7 @@
 """Procedures are versioned per province; holiday calendars start national."""
 
+import uuid
+
 import pytest
 
 from services.shared.errors import ServiceError
@@ -79,3 +81,68 @@ def test_seed_loads_the_seven_procedures_idempotently(rpc):
     birth = rpc.call("dossiers", "get_procedure", OPERATOR, "1.001193", "46")
     assert birth["after_15h_next_working_day"] is True
     assert "Đăng ký khai sinh" in birth["name"]
+
+
+def _procedure(code, **changes):
+    body = {
+        "code": code,
+        "name": "Cấp phép thử",
+        "level": 2,
+        "processing_days": 1,
+        "province": "01",
+        "templates": [{"name": "Tờ khai", "url": "/huong-dan/to-khai"}],
+    }
+    body.update(changes)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"templates": [{"name": "T", "url": "javascript:alert(1)"}]},
+         "templates.0.url"),
+        ({"templates": [{"name": "T", "url": " JaVaScRiPt:alert(1)"}]},
+         "templates.0.url"),
+        ({"templates": [{"name": "T", "url": "data:text/html,<script>"}]},
+         "templates.0.url"),
+        ({"templates": [{"name": "T", "url": "https://evil.example/x"}]},
+         "templates.0.url"),
+        ({"templates": [{"name": "T", "url": "//evil.example/x"}]}, "templates.0.url"),
+        ({"steps": ["Nộp tại javascript:alert(1)"]}, "steps.0"),
+        ({"legal_basis": ["Xem https://evil.example/luat"]}, "legal_basis.0"),
+    ],
+)  # fmt: skip
+def test_procedure_links_to_scripts_data_or_outside_hosts_are_refused(
+    world, changes, field
+):
+    body = _procedure(f"L{uuid.uuid4().hex[:8]}", **changes)
+    with pytest.raises(ServiceError) as exc:
+        world.call("create_procedure", OPERATOR, body)
+    assert (exc.value.code, list(exc.value.details)) == ("LINK_NOT_ALLOWED", [field])
+
+
+def test_procedure_links_to_the_portal_or_an_allowed_host_are_kept(world):
+    templates = [
+        {"name": "Hướng dẫn", "url": "/huong-dan/to-khai"},
+        {"name": "Mẫu", "url": "https://dichvucong.gov.vn/mau.docx"},
+    ]
+    body = _procedure(f"L{uuid.uuid4().hex[:8]}", templates=templates)
+    created = world.call("create_procedure", OPERATOR, body)
+    assert [t["url"] for t in created["templates"]] == [t["url"] for t in templates]
+
+
+def test_an_allowed_host_of_one_province_is_refused_in_another(world):
+    templates = [{"name": "Mẫu", "url": "https://dichvucong.gov.vn/mau.docx"}]
+    body = _procedure(f"L{uuid.uuid4().hex[:8]}", templates=templates, province="79")
+    with pytest.raises(ServiceError) as exc:
+        world.call("create_procedure", OPERATOR, body)
+    assert exc.value.code == "LINK_NOT_ALLOWED"
+
+
+def test_republishing_with_a_javascript_link_is_refused(world):
+    code = f"L{uuid.uuid4().hex[:8]}"
+    world.call("create_procedure", OPERATOR, _procedure(code))
+    bad = _procedure(code, templates=[{"name": "T", "url": "javascript:alert(1)"}])
+    with pytest.raises(ServiceError) as exc:
+        world.call("update_procedure", OPERATOR, code, bad)
+    assert exc.value.code == "LINK_NOT_ALLOWED"

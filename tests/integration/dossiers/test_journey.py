@@ -211,24 +211,34 @@ def test_citizen_sees_public_history_and_no_internal_comments(world):
     assert exc.value.status == 403
 
 
-def test_paper_dossier_starts_processing_and_owner_can_look_it_up(world):
+def test_paper_dossier_starts_processing_and_anyone_sees_only_its_status(world):
     w = world
-    owner = citizen()
     d = w.call(
         "register_paper_dossier",
         w.desk,
         {
             "procedure": w.code,
             "department": w.department,
-            "applicant": {"full_name": "Lê Văn C", "id": owner["user_id"]},
+            "applicant": {
+                "full_name": "Lê Văn C",
+                "national_id": "001090123456",
+                "phone": "0912345678",
+            },
             "form": {"full_name": "Lê Văn C", "copies": 1},
         },
     )
     assert d["status"] == "processing" and d["paper"] is True
-    found = w.call("lookup", owner, d["receipt_number"])
-    assert found["status"] == "processing"
+    assert d["applicant"]["id"] is None and len(d["access_code"]) == 8
+    for anyone in (citizen(), {"kind": "anonymous", "roles": []}):
+        found = w.call("lookup", anyone, d["receipt_number"])
+        assert found == {
+            "receipt_number": d["receipt_number"],
+            "status": "processing",
+            "appointment_date": d["appointment_date"],
+        }
+    assert w.call("lookup", w.desk, d["receipt_number"])["id"] == d["id"]
     with pytest.raises(ServiceError) as exc:
-        w.call("lookup", citizen(), d["receipt_number"])
+        w.call("lookup", citizen(), "NO-SUCH-0001")
     assert exc.value.code == "DOSSIER_NOT_FOUND"
 
 

@@ -7,6 +7,8 @@ its desk, officer and leader (created through the gateway, as the e2e tests do) 
 the whole module set.
 """
 
+import uuid
+
 import pytest
 
 from tests.conftest import Api
@@ -14,11 +16,29 @@ from tests.e2e.conftest import PASSWORD, Agency
 
 
 class Staff(Agency):
-    """The e2e agency plus logged-in API clients of its desk, officer and leader."""
+    """The e2e agency plus logged-in clients of its staff, admin and province admin.
+
+    Bulk mail is the agency admin's (officers no longer send it); an uploaded list
+    is approved by the province admin.
+    """
 
     def __init__(self, api, stack):
         super().__init__(api, stack)
+        self.staff["admin"] = self._staff("admin")
+        self.staff["province_admin"] = self._province_admin()
         self.clients = {role: self.login(api, e) for role, e in self.staff.items()}
+
+    def _province_admin(self):
+        email = f"province-admin-{uuid.uuid4().hex[:8]}@e2e.test"
+        body = {
+            "email": email,
+            "full_name": "Quản trị tỉnh",
+            "password": PASSWORD,
+            "role": "province_admin",
+            "province": "01",
+        }
+        self._post("/api/v1/staff", body)
+        return email
 
     @staticmethod
     def login(api, address):

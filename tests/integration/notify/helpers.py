@@ -143,7 +143,11 @@ def paper_dossier(rpc, agency, email, full_name="Đặng Văn Hùng"):
     """A real paper dossier registered at the desk (received at once)."""
     body = {
         "procedure": agency.procedure,
-        "applicant": {"full_name": full_name, "email": email},
+        "applicant": {
+            "full_name": full_name,
+            "email": email,
+            "national_id": "001090123456",
+        },
         "department": agency.department,
         "form": {"child_name": "Đặng Minh Khôi", "copies": 1},
     }

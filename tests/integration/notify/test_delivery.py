@@ -108,8 +108,8 @@ def test_province_override_is_used_for_that_province_only(stack, rpc, mailbox):
     marker = uuid.uuid4().hex[:8]
     source = (
         "{% block subject %}Tỉnh 02 " + marker + " {{ dossier.procedure.name }}"
-        "{% endblock %}{% block text %}Xem {{ link }}{% endblock %}"
-        "{% block html %}<a href='{{ link }}'>Xem</a>{% endblock %}"
+        "{% endblock %}{% block text %}Xem {{ portal_link() }}{% endblock %}"
+        "{% block html %}{{ portal_link('Xem') }}{% endblock %}"
     )
     data = {"key": "dossier_submitted", "source": source}
     admin = dict(ADMIN, province="02")  # other tests mail province 01 dossiers

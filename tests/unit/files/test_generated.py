@@ -71,6 +71,18 @@ def test_receipt_lists_the_documents_received_and_the_appointment():
     assert "25/11/2026" in html
 
 
+def test_a_paper_receipt_carries_its_access_code_and_an_online_one_none():
+    paper = {**DOSSIER, "access_code": "K7M2QX9P"}
+    html = generated.render(
+        "receipt", generated.context("receipt", paper, "https://x", [], {})
+    ).decode()
+    assert DOSSIER["receipt_number"] in html and "K7M2-QX9P" in html
+    online = generated.render(
+        "receipt", generated.context("receipt", DOSSIER, "https://x", [], {})
+    ).decode()
+    assert "Mã truy cập" not in online
+
+
 def test_values_are_escaped():
     evil = {**DOSSIER, "applicant": {"full_name": "<script>x</script>"}}
     html = generated.render(

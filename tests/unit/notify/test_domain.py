@@ -29,7 +29,7 @@ def test_status_change_picks_the_template_of_the_new_state(to, key, document):
     assert (planned.key, planned.document) == (key, document)
     assert planned.recipient == DOSSIER["applicant"]["email"]
     assert planned.scope["province"] == DOSSIER["province"]
-    assert planned.context["link"] == f"{URL}/dossiers/{DOSSIER['id']}"
+    assert planned.link == f"{URL}/dossiers/{DOSSIER['id']}"
 
 
 def test_a_send_back_to_processing_is_a_status_change_not_a_new_receipt():
@@ -45,14 +45,14 @@ def test_apology_action_plans_the_apology_with_its_document():
 def test_activation_link_carries_the_token():
     payload = {"email": "a@b.vn", "activation_token": "tok", "lang": "en"}
     (planned,) = domain.plan_account("account_registered", payload, URL)
-    assert planned.context["link"] == f"{URL}/activate?token=tok"
+    assert planned.link == f"{URL}/activate?token=tok"
     assert planned.lang == "en"
 
 
 def test_reset_link_carries_the_token_and_unknown_language_falls_back_to_vi():
     payload = {"email": "a@b.vn", "reset_token": "r1", "lang": "fr"}
     (planned,) = domain.plan_account("password_reset_requested", payload, URL)
-    assert planned.context["link"] == f"{URL}/reset-password?token=r1"
+    assert planned.link == f"{URL}/reset-password?token=r1"
     assert planned.lang == "vi"
 
 

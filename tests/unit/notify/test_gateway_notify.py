@@ -45,8 +45,9 @@ def client(rpc):
             "GET",
             "/api/v1/notification-templates/k?lang=en",
             "get_template",
-            ("k", "en"),
+            ("k", "en", None),
         ),
+        ("POST", "/api/v1/bulk-mails/b1/approve", "approve_bulk_mail", ("b1",)),
     ],
 )
 def test_routes_call_notify_with_the_caller_first(method, path, rpc_method, args):

@@ -25,7 +25,7 @@ def completed(peers, max_bytes):
     (item,) = domain.plan_status_change(event, "https://p")
     documents = {}
     EventMailer(None, None, peers, None, max_bytes)._attach_files(item, documents)
-    return item.context, documents[("files", item.key)]
+    return item, documents[("files", item.key)]
 
 
 def test_result_files_within_the_limit_are_attached_and_named():
@@ -35,17 +35,20 @@ def test_result_files_within_the_limit_are_attached_and_named():
             {"id": "a1", "slot": "attachment", "name": "Ghi chú.pdf", "size": 99},
         ]
     )
-    context, attached = completed(peers, 10)
+    item, attached = completed(peers, 10)
+    context = item.context
     assert [a["name"] for a in attached] == ["Quyết định.pdf"]
     assert (context["attached"], context["too_large"]) == (["Quyết định.pdf"], False)
 
 
 def test_result_files_over_the_limit_are_only_linked_and_never_read():
     peers = FakePeers([{"id": "r1", "slot": "result", "name": "Lớn.pdf", "size": 11}])
-    context, attached = completed(peers, 10)
+    item, attached = completed(peers, 10)
+    context = item.context
     assert attached == []
     assert (context["attached"], context["too_large"]) == ([], True)
     assert peers.read == []
-    text = Renderer().render("dossier_completed", "vi", context).text
+    renderer = Renderer(public_url="https://p")
+    text = renderer.render("dossier_completed", "vi", context, link=item.link).text
     assert "quá lớn để gửi kèm" in text
     assert "https://p/dossiers/" in text

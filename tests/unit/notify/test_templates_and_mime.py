@@ -6,7 +6,7 @@ import email.policy
 import pytest
 
 from services.notify.bulk import compile_parts, render
-from services.notify.exceptions import TemplateInvalid as BulkTemplateInvalid
+from services.notify.exceptions import TemplateUnsafe, TemplateVariableUnknown
 from services.notify.mailer import build_message
 from services.notify.samples import sample
 from services.notify.templates import DIRECTORY, Renderer, TemplateInvalid
@@ -22,7 +22,7 @@ def renderer():
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("key", KEYS)
 def test_every_file_template_passes_its_own_validation(renderer, key, lang):
-    renderer.validate(renderer.source(key, lang), sample(key))
+    renderer.check(key, renderer.source(key, lang), sample(key))
 
 
 def test_vietnamese_received_mail_has_receipt_and_date(renderer):
@@ -42,10 +42,13 @@ def test_html_part_escapes_and_text_part_does_not(renderer):
 def test_override_is_used_when_given(renderer):
     source = (
         "{% block subject %}Tỉnh: {{ name }}{% endblock %}"
-        "{% block text %}T {{ link }}{% endblock %}{% block html %}H{% endblock %}"
+        "{% block text %}T {{ portal_link() }}{% endblock %}"
+        "{% block html %}H{% endblock %}"
     )
-    out = renderer.render("password_reset", "vi", sample("x"), override=source)
+    link = "http://127.0.0.1:8000/reset-password?token=t1"
+    out = renderer.render("password_reset", "vi", sample("x"), source, link)
     assert out.subject == "Tỉnh: Nguyễn Thị Ánh"
+    assert out.text == f"T {link}"
 
 
 @pytest.mark.parametrize(
@@ -61,7 +64,7 @@ def test_override_is_used_when_given(renderer):
 )
 def test_templates_that_fail_to_render_are_refused(renderer, source):
     with pytest.raises(TemplateInvalid):
-        renderer.validate(source, sample("x"))
+        renderer.check("dossier_rejected", source, sample("x"))
 
 
 def test_mime_encodes_vietnamese_subject_name_and_attachment_name():
@@ -99,5 +102,10 @@ def test_bulk_body_is_personalised_and_html_escaped():
 
 
 def test_bulk_body_with_unknown_variable_is_refused():
-    with pytest.raises(BulkTemplateInvalid):
+    with pytest.raises(TemplateVariableUnknown):
         compile_parts("S", "{{ unknown }}")
+
+
+def test_bulk_body_cannot_leave_the_sandbox():
+    with pytest.raises(TemplateUnsafe):
+        compile_parts("S", "{{ full_name.__class__.__mro__ }}")

@@ -177,8 +177,49 @@ def test_invalid_mail_template_is_shown_as_an_error_of_its_source():
     assert "{% block subject }{{ x }" in resp.text.replace("&#39;", "'")
 
 
-def test_template_list_links_every_key_in_both_languages():
+PROVINCE_ADMIN = dict(ADMIN, user_id="pa1", roles=["province_admin"])
+
+
+def test_template_preview_shows_the_rendered_mail_and_saves_nothing():
+    shown = {
+        "subject": "Đặt lại mật khẩu",
+        "text": "Mở http://portal/reset-password?token=mau",
+        "html": '<p><a href="http://portal/reset-password?token=mau">Mở</a></p>',
+    }
+    client, fake = client_for(
+        PROVINCE_ADMIN,
+        {("notify", "preview_template"): lambda *a, **k: shown,
+         ("notify", "get_template"): lambda *a, **k: {"variables": ["name"]}},
+    )  # fmt: skip
+    resp = post(client, "/quan-tri/mau-thu/password_reset",
+                "lang=vi&do=preview&source=x")  # fmt: skip
+    assert resp.status_code == 200
+    assert 'id="template-preview-result"' in resp.text
+    assert 'sandbox=""' in resp.text and "<code>name</code>" in resp.text
+    assert not fake.called("save_template")
+
+
+def test_refused_template_names_the_unknown_variables():
+    from services.notify.exceptions import TemplateVariableUnknown
+
+    client, _ = client_for(
+        PROVINCE_ADMIN,
+        {("notify", "save_template"): TemplateVariableUnknown(
+            "Template uses variables its kind does not have",
+            {"variables": ["link"]})},
+    )  # fmt: skip
+    resp = post(client, "/quan-tri/mau-thu/password_reset", "lang=vi&source=x")
+    assert resp.status_code == 422
+    assert 'id="f-source-error"' in resp.text and "link" in resp.text
+
+
+def test_template_list_is_forbidden_to_an_agency_admin():
     client, _ = client_for(ADMIN)
+    assert get(client, "/quan-tri/mau-thu").status_code == 403
+
+
+def test_template_list_links_every_key_in_both_languages():
+    client, _ = client_for(PROVINCE_ADMIN)
     text = get(client, "/quan-tri/mau-thu").text
     assert 'href="/quan-tri/mau-thu/dossier_received?lang=en"' in text
 
@@ -330,3 +371,28 @@ def test_dashboard_staff_table_shows_department_names():
     fake.answers[("search", "dashboard")] = None
     text = get(make_client(fake), "/quan-tri").text
     assert "<td>Tư pháp</td>" in text and "<td>TP</td>" not in text
+
+
+def test_uploaded_list_is_approved_from_the_bulk_page_by_a_province_admin():
+    bulk = {"id": "b-2", "status": "draft", "subject": "Lịch", "recipients": 1,
+            "counts": {"draft": 1}, "bad_rows": [], "needs_approval": True,
+            "approved": False, "created_by": "a1"}  # fmt: skip
+    client, fake = client_for(
+        PROVINCE_ADMIN, {("notify", "get_bulk_mail"): bulk,
+                         ("notify", "approve_bulk_mail"): OK},
+    )  # fmt: skip
+    text = get(client, "/quan-tri/thu-hang-loat/b-2").text
+    assert 'id="bulk-awaiting"' in text and 'id="bulk-approve"' in text
+    assert 'id="bulk-send"' not in text
+    resp = post(client, "/quan-tri/thu-hang-loat/b-2", "do=approve")
+    assert resp.status_code in (302, 303)
+    assert fake.called("approve_bulk_mail")
+
+
+def test_the_uploader_sees_no_approve_button():
+    bulk = {"id": "b-3", "status": "draft", "subject": "Lịch", "recipients": 1,
+            "counts": {"draft": 1}, "bad_rows": [], "needs_approval": True,
+            "approved": False, "created_by": "pa1"}  # fmt: skip
+    client, _ = client_for(PROVINCE_ADMIN, {("notify", "get_bulk_mail"): bulk})
+    text = get(client, "/quan-tri/thu-hang-loat/b-3").text
+    assert 'id="bulk-awaiting"' in text and 'id="bulk-approve"' not in text

@@ -230,3 +230,17 @@ def test_desk_queue_asks_for_waiting_dossiers_and_links_each_one():
     assert resp.status_code == 200
     assert fake.called("list_dossiers")[0][2][1]["status"] == "waiting_reception"
     assert 'href="/can-bo/ho-so/d-1"' in resp.text
+
+
+def test_a_stored_javascript_template_link_is_never_a_link(client, fake):
+    from .conftest import PROCEDURE
+
+    templates = [
+        {"name": "Mẫu xấu", "url": "javascript:alert(1)"},
+        {"name": "Mẫu dữ liệu", "url": " data:text/html,x"},
+        {"name": "Hướng dẫn", "url": "/huong-dan"},
+    ]
+    fake.answers[("dossiers", "get_procedure")] = dict(PROCEDURE, templates=templates)
+    text = client.simulate_get("/thu-tuc/1.001193").text
+    assert "javascript:" not in text and "data:text" not in text
+    assert "Mẫu xấu" in text and 'href="/huong-dan"' in text

@@ -1,0 +1,45 @@
+"""Each kind of e-mail and the variables its template may use (nothing else).
+
+No kind has a URL or a token among its variables: links are written with the
+helpers of `links.py` (`portal_link` is the link of the kind, named in LINKS; the
+system builds it). `lang`, `status_label`, `portal_link` and `dossier_link` are
+available to every kind.
+"""
+
+COMMON = ("name", "lang", "status_label", "portal_link", "dossier_link")
+DOSSIER = ("dossier", "receipt_number", "appointment_date", "status")
+VARIABLES = {
+    "account_activation": (),
+    "password_reset": (),
+    "dossier_submitted": ("dossier", "files"),
+    "dossier_received": DOSSIER,
+    "dossier_rejected": DOSSIER + ("reason",),
+    "supplement_requested": DOSSIER + ("note",),
+    "dossier_status_changed": DOSSIER + ("note", "reason"),
+    "dossier_completed": DOSSIER + ("attached", "too_large"),
+    "dossier_apology": DOSSIER + ("reason", "note"),
+    "comment_added": ("dossier", "comment"),
+    "dossier_submission_refused": ("dossier", "problems"),
+    "task_assigned": ("dossier", "task"),
+    "reminder_digest": ("items",),
+    "leader_digest": ("items", "departments"),
+}
+# What `portal_link()` points to, per kind (documentation and the admin page).
+LINKS = {
+    "account_activation": "activation page (with the activation token)",
+    "password_reset": "password reset page (with the reset token)",
+    "reminder_digest": "none: use dossier_link(item)",
+    "leader_digest": "none: use dossier_link(item)",
+}
+KEYS = tuple(VARIABLES)
+
+
+def allowed(key):
+    """The variable names a template of `key` may use."""
+    return set(COMMON) | set(VARIABLES.get(key, ()))
+
+
+def context_for(key, context):
+    """Keep only the variables of `key` (what the template is given)."""
+    names = set(VARIABLES.get(key, ())) | {"name", "lang"}
+    return {k: v for k, v in context.items() if k in names}

@@ -1,0 +1,107 @@
+"""Paper dossier pages with a fake RPC pool: claim, public lookup, desk on behalf."""
+
+from services.dossiers.exceptions import ClaimRefused, TooManyClaims
+
+from .conftest import CITIZEN, DESK, FakeRpc, make_client, session_cookies
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def claim(fake, body):
+    cookies, csrf = session_cookies()
+    return make_client(fake).simulate_post(
+        "/ho-so/nhan-ho-so-giay", body=f"csrf_token={csrf}&{body}", headers=FORM,
+        cookies=cookies,
+    )  # fmt: skip
+
+
+def test_claim_sends_the_receipt_number_and_code_and_opens_the_dossier():
+    fake = FakeRpc(caller=CITIZEN)
+    fake.answers[("dossiers", "claim_dossier")] = lambda *a, **kw: {"id": "d-9"}
+    resp = claim(fake, "receipt_number=A-261201-0001&access_code=K7M2-QX9P")
+    assert resp.status_code == 303
+    assert resp.headers["location"] == "/ho-so/d-9?ok=claimed"
+    sent = fake.called("claim_dossier")[0][2][1]
+    assert sent == {"receipt_number": "A-261201-0001", "access_code": "K7M2-QX9P"}
+
+
+def test_a_refused_claim_is_shown_at_the_receipt_number():
+    fake = FakeRpc(caller=CITIZEN)
+    fake.answers[("dossiers", "claim_dossier")] = ClaimRefused(
+        "The dossier could not be claimed",
+        {"claim": ["Receipt number and national ID or access code do not match."]},
+    )
+    resp = claim(fake, "receipt_number=A-1&national_id=001090123456")
+    assert resp.status_code == 200
+    assert 'href="#f-receipt_number"' in resp.text
+    assert 'id="f-receipt_number-error"' in resp.text and "không khớp" in resp.text
+
+
+def test_too_many_claims_say_so_without_a_number_of_seconds():
+    fake = FakeRpc(caller=CITIZEN)
+    fake.answers[("dossiers", "claim_dossier")] = TooManyClaims(
+        "Too many attempts", {"retry_after": ["3600"]}
+    )
+    resp = claim(fake, "receipt_number=A-1&access_code=X")
+    assert "Quá nhiều lần thử" in resp.text and "3600" not in resp.text
+
+
+def test_the_claim_page_needs_a_login():
+    resp = make_client(FakeRpc()).simulate_get("/ho-so/nhan-ho-so-giay")
+    assert resp.status_code in (302, 303)
+
+
+def test_anyone_looks_up_status_and_appointment_and_is_offered_the_claim():
+    fake = FakeRpc()
+    fake.answers[("dossiers", "lookup")] = {
+        "receipt_number": "A-261201-0001",
+        "status": "processing",
+        "appointment_date": "2026-12-04",
+    }
+    resp = make_client(fake).simulate_get("/tra-cuu", params={"so": "A-261201-0001"})
+    assert resp.status_code == 200
+    assert "Đang xử lý" in resp.text and "04/12/2026" in resp.text
+    assert 'href="/ho-so/nhan-ho-so-giay?so=A-261201-0001"' in resp.text
+
+
+def test_the_desk_completes_a_supplemented_paper_dossier_for_its_applicant():
+    fake = FakeRpc(caller=DESK)
+    dossier = dict(fake.answers[("dossiers", "get_dossier")])
+    dossier.update(
+        paper=True, status="supplement_requested", actions=["cancel", "submit"],
+        access_code="K7M2QX9P",
+    )  # fmt: skip
+    fake.answers[("dossiers", "get_dossier")] = dossier
+    cookies, _ = session_cookies()
+    resp = make_client(fake).simulate_get("/can-bo/ho-so/d-1", cookies=cookies)
+    assert 'id="supplement-on-behalf" href="/ho-so/d-1/sua"' in resp.text
+    assert 'id="access-code">K7M2QX9P<' in resp.text
+
+
+def test_the_paper_form_asks_for_the_applicants_id_and_sends_no_account():
+    fake = FakeRpc(caller=DESK)
+    fake.answers[("dossiers", "register_paper_dossier")] = lambda *a, **kw: {
+        "id": "d-2"
+    }
+    cookies, csrf = session_cookies()
+    client = make_client(fake)
+    page = client.simulate_get(
+        "/can-bo/ho-so-giay", params={"thu_tuc": "1.001193"}, cookies=cookies
+    )
+    assert 'id="f-applicant-national_id"' in page.text
+    body = (
+        f"csrf_token={csrf}&procedure=1.001193&kind=citizen&full_name=L%C3%AA+C"
+        "&national_id=001090123456&phone=0912345678&department=TP"
+        "&form.full_name=C&id=someone"
+    )
+    resp = client.simulate_post(
+        "/can-bo/ho-so-giay", body=body, headers=FORM, cookies=cookies
+    )
+    assert resp.status_code == 303
+    applicant = fake.called("register_paper_dossier")[0][2][1]["applicant"]
+    assert applicant == {
+        "kind": "citizen",
+        "full_name": "Lê C",
+        "national_id": "001090123456",
+        "phone": "0912345678",
+    }
