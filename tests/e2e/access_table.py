@@ -14,6 +14,9 @@ from pathlib import Path
 import falcon.inspect
 import yaml
 
+from gateway import settings
+from gateway.app import create_app
+
 TABLE = Path(__file__).with_name("access_matrix.yaml")
 REQUEST_KEYS = {"json", "form", "multipart", "query", "phase", "params", "reveals"}
 PARAM = re.compile(r"\{(\w+)(?::[^}]*)?\}")
@@ -41,9 +44,6 @@ def load_table(path=TABLE):
 
 def served_routes():
     """Every (template, method) the gateway's Falcon app answers with a responder."""
-    from gateway import settings
-    from gateway.app import create_app
-
     app = create_app(None, {settings.MAX_BODY.key: 1024})
     return {
         (route.path, m.method)
