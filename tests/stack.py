@@ -66,6 +66,15 @@ class Stack:
         env.setdefault("PORTAL_MAIL_DIR", str(ROOT / "var" / "mail"))
         env.setdefault("PORTAL_ADMIN_EMAIL", "operator@portal.test")
         env.setdefault("PORTAL_ADMIN_PASSWORD", "Operator-Test-2026!")
+        # Every run scans uploads with the real ClamAV daemon of deploy/local/infra
+        # (env.sh sets the same command; this default holds without it).
+        clamd_conf = env.get(
+            "PORTAL_CLAMD_CONF", str(ROOT / "var" / "data" / "clamav" / "clamd.conf")
+        )
+        env.setdefault(
+            "PORTAL_SCAN_COMMAND",
+            f"clamdscan --no-summary --config-file={clamd_conf} -",
+        )
         env["PYTHONPATH"] = str(ROOT)
         return env
 

@@ -248,16 +248,24 @@ class Deactivate:
         resp.media = call(self.rpc, req, "accounts", "deactivate_user", user_id)
 
 
+AUDIT_LOGS = ("accounts", "dossiers", "files")
+
+
 class Audit:
+    """GET lists one service's audit chain (`log`, default accounts) in scope."""
+
     def __init__(self, rpc):
         self.rpc = rpc
 
     def on_get(self, req, resp):
         signed_in(req)
+        log = req.get_param("log", default="accounts")
+        if log not in AUDIT_LOGS:
+            raise ValidationFailed("Invalid input", {"log": list(AUDIT_LOGS)})
         resp.media = call(
             self.rpc,
             req,
-            "accounts",
+            log,
             "list_audit",
             page_param(req, "page", 1, MAX_PAGE),
             page_param(req, "page_size", 50, MAX_PAGE_SIZE),

@@ -9,6 +9,7 @@ import os
 
 from . import (
     account,
+    admin_audit,
     admin_catalogue,
     admin_mail,
     admin_people,
@@ -49,4 +50,5 @@ def routes(rpc):
         *admin_catalogue.routes(web),
         *admin_people.routes(web),
         *admin_mail.routes(web),
+        *admin_audit.routes(web),
     ]

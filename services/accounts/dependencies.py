@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from services.shared.config import database_url
 from services.shared.database import make_engine
 
-from . import domain, security, settings
-from .models import AuditEntry, User
+from . import domain, security, settings, store
+from .models import User
 
 log = logging.getLogger(__name__)
 LOCK_ID = 7_310_012  # advisory lock: two instances never create two operators
@@ -52,10 +52,6 @@ def bootstrap(session, email, password):
         lang="vi",
     )
     session.add(user)
-    session.add(
-        AuditEntry(
-            actor="system", action="operator.bootstrap", target=email, details={}
-        )
-    )
+    store.audit(session, {"user_id": "system"}, "operator.bootstrap", email)
     log.info("bootstrapped the first national operator")
     return user

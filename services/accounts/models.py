@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.shared.audit import AuditMixin
 from services.shared.database import declarative_base
 from services.shared.outbox import OutboxMixin, ProcessedEventMixin
 
@@ -149,23 +150,10 @@ class ApiClient(Base):
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, server_default=func.now())
 
 
-class AuditEntry(Base):
-    """Who did what to which target, when and from where."""
+class AuditEntry(AuditMixin, Base):
+    """Who did what to which target, when and from where (hash-chained)."""
 
     __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(
-        Stamp, server_default=func.now(), index=True
-    )
-    actor: Mapped[str | None] = mapped_column(String(64))
-    actor_email: Mapped[str | None] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(40))
-    target: Mapped[str | None] = mapped_column(String(254))
-    ip: Mapped[str | None] = mapped_column(String(64))
-    province: Mapped[str | None] = mapped_column(String(2), index=True)
-    agency: Mapped[str | None] = mapped_column(String(40))
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class Attempt(Base):

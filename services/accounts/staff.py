@@ -2,8 +2,9 @@
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from services.shared import audit
 from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.shared.permissions import require, require_visible, scope_of
 from services.shared.schemas import load
@@ -174,13 +175,4 @@ def list_api_clients(session, caller):
 
 
 def list_audit(session, caller, page=1, page_size=50):
-    require(caller, "audit.read")
-    page, page_size = max(int(page or 1), 1), min(max(int(page_size or 50), 1), 200)
-    query = _scoped(select(AuditEntry), caller, AuditEntry)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(
-        query.order_by(AuditEntry.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return {"items": [views.audit(r) for r in rows], "total": total}
+    return audit.list_entries(session, AuditEntry, caller, page, page_size)

@@ -5,6 +5,7 @@ import uuid
 
 from sqlalchemy import delete, func, select, update
 
+from services.shared import audit as audit_log
 from services.shared.clock import utcnow as now
 from services.shared.errors import NotFound
 
@@ -41,20 +42,18 @@ def agency(session, code):
 
 
 def audit(session, caller, action, target=None, ip=None, **details):
-    """Record who did what; `caller` is a caller dict (or None for anonymous)."""
+    """Chain who did what; `caller` is a caller dict (or None for anonymous)."""
     caller = caller or {}
-    session.add(
-        AuditEntry(
-            at=now(),
-            actor=caller.get("user_id"),
-            actor_email=caller.get("email"),
-            action=action,
-            target=target,
-            ip=ip,
-            province=details.pop("province", caller.get("province")),
-            agency=details.pop("agency", caller.get("agency")),
-            details=details,
-        )
+    audit_log.append(
+        session,
+        AuditEntry,
+        caller,
+        action,
+        target,
+        ip=ip,
+        province=details.pop("province", caller.get("province")),
+        agency=details.pop("agency", caller.get("agency")),
+        details=details,
     )
 
 

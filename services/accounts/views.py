@@ -114,18 +114,3 @@ def api_client(row):
         "active": row.active,
         "created_at": _iso(row.created_at),
     }
-
-
-def audit(row):
-    return {
-        "id": row.id,
-        "at": _iso(row.at),
-        "actor": row.actor,
-        "actor_email": row.actor_email,
-        "action": row.action,
-        "target": row.target,
-        "ip": row.ip,
-        "province": row.province,
-        "agency": row.agency,
-        "details": row.details or {},
-    }

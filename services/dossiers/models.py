@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.shared.audit import AuditMixin
 from services.shared.database import declarative_base
 from services.shared.outbox import OutboxMixin, ProcessedEventMixin, utcnow
 
@@ -32,6 +33,12 @@ class Outbox(OutboxMixin, Base):
 
 class ProcessedEvent(ProcessedEventMixin, Base):
     __tablename__ = "processed_events"
+
+
+class AuditEntry(AuditMixin, Base):
+    """Who did what to which target, when (hash-chained; see shared/audit.py)."""
+
+    __tablename__ = "audit_log"
 
 
 class Procedure(Base):

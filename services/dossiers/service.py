@@ -8,7 +8,7 @@ from nameko.rpc import RpcProxy, rpc
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from services.shared import permissions
+from services.shared import audit, permissions
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
@@ -32,7 +32,7 @@ from . import (
 )
 from .dependencies import Directory, FileIndex, configured_timer
 from .exceptions import ConcurrentUpdate, DossierInvalid, LinkNotAllowed
-from .models import Outbox
+from .models import AuditEntry, Outbox
 
 CONCURRENT = "The dossier was changed by someone else; reload it"
 log = logging.getLogger(__name__)
@@ -89,7 +89,9 @@ class DossiersService:
         province = operations.procedure_province(caller, data)
         self._require_links(data, province)
         with self.tx() as s:
-            return operations.manage_procedure(s, caller, province, data)
+            created = operations.manage_procedure(s, caller, province, data)
+            store.audit(s, caller, "procedure.create", data["code"], province=province)
+            return created
 
     @rpc(expected_exceptions=EXPECTED)
     def update_procedure(self, caller, code, data):
@@ -99,7 +101,11 @@ class DossiersService:
         province = operations.procedure_province(caller, data)
         self._require_links(data, province)
         with self.tx() as s:
-            return operations.manage_procedure(s, caller, province, data, new=False)
+            published = operations.manage_procedure(
+                s, caller, province, data, new=False
+            )
+            store.audit(s, caller, "procedure.publish", code, province=province)
+            return published
 
     def _require_links(self, data, province):
         """Refuse links to scripts, data or hosts the province does not allow."""
@@ -130,6 +136,8 @@ class DossiersService:
             raise ValidationFailed("Invalid input", {"holidays": ["Not a valid date."]})
         with self.db.transaction() as s:
             catalogue.replace_holidays(s, province, year, data["holidays"])
+            target = f"{province}/{year}"
+            store.audit(s, caller, "holidays.replace", target, province=province)
             return catalogue.dump_holidays(catalogue.holidays_of(s, province, year))
 
     # --- dossiers ------------------------------------------------------------
@@ -189,6 +197,14 @@ class DossiersService:
         if error is not None:
             raise error
         return found
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_audit(self, caller, page=1, page_size=50):
+        """Return this database's audit entries in the caller's scope (moves)."""
+        with self.db.reader() as s:
+            return audit.list_entries(
+                s, AuditEntry, caller_from(caller), page, page_size
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def get_dossier(self, caller, dossier_id):

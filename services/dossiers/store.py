@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import cast, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 
+from services.shared import audit as audit_log
 from services.shared import permissions, visibility
 from services.shared.caller import is_authenticated
 from services.shared.clock import utcnow as now
@@ -13,7 +14,14 @@ from services.shared.outbox import record_event
 
 from . import catalogue, domain, forms
 from .exceptions import DossierNotFound
-from .models import Dossier, HistoryEntry, Outbox, ProcedureVersion, ReceiptCounter
+from .models import (
+    AuditEntry,
+    Dossier,
+    HistoryEntry,
+    Outbox,
+    ProcedureVersion,
+    ReceiptCounter,
+)
 
 
 def today():
@@ -216,7 +224,24 @@ def detail(session, caller, dossier):
     return body
 
 
+def audit(session, caller, action, target, **columns):
+    """Chain an admin action or a dossier move onto this database's audit log."""
+    audit_log.append(session, AuditEntry, caller, action, target, **columns)
+
+
 def record_history(session, dossier, caller, action, **kw):
+    """Write the dossier's history line and its audit entry (same transaction)."""
+    # The audit entry keeps states, not the note: notes may hold personal data, and
+    # an append-only log cannot forget them.
+    audit(
+        session,
+        caller,
+        f"dossier.{action}"[:40],
+        str(dossier.public_id),
+        province=dossier.province,
+        agency=dossier.agency,
+        details={"from": kw.get("from_state"), "to": kw.get("to_state")},
+    )
     session.add(
         HistoryEntry(
             dossier_id=dossier.id,

@@ -5,6 +5,7 @@ import datetime as dt
 from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.shared.audit import AuditMixin
 from services.shared.database import declarative_base
 from services.shared.outbox import OutboxMixin, ProcessedEventMixin
 
@@ -19,6 +20,12 @@ class ProcessedEvent(ProcessedEventMixin, Base):
     __tablename__ = "processed_events"
 
 
+class AuditEntry(AuditMixin, Base):
+    """Who did what to which target, when (hash-chained; see shared/audit.py)."""
+
+    __tablename__ = "audit_log"
+
+
 class StoredFile(Base):
     """One uploaded (or generated) file: where its bytes are and what they are."""
 
@@ -27,7 +34,7 @@ class StoredFile(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True)
-    # uploading → stored (or rejected); deleted when a draft goes
+    # uploading → stored; a refused upload's row is deleted, so are a draft's files
     state: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default="upload")
     dossier_id: Mapped[str | None] = mapped_column(String(64))

@@ -10,6 +10,7 @@ import zlib
 
 from sqlalchemy import func, select, text
 
+from services.shared import audit
 from services.shared.errors import NotFound
 from services.shared.outbox import record_event, utcnow
 from services.shared.permissions import can, require, scope_of
@@ -27,7 +28,7 @@ from .exceptions import (
     UploadNotFound,
 )
 from .inspection import sniff
-from .models import Outbox, StoredFile
+from .models import AuditEntry, Outbox, StoredFile
 from .schemas import dump_file
 
 SPOOL = 1024 * 1024
@@ -189,7 +190,7 @@ def complete_upload(db, store, limits, caller, upload_id):
                 raise FileTooLarge("File too large", {"file": [str(limits.max_file)]})
             content_type = _verify_content(spool, row, limits)
             scanning.scan(limits.scan_command, spool)
-        return _keep(db, store, limits, row, size, sha, content_type)
+        return _keep(db, store, limits, row, size, sha, content_type, caller)
     except Exception:
         _reject(db, store, row)
         raise
@@ -221,7 +222,7 @@ def _lock_dossier(session, dossier_id):
     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
-def _keep(db, store, limits, row, size, sha, content_type):
+def _keep(db, store, limits, row, size, sha, content_type, caller):
     final_key = f"files/{row.public_id}/original"
     with db.transaction() as session:
         if row.kind == "upload":
@@ -233,6 +234,11 @@ def _keep(db, store, limits, row, size, sha, content_type):
         kept.content_type, kept.object_key = content_type, final_key
         kept.updated_at = utcnow()
         meta = dump_file(kept)
+        if kept.kind == "template":  # an admin action on the province's catalogue
+            audit.append(
+                session, AuditEntry, caller, "template.upload", kept.public_id,
+                province=kept.province, details={"procedure": kept.procedure_code},
+            )  # fmt: skip
         record_event(
             session,
             Outbox,
@@ -245,10 +251,12 @@ def _keep(db, store, limits, row, size, sha, content_type):
 
 
 def _reject(db, store, row):
+    """Forget a refused upload: its bytes and its row (name, size, uploader) go."""
     store.remove(row.object_key)
     with db.transaction() as session:
         gone = session.get(StoredFile, row.id)
-        gone.state, gone.updated_at = "rejected", utcnow()
+        if gone is not None:
+            session.delete(gone)
 
 
 def abort_upload(db, store, caller, upload_id):

@@ -5,6 +5,7 @@ import io
 
 from sqlalchemy import select
 
+from services.shared import audit
 from services.shared.errors import NotFound
 from services.shared.outbox import utcnow
 from services.shared.permissions import scope_of
@@ -17,7 +18,7 @@ from .exceptions import (
     FileTooLargeToInline,
     NoConversion,
 )
-from .models import StoredFile
+from .models import AuditEntry, StoredFile
 from .operations import load_visible
 
 SMALL = 10 * 1024 * 1024
@@ -42,12 +43,34 @@ def _variant(row, variant):
     return row.pdf_key, name, "application/pdf", row.pdf_size, row.pdf_sha256
 
 
+def record_read(db, caller, row, action, variant="original"):
+    """Chain who is handed a file's bytes (personal data), before handing them."""
+    if row.kind == "template":
+        return  # blank public forms: no personal data, and anyone may read them
+    with db.transaction() as session:
+        audit.append(
+            session,
+            AuditEntry,
+            caller,
+            action,
+            row.public_id,
+            province=row.province,
+            agency=row.agency,
+            details={
+                "dossier_id": row.dossier_id,
+                "kind": row.kind,
+                "variant": variant,
+            },
+        )
+
+
 def open_file(db, store, dossiers, caller, file_id, variant):
     """Return a short-lived URL of the original or PDF with what to verify it by."""
     row = load_visible(db, dossiers, caller, file_id)
     key, name, content_type, size, sha = _variant(row, variant)
     if store.checksum_of(key) != sha:
         raise ChecksumMismatch("Stored file failed its checksum")
+    record_read(db, caller, row, "file.download", variant)
     return {
         "url": store.download_url(key),
         "name": name,
@@ -66,6 +89,7 @@ def read_small(db, store, dossiers, caller, file_id):
     _, sha = store.fetch_to(row.object_key, buf)
     if sha != row.sha256:
         raise ChecksumMismatch("Stored file failed its checksum")
+    record_read(db, caller, row, "file.read")
     return {
         "name": row.name,
         "content_type": row.content_type,

@@ -8,6 +8,7 @@ from nameko.rpc import rpc
 # The dossiers service's errors must arrive as local types (DossierNotFound is a
 # NotFound), not as a RemoteError that would answer 500.
 from services.dossiers.exceptions import DossierNotFound
+from services.shared import audit
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
@@ -17,7 +18,7 @@ from services.shared.schemas import load
 
 from . import generation, operations, reading, settings, templates
 from .dependencies import Accounts, Dossiers, ObjectStore, Uno, storage_errors
-from .models import Outbox
+from .models import AuditEntry, Outbox
 from .schemas import BeginTemplateUpload, BeginUpload, dump_file
 
 
@@ -100,6 +101,14 @@ class FilesService:
             self.db, self.dossiers, caller_from(caller), file_id
         )
         return dump_file(row)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def list_audit(self, caller, page=1, page_size=50):
+        """Return this database's audit entries in the caller's scope (downloads)."""
+        with self.db.reader() as s:
+            return audit.list_entries(
+                s, AuditEntry, caller_from(caller), page, page_size
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def list_files(self, caller, dossier_id):

@@ -20,7 +20,7 @@ from jinja2.exceptions import SecurityError
 from sqlalchemy import insert, select, text, update
 
 from services.shared.errors import NotFound
-from services.shared.permissions import require_visible, scope_of
+from services.shared.permissions import can, require_visible
 
 from . import domain, store
 from .exceptions import (
@@ -236,7 +236,7 @@ def summary(session, bulk):
 
 def approve(bulk, approver):
     """Approve an uploaded list: a province admin of its province, not the uploader."""
-    if scope_of(approver) not in ("province", "national"):
+    if not can(approver, "bulk_mail.approve"):
         raise BulkApprovalForbidden("Only a province admin approves a recipient list")
     if approver.get("user_id") == bulk.created_by:
         raise BulkSelfApproval("The uploader cannot approve the list")

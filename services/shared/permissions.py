@@ -57,7 +57,12 @@ ADMIN = (
 )
 # Province-wide settings (holidays, e-mail templates, agencies) belong to the province
 # admin: an agency admin manages its own agency's staff, procedures and reports only.
-PROVINCE_ADMIN = ADMIN | {"agency.manage", "holiday.manage", "template.manage"}
+PROVINCE_ADMIN = ADMIN | {
+    "agency.manage",
+    "holiday.manage",
+    "template.manage",
+    "bulk_mail.approve",  # an uploaded recipient list needs a second person
+}
 OPERATOR = PROVINCE_ADMIN | {"province.manage", "api_client.manage"}
 
 ROLE_ACTIONS = {

@@ -88,7 +88,6 @@ def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(
     for name, path in (
         ("admin-procedures", "/quan-tri/thu-tuc"),
         ("admin-procedure-edit", f"/quan-tri/thu-tuc/{agency.procedure}"),
-        ("admin-holidays", "/quan-tri/ngay-nghi"),
         ("admin-agencies", "/quan-tri/co-quan"),
         ("admin-agency", f"/quan-tri/co-quan/{agency.code}"),
         ("admin-staff", "/quan-tri/can-bo"),
@@ -99,9 +98,10 @@ def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(
     admin.click("#procedure-form button[type=submit]")
     check(admin, None, shots, "admin-procedure-errors", problems)
 
-    # E-mail templates are the province admin's pages (agency admins get 403).
+    # E-mail templates and holidays are the province admin's pages.
     province = browser.new_context(bypass_csp=True).new_page()
     log_in(province, base, province_admin(agency))
+    check(province, base + "/quan-tri/ngay-nghi", shots, "admin-holidays", problems)
     check(province, base + "/quan-tri/mau-thu", shots, "admin-templates", problems)
     page = "/quan-tri/mau-thu/dossier_received?lang=vi"
     check(province, base + page, shots, "admin-template", problems)

@@ -95,3 +95,16 @@ def test_a_filled_template_goes_back_into_a_dossier_slot(frpc, client, dossier):
     assert resp.status_code == 201
     assert resp.json["kind"] == "upload"
     assert resp.json["slot"] == "any"
+
+
+def test_a_template_upload_is_chained_and_its_downloads_are_not(frpc, client):
+    code, admin = procedure(frpc), staff("admin")
+    meta = post_template(client, code, admin, "mau.docx", samples.docx()).json
+    client.simulate_get(f"/api/v1/templates/{meta['id']}/content")
+    operator = {"user_id": "op", "kind": "operator", "roles": ["operator"]}
+    entries = frpc.call("files", "list_audit", operator, 1, 200)["items"]
+    mine = [e for e in entries if e["target"] == meta["id"]]
+    assert [(e["action"], e["actor"]) for e in mine] == [
+        ("template.upload", admin["user_id"])
+    ]
+    assert mine[0]["details"] == {"procedure": code}

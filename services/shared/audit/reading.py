@@ -1,0 +1,50 @@
+"""Reading a chain: the entries an `audit.read` holder may see, newest first."""
+
+from sqlalchemy import func, select
+
+from ..permissions import require, scope_of
+
+MAX_PAGE = 200
+MAX_PAGE_NUMBER = 1_000_000  # beyond any real log; keeps OFFSET within bigint
+
+
+def _scoped(query, caller, model):
+    """Keep the entries of the caller's province (and agency below province)."""
+    scope = scope_of(caller)
+    if scope == "national":
+        return query
+    query = query.where(model.province == caller.get("province"))
+    if scope in ("agency", "department"):
+        query = query.where(model.agency == caller.get("agency"))
+    return query
+
+
+def dump(row):
+    """Return an entry as the API shows it (hashes included, to check by hand)."""
+    return {
+        "id": row.id,
+        "at": row.at.isoformat() if row.at else None,
+        "actor": row.actor,
+        "actor_email": row.actor_email,
+        "action": row.action,
+        "target": row.target,
+        "ip": row.ip,
+        "province": row.province,
+        "agency": row.agency,
+        "details": row.details or {},
+        "prev_hash": row.prev_hash,
+        "hash": row.hash,
+    }
+
+
+def list_entries(session, model, caller, page=1, page_size=50):
+    """Return {items, total} of `model`'s entries in the caller's scope."""
+    require(caller, "audit.read")
+    page = min(max(int(page or 1), 1), MAX_PAGE_NUMBER)
+    page_size = min(max(int(page_size or 50), 1), MAX_PAGE)
+    query = _scoped(select(model), caller, model)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(
+        query.order_by(model.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    )
+    return {"items": [dump(r) for r in rows], "total": total}
