@@ -25,6 +25,7 @@ CELLS = cells(TABLE)
 
 
 def params():
+    """Yield one pytest param per cell, known gaps as strict xfails."""
     for cell in CELLS:
         marks = []
         if cell.known_gap:
@@ -34,6 +35,7 @@ def params():
 
 @pytest.fixture(scope="module")
 def observed(stack, mailbox):
+    """Build the world and send every cell once: {cell: outcome}."""
     world = World(Api(stack.url), stack, mailbox)
     results = run_cells(world, stack.url, CELLS)
     if os.environ.get("PORTAL_MATRIX_DUMP"):
@@ -42,6 +44,7 @@ def observed(stack, mailbox):
 
 
 def dump(results):
+    """Write the observed outcomes in the table's shape, to compare or copy."""
     rows = {}
     for cell, got in results.items():
         key = f"{cell.method} {cell.variant}".strip()
