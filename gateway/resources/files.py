@@ -135,12 +135,13 @@ class ProcedureTemplates:
     def on_post(self, req, resp, code):
         """Upload a template (multipart `file`, optional `title`)."""
         texts, filename, declared, spool, size = read_upload_form(
-            req, self.max_file, required=(), optional=("title",)
+            req, self.max_file, required=(), optional=("title", "province")
         )
         with spool:
             begun = call(
                 self.rpc, req, "files", "begin_template_upload",
                 code, filename, declared, size, texts.get("title"),
+                req.get_param("province") or texts.get("province") or None,
             )  # fmt: skip
             meta = put_upload(self.rpc, req, begun, spool, size)
         resp.status = falcon.HTTP_201

@@ -5,7 +5,8 @@ A plain multipart form (`csrf_token` part first, then `title` and one or more
 goes through the same flow as `POST /api/v1/procedures/{code}/templates`: files
 `begin_template_upload` → presigned PUT → `complete_upload`
 (`gateway/resources/files.py`: `spool_part`, `put_upload`). files checks
-`template.manage` and answers 404 for an unknown procedure.
+`procedure.manage` (an agency admin: procedures its agency receives) and answers 404
+for an unknown procedure.
 """
 
 from urllib.parse import quote
@@ -34,7 +35,7 @@ def upload_template(web, req, code, title, upload):
     with spool:
         begun = web.call(
             req, "files", "begin_template_upload",
-            code, filename, declared, size, title or None,
+            code, filename, declared, size, title or None, web.province_of(req),
         )  # fmt: skip
         return put_upload(web.rpc, req, begun, spool, size)
 

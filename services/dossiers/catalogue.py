@@ -60,6 +60,15 @@ def _current(session, province, code):
 
 
 def get_procedure(session, province, code):
+    """A province's procedure; without a province (a national caller), the only
+    province that has this code, else 422 naming `province` (codes are national)."""
+    if province is None:
+        found = session.scalars(
+            select(Procedure.province).where(Procedure.code == code).limit(2)
+        ).all()
+        if len(found) > 1:
+            raise ValidationFailed("Invalid input", {"province": [WHICH_PROVINCE]})
+        province = found[0] if found else None
     return dump_procedure(*_current(session, province, code))
 
 
@@ -126,6 +135,7 @@ def _publish(session, proc, number, data):
 
 
 PROVINCE_CODE = re.compile(r"\d{2}")
+WHICH_PROVINCE = "Several provinces have this procedure: give the province."
 
 
 # --- holidays --------------------------------------------------------------------

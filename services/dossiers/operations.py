@@ -243,7 +243,8 @@ def lookup(session, caller, receipt_number):
     if dossier is None:
         raise DossierNotFound("Dossier not found", {"receipt_number": [receipt_number]})
     snap = store.snapshot(session, dossier)
-    if not (is_authenticated(caller) and store.visible(caller, dossier)):
+    readable = is_authenticated(caller) and permissions.can(caller, "dossier.read")
+    if not (readable and store.visible(caller, dossier)):
         # Anyone holding the slip may follow it: status and appointment date only.
         return {k: snap[k] for k in PUBLIC_LOOKUP}
     keys = ("id", "receipt_number", "status", "appointment_date", "deadline_state")

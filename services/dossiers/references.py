@@ -78,7 +78,5 @@ def manages(caller, agencies):
 
     Province admins and operators manage every procedure of their scope.
     """
-    if permissions.scope_of(caller) != "agency":
-        return
-    if caller.get("agency") not in (agencies or []):
+    if not permissions.manages_procedure(caller, agencies):
         raise ProcedureOutOfScope("Not permitted", {"agencies": [NOT_OWN_AGENCY]})

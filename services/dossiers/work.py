@@ -33,6 +33,7 @@ def _comment_audience(op, audience):
 
 
 def history(session, caller, dossier_id):
+    permissions.require(caller, "dossier.read")
     dossier = store.load(session, caller, dossier_id)
     query = select(HistoryEntry).join(Dossier, HistoryEntry.dossier_id == Dossier.id)
     query = store.scope_filter(caller, query, "history", audience=_history_audience)
@@ -107,6 +108,7 @@ def add_comment(session, caller, dossier_id, data, file_index=None):
 
 
 def list_comments(session, caller, dossier_id, task_id=None):
+    permissions.require(caller, "dossier.read")
     dossier = store.load(session, caller, dossier_id)
     query = select(Comment).join(Dossier, Comment.dossier_id == Dossier.id)
     query = store.scope_filter(caller, query, "comment", audience=_comment_audience)

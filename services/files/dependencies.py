@@ -186,9 +186,9 @@ class DossiersGate:
                 listed = []
         return {d["slot"]: d["name"] for d in listed or [] if d.get("slot")}
 
-    def require_procedure(self, caller, code):
-        """The procedure (of the caller's province); NotFound when there is none."""
-        return self.proxy.get_procedure(caller, code)
+    def require_procedure(self, caller, code, province=None):
+        """The procedure (of `province`, else the caller's); NotFound if none."""
+        return self.proxy.get_procedure(caller, code, province)
 
 
 class Dossiers(RpcProxy):

@@ -11,7 +11,8 @@ import zlib
 from sqlalchemy import func, select, text
 
 from services.shared import audit
-from services.shared.errors import NotFound
+from services.shared.caller import is_authenticated
+from services.shared.errors import NotFound, Unauthenticated
 from services.shared.outbox import record_event, utcnow
 from services.shared.permissions import can, require, scope_of
 from services.shared.visibility import sees
@@ -274,6 +275,11 @@ def load_visible(db, dossiers, caller, file_id):
                 StoredFile.public_id == str(file_id), StoredFile.state == "stored"
             )
         ).first()
+    if row is not None and row.kind == "template":
+        return row  # forms to download: public
+    if not is_authenticated(caller):
+        # the same answer whether the file exists or not
+        raise Unauthenticated("Authentication required")
     if row is None or not _visible(dossiers, caller, row):
         raise FileNotFound("File not found")
     return row

@@ -30,6 +30,10 @@ class BeginTemplateUpload(BaseSchema):
     title = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=255)
     )
+    # which province's procedure (codes are national); default: the caller's
+    province = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(1, 8)
+    )
 
 
 def dump_file(row):

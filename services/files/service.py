@@ -159,7 +159,14 @@ class FilesService:
     @rpc(expected_exceptions=EXPECTED)
     @storage_errors
     def begin_template_upload(
-        self, caller, procedure_code, filename, declared_type, size, title=None
+        self,
+        caller,
+        procedure_code,
+        filename,
+        declared_type,
+        size,
+        title=None,
+        province=None,
     ):
         """Admins: start uploading a form template of a procedure."""
         upload = load(
@@ -170,6 +177,7 @@ class FilesService:
                 "declared_type": declared_type,
                 "size": size,
                 "title": title,
+                "province": province,
             },
         )
         return templates.begin_template_upload(

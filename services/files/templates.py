@@ -8,14 +8,15 @@ uploads it into a dossier slot as a normal upload.
 
 from sqlalchemy import select
 
-from services.shared.errors import ValidationFailed
-from services.shared.permissions import require
+from services.shared.errors import Forbidden, ValidationFailed
+from services.shared.permissions import manages_procedure, require
 
 from .models import StoredFile
 from .operations import checked_name, pending_upload, upload_answer
 from .schemas import dump_file
 
 PROVINCE_NEEDED = "Which province's procedure: give the province code."
+NOT_OWN_AGENCY = "Your agency does not receive this procedure."
 
 
 def begin_template_upload(db, store, dossiers, limits, caller, upload):
@@ -24,7 +25,12 @@ def begin_template_upload(db, store, dossiers, limits, caller, upload):
     name = checked_name(upload["filename"], upload["size"], limits)
     code = upload["procedure_code"]
     # codes are national: the template belongs to the procedure of one province
-    province = dossiers.require_procedure(caller, code)["province"]
+    procedure = dossiers.require_procedure(caller, code, upload.get("province"))
+    if not manages_procedure(caller, procedure.get("agencies")):
+        raise Forbidden(
+            "Not permitted", {"agencies": [NOT_OWN_AGENCY]}, "PROCEDURE_OUT_OF_SCOPE"
+        )
+    province = procedure["province"]
     with db.transaction() as session:
         row = pending_upload(
             caller,

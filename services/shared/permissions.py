@@ -160,6 +160,12 @@ def sees(caller, *, province, agency=None, department=None, owner=None):
     return department is not None and department == caller.get("department")
 
 
+def manages_procedure(caller, agencies):
+    """Tell whether the caller may manage a procedure received by `agencies`: an
+    agency admin only those its own agency receives, wider admins all in scope."""
+    return scope_of(caller) != "agency" or caller.get("agency") in (agencies or [])
+
+
 def require_visible(caller, **scope_attrs):
     """Raise NotFound (never reveal existence) when the record is out of scope."""
     if not sees(caller, **scope_attrs):
