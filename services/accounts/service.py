@@ -104,10 +104,12 @@ class AccountsService:
         return self._write(sessions.logout, token)
 
     @rpc(**secret("client_secret"))
-    def oauth_token(self, caller, grant_type, client_id, client_secret, scope=None):
+    def oauth_token(
+        self, caller, grant_type, client_id, client_secret, scope=None, ip=None
+    ):
         caller_from(caller)
         return self._attempt(
-            sessions.oauth_token, grant_type, client_id, client_secret, scope
+            sessions.oauth_token, grant_type, client_id, client_secret, scope, ip
         )
 
     # --- tenancy ---------------------------------------------------------------
