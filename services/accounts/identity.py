@@ -221,7 +221,13 @@ def _self(session, caller):
 
 
 def get_user(session, caller, user_id):
-    """Return a user: to himself in full; to staff in scope; else NOT_FOUND."""
+    """Return a user: to himself in full; else only within the caller's scope.
+
+    Staff and API clients see staff of their own scope. Citizens' and businesses'
+    identities go only to the system caller, i.e. to another service acting on the
+    portal's behalf (notify mailing an applicant, dossiers naming one); a person's
+    identity never leaves accounts for a caller outside its scope (404).
+    """
     user = store.user_by_public_id(session, user_id)
     if user is None:
         raise NotFound("Not found")
@@ -232,12 +238,18 @@ def get_user(session, caller, user_id):
     return views.user(user, private=caller.get("kind") == "operator")
 
 
+def is_system(caller):
+    """Tell whether the caller is a service acting for the portal (SYSTEM)."""
+    return "system" in (caller.get("roles") or ()) and caller.get("kind") == "operator"
+
+
 def _visible_to(caller, user):
+    if is_system(caller):
+        return True
     if caller.get("kind") not in ("staff", "operator", "client"):
         return False
-    if user.kind in ("citizen", "business"):
-        # Staff handle applicants' dossiers and need their contact details.
-        return True
+    if user.kind not in ("staff", "operator"):
+        return False  # applicants: only through the dossiers that concern them
     return sees(
         caller, province=user.province, agency=user.agency, department=user.department
     )
