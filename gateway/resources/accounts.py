@@ -14,7 +14,7 @@ from services.shared.errors import Unauthenticated, ValidationFailed
 
 from ..errors import CodedHTTPError
 from ..i18n import register
-from ..middleware import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
+from ..middleware import CSRF_COOKIE, SESSION_COOKIE, cross_site, csrf_token_for
 from .common import call, json_object
 
 register(VI)
@@ -42,6 +42,26 @@ def signed_in(req):
     if not is_authenticated(req.context.caller):
         raise Unauthenticated("Authentication required")
     return req.context.caller
+
+
+def not_cross_site(req):
+    """Refuse (403 CSRF_TOKEN_INVALID) a sign-in that another site's page sent.
+
+    Without it a hostile page could sign a visitor in to the attacker's account
+    (login CSRF) and collect what the victim then types into the portal.
+    """
+    if cross_site(req):
+        raise CodedHTTPError(
+            falcon.HTTP_403, "CSRF_TOKEN_INVALID", "CSRF token missing or invalid"
+        )
+
+
+def json_only(req):
+    """Refuse (415) any body but JSON: HTML forms cannot send JSON across sites."""
+    if (req.content_type or "").split(";")[0].strip().lower() != "application/json":
+        raise CodedHTTPError(
+            falcon.HTTP_415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported content type"
+        )
 
 
 def only(body, allowed):
@@ -102,7 +122,13 @@ class Sessions:
         self.rpc = rpc
 
     def on_post(self, req, resp):
-        """Log in: a bearer token in the body plus the web session cookies."""
+        """Log in: a bearer token in the body plus the web session cookies.
+
+        JSON only and never from another site: the web pages sign in through their
+        own form (with its form token), the API's clients send JSON.
+        """
+        not_cross_site(req)
+        json_only(req)
         body = only(json_object(req), ("email", "password", "kind"))
         kind = body.get("kind") or "web"
         session = call(
@@ -157,6 +183,7 @@ class OAuthToken:
         self.rpc = rpc
 
     def on_post(self, req, resp):
+        not_cross_site(req)
         body = self._body(req)
         client_id, secret = self._basic(req) or (
             body.get("client_id"),
@@ -171,6 +198,7 @@ class OAuthToken:
             client_id,
             secret,
             body.get("scope"),
+            client_ip(req),
         )
         resp.set_header("Cache-Control", "no-store")
 
