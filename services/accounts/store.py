@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from services.shared.clock import utcnow as now
 from services.shared.errors import NotFound
@@ -115,7 +115,3 @@ def wait_seconds(session, bucket, limit, window_seconds):
 
 def count_attempt(session, bucket):
     session.add(Attempt(bucket=bucket, at=now()))
-
-
-def forget_attempts(session, bucket):
-    session.execute(delete(Attempt).where(Attempt.bucket == bucket))
