@@ -60,8 +60,10 @@ def cross_site(req):
     origin = req.get_header("Origin")
     if origin is None:
         return False
-    hosts = {req.get_header("Host"), req.get_header("X-Forwarded-Host")} - {None}
-    return urlsplit(origin).netloc not in hosts
+    # A proxy may rewrite Host, so the public address counts as ours as well.
+    public = getattr(req.context, "public_host", None)
+    hosts = {req.get_header("Host"), req.get_header("X-Forwarded-Host"), public}
+    return urlsplit(origin).netloc not in hosts - {None}
 
 
 def form_token(req):
@@ -87,7 +89,11 @@ def form_token(req):
 class RequestContext:
     """Give each request an id (kept from X-Request-ID when sane) and a language."""
 
+    def __init__(self, public_url=None):
+        self.public_host = urlsplit(public_url).netloc if public_url else None
+
     def process_request(self, req, resp):
+        req.context.public_host = self.public_host
         incoming = req.get_header("X-Request-ID") or ""
         req.context.request_id = (
             incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
