@@ -128,10 +128,14 @@ def activate(session, raw_token):
     return {"id": str(user.public_id), "status": user.status}
 
 
+def checked_email(email):
+    """Return a well-formed e-mail address or raise 422 (before any lookup)."""
+    return load(schemas.EmailSchema(), {"email": email or ""})["email"]
+
+
 def resend_activation(session, cfg, email):
-    """Send a fresh activation token; answer the same whether or not one was sent."""
-    data = load(schemas.EmailSchema(), {"email": email or ""})
-    user = store.user_by_email(session, data["email"])
+    """Send a fresh activation token if the account is pending (after the reply)."""
+    user = store.user_by_email(session, email, lock=True)
     ttl = cfg[settings.ACTIVATION_TTL.key]
     if (
         user is not None
@@ -154,8 +158,8 @@ def _may_mail(session, cfg, user, kind, ttl):
 
 
 def request_password_reset(session, cfg, email):
-    data = load(schemas.EmailSchema(), {"email": email or ""})
-    user = store.user_by_email(session, data["email"])
+    """Mail a reset token to a known account (after the reply, capped per hour)."""
+    user = store.user_by_email(session, email, lock=True)
     ttl = cfg[settings.RESET_TTL.key]
     if (
         user is not None

@@ -10,7 +10,7 @@ from services.shared.errors import EXPECTED
 from services.shared.outbox import OutboxRelay
 
 from . import identity, sessions, staff, tenancy
-from .dependencies import OperatorBootstrap
+from .dependencies import AfterReply, OperatorBootstrap
 from .models import Outbox
 
 SECRET = {"expected_exceptions": EXPECTED}
@@ -31,6 +31,7 @@ class AccountsService:
     request = RequestContext()
     config = Config()
     bootstrap = OperatorBootstrap()
+    after_reply = AfterReply()
 
     @rpc
     def health(self):
@@ -65,15 +66,22 @@ class AccountsService:
         caller_from(caller)
         return self._write(identity.activate, token)
 
+    # Both answer before looking the e-mail up: the same answer in the same time
+    # whether or not it has an account (the work runs after the reply).
     @rpc(**SECRET)
     def resend_activation(self, caller, email):
         caller_from(caller)
-        return self._write(identity.resend_activation, self.config, email)
+        email = identity.checked_email(email)
+        self.after_reply(self._write, identity.resend_activation, self.config, email)
+        return {"status": "sent"}
 
     @rpc(**SECRET)
     def request_password_reset(self, caller, email):
         caller_from(caller)
-        return self._write(identity.request_password_reset, self.config, email)
+        email = identity.checked_email(email)
+        handler = identity.request_password_reset
+        self.after_reply(self._write, handler, self.config, email)
+        return {"status": "sent"}
 
     @rpc(**secret("token", "new_password"))
     def reset_password(self, caller, token, new_password):

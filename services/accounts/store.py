@@ -12,10 +12,13 @@ from . import domain
 from .models import Agency, Attempt, AuditEntry, AuthSession, Province, Token, User
 
 
-def user_by_email(session, email):
-    return session.scalar(
-        select(User).where(func.lower(User.email) == domain.normalize_email(email))
-    )
+def user_by_email(session, email, lock=False):
+    """The user of an e-mail (any case); `lock` holds his row until commit.
+
+    Locking serialises concurrent mails to one account, so their hourly cap holds.
+    """
+    query = select(User).where(func.lower(User.email) == domain.normalize_email(email))
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def user_by_public_id(session, public_id):
