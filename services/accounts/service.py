@@ -2,6 +2,7 @@
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from services.shared.caller import caller_from
 from services.shared.database import Database
@@ -9,7 +10,7 @@ from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED
 from services.shared.outbox import OutboxRelay
 
-from . import identity, sessions, staff, tenancy
+from . import identity, sessions, staff, store, tenancy
 from .dependencies import AfterReply, OperatorBootstrap
 from .models import Outbox
 
@@ -101,6 +102,11 @@ class AccountsService:
     def login(self, caller, email, password, ip=None, kind="web"):
         caller_from(caller)
         return self._attempt(sessions.login, email, password, ip, kind)
+
+    @timer(interval=3600)
+    def prune_attempts(self):
+        """Delete counted attempts too old to matter to any limit (hourly)."""
+        self._write(store.prune_attempts, self.config)
 
     @rpc(**secret("token"))
     def authenticate(self, token):

@@ -3,12 +3,12 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from services.shared.clock import utcnow as now
 from services.shared.errors import NotFound
 
-from . import domain
+from . import domain, settings
 from .models import Agency, Attempt, AuditEntry, AuthSession, Province, Token, User
 
 
@@ -118,3 +118,18 @@ def wait_seconds(session, bucket, limit, window_seconds):
 
 def count_attempt(session, bucket):
     session.add(Attempt(bucket=bucket, at=now()))
+
+
+def prune_attempts(session, cfg):
+    """Delete attempts older than every window that counts them.
+
+    Known (account, address) pairs are kept for PORTAL_LOGIN_KNOWN_TTL, every other
+    attempt for the longest window that counts it (the hour of registrations and
+    mails, or the sign-in window when longer).
+    """
+    moment = now()
+    keep = max(cfg[settings.LOGIN_WINDOW.key], 3600)
+    known = Attempt.bucket.contains(":known:")
+    for rows, seconds in ((~known, keep), (known, cfg[settings.LOGIN_KNOWN_TTL.key])):
+        cutoff = moment - dt.timedelta(seconds=seconds)
+        session.execute(delete(Attempt).where(rows, Attempt.at < cutoff))
