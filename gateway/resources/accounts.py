@@ -1,10 +1,5 @@
 """Accounts, sessions, OAuth tokens and administration (API.md "Accounts")."""
 
-import base64
-import binascii
-import ipaddress
-from urllib.parse import unquote
-
 import falcon
 
 from services.accounts import exceptions  # noqa: F401 - remote errors as local types
@@ -13,24 +8,13 @@ from services.shared.caller import is_authenticated
 from services.shared.errors import Unauthenticated, ValidationFailed
 
 from ..errors import CodedHTTPError
+from ..hooks import client_ip, json_only, not_cross_site
 from ..i18n import register
-from ..middleware import CSRF_COOKIE, SESSION_COOKIE, cross_site, csrf_token_for
+from ..middleware import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
 from .common import call, json_object
+from .oauth import OAuthToken
 
 register(VI)
-
-
-def client_ip(req):
-    """The client's address; X-Forwarded-For is trusted only from a local proxy."""
-    remote = req.remote_addr or ""
-    forwarded = req.get_header("X-Forwarded-For")
-    try:
-        trusted = ipaddress.ip_address(remote).is_loopback
-    except ValueError:
-        trusted = False
-    if trusted and forwarded:
-        return forwarded.split(",")[-1].strip()[:64]
-    return remote
 
 
 def signed_in(req):
@@ -42,26 +26,6 @@ def signed_in(req):
     if not is_authenticated(req.context.caller):
         raise Unauthenticated("Authentication required")
     return req.context.caller
-
-
-def not_cross_site(req):
-    """Refuse (403 CSRF_TOKEN_INVALID) a sign-in that another site's page sent.
-
-    Without it a hostile page could sign a visitor in to the attacker's account
-    (login CSRF) and collect what the victim then types into the portal.
-    """
-    if cross_site(req):
-        raise CodedHTTPError(
-            falcon.HTTP_403, "CSRF_TOKEN_INVALID", "CSRF token missing or invalid"
-        )
-
-
-def json_only(req):
-    """Refuse (415) any body but JSON: HTML forms cannot send JSON across sites."""
-    if (req.content_type or "").split(";")[0].strip().lower() != "application/json":
-        raise CodedHTTPError(
-            falcon.HTTP_415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported content type"
-        )
 
 
 def only(body, allowed):
@@ -174,53 +138,6 @@ class CurrentSession:
         for name in (SESSION_COOKIE, CSRF_COOKIE):
             resp.unset_cookie(name, path="/")
         resp.status = falcon.HTTP_204
-
-
-class OAuthToken:
-    """RFC 6749 §4.4 token endpoint: form-encoded (or JSON) body, or HTTP Basic."""
-
-    def __init__(self, rpc):
-        self.rpc = rpc
-
-    def on_post(self, req, resp):
-        not_cross_site(req)
-        body = self._body(req)
-        client_id, secret = self._basic(req) or (
-            body.get("client_id"),
-            body.get("client_secret"),
-        )
-        resp.media = call(
-            self.rpc,
-            req,
-            "accounts",
-            "oauth_token",
-            body.get("grant_type"),
-            client_id,
-            secret,
-            body.get("scope"),
-            client_ip(req),
-        )
-        resp.set_header("Cache-Control", "no-store")
-
-    @staticmethod
-    def _body(req):
-        if (req.content_type or "").startswith("application/x-www-form-urlencoded"):
-            return dict(req.get_media() or {})
-        return json_object(req)
-
-    @staticmethod
-    def _basic(req):
-        header = req.get_header("Authorization") or ""
-        if not header.lower().startswith("basic "):
-            return None
-        try:
-            raw = base64.b64decode(header[6:].strip()).decode("utf-8")
-        except (ValueError, binascii.Error):
-            raise CodedHTTPError(
-                falcon.HTTP_401, "INVALID_CLIENT", "Invalid client credentials"
-            ) from None
-        user, _, password = raw.partition(":")
-        return unquote(user), unquote(password)
 
 
 class Collection:
