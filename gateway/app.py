@@ -30,7 +30,7 @@ AREAS = (
 def create_app(rpc, cfg):
     app = falcon.App(
         middleware=[
-            RequestContext(),
+            RequestContext(cfg.get(settings.PUBLIC_URL.key)),
             SecurityHeaders(),
             text_guard.TextGuard(),
             BodyLimit(cfg[settings.MAX_BODY.key]),

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import re
 import uuid
+from urllib.parse import urlsplit
 
 import falcon
 
@@ -47,6 +48,24 @@ def csrf_ok(req, session_token):
     return hmac.compare_digest(sent, expected) and hmac.compare_digest(cookie, expected)
 
 
+def cross_site(req):
+    """Tell whether a browser sent this request from another site.
+
+    Browsers mark every request with Sec-Fetch-Site, and unsafe ones with Origin;
+    servers and scripts send neither, so they are never refused by this check.
+    """
+    fetch_site = (req.get_header("Sec-Fetch-Site") or "").lower()
+    if fetch_site in ("cross-site", "same-site"):
+        return True
+    origin = req.get_header("Origin")
+    if origin is None:
+        return False
+    # A proxy may rewrite Host, so the public address counts as ours as well.
+    public = getattr(req.context, "public_host", None)
+    hosts = {req.get_header("Host"), req.get_header("X-Forwarded-Host"), public}
+    return urlsplit(origin).netloc not in hosts - {None}
+
+
 def form_token(req):
     """The `csrf_token` field of a small URL-encoded form body, or "".
 
@@ -70,7 +89,11 @@ def form_token(req):
 class RequestContext:
     """Give each request an id (kept from X-Request-ID when sane) and a language."""
 
+    def __init__(self, public_url=None):
+        self.public_host = urlsplit(public_url).netloc if public_url else None
+
     def process_request(self, req, resp):
+        req.context.public_host = self.public_host
         incoming = req.get_header("X-Request-ID") or ""
         req.context.request_id = (
             incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex

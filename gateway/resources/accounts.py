@@ -1,10 +1,5 @@
 """Accounts, sessions, OAuth tokens and administration (API.md "Accounts")."""
 
-import base64
-import binascii
-import ipaddress
-from urllib.parse import unquote
-
 import falcon
 
 from services.accounts import exceptions  # noqa: F401 - remote errors as local types
@@ -14,24 +9,13 @@ from services.shared.errors import Unauthenticated, ValidationFailed
 from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 
 from ..errors import CodedHTTPError
+from ..hooks import client_ip, json_only, not_cross_site
 from ..i18n import register
 from ..middleware import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
-from .common import call, json_object, page_param
+from .common import call, json_object, only, page_param
+from .oauth import OAuthToken
 
 register(VI)
-
-
-def client_ip(req):
-    """The client's address; X-Forwarded-For is trusted only from a local proxy."""
-    remote = req.remote_addr or ""
-    forwarded = req.get_header("X-Forwarded-For")
-    try:
-        trusted = ipaddress.ip_address(remote).is_loopback
-    except ValueError:
-        trusted = False
-    if trusted and forwarded:
-        return forwarded.split(",")[-1].strip()[:64]
-    return remote
 
 
 def signed_in(req):
@@ -43,27 +27,6 @@ def signed_in(req):
     if not is_authenticated(req.context.caller):
         raise Unauthenticated("Authentication required")
     return req.context.caller
-
-
-def only(body, allowed):
-    """Keep a body of string fields among `allowed`: 422 for others or non-strings.
-
-    These bodies carry tokens, e-mails and passwords, which the services hash or
-    compare as text; a list or an object there must not reach them.
-    """
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise ValidationFailed(
-            "Invalid input", {k: ["Unknown field."] for k in unknown}
-        )
-    not_text = sorted(
-        k for k, v in body.items() if v is not None and not isinstance(v, str)
-    )
-    if not_text:
-        raise ValidationFailed(
-            "Invalid input", {k: ["Not a valid string."] for k in not_text}
-        )
-    return body
 
 
 def paged(req, items):
@@ -115,7 +78,13 @@ class Sessions:
         self.rpc = rpc
 
     def on_post(self, req, resp):
-        """Log in: a bearer token in the body plus the web session cookies."""
+        """Log in: a bearer token in the body plus the web session cookies.
+
+        JSON only and never from another site: the web pages sign in through their
+        own form (with its form token), the API's clients send JSON.
+        """
+        not_cross_site(req)
+        json_only(req)
         body = only(json_object(req), ("email", "password", "kind"))
         kind = body.get("kind") or "web"
         session = call(
@@ -161,54 +130,6 @@ class CurrentSession:
         for name in (SESSION_COOKIE, CSRF_COOKIE):
             resp.unset_cookie(name, path="/")
         resp.status = falcon.HTTP_204
-
-
-OAUTH_FIELDS = ("grant_type", "client_id", "client_secret", "scope")
-
-
-class OAuthToken:
-    """RFC 6749 §4.4 token endpoint: form-encoded (or JSON) body, or HTTP Basic."""
-
-    def __init__(self, rpc):
-        self.rpc = rpc
-
-    def on_post(self, req, resp):
-        body = only(self._body(req), OAUTH_FIELDS)
-        client_id, secret = self._basic(req) or (
-            body.get("client_id"),
-            body.get("client_secret"),
-        )
-        resp.media = call(
-            self.rpc,
-            req,
-            "accounts",
-            "oauth_token",
-            body.get("grant_type"),
-            client_id,
-            secret,
-            body.get("scope"),
-        )
-        resp.set_header("Cache-Control", "no-store")
-
-    @staticmethod
-    def _body(req):
-        if (req.content_type or "").startswith("application/x-www-form-urlencoded"):
-            return dict(req.get_media() or {})
-        return json_object(req)
-
-    @staticmethod
-    def _basic(req):
-        header = req.get_header("Authorization") or ""
-        if not header.lower().startswith("basic "):
-            return None
-        try:
-            raw = base64.b64decode(header[6:].strip()).decode("utf-8")
-        except (ValueError, binascii.Error):
-            raise CodedHTTPError(
-                falcon.HTTP_401, "INVALID_CLIENT", "Invalid client credentials"
-            ) from None
-        user, _, password = raw.partition(":")
-        return unquote(user), unquote(password)
 
 
 class Collection:

@@ -50,3 +50,24 @@ def page_param(req, name, default, top):
     if value is None or not 1 <= value <= top:
         raise ValidationFailed("Invalid input", {name: [PAGE_RANGE.format(top)]})
     return value
+
+
+def only(body, allowed):
+    """Keep a body of string fields among `allowed`: 422 for others or non-strings.
+
+    These bodies carry tokens, e-mails and passwords, which the services hash or
+    compare as text; a list or an object there must not reach them.
+    """
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            "Invalid input", {k: ["Unknown field."] for k in unknown}
+        )
+    not_text = sorted(
+        k for k, v in body.items() if v is not None and not isinstance(v, str)
+    )
+    if not_text:
+        raise ValidationFailed(
+            "Invalid input", {k: ["Not a valid string."] for k in not_text}
+        )
+    return body

@@ -7,8 +7,8 @@ errors come back next to the fields and in the summary at the top.
 from services.shared.caller import ANONYMOUS
 from services.shared.errors import ServiceError, ValidationFailed
 
+from ..hooks import client_ip
 from ..middleware import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
-from ..resources.accounts import client_ip
 from .base import Page, cookie, field_errors, form_of, page, redirect, safe_next
 from .render import gettext
 

@@ -1,13 +1,15 @@
-"""Providers of the accounts service: the first national operator at start."""
+"""Providers of the accounts service: the first operator, work done after replies."""
 
 import logging
 
+from eventlet.queue import Full, LightQueue
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from services.shared.config import database_url
 from services.shared.database import make_engine
+from services.shared.logs import request_id_var
 
 from . import domain, security, settings, store
 from .models import User
@@ -55,3 +57,50 @@ def bootstrap(session, email, password):
     store.audit(session, {"user_id": "system"}, "operator.bootstrap", email)
     log.info("bootstrapped the first national operator")
     return user
+
+
+class AfterReply(DependencyProvider):
+    """Run work after the RPC has answered, in a few threads of the service's own.
+
+    A password reset for a registered e-mail writes a token and an event; for an
+    unknown one it writes nothing. Done before answering, that difference showed in
+    the answer's time (about 9 ms here); done after, every answer takes the same.
+    The queue is bounded so a flood cannot exhaust memory: beyond it work is dropped
+    (and logged), which at worst loses a mail the flood asked for.
+    """
+
+    threads = 2
+    limit = 10_000
+
+    def setup(self):
+        self.queue = LightQueue(self.limit)
+
+    def start(self):
+        for n in range(self.threads):
+            self.container.spawn_managed_thread(self._run, identifier=f"after_{n}")
+
+    def stop(self):
+        for _ in range(self.threads):
+            self.queue.put(None)
+
+    def kill(self):
+        self.stop()
+
+    def get_dependency(self, worker_ctx):
+        return self.later
+
+    def later(self, fn, *args):
+        """Queue `fn(*args)`; the request id goes along for the logs and events."""
+        try:
+            self.queue.put_nowait((request_id_var.get(), fn, args))
+        except Full:
+            log.warning("after-reply queue full: %s dropped", fn.__name__)
+
+    def _run(self):
+        while (item := self.queue.get()) is not None:
+            request_id, fn, args = item
+            request_id_var.set(request_id)
+            try:
+                fn(*args)
+            except Exception:  # noqa: BLE001 - one failed job must not stop the rest
+                log.exception("after-reply work %s failed", fn.__name__)

@@ -7,6 +7,7 @@ gateway translates it; see services/accounts/messages.py).
 
 import datetime as dt
 import hashlib
+import math
 import re
 import secrets
 
@@ -166,3 +167,23 @@ def retry_after(attempt_times, limit, window, now):
         return 0
     oldest_counted = recent[-limit]
     return max(1, int((oldest_counted + window - now).total_seconds()) + 1)
+
+
+def backoff_delay(failures, free, base, cap):
+    """Return the seconds an attempt must wait after `failures` counted failures.
+
+    The first `free` failures cost nothing (typing mistakes); each further one doubles
+    the delay, from `base` up to `cap`. A delay always ends: nobody is locked out.
+    """
+    if failures <= free:
+        return 0
+    return min(cap, base * 2 ** min(failures - free - 1, 32))
+
+
+def backoff_wait(failure_times, free, base, cap, now):
+    """Return whole seconds left before the next attempt is evaluated (0: go on)."""
+    if len(failure_times) <= free:
+        return 0
+    delay = backoff_delay(len(failure_times), free, base, cap)
+    left = (max(failure_times) - now).total_seconds() + delay
+    return max(0, math.ceil(left))

@@ -1,19 +1,26 @@
 """Citizens and businesses: registration, activation, password reset, profile."""
 
+import uuid
+
 from services.shared.errors import Forbidden, NotFound, ValidationFailed
 from services.shared.outbox import record_event
 from services.shared.permissions import sees
 from services.shared.schemas import load
 
 from . import contracts, domain, schemas, security, settings, store, views
-from .exceptions import EmailTaken, TokenExpired, TokenInvalid, too_many
+from .exceptions import TokenExpired, TokenInvalid, too_many
 from .models import Outbox, Province, Token, User
 
 HOUR = 3600
 
 
 def register(session, cfg, data, ip=None):
-    """Create a pending account and announce it with its activation token."""
+    """Create a pending account and announce it with its activation token.
+
+    An e-mail that already has an account gets the same answer, after the same work
+    (the password is hashed either way), and its owner is told instead: the answer
+    never reveals who is registered.
+    """
     data = load(schemas.RegisterSchema(), data)
     bucket = f"register:ip:{ip}" if ip else None
     limit = cfg[settings.REGISTRATIONS_IP.key]
@@ -22,11 +29,25 @@ def register(session, cfg, data, ip=None):
         raise too_many(wait)
     if session.get(Province, data["province"]) is None:
         raise ValidationFailed("Invalid input", {"province": ["Unknown province."]})
-    if store.user_by_email(session, data["email"]):
-        raise EmailTaken(
-            "E-mail already registered", {"email": ["Already registered."]}
-        )
-    user = User(
+    password_hash = security.hash_secret(data["password"])
+    if bucket:
+        store.count_attempt(session, bucket)
+    existing = store.user_by_email(session, data["email"])
+    if existing is not None:
+        _tell_owner(session, cfg, existing, ip)
+        return {"id": str(uuid.uuid4()), "status": "pending_activation"}
+    user = _new_user(data, password_hash)
+    session.add(user)
+    session.flush()
+    announce_activation(session, cfg, user, resent=False)
+    store.audit(
+        session, None, "account.register", user.email, ip, province=user.province
+    )
+    return {"id": str(user.public_id), "status": user.status}
+
+
+def _new_user(data, password_hash):
+    return User(
         kind=data["kind"],
         email=domain.normalize_email(data["email"]),
         full_name=data["full_name"],
@@ -37,18 +58,35 @@ def register(session, cfg, data, ip=None):
         address=data.get("address"),
         province=data["province"],
         status="pending_activation",
-        password_hash=security.hash_secret(data["password"]),
+        password_hash=password_hash,
         lang=data["lang"],
     )
-    session.add(user)
-    session.flush()
-    if bucket:
-        store.count_attempt(session, bucket)
-    announce_activation(session, cfg, user, resent=False)
+
+
+def _tell_owner(session, cfg, user, ip):
+    """Mail the owner of an address someone tried to register (capped per hour)."""
     store.audit(
-        session, None, "account.register", user.email, ip, province=user.province
+        session, None, "account.register_existing", user.email, ip,
+        province=user.province,
+    )  # fmt: skip
+    if user.status == "deactivated":
+        return
+    bucket = f"notice:register:{user.id}"
+    if store.wait_seconds(session, bucket, cfg[settings.MAILS_PER_HOUR.key], HOUR):
+        return
+    store.count_attempt(session, bucket)
+    record_event(
+        session,
+        Outbox,
+        contracts.REGISTRATION_ATTEMPTED,
+        {
+            "user_id": str(user.public_id),
+            "email": user.email,
+            "full_name": user.full_name,
+            "lang": user.lang,
+        },
+        province=user.province,
     )
-    return {"id": str(user.public_id), "status": user.status}
 
 
 def announce_activation(session, cfg, user, resent):
@@ -92,10 +130,14 @@ def activate(session, raw_token):
     return {"id": str(user.public_id), "status": user.status}
 
 
+def checked_email(email):
+    """Return a well-formed e-mail address or raise 422 (before any lookup)."""
+    return load(schemas.EmailSchema(), {"email": email or ""})["email"]
+
+
 def resend_activation(session, cfg, email):
-    """Send a fresh activation token; answer the same whether or not one was sent."""
-    data = load(schemas.EmailSchema(), {"email": email or ""})
-    user = store.user_by_email(session, data["email"])
+    """Send a fresh activation token if the account is pending (after the reply)."""
+    user = store.user_by_email(session, email, lock=True)
     ttl = cfg[settings.ACTIVATION_TTL.key]
     if (
         user is not None
@@ -118,8 +160,8 @@ def _may_mail(session, cfg, user, kind, ttl):
 
 
 def request_password_reset(session, cfg, email):
-    data = load(schemas.EmailSchema(), {"email": email or ""})
-    user = store.user_by_email(session, data["email"])
+    """Mail a reset token to a known account (after the reply, capped per hour)."""
+    user = store.user_by_email(session, email, lock=True)
     ttl = cfg[settings.RESET_TTL.key]
     if (
         user is not None
@@ -185,7 +227,13 @@ def _self(session, caller):
 
 
 def get_user(session, caller, user_id):
-    """Return a user: to himself in full; to staff in scope; else NOT_FOUND."""
+    """Return a user: to himself in full; else only within the caller's scope.
+
+    Staff and API clients see staff of their own scope. Citizens' and businesses'
+    identities go only to the system caller, i.e. to another service acting on the
+    portal's behalf (notify mailing an applicant, dossiers naming one); a person's
+    identity never leaves accounts for a caller outside its scope (404).
+    """
     user = store.user_by_public_id(session, user_id)
     if user is None:
         raise NotFound("Not found")
@@ -196,12 +244,18 @@ def get_user(session, caller, user_id):
     return views.user(user, private=caller.get("kind") == "operator")
 
 
+def is_system(caller):
+    """Tell whether the caller is a service acting for the portal (SYSTEM)."""
+    return "system" in (caller.get("roles") or ()) and caller.get("kind") == "operator"
+
+
 def _visible_to(caller, user):
+    if is_system(caller):
+        return True
     if caller.get("kind") not in ("staff", "operator", "client"):
         return False
-    if user.kind in ("citizen", "business"):
-        # Staff handle applicants' dossiers and need their contact details.
-        return True
+    if user.kind not in ("staff", "operator"):
+        return False  # applicants: only through the dossiers that concern them
     return sees(
         caller, province=user.province, agency=user.agency, department=user.department
     )

@@ -2,6 +2,7 @@
 
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from services.shared.caller import caller_from
 from services.shared.database import Database
@@ -9,8 +10,8 @@ from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED
 from services.shared.outbox import OutboxRelay
 
-from . import identity, sessions, staff, tenancy
-from .dependencies import OperatorBootstrap
+from . import identity, sessions, staff, store, tenancy
+from .dependencies import AfterReply, OperatorBootstrap
 from .models import Outbox
 
 SECRET = {"expected_exceptions": EXPECTED}
@@ -31,6 +32,7 @@ class AccountsService:
     request = RequestContext()
     config = Config()
     bootstrap = OperatorBootstrap()
+    after_reply = AfterReply()
 
     @rpc
     def health(self):
@@ -65,15 +67,22 @@ class AccountsService:
         caller_from(caller)
         return self._write(identity.activate, token)
 
+    # Both answer before looking the e-mail up: the same answer in the same time
+    # whether or not it has an account (the work runs after the reply).
     @rpc(**SECRET)
     def resend_activation(self, caller, email):
         caller_from(caller)
-        return self._write(identity.resend_activation, self.config, email)
+        email = identity.checked_email(email)
+        self.after_reply(self._write, identity.resend_activation, self.config, email)
+        return {"status": "sent"}
 
     @rpc(**SECRET)
     def request_password_reset(self, caller, email):
         caller_from(caller)
-        return self._write(identity.request_password_reset, self.config, email)
+        email = identity.checked_email(email)
+        handler = identity.request_password_reset
+        self.after_reply(self._write, handler, self.config, email)
+        return {"status": "sent"}
 
     @rpc(**secret("token", "new_password"))
     def reset_password(self, caller, token, new_password):
@@ -94,6 +103,11 @@ class AccountsService:
         caller_from(caller)
         return self._attempt(sessions.login, email, password, ip, kind)
 
+    @timer(interval=3600)
+    def prune_attempts(self):
+        """Delete counted attempts too old to matter to any limit (hourly)."""
+        self._write(store.prune_attempts, self.config)
+
     @rpc(**secret("token"))
     def authenticate(self, token):
         return self._read(sessions.authenticate, token)
@@ -104,10 +118,12 @@ class AccountsService:
         return self._write(sessions.logout, token)
 
     @rpc(**secret("client_secret"))
-    def oauth_token(self, caller, grant_type, client_id, client_secret, scope=None):
+    def oauth_token(
+        self, caller, grant_type, client_id, client_secret, scope=None, ip=None
+    ):
         caller_from(caller)
         return self._attempt(
-            sessions.oauth_token, grant_type, client_id, client_secret, scope
+            sessions.oauth_token, grant_type, client_id, client_secret, scope, ip
         )
 
     # --- tenancy ---------------------------------------------------------------

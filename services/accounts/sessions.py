@@ -4,9 +4,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from services.shared.outbox import record_event
 from services.shared.schemas import load
 
-from . import domain, schemas, security, settings, store, views
+from . import contracts, domain, schemas, security, settings, store, views
 from .exceptions import (
     AccountNotActivated,
     InvalidClient,
@@ -15,7 +16,8 @@ from .exceptions import (
     UnsupportedGrantType,
     too_many,
 )
-from .models import ApiClient, AuthSession, User
+from .models import ApiClient, AuthSession, Outbox, User
+from .throttle import Throttle
 
 
 def login(session, cfg, email, password, ip=None, kind="web"):
@@ -27,30 +29,48 @@ def login(session, cfg, email, password, ip=None, kind="web"):
     data = load(
         schemas.LoginSchema(), {"email": email or "", "password": password or ""}
     )
-    account = f"login:account:{domain.normalize_email(data['email'])}"
-    address = f"login:ip:{ip}"
-    window = cfg[settings.LOGIN_WINDOW.key]
-    limits = [(account, cfg[settings.LOGIN_FAILS_ACCOUNT.key])]
-    if ip:
-        limits.append((address, cfg[settings.LOGIN_FAILS_IP.key]))
-    wait = max(store.wait_seconds(session, b, n, window) for b, n in limits)
+    email = domain.normalize_email(data["email"])
+    throttle = Throttle(session, cfg, "login", email, ip)
+    wait = throttle.wait_seconds()
     if wait:
         store.audit(session, None, "login.throttled", data["email"], ip)
         return too_many(wait), None
-    user = store.user_by_email(session, data["email"])
+    user = store.user_by_email(session, email)
     if user is None:
         security.burn_time(data["password"])
     if user is None or not security.verify_secret(user.password_hash, data["password"]):
-        for bucket, _ in limits:
-            store.count_attempt(session, bucket)
+        _failed(session, cfg, throttle, user, ip)
         store.audit(session, None, "login.failed", data["email"], ip)
         return InvalidCredentials("Wrong e-mail or password"), None
     if user.status == "pending_activation":
         return AccountNotActivated("Account not activated yet"), None
     if user.status != "active":
         return InvalidCredentials("Wrong e-mail or password"), None
-    store.forget_attempts(session, account)
+    throttle.succeeded()
     return None, _open_session(session, cfg, user, ip, kind)
+
+
+def _failed(session, cfg, throttle, user, ip):
+    """Count a failure; tell the owner of a real account once per window."""
+    failures = throttle.failed()
+    if user is None or user.status == "deactivated":
+        return
+    if failures < cfg[settings.LOGIN_NOTICE_AFTER.key] or not throttle.may_notice():
+        return
+    record_event(
+        session,
+        Outbox,
+        contracts.LOGIN_FAILURES_DETECTED,
+        {
+            "user_id": str(user.public_id),
+            "email": user.email,
+            "full_name": user.full_name,
+            "lang": user.lang,
+            "failures": failures,
+            "ip": ip,
+        },
+        province=user.province,
+    )
 
 
 def _open_session(session, cfg, user, ip, kind):
@@ -107,24 +127,37 @@ def logout(session, raw):
     return {"status": "logged_out"}
 
 
-def oauth_token(session, cfg, grant_type, client_id, client_secret, scope=None):
-    """Client-credentials grant (RFC 6749 §4.4): return an access token."""
+def oauth_token(
+    session, cfg, grant_type, client_id, client_secret, scope=None, ip=None
+):
+    """Client-credentials grant (RFC 6749 §4.4): return an access token.
+
+    Throttled like logins, per (client id, address): a wrong secret never locks the
+    client out, it only delays further guesses from the same address.
+    """
     if grant_type != "client_credentials":
         raise UnsupportedGrantType(
             "Unsupported grant type", {"grant_type": ["Must be client_credentials."]}
         )
-    client = session.scalar(
-        select(ApiClient).where(ApiClient.client_id == str(client_id or ""))
-    )
+    client_id = client_id if isinstance(client_id, str) else ""
+    client_secret = client_secret if isinstance(client_secret, str) else ""
+    throttle = Throttle(session, cfg, "oauth", client_id[:64], ip)
+    wait = throttle.wait_seconds()
+    if wait:
+        store.audit(session, None, "oauth.throttled", client_id[:64], ip)
+        return too_many(wait), None
+    client = session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     secret_ok = security.verify_secret(
-        client.secret_hash if client else None, client_secret or ""
+        client.secret_hash if client else None, client_secret
     )
     if client is None or not client.active or not secret_ok:
-        store.audit(session, None, "oauth.failed", str(client_id or "")[:64])
+        throttle.failed()
+        store.audit(session, None, "oauth.failed", client_id[:64], ip)
         return InvalidClient("Invalid client credentials"), None
+    throttle.succeeded()
     granted = list(client.scopes)
     if scope:
-        asked = scope.split()
+        asked = scope.split() if isinstance(scope, str) else [None]
         if not set(asked) <= set(granted):
             return InvalidScope("Scope not allowed", {"scope": ["Not allowed."]}), None
         granted = asked

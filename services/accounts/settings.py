@@ -26,13 +26,62 @@ MAILS_PER_HOUR = Setting(
     int,
 )
 LOGIN_WINDOW = Setting(
-    "PORTAL_LOGIN_WINDOW", "900", "Seconds over which failed logins are counted.", int
+    "PORTAL_LOGIN_WINDOW",
+    "900",
+    "Seconds over which failed sign-ins (logins, OAuth token requests) are counted.",
+    int,
+)
+LOGIN_FREE_FAILS = Setting(
+    "PORTAL_LOGIN_FREE_FAILS",
+    "3",
+    "Failures of one account from one address before each next attempt waits.",
+    int,
+)
+LOGIN_BASE_DELAY = Setting(
+    "PORTAL_LOGIN_BASE_DELAY",
+    "1",
+    "Seconds of the first wait; each further failure doubles it.",
+    int,
+)
+LOGIN_MAX_DELAY = Setting(
+    "PORTAL_LOGIN_MAX_DELAY",
+    "900",
+    "Longest wait of one account from one address (the delay never grows beyond).",
+    int,
 )
 LOGIN_FAILS_ACCOUNT = Setting(
-    "PORTAL_LOGIN_FAILS_PER_ACCOUNT", "5", "Failed logins per account per window.", int
+    "PORTAL_LOGIN_FAILS_PER_ACCOUNT",
+    "20",
+    "Failures of one account from all addresses before attempts from addresses it "
+    "never signed in from also wait (guessing spread over many addresses).",
+    int,
 )
 LOGIN_FAILS_IP = Setting(
-    "PORTAL_LOGIN_FAILS_PER_IP", "20", "Failed logins per IP address per window.", int
+    "PORTAL_LOGIN_FAILS_PER_IP",
+    "100",
+    "Failures from one address over all accounts before attempts on accounts never "
+    "signed in from it also wait (password spraying); sized for an office behind NAT.",
+    int,
+)
+LOGIN_WIDE_MAX_DELAY = Setting(
+    "PORTAL_LOGIN_WIDE_MAX_DELAY",
+    "60",
+    "Longest wait caused by the per-account or per-address budget.",
+    int,
+)
+LOGIN_KNOWN_TTL = Setting(
+    "PORTAL_LOGIN_KNOWN_TTL",
+    "2592000",
+    "Seconds a successful sign-in makes its (account, address) pair known: known "
+    "pairs are never delayed by other addresses' or other accounts' failures.",
+    int,
+)
+LOGIN_NOTICE_AFTER = Setting(
+    "PORTAL_LOGIN_NOTICE_AFTER",
+    "5",
+    "Failures of one account within a window that e-mail its owner a notice "
+    "(at most one notice per window).",
+    int,
 )
 REGISTRATIONS_IP = Setting(
     "PORTAL_REGISTRATIONS_PER_IP", "30", "Registrations per IP address per hour.", int
@@ -47,7 +96,13 @@ SETTINGS = (
     RESET_TTL,
     MAILS_PER_HOUR,
     LOGIN_WINDOW,
+    LOGIN_FREE_FAILS,
+    LOGIN_BASE_DELAY,
+    LOGIN_MAX_DELAY,
     LOGIN_FAILS_ACCOUNT,
     LOGIN_FAILS_IP,
+    LOGIN_WIDE_MAX_DELAY,
+    LOGIN_KNOWN_TTL,
+    LOGIN_NOTICE_AFTER,
     REGISTRATIONS_IP,
 )

@@ -9,14 +9,17 @@ from services.shared import audit as audit_log
 from services.shared.clock import utcnow as now
 from services.shared.errors import NotFound
 
-from . import domain
+from . import domain, settings
 from .models import Agency, Attempt, AuditEntry, AuthSession, Province, Token, User
 
 
-def user_by_email(session, email):
-    return session.scalar(
-        select(User).where(func.lower(User.email) == domain.normalize_email(email))
-    )
+def user_by_email(session, email, lock=False):
+    """The user of an e-mail (any case); `lock` holds his row until commit.
+
+    Locking serialises concurrent mails to one account, so their hourly cap holds.
+    """
+    query = select(User).where(func.lower(User.email) == domain.normalize_email(email))
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def user_by_public_id(session, public_id):
@@ -116,5 +119,16 @@ def count_attempt(session, bucket):
     session.add(Attempt(bucket=bucket, at=now()))
 
 
-def forget_attempts(session, bucket):
-    session.execute(delete(Attempt).where(Attempt.bucket == bucket))
+def prune_attempts(session, cfg):
+    """Delete attempts older than every window that counts them.
+
+    Known (account, address) pairs are kept for PORTAL_LOGIN_KNOWN_TTL, every other
+    attempt for the longest window that counts it (the hour of registrations and
+    mails, or the sign-in window when longer).
+    """
+    moment = now()
+    keep = max(cfg[settings.LOGIN_WINDOW.key], 3600)
+    known = Attempt.bucket.contains(":known:")
+    for rows, seconds in ((~known, keep), (known, cfg[settings.LOGIN_KNOWN_TTL.key])):
+        cutoff = moment - dt.timedelta(seconds=seconds)
+        session.execute(delete(Attempt).where(rows, Attempt.at < cutoff))

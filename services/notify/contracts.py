@@ -1,6 +1,7 @@
 """What other code may rely on: notify emits no events; its RPC methods.
 
-Notify consumes accounts events (account_registered, password_reset_requested) and
+Notify consumes accounts events (account_registered, password_reset_requested,
+account_registration_attempted, login_failures_detected) and
 dossiers events (dossier_submitted, dossier_status_changed, comment_added,
 task_assigned); see contracts.yaml.
 """

@@ -176,6 +176,35 @@ def plan_account(event_type, payload, public_url):
     ]
 
 
+ACCOUNT_NOTICES = {
+    "account_registration_attempted": "registration_attempted",
+    "login_failures_detected": "login_failures",
+}
+
+
+def plan_account_notice(event_type, payload, public_url):
+    """Plan the security notice to an account's owner (registration, sign-ins).
+
+    No token travels in these mails: the link leads to the portal's own
+    forgotten-password page, where the owner asks for a reset himself.
+    """
+    context = {
+        "name": payload.get("full_name") or "",
+        "failures": payload.get("failures") or 0,
+        "ip": payload.get("ip") or "",
+    }
+    return [
+        Planned(
+            ACCOUNT_NOTICES[event_type],
+            payload.get("email") or "",
+            payload.get("full_name"),
+            lang_of(payload.get("lang")),
+            context,
+            link=f"{public_url}/quen-mat-khau",
+        )
+    ]
+
+
 def plan_status_change(payload, public_url):
     """Plan the citizen's e-mail for a dossier status change."""
     dossier = payload.get("dossier") or {}

@@ -11,6 +11,9 @@ DOSSIER = ("dossier", "receipt_number", "appointment_date", "status")
 VARIABLES = {
     "account_activation": (),
     "password_reset": (),
+    # security notices to an account's owner (not admin-editable)
+    "registration_attempted": (),
+    "login_failures": ("failures", "ip"),
     "dossier_submitted": ("dossier", "files"),
     "dossier_received": DOSSIER,
     "dossier_rejected": DOSSIER + ("reason",),
@@ -28,6 +31,8 @@ VARIABLES = {
 LINKS = {
     "account_activation": "activation page (with the activation token)",
     "password_reset": "password reset page (with the reset token)",
+    "registration_attempted": "forgotten-password page (no token)",
+    "login_failures": "forgotten-password page (no token)",
     "reminder_digest": "none: use dossier_link(item)",
     "leader_digest": "none: use dossier_link(item)",
 }

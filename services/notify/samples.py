@@ -65,6 +65,8 @@ BASE = {
     "attached": ["Quyết định.pdf"],
     "too_large": False,
     "lang": "vi",
+    "failures": 5,
+    "ip": "203.0.113.7",
 }
 
 

@@ -78,6 +78,16 @@ class NotifyService:
     def on_password_reset_requested(self, payload):
         self._handle(payload, domain.plan_account, "password_reset_requested")
 
+    @event_handler("accounts", "account_registration_attempted", **HANDLER)
+    def on_account_registration_attempted(self, payload):
+        self._handle(
+            payload, domain.plan_account_notice, "account_registration_attempted"
+        )
+
+    @event_handler("accounts", "login_failures_detected", **HANDLER)
+    def on_login_failures_detected(self, payload):
+        self._handle(payload, domain.plan_account_notice, "login_failures_detected")
+
     @event_handler("dossiers", "dossier_submitted", **HANDLER)
     def on_dossier_submitted(self, payload):
         self._handle(payload, self._plan_submitted)

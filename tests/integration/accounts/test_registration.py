@@ -105,12 +105,36 @@ def test_field_messages_are_vietnamese_by_default_and_english_on_request(api):
     assert all(ord(ch) < 128 for ch in en)
 
 
-def test_duplicate_email_answers_409_whatever_its_case(api):
+def test_registered_email_answers_like_a_new_one_and_mails_its_owner(
+    api, events, mailbox
+):
     body = citizen_body()
-    assert register(api, body).status_code == 201
+    first = register(api, body)
+    assert first.status_code == 201
+    user_id = first.json()["id"]
     again = register(api, citizen_body(email=body["email"].upper()))
-    assert again.status_code == 409
-    assert again.json()["error"]["code"] == "EMAIL_TAKEN"
+    fresh = register(api, citizen_body())
+    # Same status, same keys, same kind of values: nothing tells the two apart.
+    assert again.status_code == fresh.status_code == 201
+    assert again.json().keys() == fresh.json().keys()
+    assert again.json()["status"] == fresh.json()["status"] == "pending_activation"
+    assert again.json()["id"] != user_id
+    notice = events.wait_for("account_registration_attempted", user_id=user_id)
+    assert "activation_token" not in notice and "password" not in notice
+    mailbox.wait_for(body["email"], count=2)  # the activation mail, then the notice
+    events.drain(1)
+    assert len(events.matching("account_registered", user_id=user_id)) == 1
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_emails(api):
+    known = citizen_body()
+    register(api, known)
+    answers = [
+        api.post("/api/v1/accounts/password-reset", json={"email": email})
+        for email in (known["email"], unique_email("nobody"))
+    ]
+    assert [a.status_code for a in answers] == [202, 202]
+    assert answers[0].json() == answers[1].json() == {"status": "sent"}
 
 
 def test_unknown_field_is_refused(api):

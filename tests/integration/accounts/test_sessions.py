@@ -76,24 +76,8 @@ def test_cookie_session_needs_the_csrf_header_for_unsafe_requests(stack, events,
     assert browser.get(f"{stack.url}/api/v1/accounts/me").status_code == 401
 
 
-def test_repeated_failures_on_one_account_answer_429_with_retry_after(api, events):
-    body, _ = active_citizen(api, events)
-    for _ in range(5):
-        assert login(api, body["email"], "Wrong-password-1").status_code == 401
-    throttled = login(api, body["email"], PASSWORD)
-    assert throttled.status_code == 429
-    assert throttled.json()["error"]["code"] == "TOO_MANY_ATTEMPTS"
-    assert int(throttled.headers["Retry-After"]) > 0
-
-
-def test_repeated_failures_from_one_address_answer_429(api):
-    ip = fake_ip()
-    for _ in range(20):
-        login(api, unique_email("spray"), "Wrong-password-1", ip=ip)
-    throttled = login(api, unique_email("spray"), "Wrong-password-1", ip=ip)
-    assert throttled.status_code == 429
-    assert int(throttled.headers["Retry-After"]) > 0
-    assert login(api, unique_email("spray"), "Wrong-password-1").status_code == 401
+# Throttling of failed logins (delays per account and address, never a lock-out):
+# see test_signin_throttle.py.
 
 
 def test_registrations_from_one_address_are_limited(api):

@@ -164,3 +164,22 @@ def test_retry_after_is_zero_under_the_limit_and_counts_down_from_the_oldest():
     assert domain.retry_after(times, 3, window, now) == 5 * 60 + 1
     old = [now - dt.timedelta(minutes=20)] * 5
     assert domain.retry_after(old, 3, window, now) == 0
+
+
+@pytest.mark.parametrize(
+    "failures, delay",
+    [(0, 0), (3, 0), (4, 1), (5, 2), (6, 4), (13, 512), (14, 900), (10**6, 900)],
+)
+def test_backoff_is_free_at_first_then_doubles_up_to_its_cap(failures, delay):
+    assert domain.backoff_delay(failures, free=3, base=1, cap=900) == delay
+
+
+def test_backoff_wait_counts_down_from_the_last_failure_and_always_ends():
+    now = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
+    times = [now - dt.timedelta(seconds=s) for s in (30, 20, 10, 1)]
+    assert domain.backoff_wait(times[:3], 3, 1, 900, now) == 0
+    assert domain.backoff_wait(times, 3, 1, 900, now) == 0  # 1 s after 1 s: over
+    six = times + [now - dt.timedelta(seconds=0.5)] * 2
+    assert domain.backoff_wait(six, 3, 1, 900, now) == 4  # 4 s from 0.5 s ago
+    later = now + dt.timedelta(seconds=900)
+    assert domain.backoff_wait(six * 10, 3, 1, 900, later) == 0

@@ -5,6 +5,7 @@ import pytest
 
 from gateway import settings
 from gateway.app import create_app
+from gateway.middleware import cross_site
 from services.shared import config
 
 
@@ -48,3 +49,33 @@ def test_a_made_up_request_id_is_replaced(client):
     resp = client.simulate_get("/healthz", headers={"X-Request-ID": "bad id\r\nx"})
     assert resp.headers["X-Request-ID"] != "bad id\r\nx"
     assert len(resp.headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize(
+    "headers, refused",
+    [
+        ({}, False),  # servers and scripts send neither header
+        ({"Sec-Fetch-Site": "same-origin"}, False),
+        ({"Sec-Fetch-Site": "none"}, False),  # typed into the address bar
+        ({"Sec-Fetch-Site": "cross-site"}, True),
+        ({"Sec-Fetch-Site": "same-site"}, True),  # a sibling subdomain
+        ({"Origin": "http://portal.test"}, False),
+        ({"Origin": "https://dichvucong.example.vn"}, False),  # public, behind a proxy
+        ({"Origin": "https://evil.example"}, True),
+        ({"Origin": "null"}, True),
+    ],
+)
+def test_cross_site_tells_other_sites_browser_requests(headers, refused):
+    req = falcon.testing.create_req(method="POST", host="portal.test", headers=headers)
+    req.context.public_host = "dichvucong.example.vn"
+    assert cross_site(req) is refused
+
+
+def test_form_encoded_sign_in_answers_415_before_any_service(client):
+    resp = client.simulate_post(
+        "/api/v1/sessions",
+        body="email=a%40b.vn&password=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert resp.status_code == 415
+    assert resp.json["error"]["code"] == "UNSUPPORTED_MEDIA_TYPE"

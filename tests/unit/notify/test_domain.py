@@ -56,6 +56,22 @@ def test_reset_link_carries_the_token_and_unknown_language_falls_back_to_vi():
     assert planned.lang == "vi"
 
 
+@pytest.mark.parametrize(
+    "event, key",
+    [
+        ("account_registration_attempted", "registration_attempted"),
+        ("login_failures_detected", "login_failures"),
+    ],
+)
+def test_account_notices_go_to_the_owner_and_link_no_token(event, key):
+    payload = {"email": "a@b.vn", "full_name": "An", "failures": 5, "lang": "en"}
+    (planned,) = domain.plan_account_notice(event, payload, URL)
+    assert planned.key == key and planned.recipient == "a@b.vn"
+    assert planned.link == f"{URL}/quen-mat-khau"  # written by the system, no token
+    assert "link" not in planned.context
+    assert planned.context["failures"] == 5
+
+
 def test_internal_comment_and_own_comment_mail_nobody():
     internal = {"dossier": DOSSIER, "comment": {"internal": True, "author": {}}}
     own = {"dossier": DOSSIER, "comment": {"author": {"id": "u1"}}}
