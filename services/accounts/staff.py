@@ -175,7 +175,10 @@ def list_api_clients(session, caller):
 
 def list_audit(session, caller, page=1, page_size=50):
     require(caller, "audit.read")
-    page, page_size = max(int(page or 1), 1), min(max(int(page_size or 50), 1), 200)
+    paging = load(
+        schemas.PageSchema(), {"page": page or 1, "page_size": page_size or 50}
+    )
+    page, page_size = paging["page"], min(paging["page_size"], 200)
     query = _scoped(select(AuditEntry), caller, AuditEntry)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(
