@@ -11,16 +11,24 @@ class BeginUpload(BaseSchema):
     dossier_id = fields.String(required=True, validate=validate.Length(1, 64))
     slot = fields.String(required=True, validate=validate.Length(1, 80))
     filename = fields.String(required=True, validate=validate.Length(1, 1000))
-    declared_type = fields.String(load_default=None, allow_none=True)
+    declared_type = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=255)
+    )
     size = fields.Integer(required=True, validate=validate.Range(min=0))
-    task_id = fields.String(load_default=None, allow_none=True)
-    comment_id = fields.String(load_default=None, allow_none=True)
+    task_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=64)
+    )
+    comment_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=64)
+    )
 
 
 class BeginTemplateUpload(BaseSchema):
     procedure_code = fields.String(required=True, validate=validate.Length(1, 64))
     filename = fields.String(required=True, validate=validate.Length(1, 1000))
-    declared_type = fields.String(load_default=None, allow_none=True)
+    declared_type = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=255)
+    )
     size = fields.Integer(required=True, validate=validate.Range(min=0))
     title = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=255)

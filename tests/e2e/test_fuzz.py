@@ -5,7 +5,8 @@ hostile path segments, query values and bodies (`fuzz_inputs.py`) from hypothesi
 derandomised (the same requests every run), as four callers: anonymous, a citizen
 who owns a draft, a desk and the national operator; a few pages get hostile query
 strings too. Wall time is bounded: EXAMPLES per operation, and once BUDGET seconds
-have passed the remaining operations get one request each. Failures are collected
+have passed the remaining operations get one request each (both can be raised from
+the environment for a deeper run). Failures are collected
 and reported together.
 
 Left out, with reason: DELETE /api/v1/sessions/current for signed-in callers (it
@@ -13,6 +14,7 @@ would revoke the token the rest of the run uses).
 """
 
 import json
+import os
 import random
 import time
 import uuid
@@ -27,8 +29,9 @@ from .conftest import Agency
 from .fuzz_inputs import QUERY_NAMES, TEXTS, body_strategy, field_names, seeds
 from .test_api_journey import PDF, login, register_citizen
 
-EXAMPLES = 16
-BUDGET = 75
+# A deeper run, e.g. before a release: PORTAL_FUZZ_EXAMPLES=200 PORTAL_FUZZ_BUDGET=900
+EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "16"))
+BUDGET = float(os.environ.get("PORTAL_FUZZ_BUDGET", "75"))
 METHODS = ("get", "post", "put", "patch", "delete")
 PAGES = [
     "/",

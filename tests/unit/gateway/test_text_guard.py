@@ -139,3 +139,13 @@ def test_hostile_but_valid_text_reaches_the_service_intact():
     )
     assert resp.status_code == 404
     assert rpc.calls[-1][2][-1]["form"]["x"] == HOSTILE
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_json_numbers_that_json_does_not_have_are_refused(client, number):
+    resp = client.simulate_post(
+        "/api/v1/dossiers",
+        body='{"form": {"copies": ' + number + "}}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert refusal(resp, 400)[0] == "MALFORMED_JSON"
