@@ -3,11 +3,11 @@
 Every operation of the served OpenAPI document (`/api/v1/openapi.json`) gets
 hostile path segments, query values and bodies (`fuzz_inputs.py`) from hypothesis,
 derandomised (the same requests every run), as four callers: anonymous, a citizen
-who owns a draft, a desk and the national operator; a few pages get hostile query
-strings too. Wall time is bounded: EXAMPLES per operation, and once BUDGET seconds
-have passed the remaining operations get one request each (both can be raised from
-the environment for a deeper run). Failures are collected
-and reported together.
+who owns a draft, a desk and the national operator; the main pages get hostile
+query strings and their forms hostile fields too. Wall time is bounded: EXAMPLES
+per operation, and once BUDGET seconds have passed the remaining operations get
+one request each (both can be raised from the environment for a deeper run).
+Failures are collected and reported together.
 
 Left out, with reason: DELETE /api/v1/sessions/current for signed-in callers (it
 would revoke the token the rest of the run uses).
@@ -30,8 +30,8 @@ from .fuzz_inputs import QUERY_NAMES, TEXTS, body_strategy, field_names, seeds
 from .test_api_journey import PDF, login, register_citizen
 
 # A deeper run, e.g. before a release: PORTAL_FUZZ_EXAMPLES=200 PORTAL_FUZZ_BUDGET=900
-EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "16"))
-BUDGET = float(os.environ.get("PORTAL_FUZZ_BUDGET", "75"))
+EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "12"))
+BUDGET = float(os.environ.get("PORTAL_FUZZ_BUDGET", "60"))
 METHODS = ("get", "post", "put", "patch", "delete")
 PAGES = [
     "/",
@@ -46,7 +46,30 @@ PAGES = [
     "/quan-tri/thu-tuc",
     "/quan-tri/can-bo",
 ]
+# Page forms (posted as a signed-in bearer caller, which needs no form token).
+FORM_PAGES = [
+    "/dang-nhap",
+    "/dang-ky",
+    "/quen-mat-khau",
+    "/ho-so/moi",
+    "/ho-so/{dossier_id}/sua",
+    "/can-bo/ho-so/{dossier_id}/xu-ly",
+    "/can-bo/ho-so/{dossier_id}/cong-viec",
+    "/can-bo/ho-so-giay",
+    "/quan-tri/thu-tuc/moi",
+    "/quan-tri/thu-tuc/{code}",
+    "/quan-tri/ngay-nghi",
+    "/quan-tri/co-quan",
+    "/quan-tri/can-bo",
+]
+FORM_FIELDS = (
+    "action agencies agency body code criteria department do due_date email fee "
+    "fields internal lang legal_basis level name next password procedure "
+    "processing_days slot source status steps task_id title token version year "
+    "full_name phone address note reason assignee form.child_name form.copies"
+).split()
 FILE_NAMES = ["a.pdf", "ảnh.jpg", "a\x00.pdf", "x" * 2000 + ".pdf", "..\\a.pdf"]
+FORM = "application/x-www-form-urlencoded"
 SKIP_SIGNED_IN = {("delete", "/api/v1/sessions/current")}
 
 
@@ -128,7 +151,12 @@ def requests_for(draw, op, ctx, names):
         path += "?" + "&".join(f"{k}={encode(v)}" for k, v in query.items())
     caller = draw(st.sampled_from(sorted(ctx["callers"])))
     kwargs = {}
-    if method in ("post", "put", "patch"):
+    if content == FORM:
+        fields = draw(st.dictionaries(st.sampled_from(FORM_FIELDS), TEXTS, max_size=6))
+        kwargs = {
+            "data": {k: v.encode("utf-8", "surrogatepass") for k, v in fields.items()}
+        }
+    elif method in ("post", "put", "patch"):
         body = draw(body_strategy(seeds(ctx).get((method, template)), names))
         kwargs = body_kwargs(draw, content, body)
     return caller, method, path, kwargs
@@ -198,6 +226,8 @@ def test_no_operation_or_page_answers_5xx(ctx, stack):
         run.fuzz(requests_for(op, ctx, names))
     for page in PAGES:
         run.fuzz(requests_for(("get", page, None), ctx, names))
+    for page in FORM_PAGES:
+        run.fuzz(requests_for(("post", page, FORM), ctx, names))
     print(run.sent, sorted(run.statuses.items()), time.monotonic() - run.started)
     assert run.failures == [], "\n".join(map(str, run.failures))
     assert run.sent >= len(operations(doc))
