@@ -1,4 +1,4 @@
-"""Repair form and applicant values stored with NUL or lone surrogates.
+"""Repair JSON values stored with NUL or lone surrogates (dossiers, procedures).
 
 Before text was checked where it enters, a JSON escape such as "\\ud800" was kept
 verbatim in these JSON columns, and every response carrying the dossier failed
@@ -21,7 +21,10 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-COLUMNS = ("form", "applicant")
+COLUMNS = {
+    "dossiers": ("form", "applicant"),
+    "procedure_versions": ("legal_basis", "steps", "form", "documents", "templates"),
+}
 # Any \u0000 or surrogate escape in the stored JSON text; paired surrogates (emoji)
 # match too and come back unchanged.
 SUSPECT = r"\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})"
