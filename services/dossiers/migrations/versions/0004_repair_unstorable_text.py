@@ -43,23 +43,25 @@ def repaired(value):
     return value
 
 
+def repair_column(bind, table, column):
+    """Rewrite the rows of one JSON column whose text holds a suspect escape."""
+    rows = bind.execute(
+        sa.text(f"SELECT id, {column}::text FROM {table} WHERE {column}::text ~ :p"),
+        {"p": SUSPECT},
+    ).all()
+    for row_id, stored in rows:
+        fixed = json.dumps(repaired(json.loads(stored)), ensure_ascii=False)
+        bind.execute(
+            sa.text(f"UPDATE {table} SET {column} = CAST(:v AS json) WHERE id = :i"),
+            {"v": fixed, "i": row_id},
+        )
+
+
 def upgrade():
     bind = op.get_bind()
-    for column in COLUMNS:
-        rows = bind.execute(
-            sa.text(
-                f"SELECT id, {column}::text FROM dossiers WHERE {column}::text ~ :p"
-            ),
-            {"p": SUSPECT},
-        ).all()
-        for row_id, stored in rows:
-            fixed = json.dumps(repaired(json.loads(stored)), ensure_ascii=False)
-            bind.execute(
-                sa.text(
-                    f"UPDATE dossiers SET {column} = CAST(:v AS json) WHERE id = :i"
-                ),
-                {"v": fixed, "i": row_id},
-            )
+    for table, columns in COLUMNS.items():
+        for column in columns:
+            repair_column(bind, table, column)
 
 
 def downgrade():
