@@ -11,6 +11,8 @@ invalid UTF-8 into U+FFFD), and the path and query are also checked once more
 decoded, so a `%2500` meant to reach a second decoder is refused too.
 """
 
+import json
+import math
 import re
 from urllib.parse import unquote, unquote_to_bytes
 
@@ -178,6 +180,19 @@ class TextGuard:
         refuse(named or req.context.path_problems)
 
 
+def _no_number(name):
+    """Refuse NaN and Infinity, which JSON does not have (Python accepts them)."""
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text):
+    """Parse a JSON number, refusing one too large for a float (1e400)."""
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is out of range")
+    return number
+
+
 class StrictJSON(JSONHandler):
     """Parse JSON strictly: valid UTF-8, bounded depth, no unstorable strings."""
 
@@ -187,7 +202,9 @@ class StrictJSON(JSONHandler):
         if problem := bytes_error(data, None):
             raise InvalidText("Invalid text", {"_body": [problem]})
         try:
-            body = self._loads(data.decode())
+            body = json.loads(
+                data.decode(), parse_constant=_no_number, parse_float=_finite
+            )
         except RecursionError:
             too_deep = {"_body": [TOO_DEEP.format(MAX_DEPTH)]}
             raise TooDeep("Invalid input", too_deep) from None

@@ -14,6 +14,8 @@ from .common import call, json_object
 from .search import DossierSearch, InvalidFilter, format_of, send
 
 register(MESSAGES_VI)
+# Row ids are PostgreSQL integers: a larger number can name no row.
+MAX_ID = 2**31 - 1
 LIST_PARAMS = (
     "status",
     "procedure",
@@ -121,7 +123,7 @@ class History(Resource):
 
 class Comments(Resource):
     def on_get(self, req, resp, dossier_id):
-        task = req.get_param_as_int("task_id")
+        task = req.get_param_as_int("task_id", min_value=1, max_value=MAX_ID)
         items = self.call(req, "list_comments", dossier_id, task)
         resp.media = {"items": items, "total": len(items)}
 
@@ -234,7 +236,7 @@ def routes(rpc):
         (f"{base}/history", History(rpc)),
         (f"{base}/comments", Comments(rpc)),
         (f"{base}/tasks", Tasks(rpc)),
-        (f"{base}/tasks/{{task_id:int}}", Task(rpc)),
+        (f"{base}/tasks/{{task_id:int(min=1, max={MAX_ID})}}", Task(rpc)),
         ("/api/v1/paper-dossiers", PaperDossiers(rpc)),
         ("/api/v1/paper-dossiers/claims", Claims(rpc)),
         ("/api/v1/lookup/{receipt_number}", Lookup(rpc)),

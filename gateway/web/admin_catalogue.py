@@ -29,7 +29,8 @@ def codes(text):
 
 def integer(raw, default=None):
     raw = (raw or "").strip()
-    return int(raw) if raw.lstrip("-").isdigit() else (raw or default)
+    digits = raw.lstrip("-")
+    return int(raw) if digits.isascii() and digits.isdigit() else (raw or default)
 
 
 def rows(form, prefix, keys):
@@ -171,7 +172,7 @@ class Holidays(Page):
         raw = posted or req.get_param("nam") or ""
         return (
             int(raw)
-            if raw.isdigit() and 2000 <= int(raw) <= 2100
+            if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100
             else (dt.date.today().year)
         )
 

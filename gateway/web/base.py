@@ -26,6 +26,7 @@ from services.shared.errors import (
 from ..i18n import translate
 from ..middleware import CSRF_FIELD, csrf_token_for
 from ..resources.common import call
+from ..text_guard import InvalidText, TooDeep
 from .uploads import TokenRefused, check_multipart, is_multipart
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,10 @@ def _handle(web, req, resp, exc):
         return _error_page(web, req, resp, falcon.HTTP_403, "error.forbidden")
     if isinstance(exc, Unavailable):
         return _error_page(web, req, resp, falcon.HTTP_503, "error.unavailable")
+    if isinstance(exc, InvalidText | TooDeep):
+        # Refused by the text guard while the page read its form: no field of the
+        # form can show it, so the page says what happened.
+        return _error_page(web, req, resp, falcon.HTTP_422, "error.invalid_text")
     raise exc
 
 

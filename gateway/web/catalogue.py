@@ -38,6 +38,10 @@ MESSAGES = {
     ),
     "errors.prefix": ("Lỗi:", "Error:"),
     "error.not_found": ("Không tìm thấy trang", "Page not found"),
+    "error.invalid_text": (
+        "Nội dung gửi lên có ký tự không hợp lệ (NUL hoặc mã Unicode hỏng).",
+        "What was sent holds characters that cannot be stored (NUL or broken Unicode).",
+    ),
     "error.forbidden": (
         "Bạn không có quyền xem trang này",
         "You may not see this page",

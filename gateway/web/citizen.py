@@ -6,6 +6,8 @@ errors keyed `form.<field>` / `documents.<slot>` that land next to each field.
 Files are uploaded by the page's script to the JSON upload endpoint.
 """
 
+import math
+
 from services.shared.errors import ServiceError, ValidationFailed
 
 from ..errors import CodedHTTPError
@@ -35,11 +37,13 @@ def typed(field, raw):
         return None
     if kind == "number":
         try:
-            return (
+            number = (
                 int(raw) if raw.lstrip("-").isdigit() else float(raw.replace(",", "."))
             )
         except ValueError:
             return raw  # the service answers "Not a valid number." for this field
+        # "nan" and "1e999" parse as floats that JSON and PostgreSQL cannot carry.
+        return number if math.isfinite(number) else raw
     return raw
 
 

@@ -138,7 +138,7 @@ class Comment(Page):
             "file_ids": ids[:20],
         }
         task = (form.get("task_id") or "").strip()
-        if task.isdigit():
+        if task.isascii() and task.isdigit():  # "²".isdigit() too, int() refuses it
             body["task_id"] = int(task)
         self.call(req, "dossiers", "add_comment", dossier_id, body)
         back = safe_next(form.get("next")) or f"/can-bo/ho-so/{dossier_id}#discussion"

@@ -122,3 +122,10 @@ class ApiClientSchema(BaseSchema):
     )
     province = fields.String(validate=PROVINCE)
     agency = fields.String(validate=CODE)
+
+
+class PageSchema(BaseSchema):
+    """A page of a list (BaseSchema bounds both numbers)."""
+
+    page = fields.Integer(load_default=1)
+    page_size = fields.Integer(load_default=50)

@@ -8,6 +8,8 @@ from . import domain, forms
 
 Str = fields.String
 CODE = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$")
+USER_ID = validate.Length(max=64)  # the width of tasks.assignee
+ROW_ID = validate.Range(1, 2**31 - 1)  # a PostgreSQL integer key
 
 
 class FieldDef(BaseSchema):
@@ -148,7 +150,7 @@ class ActSchema(BaseSchema):
     # staff may address a note to the applicant; otherwise it stays internal
     note_public = fields.Boolean(load_default=None, allow_none=True)
     department = Str(load_default=None, allow_none=True, validate=CODE)
-    assignee = Str(load_default=None, allow_none=True)
+    assignee = Str(load_default=None, allow_none=True, validate=USER_ID)
     expected_version = fields.Integer(load_default=None, allow_none=True)
 
 
@@ -156,19 +158,19 @@ class CommentSchema(BaseSchema):
     body = Str(required=True, validate=validate.Length(1, 20_000))
     # unset: the applicant's comments are public, staff's internal (safe default)
     internal = fields.Boolean(load_default=None, allow_none=True)
-    task_id = fields.Integer(load_default=None, allow_none=True)
+    task_id = fields.Integer(load_default=None, allow_none=True, validate=ROW_ID)
     file_ids = fields.List(Str(), load_default=list)
 
 
 class TaskSchema(BaseSchema):
     title = Str(required=True, validate=validate.Length(1, 500))
-    assignee = Str(load_default=None, allow_none=True)
+    assignee = Str(load_default=None, allow_none=True, validate=USER_ID)
     due_date = fields.Date(load_default=None, allow_none=True)
 
 
 class TaskPatchSchema(BaseSchema):
     title = Str(validate=validate.Length(1, 500))
-    assignee = Str(allow_none=True)
+    assignee = Str(allow_none=True, validate=USER_ID)
     due_date = fields.Date(allow_none=True)
     status = Str(validate=validate.OneOf(["open", "done", "cancelled"]))
 

@@ -131,7 +131,13 @@ def dump_task(t):
 
 
 def _task(session, dossier, task_id):
-    task = session.get(Task, int(task_id))
+    try:
+        key = int(task_id)
+    except (TypeError, ValueError):
+        key = 0
+    if not 1 <= key < 2**31:  # a PostgreSQL integer key: no other number names a row
+        raise TaskNotFound("Task not found", {"task_id": [str(task_id)]})
+    task = session.get(Task, key)
     if task is None or task.dossier_id != dossier.id:
         raise TaskNotFound("Task not found", {"task_id": [str(task_id)]})
     return task

@@ -12,10 +12,16 @@ class BeginUpload(BaseSchema):
     dossier_id = fields.String(required=True, validate=validate.Length(1, 64))
     slot = fields.String(required=True, validate=validate.Length(1, 80))
     filename = fields.String(required=True, validate=validate.Length(1, 1000))
-    declared_type = fields.String(load_default=None, allow_none=True)
+    declared_type = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=255)
+    )
     size = fields.Integer(required=True, validate=validate.Range(min=0))
-    task_id = fields.String(load_default=None, allow_none=True)
-    comment_id = fields.String(load_default=None, allow_none=True)
+    task_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=64)
+    )
+    comment_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=64)
+    )
     # staff choose; unset, see domain.upload_audience (the applicant's are public)
     audience = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(AUDIENCES)
@@ -25,7 +31,9 @@ class BeginUpload(BaseSchema):
 class BeginTemplateUpload(BaseSchema):
     procedure_code = fields.String(required=True, validate=validate.Length(1, 64))
     filename = fields.String(required=True, validate=validate.Length(1, 1000))
-    declared_type = fields.String(load_default=None, allow_none=True)
+    declared_type = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=255)
+    )
     size = fields.Integer(required=True, validate=validate.Range(min=0))
     title = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=255)

@@ -13,7 +13,9 @@ CSV_MAX = 5 * 1024 * 1024
 class TemplateSchema(BaseSchema):
     key = fields.String(required=True, validate=validate.Length(1, 60))
     lang = fields.String(load_default="vi", validate=validate.OneOf(LANGS))
-    province = fields.String(load_default=None, allow_none=True)
+    province = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(2, 8)
+    )
     source = fields.String(required=True, validate=validate.Length(1, 100_000))
 
 
@@ -22,8 +24,12 @@ class CriteriaSchema(BaseSchema):
         required=True,
         validate=validate.OneOf(("department_staff", "procedure_applicants")),
     )
-    agency = fields.String(load_default=None, allow_none=True)
-    department = fields.String(load_default=None, allow_none=True)
+    agency = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=40)
+    )
+    department = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=40)
+    )
     role = fields.String(load_default=None, allow_none=True)
     procedure = fields.String(load_default=None, allow_none=True)
     date_from = fields.Date(load_default=None, allow_none=True, data_key="from")

@@ -140,7 +140,11 @@ def seeds(ctx):
             "province": "01",
         },
         ("patch", "/api/v1/accounts/me"): {"full_name": "A", "address": "Hà Nội"},
-        ("post", "/api/v1/agencies"): {"code": "FZ", "name": "UBND", "province": "01"},
+        ("post", "/api/v1/agencies"): {
+            "code": f"FZ{agency}",
+            "name": "UBND",
+            "province": "01",
+        },
         ("post", "/api/v1/departments"): {"code": "TP", "name": "TP", "agency": agency},
         ("post", "/api/v1/staff"): {
             "email": "fz@e2e.test",

@@ -121,3 +121,17 @@ def test_files_of_another_citizens_dossier_answer_404(agency, two_citizens):
     )
     assert code_of(upload)[0] == 404
     assert code_of(other.get(f"/api/v1/dossiers/{uuid.uuid4()}/files"))[0] == 404
+
+
+def test_ids_and_references_too_large_for_a_column_are_refused(agency, two_citizens):
+    owner, _ = two_citizens
+    draft = owner.post(
+        "/api/v1/dossiers",
+        json={"procedure": agency.procedure, "agency": agency.code, "form": {}},
+    )
+    base = f"/api/v1/dossiers/{draft.json()['id']}"
+    assert code_of(owner.patch(f"{base}/tasks/{10**12}", json={}))[0] == 404
+    assert code_of(owner.get(f"{base}/comments?task_id={10**12}"))[0] == 400
+    comment = owner.post(f"{base}/comments", json={"body": "x", "task_id": 10**30})
+    assert code_of(comment) == (422, "VALIDATION_ERROR")
+    assert "task_id" in comment.json()["error"]["details"]

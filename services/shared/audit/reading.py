@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from ..errors import ValidationFailed
 from ..permissions import require, scope_of
 
 MAX_PAGE = 200
@@ -40,8 +41,12 @@ def dump(row):
 def list_entries(session, model, caller, page=1, page_size=50):
     """Return {items, total} of `model`'s entries in the caller's scope."""
     require(caller, "audit.read")
-    page = min(max(int(page or 1), 1), MAX_PAGE_NUMBER)
-    page_size = min(max(int(page_size or 50), 1), MAX_PAGE)
+    try:
+        page, page_size = int(page or 1), int(page_size or 50)
+    except (TypeError, ValueError):
+        raise ValidationFailed("Invalid input", {"page": ["Not a number."]}) from None
+    page = min(max(page, 1), MAX_PAGE_NUMBER)
+    page_size = min(max(page_size, 1), MAX_PAGE)
     query = _scoped(select(model), caller, model)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(

@@ -71,11 +71,14 @@ def test_deeply_nested_json_is_refused(client, levels):
 
 def test_a_long_form_value_is_refused(client):
     resp = client.simulate_post(
-        "/dang-nhap",
-        body="email=" + "a" * 100_001,
+        "/api/v1/oauth/token",
+        body="client_id=" + "a" * 100_001,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
-    assert refusal(resp) == ("INVALID_TEXT", {"email": refusal(resp)[1]["email"]})
+    assert refusal(resp) == (
+        "INVALID_TEXT",
+        {"client_id": refusal(resp)[1]["client_id"]},
+    )
 
 
 @pytest.mark.parametrize(
@@ -101,11 +104,14 @@ def test_a_path_segment_with_nul_is_refused(client):
 
 def test_a_form_value_with_nul_is_refused_by_name(client):
     resp = client.simulate_post(
-        "/dang-nhap",
-        body="email=a%00b&password=x",
+        "/api/v1/oauth/token",
+        body="client_id=a%00b&client_secret=x",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
-    assert refusal(resp) == ("INVALID_TEXT", {"email": refusal(resp)[1]["email"]})
+    assert refusal(resp) == (
+        "INVALID_TEXT",
+        {"client_id": refusal(resp)[1]["client_id"]},
+    )
 
 
 def test_a_header_with_invalid_utf8_is_refused(client):
@@ -139,3 +145,23 @@ def test_hostile_but_valid_text_reaches_the_service_intact():
     )
     assert resp.status_code == 404
     assert rpc.calls[-1][2][-1]["form"]["x"] == HOSTILE
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_json_numbers_that_json_does_not_have_are_refused(client, number):
+    resp = client.simulate_post(
+        "/api/v1/dossiers",
+        body='{"form": {"copies": ' + number + "}}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert refusal(resp, 400)[0] == "MALFORMED_JSON"
+
+
+def test_a_page_form_with_unstorable_text_answers_an_html_page(client):
+    resp = client.simulate_post(
+        "/quen-mat-khau",
+        body="email=a%00b",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert resp.status_code == 422
+    assert resp.headers["Content-Type"].startswith("text/html")
