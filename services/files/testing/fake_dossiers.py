@@ -31,8 +31,8 @@ class FakeDossiersService:
         return dossier
 
     @rpc
-    def register_procedure(self, code, province="01"):
-        PROCEDURES[code] = {"code": code, "province": province}
+    def register_procedure(self, code, province="01", agencies=("A1",)):
+        PROCEDURES[code] = {"code": code, "province": province, "agencies": agencies}
         return PROCEDURES[code]
 
     @rpc(expected_exceptions=EXPECTED)

@@ -61,6 +61,19 @@ def test_admin_uploads_a_template_anyone_lists_and_downloads_it(frpc, client):
     assert pdf.content.startswith(b"%PDF")
 
 
+def test_an_agency_admin_adds_templates_only_to_procedures_his_agency_receives(
+    frpc, client
+):
+    code = procedure(frpc)  # received by agency A1
+    other = post_template(
+        client, code, staff("admin", agency="A9"), "mau.docx", samples.docx()
+    )
+    assert other.status_code == 403
+    assert other.json["error"]["code"] == "PROCEDURE_OUT_OF_SCOPE"
+    mine = post_template(client, code, staff("admin"), "mau.docx", samples.docx())
+    assert mine.status_code == 201, mine.text
+
+
 def test_citizen_or_officer_cannot_upload_a_template(frpc, client):
     code = procedure(frpc)
     for who in (citizen(), staff("officer")):
