@@ -2,9 +2,9 @@
 
 import uuid
 
+from services.shared import visibility
 from services.shared.errors import Forbidden, NotFound, ValidationFailed
 from services.shared.outbox import record_event
-from services.shared.permissions import sees
 from services.shared.schemas import load
 
 from . import contracts, domain, schemas, security, settings, store, views
@@ -250,12 +250,14 @@ def is_system(caller):
 
 
 def _visible_to(caller, user):
+    """The visibility rule of identities (`services/shared/visibility.py`)."""
     if is_system(caller):
         return True
-    if caller.get("kind") not in ("staff", "operator", "client"):
-        return False
-    if user.kind not in ("staff", "operator"):
-        return False  # applicants: only through the dossiers that concern them
-    return sees(
-        caller, province=user.province, agency=user.agency, department=user.department
-    )
+    record = {
+        "owner": str(user.public_id),
+        "user_kind": "staff" if user.kind in ("staff", "operator") else "applicant",
+        "province": user.province,
+        "agency": user.agency,
+        "department": user.department,
+    }
+    return visibility.sees(caller, "identity", record)

@@ -92,6 +92,7 @@ def _scoped(query, caller, model):
 def list_staff(session, caller, agency=None, department=None, role=None):
     if caller.get("kind") not in ("staff", "operator", "client"):
         raise Forbidden("Not permitted")
+    require(caller, "staff.read")
     query = _scoped(
         select(User).where(User.kind.in_(("staff", "operator"))), caller, User
     )

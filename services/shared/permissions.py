@@ -29,6 +29,7 @@ STAFF = {
     "task.read",
     "delivery.read",
     "stats.own",  # the statistics of one's own work (my_work.my_stats)
+    "staff.read",  # colleagues in scope (names, e-mails: assignees, recipients)
 }
 DESK = STAFF | {
     "dossier.receive",
@@ -94,7 +95,13 @@ SCOPE_RANK = {"own": 0, "department": 1, "agency": 2, "province": 3, "national":
 
 # API clients act through OAuth scopes instead of roles.
 CLIENT_SCOPE_ACTIONS = {
-    "dossiers:read": {"procedure.read", "dossier.read", "file.read", "stats.read"},
+    "dossiers:read": {
+        "procedure.read",
+        "dossier.read",
+        "file.read",
+        "stats.read",
+        "staff.read",
+    },
     "dossiers:write": {
         "dossier.register_paper",
         "dossier.receive",
@@ -102,6 +109,7 @@ CLIENT_SCOPE_ACTIONS = {
         "dossier.return_result",
         "file.upload",
         "comment.write",
+        "staff.read",
     },
     "procedures:read": {"procedure.read"},
 }

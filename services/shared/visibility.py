@@ -50,6 +50,10 @@ class Rule:
     # when set, staff without one of these roles see only their own records of the
     # kind (assigned to them or created by them)
     managers: tuple = ()
+    # staff see a record only once submitted (a draft is the applicant's alone)
+    submitted_only: bool = True
+    # (field, value) pairs a record must have for staff and clients to see it
+    staff_only_if: tuple = ()
 
 
 RULES = {
@@ -69,6 +73,14 @@ RULES = {
         managers=("leader", "admin", "province_admin", "operator"),
     ),
 }
+RULES["identity"] = Rule(
+    # a person's name, e-mail, phone and ID: everyone sees their own; staff and
+    # clients see staff of their scope; an applicant's identity reaches only the
+    # system (services acting for the portal), and staff through the dossier
+    has_audience=False,
+    submitted_only=False,
+    staff_only_if=(("user_kind", "staff"),),
+)
 KINDS = tuple(RULES)
 
 ALL, NONE = ("all",), ("none",)
@@ -132,14 +144,15 @@ def rule(caller, kind):
     if caller.get("kind") in (None, "anonymous"):
         return NONE
     # never submitted: the applicant's alone (desk, admins, operator do not see drafts)
-    submitted = ("set", "submitted_at")
+    submitted = ("set", "submitted_at") if spec.submitted_only else ALL
+    only_if = _and(*(("eq", f, v) for f, v in spec.staff_only_if))
     if caller.get("kind") == "client":
         audience = _audience(spec, spec.client_audiences)
-        return _and(_in_scope(caller, scope_of(caller)), submitted, audience)
+        return _and(_in_scope(caller, scope_of(caller)), submitted, audience, only_if)
     scope = scope_of(caller)
     if scope == "own":
         return _own(caller, spec)
-    staff = _and(_in_scope(caller, scope), submitted, _own_work(caller, spec))
+    staff = _and(_in_scope(caller, scope), submitted, only_if, _own_work(caller, spec))
     return _or(_own(caller, spec), staff if spec.staff else NONE)
 
 

@@ -75,6 +75,7 @@ records = st.fixed_dictionaries(
         "audience": st.sampled_from(visibility.AUDIENCES),
         "assignee": USERS,
         "created_by": USERS,
+        "user_kind": st.sampled_from(["staff", "applicant"]),
     }
 )
 
@@ -91,6 +92,7 @@ PROBE = sa.Table(
     sa.Column("audience", sa.String(16)),
     sa.Column("assignee", sa.String(64)),
     sa.Column("created_by", sa.String(64)),
+    sa.Column("user_kind", sa.String(16)),
 )
 
 
@@ -114,7 +116,7 @@ def probe_index(stack):
 
 
 def sql_answer(engine, caller, kind):
-    own = ("audience", "assignee", "created_by")
+    own = ("audience", "assignee", "created_by", "user_kind")
     columns = scope_columns(PROBE) | {name: PROBE.c[name] for name in own}
     clause = visibility.to_sql(visibility.rule(caller, kind), columns)
     with engine.connect() as conn:

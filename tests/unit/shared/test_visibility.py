@@ -105,3 +105,15 @@ def test_anonymous_sees_nothing_and_the_system_everything():
 def test_unknown_predicates_are_refused():
     with pytest.raises(ValueError):
         visibility.matches(("maybe",), {})
+
+
+def test_identities_staff_in_scope_and_ones_own_never_an_applicants():
+    colleague = {"owner": "desk-9", "user_kind": "staff"} | {
+        k: DOSSIER[k] for k in ("province", "agency", "department")
+    }
+    applicant = colleague | {"owner": "citizen-9", "user_kind": "applicant"}
+    assert visibility.sees(staff("desk"), "identity", colleague)
+    assert not visibility.sees(staff("desk"), "identity", applicant)
+    assert not visibility.sees(staff("desk", province="79"), "identity", colleague)
+    assert visibility.sees(CITIZEN | {"user_id": "citizen-9"}, "identity", applicant)
+    assert not visibility.sees(CITIZEN, "identity", applicant)
