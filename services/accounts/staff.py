@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.shared import audit
 from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.shared.permissions import require, require_visible, scope_of
+from services.shared.permissions import require, require_visible, scope_of, scope_query
 from services.shared.schemas import load
 
 from . import domain, schemas, security, store, views
@@ -78,22 +78,11 @@ def _placement(session, caller, data):
     return agency.province, agency.code
 
 
-def _scoped(query, caller, model):
-    """Restrict a query on a table with province/agency columns to the caller."""
-    scope = scope_of(caller)
-    if scope == "national":
-        return query
-    query = query.where(model.province == caller.get("province"))
-    if scope in ("agency", "department"):
-        query = query.where(model.agency == caller.get("agency"))
-    return query
-
-
 def list_staff(session, caller, agency=None, department=None, role=None):
     if caller.get("kind") not in ("staff", "operator", "client"):
         raise Forbidden("Not permitted")
     require(caller, "staff.read")
-    query = _scoped(
+    query = scope_query(
         select(User).where(User.kind.in_(("staff", "operator"))), caller, User
     )
     if scope_of(caller) == "department":

@@ -168,6 +168,18 @@ def sees(caller, *, province, agency=None, department=None, owner=None):
     return department is not None and department == caller.get("department")
 
 
+def scope_query(query, caller, model):
+    """Restrict a query on a table with province/agency columns to the caller's
+    scope (staff, audit entries: the admin records outside a dossier)."""
+    scope = scope_of(caller)
+    if scope == "national":
+        return query
+    query = query.where(model.province == caller.get("province"))
+    if scope in ("agency", "department"):
+        query = query.where(model.agency == caller.get("agency"))
+    return query
+
+
 def manages_procedure(caller, agencies):
     """Tell whether the caller may manage a procedure received by `agencies`: an
     agency admin only those its own agency receives, wider admins all in scope."""

@@ -3,21 +3,10 @@
 from sqlalchemy import func, select
 
 from ..errors import ValidationFailed
-from ..permissions import require, scope_of
+from ..permissions import require, scope_query
 
 MAX_PAGE = 200
 MAX_PAGE_NUMBER = 1_000_000  # beyond any real log; keeps OFFSET within bigint
-
-
-def _scoped(query, caller, model):
-    """Keep the entries of the caller's province (and agency below province)."""
-    scope = scope_of(caller)
-    if scope == "national":
-        return query
-    query = query.where(model.province == caller.get("province"))
-    if scope in ("agency", "department"):
-        query = query.where(model.agency == caller.get("agency"))
-    return query
 
 
 def dump(row):
@@ -47,7 +36,7 @@ def list_entries(session, model, caller, page=1, page_size=50):
         raise ValidationFailed("Invalid input", {"page": ["Not a number."]}) from None
     page = min(max(page, 1), MAX_PAGE_NUMBER)
     page_size = min(max(page_size, 1), MAX_PAGE)
-    query = _scoped(select(model), caller, model)
+    query = scope_query(select(model), caller, model)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(
         query.order_by(model.id.desc()).offset((page - 1) * page_size).limit(page_size)
