@@ -72,15 +72,15 @@ RULES = {
         has_audience=False,
         managers=("leader", "admin", "province_admin", "operator"),
     ),
-}
-RULES["identity"] = Rule(
     # a person's name, e-mail, phone and ID: everyone sees their own; staff and
     # clients see staff of their scope; an applicant's identity reaches only the
     # system (services acting for the portal), and staff through the dossier
-    has_audience=False,
-    submitted_only=False,
-    staff_only_if=(("user_kind", "staff"),),
-)
+    "identity": Rule(
+        has_audience=False,
+        submitted_only=False,
+        staff_only_if=(("user_kind", "staff"),),
+    ),
+}
 KINDS = tuple(RULES)
 
 ALL, NONE = ("all",), ("none",)
@@ -169,13 +169,6 @@ def _own_work(caller, rule):
 def sees(caller, kind, record):
     """Tell whether `caller` sees `record` (a mapping of record fields) of `kind`."""
     return matches(rule(caller, kind), record)
-
-
-def sees_internal(caller):
-    """Tell whether the caller is staff who may see internal records in scope."""
-    return (caller.get("kind") or "") in ("staff", "operator") and scope_of(
-        caller
-    ) != "own"
 
 
 # --- the three renderings -----------------------------------------------------
