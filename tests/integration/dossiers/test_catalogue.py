@@ -146,3 +146,21 @@ def test_republishing_with_a_javascript_link_is_refused(world):
     with pytest.raises(ServiceError) as exc:
         world.call("update_procedure", OPERATOR, code, bad)
     assert exc.value.code == "LINK_NOT_ALLOWED"
+
+
+def test_an_anonymous_holiday_read_writes_nothing(world, stack):
+    from sqlalchemy import create_engine, text
+
+    from services.shared.caller import ANONYMOUS
+    from services.shared.config import database_url
+
+    code = "00"  # two digits, no province: nothing else reads or writes it
+    engine = create_engine(database_url("dossiers", stack.env))
+    count = text("SELECT count(*) FROM holiday_calendars WHERE province = :p")
+    with engine.connect() as conn:
+        assert conn.scalar(count, {"p": code}) == 0
+    days = world.call("get_holidays", ANONYMOUS, code, 2026)
+    assert "2026-02-17" in {h["date"] for h in days}  # the national list
+    with engine.connect() as conn:
+        assert conn.scalar(count, {"p": code}) == 0  # no calendar was created
+    engine.dispose()
