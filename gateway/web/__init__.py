@@ -7,6 +7,8 @@ JSON resources; the rules stay in the services.
 
 import os
 
+from services.shared.routes import PAGES
+
 from . import (
     account,
     admin_audit,
@@ -34,14 +36,14 @@ def routes(rpc):
         ("/", home),
         ("/thu-tuc", home),
         ("/thu-tuc/{code}", public.ProcedurePage(web)),
-        ("/tra-cuu", public.Lookup(web)),
+        (PAGES["lookup"], public.Lookup(web)),
         ("/static/{name}", public.Static()),
         ("/dang-ky", account.Register(web)),
-        ("/activate", account.Activate(web)),
+        (PAGES["activate"], account.Activate(web)),
         ("/dang-nhap", account.Login(web)),
         ("/dang-xuat", account.Logout(web)),
-        ("/quen-mat-khau", account.Forgot(web)),
-        ("/reset-password", account.Reset(web)),
+        (PAGES["forgot_password"], account.Forgot(web)),
+        (PAGES["reset_password"], account.Reset(web)),
         *citizen.routes(web),
         *claims.routes(web),
         *agency.routes(web),

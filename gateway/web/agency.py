@@ -6,6 +6,7 @@ them again when the form is posted.
 """
 
 from services.shared.errors import ServiceError
+from services.shared.routes import PAGES
 
 from . import choices
 from .base import Page, field_errors, form_of, page, redirect
@@ -249,7 +250,7 @@ class Admin(Page):
 
 
 def routes(web):
-    base = "/can-bo/ho-so/{dossier_id}"
+    base = PAGES["staff_dossier"]
     return [
         ("/can-bo", Queue(web)),
         (base, Workspace(web)),

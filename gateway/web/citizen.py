@@ -9,6 +9,7 @@ Files are uploaded by the page's script to the JSON upload endpoint.
 import math
 
 from services.shared.errors import ServiceError, ValidationFailed
+from services.shared.routes import PAGES
 
 from ..errors import CodedHTTPError
 from .base import Page, field_errors, form_of, page, redirect
@@ -233,7 +234,7 @@ def routes(web):
     return [
         ("/ho-so", MyDossiers(web)),
         ("/ho-so/moi", NewDossier(web)),
-        ("/ho-so/{dossier_id}", DossierView(web)),
+        (PAGES["citizen_dossier"], DossierView(web)),
         ("/ho-so/{dossier_id}/sua", EditDossier(web)),
         ("/ho-so/{dossier_id}/tep", UploadFiles(web)),
     ]

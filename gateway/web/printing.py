@@ -7,6 +7,7 @@ no forms or navigation (print CSS hides the rest).
 """
 
 from services.shared.errors import NotFound, ServiceError
+from services.shared.routes import PAGES
 
 from .base import Page, page, redirect
 
@@ -73,7 +74,7 @@ class PrintDossier(Page):
 
 
 def routes(web):
-    base = "/can-bo/ho-so/{dossier_id}"
+    base = PAGES["staff_dossier"]
     return [
         (f"{base}/giay-to/{{kind}}", Slip(web)),
         (f"{base}/ban-in", PrintDossier(web)),

@@ -7,6 +7,7 @@ dossiers of the page that list the caller as an assignee (at most one page of th
 """
 
 from services.shared.errors import NotFound, ServiceError
+from services.shared.routes import PAGES
 
 from .base import Page, form_list, form_of, page, redirect, safe_next
 from .uploads import max_body, max_file, upload_one
@@ -146,9 +147,9 @@ class Comment(Page):
 
 
 def routes(web):
-    base = "/can-bo/ho-so/{dossier_id}"
+    base = PAGES["staff_dossier"]
     return [
-        ("/can-bo/viec-cua-toi", MyWork(web)),
+        (PAGES["my_work"], MyWork(web)),
         (f"{base}/cong-viec/{{task_id}}", TaskUpdate(web)),
         (f"{base}/y-kien", Comment(web)),
     ]

@@ -12,6 +12,7 @@ import os
 import jinja2
 import qrcode
 
+from services.shared import routes
 from services.shared.clock import VN_TZ
 
 KINDS = {
@@ -73,7 +74,7 @@ def vn_date(value):
 
 
 def lookup_url(public_url, receipt_number):
-    return f"{public_url.rstrip('/')}/tra-cuu?so={receipt_number or ''}"
+    return routes.url(public_url, "lookup", query={"so": receipt_number or ""})
 
 
 def qr_data_uri(text):

@@ -10,6 +10,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from services.shared import routes
+
 from . import problems
 
 STATUSES = (
@@ -151,18 +153,18 @@ def _applicant_mail(key, payload, public_url, extra=None, document=None):
     ]
 
 
-def dossier_link(public_url, dossier):
-    """The portal page of a dossier."""
-    return f"{public_url}/dossiers/{dossier.get('id')}"
+def dossier_link(public_url, dossier, page="citizen_dossier"):
+    """The portal page of a dossier: the applicant's, or the staff workspace."""
+    return routes.url(public_url, page, dossier_id=dossier.get("id"))
 
 
 def plan_account(event_type, payload, public_url):
     """Plan the activation or password-reset e-mail of an accounts event."""
     if event_type == "account_registered":
-        key, path = "account_activation", "activate"
+        key, page = "account_activation", "activate"
         token = payload.get("activation_token")
     else:
-        key, path = "password_reset", "reset-password"
+        key, page = "password_reset", "reset_password"
         token = payload.get("reset_token")
     return [
         Planned(
@@ -171,7 +173,7 @@ def plan_account(event_type, payload, public_url):
             payload.get("full_name"),
             lang_of(payload.get("lang")),
             {"name": payload.get("full_name") or ""},
-            link=f"{public_url}/{path}?token={token}",
+            link=routes.url(public_url, page, query={"token": token}),
         )
     ]
 
@@ -200,7 +202,7 @@ def plan_account_notice(event_type, payload, public_url):
             payload.get("full_name"),
             lang_of(payload.get("lang")),
             context,
-            link=f"{public_url}/quen-mat-khau",
+            link=routes.url(public_url, "forgot_password"),
         )
     ]
 
@@ -268,7 +270,7 @@ def plan_task(payload, public_url, assignee):
             context,
             None,
             dossier_scope(dossier),
-            link=dossier_link(public_url, dossier),
+            link=dossier_link(public_url, dossier, "staff_dossier"),
         )
     ]
 

@@ -10,6 +10,7 @@ and reused for every message that carries it. A message whose address is not ASC
 still goes through `build_message` and SMTPUTF8 (see `dispatch.py`).
 """
 
+import re
 import secrets
 from email import quoprimime
 from email.header import Header
@@ -42,9 +43,17 @@ def encode_address(name, address):
     return f"{Header(name, 'utf-8').encode(linesep=CRLF)} <{address}>"
 
 
+# Only real line ends split a body. `str.splitlines` also splits at U+0085 and other
+# code points, and the latin-1 view of UTF-8 has them: "ễ" is E1 BB 85, so every
+# "Nguyễn" was cut in two. Split the text first, then view each line as bytes.
+LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def text_part(body, subtype):
     """A quoted-printable UTF-8 text part (body ends with a newline)."""
-    lines = _latin(body).splitlines()
+    lines = [_latin(line) for line in LINE_END.split(str(body))]
+    if lines and lines[-1] == "":
+        lines.pop()
     encoded = quoprimime.body_encode("\n".join(lines) + "\n", eol=CRLF)
     return (
         f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}'

@@ -12,9 +12,10 @@ with its token can only ever be a link to the portal itself.
 
 import re
 import secrets
-from urllib.parse import quote
 
 from markupsafe import Markup, escape
+
+from services.shared import routes
 
 PREFIX = "urn:portal-link:"
 ANY_MARKER = re.compile(re.escape(PREFIX) + r"[0-9a-f]*:?\d*")
@@ -49,7 +50,7 @@ class LinkSet:
     def dossier_link(self, item, label=None):
         """Write the portal page of a digest item's dossier."""
         dossier_id = item.get("dossier_id") if hasattr(item, "get") else None
-        url = f"{self.base_url}/dossiers/{quote(str(dossier_id or ''), safe='')}"
+        url = routes.url(self.base_url, "staff_dossier", dossier_id=dossier_id or "")
         return self._write(url, label)
 
     def helpers(self):

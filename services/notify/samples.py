@@ -1,5 +1,7 @@
 """Sample data each template is rendered with before an override is saved."""
 
+from services.shared import routes
+
 DOSSIER = {
     "id": "8f0c6a4e-0000-4000-8000-000000000001",
     "receipt_number": "000.00.01.H26-260105-0001",
@@ -32,9 +34,13 @@ DOSSIER = {
     "version": 2,
 }
 # The sample of what `portal_link()` writes, per kind (a made-up token).
-PATHS = {
-    "account_activation": "/activate?token=mau-thu-kich-hoat",
-    "password_reset": "/reset-password?token=mau-thu-dat-lai",
+# The page each kind links to in the sample (the planner builds the real one).
+PAGES = {
+    "account_activation": ("activate", {"token": "mau-thu-kich-hoat"}),
+    "password_reset": ("reset_password", {"token": "mau-thu-dat-lai"}),
+    "registration_attempted": ("forgot_password", None),
+    "login_failures": ("forgot_password", None),
+    "task_assigned": ("staff_dossier", None),
 }
 BASE = {
     "name": "Nguyễn Thị Ánh",
@@ -72,5 +78,6 @@ BASE = {
 
 def sample(key, public_url="http://127.0.0.1:8000"):
     """Return the sample context (and `link`) a template of `key` is checked with."""
-    path = PATHS.get(key, f"/dossiers/{DOSSIER['id']}")
-    return dict(BASE, link=public_url.rstrip("/") + path)
+    page, query = PAGES.get(key, ("citizen_dossier", None))
+    link = routes.url(public_url, page, query, dossier_id=DOSSIER["id"])
+    return dict(BASE, link=link)

@@ -154,5 +154,26 @@ def test_citizen_and_agency_complete_a_dossier_in_four_browsers(
         citizen.locator(".files a[download]").first.click()
     assert download.value.suggested_filename.endswith((".docx", ".jpg", ".pdf"))
     shots(citizen, "completed")
+    follow_mailed_links(citizen, base, mailbox, email, dossier_id)
     for context in people.values():
         context.close()
+
+
+def follow_mailed_links(page, base, mailbox, email, dossier_id):
+    """Open every link the citizen was mailed, in her browser: none leads nowhere,
+    and every link to her dossier shows it (status, e-mails: received, supplement,
+    approved, completed...)."""
+    mailbox.wait_for(email, count=5, timeout=60)
+    links = set()
+    for msg in mailbox.messages_to(email):
+        text = msg.get_body(("plain",)).get_content()
+        links |= {u.rstrip(".,)") for u in re.findall(r"https?://[^\s<>\"]+", text)}
+    # the activation link was followed at registration; its token is spent
+    links = {u for u in links if "token=" not in u}
+    assert any(dossier_id in u for u in links), links
+    for link in sorted(links):
+        assert link.startswith(base), link
+        answer = page.goto(link)
+        assert answer.status < 400, (link, answer.status)
+        if dossier_id in link:
+            assert page.locator("#dossier-status").count() == 1, link

@@ -64,7 +64,7 @@ def test_refused_submission_mails_what_is_missing_with_the_procedure_labels(
     assert 'Thông tin "Số bản sao": chưa nhập' in body
     assert 'Giấy tờ "Tờ khai": chưa nộp' in body
     assert 'Giấy tờ "Giấy chứng sinh": chưa nộp' in body
-    assert f"{stack.url}/dossiers/{dossier['id']}" in body
+    assert f"{stack.url}/ho-so/{dossier['id']}" in body
     again = rpc.call("dossiers", "get_dossier", person, dossier["id"])
     assert (again["status"], again["version"]) == ("draft", dossier["version"])
 

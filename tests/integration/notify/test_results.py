@@ -29,4 +29,4 @@ def test_completed_mail_without_result_files_only_links(rpc, agency, mailbox):
     act(agency.clients["desk"], found["id"], "return_result")
     (msg,) = mailbox.wait_for(to, subject_contains="đã có kết quả", timeout=60)
     assert list(msg.iter_attachments()) == []
-    assert f"/dossiers/{found['id']}" in msg.get_body(("plain",)).get_content()
+    assert f"/ho-so/{found['id']}" in msg.get_body(("plain",)).get_content()

@@ -139,7 +139,7 @@ def test_dossier_events_mail_the_applicant(
     (msg,) = mailbox.wait_for(to)
     assert subject in str(msg["Subject"])
     text = text_of(msg)
-    assert f"{stack.url}/dossiers/{snapshot['id']}" in text
+    assert f"{stack.url}/ho-so/{snapshot['id']}" in text
     if body:
         assert body in text
 

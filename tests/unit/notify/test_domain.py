@@ -29,7 +29,7 @@ def test_status_change_picks_the_template_of_the_new_state(to, key, document):
     assert (planned.key, planned.document) == (key, document)
     assert planned.recipient == DOSSIER["applicant"]["email"]
     assert planned.scope["province"] == DOSSIER["province"]
-    assert planned.link == f"{URL}/dossiers/{DOSSIER['id']}"
+    assert planned.link == f"{URL}/ho-so/{DOSSIER['id']}"
 
 
 def test_a_send_back_to_processing_is_a_status_change_not_a_new_receipt():

@@ -51,4 +51,4 @@ def test_result_files_over_the_limit_are_only_linked_and_never_read():
     renderer = Renderer(public_url="https://p")
     text = renderer.render("dossier_completed", "vi", context, link=item.link).text
     assert "quá lớn để gửi kèm" in text
-    assert "https://p/dossiers/" in text
+    assert "https://p/ho-so/" in text
