@@ -290,10 +290,13 @@ def _visible(dossiers, caller, row):
         return True
     if not can(caller, "file.read") or not row.dossier_id:
         return False
-    scope = dossiers.scope_of(caller, row.dossier_id)
-    return scope is not None and sees(
-        caller, "file", scope | {"audience": row.audience}
-    )
+    return _sees_file(caller, dossiers.scope_of(caller, row.dossier_id), row)
+
+
+def _sees_file(caller, scope, row):
+    """The visibility rule on a file: its dossier's scope fields and its audience."""
+    fields = (scope or {}) | {"audience": row.audience}
+    return scope is not None and sees(caller, "file", fields)
 
 
 def list_files(db, dossiers, caller, dossier_id):
@@ -306,5 +309,5 @@ def list_files(db, dossiers, caller, dossier_id):
         rows = session.scalars(
             _stored(session, dossier_id).order_by(StoredFile.id)
         ).all()
-    seen = [r for r in rows if sees(caller, "file", scope | {"audience": r.audience})]
+    seen = [r for r in rows if _sees_file(caller, scope, r)]
     return [dump_file(r) for r in seen]
