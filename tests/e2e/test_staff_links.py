@@ -1,0 +1,100 @@
+"""The links staff and slip holders receive lead to the record, opened by them.
+
+- a task e-mail links to the staff workspace of its dossier: the assigned officer
+  opens it in his browser and sees the dossier; a stranger is sent to sign in;
+- the receipt slip's lookup link (also its QR code) opened by anyone holding the
+  slip, signed in or not, shows that receipt number and its status.
+"""
+
+import re
+import subprocess
+
+from tests.e2e.test_journey import log_in
+
+PASSWORD = "Portal-E2e-2026"
+
+
+def signed_in(api, email):
+    answer = api.post("/api/v1/sessions", json={"email": email, "password": PASSWORD})
+    assert answer.status_code == 201, answer.text
+    return api.as_user(answer.json()["token"])
+
+
+def paper_dossier(desk, agency):
+    made = desk.post(
+        "/api/v1/paper-dossiers",
+        json={
+            "procedure": agency.procedure,
+            "applicant": {
+                "full_name": "Lê Thị Hoa",
+                "kind": "citizen",
+                "national_id": "001190012345",
+                "phone": "0912345678",
+            },
+            "department": agency.department,
+            "form": {"child_name": "Lê Minh", "copies": 1},
+        },
+    )
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def links_in(message):
+    text = message.get_body(("plain",)).get_content()
+    return {u.rstrip(".,)") for u in re.findall(r"https?://[^\s<>\"]+", text)}
+
+
+def test_a_task_mail_opens_the_dossier_for_its_assignee(
+    api, stack, mailbox, agency, browser
+):
+    desk = signed_in(api, agency.staff["desk"])
+    leader = signed_in(api, agency.staff["leader"])
+    officer_email = agency.staff["officer"]
+    officer_id = signed_in(api, officer_email).get("/api/v1/accounts/me").json()["id"]
+    dossier = paper_dossier(desk, agency)
+    task = leader.post(
+        f"/api/v1/dossiers/{dossier['id']}/tasks",
+        json={"title": "Xác minh giấy chứng sinh", "assignee": officer_id},
+    )
+    assert task.status_code == 201, task.text
+    (mail,) = mailbox.wait_for(officer_email, timeout=60)
+    (link,) = [u for u in links_in(mail) if dossier["id"] in u]
+    assert link.startswith(stack.url), link
+
+    page = browser.new_context().new_page()
+    log_in(page, stack.url, officer_email)
+    answer = page.goto(link)
+    assert answer.status == 200, (link, answer.status)
+    assert page.locator("#dossier-status").count() == 1
+    assert "Xác minh giấy chứng sinh" in page.content()
+
+    stranger = browser.new_context().new_page()
+    stranger.goto(link)
+    assert "/dang-nhap" in stranger.url  # sign in first, never a page for anyone
+
+
+def test_the_receipt_slips_lookup_link_shows_its_status_to_anyone(
+    api, stack, agency, browser, tmp_path
+):
+    desk_page = browser.new_context().new_page()
+    log_in(desk_page, stack.url, agency.staff["desk"])
+    dossier = paper_dossier(signed_in(api, agency.staff["desk"]), agency)
+    slip = desk_page.request.get(
+        f"{stack.url}/can-bo/ho-so/{dossier['id']}/giay-to/receipt"
+    )
+    assert slip.status == 200 and slip.body().startswith(b"%PDF")
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(slip.body())
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    found = re.search(r"https?://\S*/tra-cuu\?so=\S+", "".join(text.split()))
+    assert found, text
+    link = found.group(0)
+    assert dossier["receipt_number"] in link
+
+    visitor = browser.new_context().new_page()  # holds the slip, has no account
+    answer = visitor.goto(link)
+    assert answer.status == 200, (link, answer.status)
+    assert dossier["receipt_number"] in visitor.content()
+    assert "Lê Thị Hoa" not in visitor.content()  # status only, no personal data
