@@ -8,6 +8,7 @@ Each browser context has its own client address (X-Forwarded-For, trusted by the
 gateway from the local test client).
 """
 
+import re
 import uuid
 
 import pytest
@@ -57,4 +58,10 @@ def test_registering_a_taken_address_answers_like_a_new_one(
     assert stranger.locator(".notice").is_visible(), stranger.content()
     assert stranger.locator("#error-summary").count() == 0
     shots(stranger, "taken-address-same-answer")
-    mailbox.wait_for(email, count=2)  # activation, then "someone tried to register"
+    # activation, then "someone tried to register", whose link the owner follows
+    notice = mailbox.wait_for(email, count=2)[-1]
+    text = notice.get_body(("plain",)).get_content()
+    (link,) = re.findall(r"https?://[^\s<>\"]+", text)
+    assert link == f"{base}/quen-mat-khau" and "token" not in link
+    assert page.goto(link).status == 200
+    assert page.locator("#f-email").count() == 1

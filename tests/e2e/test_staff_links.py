@@ -98,3 +98,25 @@ def test_the_receipt_slips_lookup_link_shows_its_status_to_anyone(
     assert answer.status == 200, (link, answer.status)
     assert dossier["receipt_number"] in visitor.content()
     assert "Lê Thị Hoa" not in visitor.content()  # status only, no personal data
+
+
+def test_a_reset_mail_link_lets_its_recipient_set_a_new_password(
+    stack, mailbox, agency, browser
+):
+    email, base = agency.staff["desk"], stack.url
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/quen-mat-khau")
+    page.fill("#f-email", email)
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state()
+    mail = mailbox.wait_for(email, subject_contains="mật khẩu", timeout=60)[-1]
+    (link,) = [u for u in links_in(mail) if "token=" in u]
+    assert link.startswith(f"{base}/reset-password?token="), link
+    answer = page.goto(link)
+    assert answer.status == 200
+    page.fill("#f-password", "Mat-khau-moi-2026!")
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state()
+    fresh = browser.new_context().new_page()
+    log_in(fresh, base, email, password="Mat-khau-moi-2026!")
+    assert "/dang-nhap" not in fresh.url, fresh.content()
