@@ -8,7 +8,7 @@ import falcon
 
 from services.shared import config, logs
 
-from . import errors, settings, text_guard, web
+from . import errors, metrics, settings, text_guard, web
 from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
 from .resources import accounts, dossiers, files, health, notify, openapi, procedures
 from .resources import search as search_area
@@ -23,6 +23,7 @@ AREAS = (
     procedures,
     dossiers,
     search_area,
+    metrics,
     web,
 )
 
@@ -30,6 +31,7 @@ AREAS = (
 def create_app(rpc, cfg):
     app = falcon.App(
         middleware=[
+            metrics.RequestMetrics(),
             RequestContext(cfg.get(settings.PUBLIC_URL.key)),
             SecurityHeaders(),
             text_guard.TextGuard(),

@@ -22,6 +22,8 @@ CSRF_FIELD = "csrf_token"
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 256 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Probes and the scrape never carry a user: a token there is not even looked up.
+UNAUTHENTICATED_PATHS = frozenset({"/healthz", "/livez", "/readyz", "/metrics"})
 
 
 def csrf_token_for(session_token):
@@ -174,7 +176,7 @@ class Authentication:
         elif req.cookies.get(SESSION_COOKIE):
             token = req.cookies[SESSION_COOKIE]
             req.context.auth_kind = "cookie"
-        if not token or req.path in ("/healthz", "/readyz"):
+        if not token or req.path in UNAUTHENTICATED_PATHS:
             return
         if req.context.auth_kind == "cookie" and not csrf_ok(req, token):
             # "Null session": a cookie without its CSRF token never authenticates an

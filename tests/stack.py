@@ -48,6 +48,7 @@ class Stack:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_dir = ROOT / "var" / "log" / f"test-{self.run_id}"
         self.processes = {}
+        self.metrics_ports = {}
         self.env = self._environment()
 
     def _environment(self):
@@ -100,13 +101,13 @@ class Stack:
         requests.delete(self._vhost_url(), timeout=10)
 
     # processes ------------------------------------------------------------------
-    def start_process(self, name, argv):
+    def start_process(self, name, argv, env=None):
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open
         self.processes[name] = subprocess.Popen(
             argv,
             cwd=ROOT,
-            env=self.env,
+            env=env or self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -114,9 +115,18 @@ class Stack:
 
     def start_service(self, target):
         name = target.replace(":", "-")
+        # Each process gets its own /metrics port, known here so tests can scrape it.
+        self.metrics_ports[name] = free_port()
+        env = dict(self.env, PORTAL_METRICS_PORT=str(self.metrics_ports[name]))
         self.start_process(
-            name, [sys.executable, "-m", "services.shared.runner", target]
+            name, [sys.executable, "-m", "services.shared.runner", target], env
         )
+
+    def metrics_url(self, name):
+        """The /metrics URL of "gateway" or a service process (":" written "-")."""
+        if name == "gateway":
+            return f"{self.url}/metrics"
+        return f"http://127.0.0.1:{self.metrics_ports[name]}/metrics"
 
     def start_gateway(self):
         self.start_process(
@@ -125,10 +135,13 @@ class Stack:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--config",
+                "python:gateway.gunicorn_conf",
                 "--bind",
                 f"127.0.0.1:{self.port}",
+                # Two workers, as deployed: metrics must add up across processes.
                 "--workers",
-                "1",
+                "2",
                 "--threads",
                 "8",
                 "--worker-class",

@@ -8,6 +8,7 @@ from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED
+from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
 
 from . import identity, sessions, staff, store, tenancy
@@ -30,6 +31,7 @@ class AccountsService:
     db = Database()
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
+    metrics = Metrics()
     config = Config()
     bootstrap = OperatorBootstrap()
     after_reply = AfterReply()

@@ -11,7 +11,9 @@ Comparing with the stored figures makes a second pass (or a second instance) a n
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+
+from services.shared import metrics
 
 from . import catalogue, domain, store
 from .models import Dossier, Task
@@ -110,4 +112,28 @@ def sweep(db, size=200):
     }
     if dossiers[1] or tasks[1]:
         log.info("deadline sweep: %s", result)
+    report_overdue(db)
     return result
+
+
+OVERDUE = (
+    select(Dossier.province, func.count())
+    .where(Dossier.status.in_(SWEPT), Dossier.deadline_state == "overdue")
+    .group_by(Dossier.province)
+)
+
+
+def report_overdue(db):
+    """Set the overdue gauge of every province from the figures just swept.
+
+    A province met before and now without overdue dossiers goes to 0 rather than
+    keeping its last value.
+    """
+    with db.reader() as session:
+        counts = {metrics.province_label(p): n for p, n in session.execute(OVERDUE)}
+    _reported.update(counts)
+    for province in _reported:
+        metrics.OVERDUE.labels(province).set(counts.get(province, 0))
+
+
+_reported = set()  # provinces this process has reported, kept at 0 once cleared

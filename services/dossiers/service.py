@@ -13,6 +13,7 @@ from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED, ValidationFailed
+from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
 from services.shared.schemas import load
 
@@ -46,6 +47,7 @@ class DossiersService:
     db = Database()
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
+    metrics = Metrics()
     config = Config()
     accounts = RpcProxy("accounts")
     files = RpcProxy("files")

@@ -13,13 +13,16 @@ import io
 import logging
 import os
 import tempfile
+import time
 
 from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
+from services.shared import metrics
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
+from services.shared.metrics import Metrics
 from services.shared.outbox import record_event, utcnow
 
 from . import contracts, domain, settings
@@ -78,6 +81,7 @@ class ConverterService:
     store = ObjectStore()
     office = Converter()
     request = RequestContext()
+    metrics = Metrics()
 
     @event_handler("files", contracts.FILE_UPLOADED)
     def convert_uploaded(self, payload):
@@ -91,7 +95,16 @@ def convert_file(db, store, office, file_id):
         row = _by_public_id(session, file_id)
         if row is None or row.state != "stored" or row.conversion != domain.PENDING:
             return
-        name, key, sha = row.name, row.object_key, row.sha256
+        name, key, sha, province = row.name, row.object_key, row.sha256, row.province
+    started = time.perf_counter()
+    outcome = _convert_and_store(db, store, office, file_id, name, key, sha)
+    if outcome is not None:  # None: a racing delivery finished it first
+        seconds = time.perf_counter() - started
+        metrics.CONVERSION_SECONDS.labels(outcome).observe(seconds)
+        metrics.CONVERSIONS.labels(outcome, metrics.province_label(province)).inc()
+
+
+def _convert_and_store(db, store, office, file_id, name, key, sha):
     with tempfile.TemporaryDirectory(prefix="portal-convert-") as tmp:
         path = os.path.join(tmp, "original." + domain.extension(name))
         try:
@@ -103,8 +116,9 @@ def convert_file(db, store, office, file_id):
     pdf_sha = hashlib.sha256(pdf).hexdigest()
     pdf_key = f"files/{file_id}/pdf"
     store.put(pdf_key, io.BytesIO(pdf), len(pdf), "application/pdf", pdf_sha)
-    _finish(db, file_id, pdf=(pdf_key, len(pdf), pdf_sha))
+    outcome = _finish(db, file_id, pdf=(pdf_key, len(pdf), pdf_sha))
     log.info("converted %s", file_id)
+    return outcome
 
 
 def _fetch_verified(store, key, sha, path):
@@ -122,11 +136,14 @@ def _by_public_id(session, file_id, lock=False):
 
 
 def _finish(db, file_id, pdf=None, failed=None):
-    """Commit the outcome once (the row lock makes a racing delivery a no-op)."""
+    """Commit the outcome once (the row lock makes a racing delivery a no-op).
+
+    Return the state committed (done, failed), or None when another delivery won.
+    """
     with db.transaction() as session:
         row = _by_public_id(session, file_id, lock=True)
         if row is None or row.conversion != domain.PENDING:
-            return
+            return None
         row.updated_at = utcnow()
         base = {"file_id": row.public_id, "dossier_id": row.dossier_id}
         if failed is not None:
@@ -140,3 +157,4 @@ def _finish(db, file_id, pdf=None, failed=None):
             event = contracts.FILE_CONVERTED
             body = {**base, "pdf_size": row.pdf_size, "pdf_sha256": row.pdf_sha256}
         record_event(session, Outbox, event, body, province=row.province)
+        return row.conversion

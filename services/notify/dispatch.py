@@ -19,6 +19,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import metrics
 from services.shared.clock import utcnow
 from services.shared.config import database_url
 from services.shared.database import make_engine
@@ -43,7 +44,7 @@ CLAIM = text(
         LIMIT :batch
         FOR UPDATE SKIP LOCKED)
     RETURNING id, recipient, recipient_name, subject, body_text, body_html,
-        attachments, attempts
+        attachments, attempts, province
     """
 )
 
@@ -129,14 +130,19 @@ class Dispatcher(DependencyProvider):
     def deliver_once(self, client):
         """Claim and send one batch; return how many were claimed."""
         rows = self.claim()
-        sent, failed = [], []
+        sent, failed, provinces = [], [], {}
         for row in rows:
+            provinces[row["id"]] = metrics.province_label(row["province"])
             try:
                 self.send_one(client, row)
                 sent.append(row["id"])
             except SendFailed as exc:
                 failed.append(self._failure(row, exc))
         self.record(sent, failed)
+        for message_id in sent:
+            metrics.EMAILS.labels("sent", provinces[message_id]).inc()
+        for failure in failed:
+            metrics.EMAILS.labels(failure["status"], provinces[failure["b_id"]]).inc()
         return len(rows)
 
     def send_one(self, client, row):

@@ -12,6 +12,7 @@ from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED, Unauthenticated
 from services.shared.health import tcp_check
+from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
 from services.shared.permissions import require, require_visible
 from services.shared.schemas import load
@@ -53,6 +54,7 @@ class NotifyService:
     db = Database()
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
+    metrics = Metrics()
     config = Config()
     sender = Dispatcher()
     templates = Templates()

@@ -11,6 +11,7 @@ from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED, Forbidden
+from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
 from services.shared.permissions import require, scope_of
 from services.shared.schemas import load
@@ -49,6 +50,7 @@ class SearchService:
     db = Database()
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
+    metrics = Metrics()
     config = Config()
     index = SearchIndex()
     dossiers = RpcProxy("dossiers")

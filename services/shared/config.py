@@ -46,8 +46,18 @@ RPC_TIMEOUT = Setting(
     "PORTAL_RPC_TIMEOUT", "15", "Seconds an RPC may take before it fails.", float
 )
 LOG_LEVEL = Setting("PORTAL_LOG_LEVEL", "INFO", "Log level of every process.")
+METRICS_PORT = Setting(
+    "PORTAL_METRICS_PORT",
+    "0",
+    "Port of a service process's /metrics (0: a free one, written to the log).",
+    int,
+)
+METRICS_HOST = Setting(
+    "PORTAL_METRICS_HOST", "127.0.0.1", "Address a service's /metrics listens on."
+)
 
 COMMON = (AMQP_URI, PG_DSN_BASE, DB_PREFIX, MAX_WORKERS, RPC_TIMEOUT, LOG_LEVEL)
+COMMON += (METRICS_PORT, METRICS_HOST)
 
 
 def load(settings, environ=None):

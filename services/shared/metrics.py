@@ -1,0 +1,274 @@
+"""Prometheus metrics of every service process (prometheus-client).
+
+Every metric a service reports is declared here, once; the dashboard and the alert
+rules in deploy/monitoring/ refer to these names, and tests/integration/test_metrics.py
+checks each name they use appears in a real scrape. nameko has no HTTP server, so
+`Metrics` (a dependency provider every service class declares) serves `/metrics` on
+PORTAL_METRICS_PORT (0: a free port, logged, so a second instance never clashes),
+times each worker and reports the outbox and RabbitMQ backlogs when scraped.
+
+Labels are bounded: service, method and event names, error codes and province codes,
+never an id.
+"""
+
+import logging
+import threading
+import time
+
+from kombu import Connection
+from kombu import Queue as KombuQueue
+from nameko.events import EventHandler
+from nameko.extensions import DependencyProvider
+from nameko.rpc import Rpc
+from nameko.timer import Timer
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram, start_http_server
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from .config import METRICS_HOST, METRICS_PORT, database_url
+from .database import make_engine
+from .outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+FAST = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+SLOW = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0)
+
+RPC_SECONDS = Histogram(
+    "portal_rpc_duration_seconds",
+    "Time a service took to answer an RPC, by method.",
+    ["service", "method"],
+    buckets=FAST,
+)
+RPC_ERRORS = Counter(
+    "portal_rpc_errors_total",
+    "RPCs that raised, by method, error code and kind (client: a 4xx ServiceError; "
+    "server: anything else).",
+    ["service", "method", "code", "kind"],
+)
+EVENT_SECONDS = Histogram(
+    "portal_event_duration_seconds",
+    "Time a service took to handle an event, by source service and event type.",
+    ["service", "source", "event"],
+    buckets=FAST,
+)
+EVENT_ERRORS = Counter(
+    "portal_event_errors_total",
+    "Event handlers that raised, by event and error code.",
+    ["service", "source", "event", "code"],
+)
+TIMER_SECONDS = Histogram(
+    "portal_timer_duration_seconds",
+    "Time a periodic job (nameko timer) took, by method.",
+    ["service", "method"],
+    buckets=SLOW,
+)
+CONVERSIONS = Counter(
+    "portal_conversions_total",
+    "Files the conversion workers finished, by outcome (done, failed) and province.",
+    ["outcome", "province"],
+)
+CONVERSION_SECONDS = Histogram(
+    "portal_conversion_duration_seconds",
+    "Time to fetch, convert and store one file, by outcome.",
+    ["outcome"],
+    buckets=SLOW,
+)
+EMAILS = Counter(
+    "portal_emails_total",
+    "Delivery attempts by the state they left the message in (sent, temp_failed, "
+    "perm_failed) and province.",
+    ["state", "province"],
+)
+OVERDUE = Gauge(
+    "portal_dossiers_overdue",
+    "Open dossiers past their deadline, by province (set by each deadline sweep).",
+    ["province"],
+)
+
+
+def province_label(value):
+    """A province code as a label: codes are short; anything else is 'none'."""
+    text = str(value or "")
+    return text if text and len(text) <= 8 and text.isalnum() else "none"
+
+
+# --- the HTTP server: one per process ------------------------------------------
+_server = {}
+_server_lock = threading.Lock()
+
+
+def serve(host, port):
+    """Start this process's /metrics server once; return the port it listens on."""
+    with _server_lock:
+        if "port" not in _server:
+            server, _ = start_http_server(port, addr=host)
+            _server["port"] = server.server_port
+            log.info("metrics on http://%s:%s/metrics", host, _server["port"])
+        return _server["port"]
+
+
+# --- backlogs read when scraped --------------------------------------------------
+class Backlogs:
+    """Collector of the outbox and queue backlogs of the containers in this process."""
+
+    def __init__(self):
+        self.sources = []
+
+    def describe(self):
+        return []  # nothing to check at registration; collect() reads live figures
+
+    def collect(self):
+        backlog = GaugeMetricFamily(
+            "portal_outbox_backlog",
+            "Outbox rows committed but not yet published.",
+            labels=["service"],
+        )
+        lag = GaugeMetricFamily(
+            "portal_outbox_lag_seconds",
+            "Age of the oldest unpublished outbox row (0 when none).",
+            labels=["service"],
+        )
+        depth = GaugeMetricFamily(
+            "portal_queue_messages",
+            "Messages ready in the service's RabbitMQ queues.",
+            labels=["service", "queue"],
+        )
+        consumers = GaugeMetricFamily(
+            "portal_queue_consumers",
+            "Consumers attached to the service's RabbitMQ queues.",
+            labels=["service", "queue"],
+        )
+        for source in list(self.sources):
+            source.report(backlog, lag, depth, consumers)
+        yield from (backlog, lag, depth, consumers)
+
+
+BACKLOGS = Backlogs()
+REGISTRY.register(BACKLOGS)
+
+
+class Source:
+    """What one service container reports when scraped: its outbox and queues."""
+
+    def __init__(self, container):
+        self.service = container.service_name
+        self.amqp_uri = container.config["AMQP_URI"]
+        self.queues = sorted(
+            {
+                ext.queue.name
+                for ext in container.extensions
+                if isinstance(getattr(ext, "queue", None), KombuQueue)
+            }
+        )
+        relay = next(
+            (d for d in container.dependencies if isinstance(d, OutboxRelay)), None
+        )
+        self.outbox, self.sessions = None, None
+        if relay is not None:
+            url = container.config.get("DB_URL") or database_url(self.service)
+            self.outbox = relay.model
+            self.sessions = sessionmaker(make_engine(url, pool_size=1))
+
+    def report(self, backlog, lag, depth, consumers):
+        if self.outbox is not None:
+            try:
+                rows, oldest, now = self._outbox()
+                backlog.add_metric([self.service], rows)
+                lag.add_metric(
+                    [self.service], (now - oldest).total_seconds() if rows else 0
+                )
+            except Exception as exc:  # noqa: BLE001 - a scrape never fails for it
+                log.warning("outbox backlog unreadable: %s", exc)
+        try:
+            for name, ready, attached in self._queues():
+                depth.add_metric([self.service, name], ready)
+                consumers.add_metric([self.service, name], attached)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("queue depth unreadable: %s", exc)
+
+    def _outbox(self):
+        model = self.outbox
+        with self.sessions() as session:
+            rows, oldest, now = session.execute(
+                select(func.count(), func.min(model.created_at), func.now()).where(
+                    model.published_at.is_(None)
+                )
+            ).one()
+        return rows, oldest, now
+
+    def _queues(self):
+        # A passive declare reads a queue's counts without creating or changing it.
+        with Connection(self.amqp_uri, connect_timeout=3) as conn:
+            channel = conn.channel()
+            for name in self.queues:
+                _, ready, attached = channel.queue_declare(queue=name, passive=True)
+                yield name, ready, attached
+
+
+# --- the provider --------------------------------------------------------------
+class Metrics(DependencyProvider):
+    """Serve /metrics and time every worker of the service (RPC, event, timer)."""
+
+    def setup(self):
+        cfg = self.container.config
+        self.service = self.container.service_name
+        self.started = {}
+        self.port = serve(
+            cfg.get(METRICS_HOST.key, METRICS_HOST.read()),
+            int(cfg.get(METRICS_PORT.key, METRICS_PORT.read())),
+        )
+
+    def start(self):
+        self.source = Source(self.container)
+        BACKLOGS.sources.append(self.source)
+
+    def stop(self):
+        if getattr(self, "source", None) in BACKLOGS.sources:
+            BACKLOGS.sources.remove(self.source)
+
+    def kill(self):
+        self.stop()
+
+    def worker_setup(self, worker_ctx):
+        self.started[worker_ctx] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        started = self.started.pop(worker_ctx, None)
+        if started is None:
+            return
+        seconds = time.perf_counter() - started
+        entrypoint = worker_ctx.entrypoint
+        exc = exc_info[1] if exc_info else None
+        method = entrypoint.method_name
+        if isinstance(entrypoint, Rpc):
+            RPC_SECONDS.labels(self.service, method).observe(seconds)
+            if exc is not None:
+                status = getattr(exc, "status", 500)
+                kind = (
+                    "client" if isinstance(status, int) and status < 500 else "server"
+                )
+                RPC_ERRORS.labels(self.service, method, error_code(exc), kind).inc()
+        elif isinstance(entrypoint, EventHandler):
+            labels = (self.service, entrypoint.source_service, entrypoint.event_type)
+            EVENT_SECONDS.labels(*labels).observe(seconds)
+            if exc is not None:
+                EVENT_ERRORS.labels(*labels, error_code(exc)).inc()
+        elif isinstance(entrypoint, Timer):
+            TIMER_SECONDS.labels(self.service, method).observe(seconds)
+
+    def worker_teardown(self, worker_ctx):
+        self.started.pop(worker_ctx, None)
+
+
+def error_kind(exc):
+    """client: the caller's mistake (a 4xx ServiceError); server: anything else."""
+    status = getattr(exc, "status", 500)
+    return "client" if isinstance(status, int) and status < 500 else "server"
+
+
+def error_code(exc):
+    """The stable code of a ServiceError, else the exception's class name."""
+    code = getattr(exc, "code", None)
+    return code if isinstance(code, str) and code else type(exc).__name__
