@@ -10,6 +10,7 @@ real scrape of this stack carries.
 import datetime as dt
 import json
 import re
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -139,6 +140,28 @@ def test_every_process_serves_metrics_on_its_own_port(stack):
         if service != "files_converter":
             assert f"rpc-{service}" in queues
             assert got.value("portal_rpc_duration_seconds_count", method="health") >= 1
+
+
+def test_a_second_instance_picks_a_free_port_and_logs_it(stack):
+    name = "search-second"
+    env = dict(stack.env, PORTAL_METRICS_PORT="0")
+    argv = [sys.executable, "-m", "services.shared.runner", "search"]
+    stack.start_process(name, argv, env)
+    log = stack.log_dir / f"{name}.log"
+    try:
+        found = eventually(
+            lambda: re.search(r"metrics on http://127\.0\.0\.1:(\d+)/metrics",
+                              log.read_text(errors="replace")),
+            timeout=60,
+        )  # fmt: skip
+        assert found, log.read_text(errors="replace")[-2000:]
+        port = int(found.group(1))
+        assert port != stack.metrics_ports["search"]
+        got = Scrape(f"http://127.0.0.1:{port}/metrics")
+        consumers = got.value("portal_queue_consumers", queue="rpc-search")
+        assert consumers >= 1  # both instances consume the shared queue once joined
+    finally:
+        stack.stop_process(name)
 
 
 def test_gateway_counts_every_request_across_its_workers(stack):

@@ -1,0 +1,31 @@
+"""Labels of the service metrics stay bounded, and each process serves its own port."""
+
+import requests
+
+from services.shared import errors, metrics
+
+
+def test_province_codes_are_labels_and_anything_else_is_none():
+    assert metrics.province_label("01") == "01"
+    assert metrics.province_label(None) == "none"
+    assert metrics.province_label("") == "none"
+    assert metrics.province_label("3f2a9c1e-0000-4000-8000-000000000000") == "none"
+    assert metrics.province_label("01; drop") == "none"
+
+
+def test_errors_are_labelled_by_stable_code_and_kind():
+    refused = errors.ValidationFailed("bad", {"x": ["y"]}, code="DOSSIER_INVALID")
+    assert metrics.error_code(refused) == "DOSSIER_INVALID"
+    assert metrics.error_kind(refused) == "client"
+    assert metrics.error_code(errors.ServiceError()) == "INTERNAL_ERROR"
+    assert metrics.error_kind(errors.ServiceError()) == "server"
+    assert metrics.error_code(KeyError("x")) == "KeyError"
+    assert metrics.error_kind(KeyError("x")) == "server"
+
+
+def test_the_process_server_starts_once_on_a_free_port():
+    port = metrics.serve("127.0.0.1", 0)
+    assert port > 0
+    assert metrics.serve("127.0.0.1", 0) == port  # a second container: same server
+    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    assert "# TYPE portal_rpc_duration_seconds histogram" in text
