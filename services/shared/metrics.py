@@ -19,7 +19,7 @@ from kombu import Connection
 from kombu import Queue as KombuQueue
 from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
-from nameko.rpc import Rpc
+from nameko.rpc import ReplyListener, Rpc
 from nameko.timer import Timer
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram, start_http_server
 from prometheus_client.core import GaugeMetricFamily
@@ -156,11 +156,7 @@ class Source:
         self.service = container.service_name
         self.amqp_uri = container.config["AMQP_URI"]
         self.queues = sorted(
-            {
-                ext.queue.name
-                for ext in container.extensions
-                if isinstance(getattr(ext, "queue", None), KombuQueue)
-            }
+            {ext.queue.name for ext in container.extensions if work_queue(ext)}
         )
         relay = next(
             (d for d in container.dependencies if isinstance(d, OutboxRelay)), None
@@ -199,12 +195,31 @@ class Source:
         return rows, oldest, now
 
     def _queues(self):
-        # A passive declare reads a queue's counts without creating or changing it.
+        # A passive declare reads a queue's counts without creating or changing it;
+        # one channel each, since a queue gone closes the channel that asked.
         with Connection(self.amqp_uri, connect_timeout=3) as conn:
-            channel = conn.channel()
             for name in self.queues:
-                _, ready, attached = channel.queue_declare(queue=name, passive=True)
-                yield name, ready, attached
+                try:
+                    with conn.channel() as channel:
+                        declared = channel.queue_declare(queue=name, passive=True)
+                except conn.channel_errors as exc:
+                    log.warning("queue %s unreadable: %s", name, exc)
+                    continue
+                yield name, declared.message_count, declared.consumer_count
+
+
+def work_queue(extension):
+    """True for an RPC or event queue the service consumes work from.
+
+    Not a reply queue of its RPC proxies (a random name per process: a new series at
+    every restart) nor an exclusive one (another connection may not even look at it).
+    """
+    queue = getattr(extension, "queue", None)
+    return (
+        isinstance(queue, KombuQueue)
+        and not isinstance(extension, ReplyListener)
+        and not queue.exclusive
+    )
 
 
 # --- the provider --------------------------------------------------------------

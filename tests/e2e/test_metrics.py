@@ -133,6 +133,7 @@ def test_every_process_serves_metrics_on_its_own_port(stack):
         service = "files_converter" if "converter" in process else process
         queues = {lab["queue"] for lab in got.labels("portal_queue_consumers")}
         assert queues, process
+        assert not any(q.startswith("rpc.reply") for q in queues)  # random names
         assert all(
             got.value("portal_queue_consumers", service=service, queue=q) >= 1
             for q in queues
