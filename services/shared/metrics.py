@@ -81,6 +81,12 @@ EMAILS = Counter(
     "perm_failed) and province.",
     ["state", "province"],
 )
+BACKLOG_READ_ERRORS = Counter(
+    "portal_backlog_read_errors_total",
+    "Scrapes that could not read a backlog (source: outbox, queues): its gauges are "
+    "missing from that scrape.",
+    ["service", "source"],
+)
 OVERDUE = Gauge(
     "portal_dossiers_overdue",
     "Open dossiers past their deadline, by province (set by each deadline sweep).",
@@ -177,12 +183,14 @@ class Source:
                 )
             except Exception as exc:  # noqa: BLE001 - a scrape never fails for it
                 log.warning("outbox backlog unreadable: %s", exc)
+                BACKLOG_READ_ERRORS.labels(self.service, "outbox").inc()
         try:
             for name, ready, attached in self._queues():
                 depth.add_metric([self.service, name], ready)
                 consumers.add_metric([self.service, name], attached)
         except Exception as exc:  # noqa: BLE001
             log.warning("queue depth unreadable: %s", exc)
+            BACKLOG_READ_ERRORS.labels(self.service, "queues").inc()
 
     def _outbox(self):
         model = self.outbox
@@ -204,6 +212,7 @@ class Source:
                         declared = channel.queue_declare(queue=name, passive=True)
                 except conn.channel_errors as exc:
                     log.warning("queue %s unreadable: %s", name, exc)
+                    BACKLOG_READ_ERRORS.labels(self.service, "queues").inc()
                     continue
                 yield name, declared.message_count, declared.consumer_count
 

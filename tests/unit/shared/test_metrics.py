@@ -1,7 +1,12 @@
 """Labels of the service metrics stay bounded, and each process serves its own port."""
 
 import requests
+from prometheus_client import REGISTRY
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
 
+from services.dossiers.models import Outbox
 from services.shared import errors, metrics
 
 
@@ -29,3 +34,23 @@ def test_the_process_server_starts_once_on_a_free_port():
     assert metrics.serve("127.0.0.1", 0) == port  # a second container: same server
     text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
     assert "# TYPE portal_rpc_duration_seconds histogram" in text
+
+
+def read_errors(source):
+    labels = {"service": "unit", "source": source}
+    found = REGISTRY.get_sample_value("portal_backlog_read_errors_total", labels)
+    return found or 0
+
+
+def test_a_backlog_that_cannot_be_read_is_counted_and_left_out():
+    source = object.__new__(metrics.Source)
+    source.service, source.outbox, source.queues = "unit", Outbox, ["rpc-unit"]
+    # Nothing listens on port 1: both reads fail at once.
+    engine = create_engine("postgresql+psycopg2://x@127.0.0.1:1/x")
+    source.sessions = sessionmaker(engine)
+    source.amqp_uri = "amqp://x:x@127.0.0.1:1/"
+    before = {s: read_errors(s) for s in ("outbox", "queues")}
+    families = [GaugeMetricFamily(f"g{i}", "", labels=["a", "b"]) for i in range(4)]
+    source.report(*families)
+    assert all(not family.samples for family in families)
+    assert {s: read_errors(s) for s in before} == {s: n + 1 for s, n in before.items()}
