@@ -19,10 +19,14 @@ from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
-from services.shared import metrics
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.metrics import Metrics
+from services.shared.metrics import (
+    CONVERSION_SECONDS,
+    CONVERSIONS,
+    Metrics,
+    province_label,
+)
 from services.shared.outbox import record_event, utcnow
 
 from . import contracts, domain, settings
@@ -100,8 +104,8 @@ def convert_file(db, store, office, file_id):
     outcome = _convert_and_store(db, store, office, file_id, name, key, sha)
     if outcome is not None:  # None: a racing delivery finished it first
         seconds = time.perf_counter() - started
-        metrics.CONVERSION_SECONDS.labels(outcome).observe(seconds)
-        metrics.CONVERSIONS.labels(outcome, metrics.province_label(province)).inc()
+        CONVERSION_SECONDS.labels(outcome).observe(seconds)
+        CONVERSIONS.labels(outcome, province_label(province)).inc()
 
 
 def _convert_and_store(db, store, office, file_id, name, key, sha):
