@@ -6,8 +6,11 @@ once every service's and the gateway's modules are imported.
 """
 
 import importlib
+import os
 import pkgutil
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -164,3 +167,23 @@ def test_vietnamese_texts_are_well_formed():
 def test_a_missing_param_renders_blank_and_an_unknown_code_its_fallback():
     assert "%(" not in i18n.render("AGENCY_CLOSED", {}, "vi")
     assert i18n.render("NO_SUCH_CODE", None, "en", fallback="Dev text") == "Dev text"
+
+
+def test_the_gateway_loads_no_service_exceptions_or_messages():
+    """Errors reach it as the shared classes; their texts come from the catalogue."""
+    loaded = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", LIST_MODULES],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    ).stdout.split()
+    assert "gateway.app" in loaded
+    internals = [
+        m for m in loaded if re.match(r"services\.\w+\.(exceptions|messages)$", m)
+    ]
+    assert not internals
+
+
+LIST_MODULES = "import sys, gateway.app; print(*sorted(sys.modules))"
