@@ -59,13 +59,8 @@ def handle_service_error(req, resp, exc, params):
 def handle_http_error(req, resp, exc, params):
     status = exc.status_code
     code = getattr(exc, "code", None) or HTTP_CODES.get(status, f"HTTP_{status}")
-    message = exc.title or "Error"
-    if status == 404:
-        message = "Route not found"
-    elif status == 405:
-        message = "Method not allowed"
     resp.status = exc.status
-    resp.media = error_body(code, message, {}, _lang(req))
+    resp.media = error_body(code, exc.title or "Error", {}, _lang(req))
     for name, value in (exc.headers or {}).items():
         resp.set_header(name, value)
 
