@@ -1,4 +1,9 @@
-"""One place that turns every failure into the API's single error body."""
+"""One place that turns every failure into the API's single error body.
+
+`{"error": {code, message, params, details, detail_codes}}`: `message` and
+`details` rendered in the caller's language from the catalogue (`gateway/i18n.py`),
+`params` and `detail_codes` for programs.
+"""
 
 import logging
 
@@ -7,7 +12,7 @@ from nameko.exceptions import RemoteError
 
 from services.shared.errors import ServiceError
 
-from .i18n import translate, translate_details
+from .i18n import detail_codes, render, render_details
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +32,15 @@ HTTP_CODES = {
 }
 
 
-def error_body(code, message, details, lang):
+def error_body(code, message, details, lang, params=None):
+    """The body of an error; `message` (English) is used only for an unknown code."""
     return {
         "error": {
             "code": code,
-            "message": translate(message, lang),
-            "details": translate_details(details, lang),
+            "message": render(code, params, lang, fallback=message),
+            "params": params or {},
+            "details": render_details(details, lang),
+            "detail_codes": detail_codes(details),
         }
     }
 
@@ -43,7 +51,7 @@ def _lang(req):
 
 def handle_service_error(req, resp, exc, params):
     resp.status = falcon.code_to_http_status(exc.status)
-    resp.media = error_body(exc.code, exc.message, exc.details, _lang(req))
+    resp.media = error_body(exc.code, exc.message, exc.details, _lang(req), exc.params)
     if exc.status == 429 and exc.details.get("retry_after"):
         resp.set_header("Retry-After", str(exc.details["retry_after"][0]))
 
@@ -51,13 +59,8 @@ def handle_service_error(req, resp, exc, params):
 def handle_http_error(req, resp, exc, params):
     status = exc.status_code
     code = getattr(exc, "code", None) or HTTP_CODES.get(status, f"HTTP_{status}")
-    message = exc.title or "Error"
-    if status == 404:
-        message = "Route not found"
-    elif status == 405:
-        message = "Method not allowed"
     resp.status = exc.status
-    resp.media = error_body(code, message, {}, _lang(req))
+    resp.media = error_body(code, exc.title or "Error", {}, _lang(req))
     for name, value in (exc.headers or {}).items():
         resp.set_header(name, value)
 

@@ -1,83 +1,39 @@
-"""Vietnamese first: translate error messages and field messages for the caller.
+"""Vietnamese first: the caller's language and the one catalogue errors render from.
 
-Services answer in English keys (marshmallow's messages and our error messages);
-the gateway renders them in the caller's language (`Accept-Language`, `vi` default).
+Errors carry a stable code and params, field details carry detail codes
+(`services/shared/errors.py`); their texts live in the gettext catalogues
+`gateway/locale/<lang>/LC_MESSAGES/messages.po` (message id = code, placeholders
+`%(name)s` = params), read once at start with Babel, so nothing needs compiling.
+`Accept-Language` (or the signed-in user's language) picks `vi` (default) or `en`.
 """
 
 import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
 
 DEFAULT = "vi"
 SUPPORTED = ("vi", "en")
-
-VI = {
-    "Missing data for required field.": "Trường này là bắt buộc.",
-    "Unknown field.": "Trường không được hỗ trợ.",
-    "Field may not be null.": "Trường này không được để trống.",
-    "Not a valid email address.": "Địa chỉ e-mail không hợp lệ.",
-    "Not a valid string.": "Giá trị phải là chuỗi ký tự.",
-    "Not a valid integer.": "Giá trị phải là số nguyên.",
-    "Not a valid number.": "Giá trị phải là số.",
-    "Not a valid boolean.": "Giá trị phải là đúng/sai.",
-    "Not a valid date.": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
-    "Not a valid datetime.": "Thời điểm không hợp lệ.",
-    "Not a valid list.": "Giá trị phải là danh sách.",
-    "Not a valid UUID.": "Mã định danh không hợp lệ.",
-    "Invalid input type.": "Kiểu dữ liệu không hợp lệ.",
-    "Invalid input": "Dữ liệu không hợp lệ",
-    "Invalid payload": "Dữ liệu không hợp lệ",
-    "Not found": "Không tìm thấy",
-    "Not permitted": "Bạn không có quyền thực hiện thao tác này",
-    "Authentication required": "Cần đăng nhập",
-    "Invalid caller": "Phiên đăng nhập không hợp lệ",
-    "Malformed JSON": "Nội dung JSON không hợp lệ",
-    "Request body too large": "Nội dung gửi lên quá lớn",
-    "Content-Length required": "Yêu cầu phải có độ dài nội dung (Content-Length)",
-    "Unsupported media type": "Kiểu nội dung không được hỗ trợ",
-    "Service unavailable": "Dịch vụ tạm thời không khả dụng",
-    "Message broker unreachable": "Hệ thống tạm thời không khả dụng",
-    "Internal error": "Lỗi hệ thống",
-    "Too many requests": "Quá nhiều yêu cầu, vui lòng thử lại sau",
-    "Route not found": "Không tìm thấy đường dẫn",
-    "Method not allowed": "Phương thức không được hỗ trợ",
-}
-
-VI_PATTERNS = [
-    (
-        re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
-        "Độ dài phải từ {0} đến {1} ký tự.",
-    ),
-    (
-        re.compile(r"^Shorter than minimum length (\d+)\.$"),
-        "Độ dài tối thiểu là {0} ký tự.",
-    ),
-    (
-        re.compile(r"^Longer than maximum length (\d+)\.$"),
-        "Độ dài tối đa là {0} ký tự.",
-    ),
-    (re.compile(r"^Must be one of: (.*)\.$"), "Giá trị phải là một trong: {0}."),
-    (
-        re.compile(
-            r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"
-        ),
-        "Giá trị phải từ {0} đến {1}.",
-    ),
-    (
-        re.compile(r"^Must be greater than or equal to (\S+)\.$"),
-        "Giá trị phải lớn hơn hoặc bằng {0}.",
-    ),
-    (
-        re.compile(r"^Must be less than or equal to (\S+)\.$"),
-        "Giá trị phải nhỏ hơn hoặc bằng {0}.",
-    ),
-]
-
-# Services may add their own entries (a key in English → Vietnamese).
-EXTRA_VI = {}
+LOCALE = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def register(messages):
-    """Add service-specific English → Vietnamese messages."""
-    EXTRA_VI.update(messages)
+def po_path(lang):
+    return LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalogue(lang):
+    """The Babel catalogue of `lang` as it is on disk."""
+    with open(po_path(lang), "rb") as fileobj:
+        return read_po(fileobj, locale=lang, domain=DOMAIN)
+
+
+def _texts(lang):
+    return {m.id: m.string for m in read_catalogue(lang) if m.id and m.string}
+
+
+TEXTS = {lang: _texts(lang) for lang in SUPPORTED}
 
 
 def language(accept_language):
@@ -89,24 +45,58 @@ def language(accept_language):
     return DEFAULT
 
 
-def translate(message, lang):
-    """Return `message` in `lang` (English keys are returned as they are for en)."""
-    if lang == "en" or not isinstance(message, str):
-        return message
-    found = EXTRA_VI.get(message) or VI.get(message)
-    if found:
-        return found
-    for pattern, template in VI_PATTERNS:
-        match = pattern.match(message)
-        if match:
-            return template.format(*match.groups())
-    return message
+def knows(code):
+    return code in TEXTS[DEFAULT]
 
 
-def translate_details(details, lang):
+def render(code, params=None, lang=DEFAULT, fallback=None):
+    """The text of `code` in `lang` with `params` filled (a param not given: blank)."""
+    text = TEXTS.get(lang, TEXTS[DEFAULT]).get(code)
+    if text is None:
+        return fallback if fallback is not None else code
+    values = params if isinstance(params, dict) else {}
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), "")), text)
+
+
+def _parts(entry):
+    """(code, params) of a field detail, or (None, value) of a plain value."""
+    if isinstance(entry, dict) and isinstance(entry.get("code"), str):
+        return entry["code"], entry.get("params") or {}
+    if isinstance(entry, str) and knows(entry):
+        return entry, {}
+    return None, entry
+
+
+def render_detail(entry, lang):
+    code, params = _parts(entry)
+    return render(code, params, lang) if code else str(params)
+
+
+def render_details(details, lang):
+    """{field: [text]} of an error's details in `lang`."""
     return {
-        field: [translate(m, lang) for m in messages]
-        if isinstance(messages, list)
-        else translate(messages, lang)
-        for field, messages in (details or {}).items()
+        field: [render_detail(e, lang) for e in _listed(entries)]
+        for field, entries in (details or {}).items()
     }
+
+
+def detail_codes(details):
+    """{field: [{code, params}]} of an error's details; a plain value: {value}."""
+    out = {}
+    for field, entries in (details or {}).items():
+        out[field] = []
+        for entry in _listed(entries):
+            code, params = _parts(entry)
+            out[field].append(
+                {"code": code, "params": params} if code else {"value": str(params)}
+            )
+    return out
+
+
+def _listed(entries):
+    return entries if isinstance(entries, list) else [entries]
+
+
+def error_text(exc, lang):
+    """The message of a ServiceError in `lang`."""
+    return render(exc.code, exc.params, lang, fallback=exc.message)

@@ -19,28 +19,19 @@ from urllib.parse import unquote, unquote_to_bytes
 import falcon
 from falcon.media import JSONHandler, URLEncodedFormHandler
 
-from services.shared.errors import ValidationFailed
+from services.shared.errors import ValidationFailed, detail
 from services.shared.text import (
     MAX_DEPTH,
     MAX_TEXT,
     NOT_UNICODE,
     NUL,
-    SURROGATE,
-    TOO_DEEP,
     bytes_error,
     find_bad_text,
     text_error,
 )
 
-from .i18n import register
-
-MESSAGES_VI = {
-    "Invalid text": "Văn bản không hợp lệ",
-    NUL: "Văn bản chứa ký tự NUL.",
-    SURROGATE: "Văn bản chứa ký tự Unicode không hợp lệ (surrogate đơn lẻ).",
-    NOT_UNICODE: "Văn bản không phải UTF-8 hợp lệ.",
-    TOO_DEEP.format(MAX_DEPTH): f"Dữ liệu lồng nhau quá {MAX_DEPTH} cấp.",
-}
+# The detail of a document nested deeper than MAX_DEPTH.
+DEEP = detail("too_deep", max=MAX_DEPTH)
 
 # Values of the query string, path segments and headers are short by nature.
 MAX_PARAM = 2_000
@@ -71,7 +62,7 @@ def refuse(problems):
     """Raise the right refusal for {field: [message]} problems, if any."""
     if not problems:
         return
-    if any(TOO_DEEP.format(MAX_DEPTH) in msgs for msgs in problems.values()):
+    if any(DEEP in msgs for msgs in problems.values()):
         raise TooDeep("Invalid input", problems)
     raise InvalidText("Invalid text", problems)
 
@@ -206,7 +197,7 @@ class StrictJSON(JSONHandler):
                 data.decode(), parse_constant=_no_number, parse_float=_finite
             )
         except RecursionError:
-            too_deep = {"_body": [TOO_DEEP.format(MAX_DEPTH)]}
+            too_deep = {"_body": [DEEP]}
             raise TooDeep("Invalid input", too_deep) from None
         except ValueError as exc:
             raise falcon.MediaMalformedError("JSON") from exc
@@ -228,7 +219,6 @@ class StrictForm(URLEncodedFormHandler):
 
 def install(app):
     """Use the strict body handlers for JSON and URL-encoded forms."""
-    register(MESSAGES_VI)
     handlers = {
         falcon.MEDIA_JSON: StrictJSON(),
         falcon.MEDIA_URLENCODED: StrictForm(),

@@ -2,20 +2,15 @@
 
 import falcon
 
-from services.accounts import exceptions  # noqa: F401 - remote errors as local types
-from services.accounts.messages import VI
 from services.shared.caller import is_authenticated
 from services.shared.errors import Unauthenticated, ValidationFailed
 from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 
 from ..errors import CodedHTTPError
 from ..hooks import client_ip, json_only, not_cross_site
-from ..i18n import register
 from ..middleware import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
 from .common import call, json_object, only, page_param
 from .oauth import OAuthToken
-
-register(VI)
 
 
 def signed_in(req):

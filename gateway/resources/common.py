@@ -3,7 +3,7 @@
 import falcon
 
 from gateway.errors import CodedHTTPError
-from services.shared.errors import ValidationFailed
+from services.shared.errors import ValidationFailed, detail
 
 
 def json_object(req):
@@ -15,11 +15,8 @@ def json_object(req):
             falcon.HTTP_400, "MALFORMED_JSON", "Malformed JSON"
         ) from None
     if not isinstance(body, dict):
-        raise ValidationFailed("Invalid payload", {"_schema": ["Invalid input type."]})
+        raise ValidationFailed("Invalid payload", {"_schema": ["invalid_type"]})
     return body
-
-
-PAGE_RANGE = "Must be greater than or equal to 1 and less than or equal to {0}."
 
 
 def call(rpc, req, service, method, *args, **kwargs):
@@ -48,7 +45,9 @@ def page_param(req, name, default, top):
     except ValueError:
         value = None
     if value is None or not 1 <= value <= top:
-        raise ValidationFailed("Invalid input", {name: [PAGE_RANGE.format(top)]})
+        raise ValidationFailed(
+            "Invalid input", {name: [detail("between", min=1, max=top)]}
+        )
     return value
 
 
@@ -60,14 +59,12 @@ def only(body, allowed):
     """
     unknown = sorted(set(body) - set(allowed))
     if unknown:
-        raise ValidationFailed(
-            "Invalid input", {k: ["Unknown field."] for k in unknown}
-        )
+        raise ValidationFailed("Invalid input", {k: ["unknown_field"] for k in unknown})
     not_text = sorted(
         k for k, v in body.items() if v is not None and not isinstance(v, str)
     )
     if not_text:
         raise ValidationFailed(
-            "Invalid input", {k: ["Not a valid string."] for k in not_text}
+            "Invalid input", {k: ["invalid_string"] for k in not_text}
         )
     return body

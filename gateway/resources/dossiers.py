@@ -6,14 +6,12 @@ the rules (scope, roles, states) live in the service.
 
 import falcon
 
-from gateway.i18n import register
-from services.dossiers.exceptions import MESSAGES_VI
+from services.shared.errors import detail
 
 from . import search_render as render
 from .common import call, json_object
 from .search import DossierSearch, InvalidFilter, format_of, send
 
-register(MESSAGES_VI)
 # Row ids are PostgreSQL integers: a larger number can name no row.
 MAX_ID = 2**31 - 1
 LIST_PARAMS = (
@@ -201,7 +199,7 @@ class Stats(Resource):
         if group_by not in STATS_GROUPS:
             choices = ", ".join(STATS_GROUPS)
             raise InvalidFilter(
-                "Invalid filter", {"group_by": [f"Must be one of: {choices}."]}
+                "Invalid filter", {"group_by": [detail("not_one_of", choices=choices)]}
             )
         filters = {
             name: req.get_param(key)

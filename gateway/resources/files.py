@@ -14,8 +14,6 @@ import falcon
 import requests
 
 from gateway.errors import CodedHTTPError
-from gateway.i18n import register
-from services.files.exceptions import MESSAGES_VI
 from services.files.settings import MAX_FILE_BYTES
 from services.shared.errors import Unavailable, ValidationFailed
 
@@ -60,7 +58,7 @@ def read_upload_form(req, limit, required=("slot",), optional=()):
             spool, size = spool_part(part.stream, limit)
             upload = (part.filename or "", part.content_type, spool, size)
     missing = {
-        name: ["Missing data for required field."]
+        name: ["required"]
         for name in ("file", *required)
         if not (upload if name == "file" else texts.get(name))
     }
@@ -203,7 +201,6 @@ class FileContent:
 
 
 def routes(rpc):
-    register(MESSAGES_VI)
     max_file = MAX_FILE_BYTES.read()
     return [
         ("/api/v1/dossiers/{dossier_id}/files", DossierFiles(rpc, max_file)),

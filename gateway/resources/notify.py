@@ -5,16 +5,11 @@ import json
 import falcon
 
 from gateway.errors import CodedHTTPError
-from services.notify.exceptions import MESSAGES_VI
-from services.shared.errors import ValidationFailed
+from services.shared.errors import ValidationFailed, detail
 from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 
-from ..i18n import register
 from ..text_guard import checked_parts, part_text
 from .common import call, json_object, page_param
-
-register(MESSAGES_VI)
-register({"CSV file too large": "Tệp CSV quá lớn"})
 
 CSV_MAX_BYTES = 5 * 1024 * 1024
 
@@ -27,7 +22,7 @@ def _csv_text(part):
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationFailed(
-            "Invalid input", {"file": ["The CSV file must be UTF-8."]}
+            "Invalid input", {"file": [detail("csv_not_utf8")]}
         ) from None
 
 
@@ -35,7 +30,9 @@ def _json_part(name, text):
     try:
         return json.loads(text)
     except ValueError:
-        raise ValidationFailed("Invalid input", {name: ["Not valid JSON."]}) from None
+        raise ValidationFailed(
+            "Invalid input", {name: [detail("invalid_json")]}
+        ) from None
 
 
 def bulk_form(req):

@@ -2,12 +2,8 @@
 
 import falcon
 
-from gateway.i18n import register
-from services.dossiers.exceptions import MESSAGES_VI
-
 from .common import call, json_object
 
-register(MESSAGES_VI)
 QUERY = ("province", "agency", "q", "level")
 
 

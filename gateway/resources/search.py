@@ -6,13 +6,17 @@ Translates HTTP to the search service's `query` and `dashboard` RPCs; every rule
 
 import falcon
 
-from gateway.i18n import register
-from services.search.exceptions import MESSAGES_VI, InvalidFilter
+from services.shared.errors import ValidationFailed, detail
 
 from . import search_render as render
 from .common import call
 
-register(MESSAGES_VI)
+
+class InvalidFilter(ValidationFailed):
+    """A query parameter the gateway itself refuses (the search service's code)."""
+
+    code = "INVALID_FILTER"
+
 
 NOT_FILTERS = {"page", "page_size", "sort", "format", "lang", "group_by", "interval"}
 FORMATS = ("json", "csv", "xlsx", "html")
@@ -48,7 +52,8 @@ def format_of(req, allowed=FORMATS):
     fmt = req.get_param("format") or "json"
     if fmt not in allowed:
         raise InvalidFilter(
-            "Invalid filter", {"format": [f"Must be one of: {', '.join(allowed)}."]}
+            "Invalid filter",
+            {"format": [detail("not_one_of", choices=", ".join(allowed))]},
         )
     return fmt
 

@@ -8,8 +8,7 @@ these pages only turn rows of inputs into its JSON and its field errors (keyed l
 
 import datetime as dt
 
-from services.dossiers.exceptions import ProcedureOutOfScope
-from services.shared.errors import ValidationFailed
+from services.shared.errors import Forbidden, ValidationFailed
 
 from .admin_files import TemplateUpload, template_list
 from .base import Page, field_errors, form_of, page, redirect
@@ -121,7 +120,9 @@ class ProcedureForm(Page):
                 self.call(req, "dossiers", "update_procedure", code, data)
             else:
                 self.call(req, "dossiers", "create_procedure", data)
-        except (ValidationFailed, ProcedureOutOfScope) as exc:
+        except (ValidationFailed, Forbidden) as exc:
+            if isinstance(exc, Forbidden) and exc.code != "PROCEDURE_OUT_OF_SCOPE":
+                raise
             # an agency admin outside its agency is shown at the agency list (403)
             errors = field_errors(exc, req.context.lang)
             return self.show(req, resp, dict(data, code=code or data.get("code")),

@@ -10,7 +10,7 @@ confirmed or cancelled; its progress page reads `get_bulk_mail`.
 from services.shared.errors import ServiceError
 from services.shared.permissions import require
 
-from ..i18n import translate
+from ..i18n import error_text, render_detail
 from . import choices
 from .base import Page, field_errors, form_of, page, redirect
 
@@ -93,8 +93,12 @@ class TemplateEdit(Page):
 
 def source_error(exc, lang):
     """One message for the source field: why it is refused, naming each reason."""
-    reasons = [str(r) for values in (exc.details or {}).values() for r in values]
-    message = translate(exc.message, lang)
+    reasons = [
+        render_detail(r, lang)
+        for values in (exc.details or {}).values()
+        for r in values
+    ]
+    message = error_text(exc, lang)
     return f"{message}: {'; '.join(reasons)}" if reasons else message
 
 

@@ -23,7 +23,7 @@ from services.shared.errors import (
     Unavailable,
 )
 
-from ..i18n import translate
+from ..i18n import error_text, render_detail
 from ..middleware import CSRF_FIELD, csrf_token_for
 from ..resources.common import call
 from ..text_guard import InvalidText, TooDeep
@@ -130,13 +130,13 @@ def redirect(resp, location):
 
 
 def field_errors(exc, lang):
-    """{field: message} of a ServiceError, translated."""
+    """{field: message} of a ServiceError in `lang` (its first detail per field)."""
     out = {}
     for name, messages in (exc.details or {}).items():
-        text = messages[0] if isinstance(messages, list) and messages else messages
-        out[name] = translate(str(text), lang)
+        first = messages[0] if isinstance(messages, list) and messages else messages
+        out[name] = render_detail(first, lang)
     if not out:
-        out["_"] = translate(exc.message, lang)
+        out["_"] = error_text(exc, lang)
     return out
 
 

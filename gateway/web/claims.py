@@ -6,7 +6,7 @@ them (or the receipt number and their national ID) and the dossier becomes their
 
 from services.shared.errors import ServiceError
 
-from ..i18n import translate
+from ..i18n import error_text
 from .base import Page, field_errors, form_of, page, redirect
 from .render import gettext
 
@@ -39,7 +39,7 @@ class ClaimPaper(Page):
     def _errors(req, exc):
         lang = req.context.lang
         if exc.status == 429:
-            return {"receipt_number": translate(exc.message, lang)}
+            return {"receipt_number": error_text(exc, lang)}
         errors = field_errors(exc, lang)
         if "claim" in errors:
             errors["receipt_number"] = errors.pop("claim")

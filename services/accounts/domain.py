@@ -1,8 +1,8 @@
 """Pure rules of the accounts service: identifiers, passwords, roles, rate limits.
 
 No nameko, SQLAlchemy, falcon or configuration here; every function is unit-tested.
-Validators return None when a value is valid and an English message otherwise (the
-gateway translates it; see services/accounts/messages.py).
+Validators return None when a value is valid and a field detail code otherwise
+(`services/shared/codes.py`; the gateway's catalogue holds its texts).
 """
 
 import datetime as dt
@@ -10,6 +10,8 @@ import hashlib
 import math
 import re
 import secrets
+
+from services.shared.codes import detail
 
 # Mobile prefixes after the 2018 move from 11 to 10 digits (Bộ TT&TT plan of
 # 2018-09-15 for converting 11-digit subscriber numbers): 03x Viettel, 05x
@@ -77,18 +79,18 @@ def phone_error(value):
     match = MOBILE.match(phone)
     if match and match.group(1) in MOBILE_PREFIXES:
         return None
-    return "Not a valid Vietnamese phone number."
+    return detail("invalid_phone")
 
 
 def national_id_error(value, today=None):
     """Check a 12-digit CCCD: province of birth, century/gender, birth year."""
     if not re.fullmatch(r"\d{12}", value or ""):
-        return "National ID must have exactly 12 digits."
+        return detail("national_id_length")
     if value[1:3] not in CCCD_PROVINCES or value[0] != "0":
-        return "National ID has an unknown province code."
+        return detail("national_id_province")
     year = CENTURY[int(value[3])] + int(value[4:6])
     if year > (today or dt.date.today()).year:
-        return "National ID has an impossible birth year."
+        return detail("national_id_birth_year")
     return None
 
 
@@ -102,18 +104,18 @@ def mst_check_digit(body):
 def tax_code_error(value):
     match = TAX_CODE.match(value or "")
     if not match:
-        return "Tax code must have 10 digits, or 10 digits, a dash and 3 digits."
+        return detail("tax_code_format")
     code = match.group(1)
     if mst_check_digit(code[:9]) != int(code[9]):
-        return "Tax code check digit is wrong."
+        return detail("tax_code_check_digit")
     if match.group(2) == "000":
-        return "Tax code branch number cannot be 000."
+        return detail("tax_code_branch")
     return None
 
 
 def email_error(value):
     if not value or len(value) > 254 or not EMAIL.match(value):
-        return "Not a valid email address."
+        return "invalid_email"
     return None
 
 
@@ -121,9 +123,9 @@ def password_error(value):
     """Refuse passwords under 10 characters or without both letters and digits."""
     value = value or ""
     if len(value) < 10 or len(value) > 128:
-        return "Password must have 10 to 128 characters."
+        return detail("length_between", min=10, max=128)
     if not (re.search(r"[^\W\d_]", value) and re.search(r"\d", value)):
-        return "Password must contain letters and digits."
+        return detail("password_letters_digits")
     return None
 
 
@@ -154,9 +156,9 @@ def staff_placement_error(role, agency, department):
     if role in ("operator",):
         return {}
     if not agency and role != "province_admin":
-        return {"agency": "Missing data for required field."}
+        return {"agency": "required"}
     if role in DEPARTMENT_ROLES and not department:
-        return {"department": "Officers and leaders need a department."}
+        return {"department": detail("department_needed")}
     return {}
 
 

@@ -56,4 +56,8 @@ class UnsupportedGrantType(ValidationFailed):
 
 def too_many(seconds):
     """Build the 429 error; the gateway turns details.retry_after into Retry-After."""
-    return TooManyAttempts("Too many attempts", {"retry_after": [str(seconds)]})
+    return TooManyAttempts(
+        "Too many attempts",
+        {"retry_after": [str(seconds)]},
+        params={"seconds": seconds},
+    )

@@ -3,7 +3,7 @@
 import uuid
 
 from services.shared import visibility
-from services.shared.errors import Forbidden, NotFound, ValidationFailed
+from services.shared.errors import Forbidden, NotFound, ValidationFailed, detail
 from services.shared.outbox import record_event
 from services.shared.schemas import load
 
@@ -28,7 +28,9 @@ def register(session, cfg, data, ip=None):
     if wait:
         raise too_many(wait)
     if session.get(Province, data["province"]) is None:
-        raise ValidationFailed("Invalid input", {"province": ["Unknown province."]})
+        raise ValidationFailed(
+            "Invalid input", {"province": [detail("unknown_province")]}
+        )
     password_hash = security.hash_secret(data["password"])
     if bucket:
         store.count_attempt(session, bucket)
@@ -112,12 +114,18 @@ def announce_activation(session, cfg, user, resent):
 def use_token(session, raw, kind):
     """Consume a single-use token or raise TOKEN_INVALID / TOKEN_EXPIRED."""
     if not isinstance(raw, str):
-        raise TokenInvalid("Invalid or already used link", {"token": ["Invalid."]})
+        raise TokenInvalid(
+            "Invalid or already used link", {"token": [detail("token_invalid")]}
+        )
     token = session.query(Token).filter_by(token_hash=domain.digest(raw)).one_or_none()
     if token is None or token.kind != kind or token.used_at is not None:
-        raise TokenInvalid("Invalid or already used link", {"token": ["Invalid."]})
+        raise TokenInvalid(
+            "Invalid or already used link", {"token": [detail("token_invalid")]}
+        )
     if token.expires_at <= store.now():
-        raise TokenExpired("This link has expired", {"token": ["Expired."]})
+        raise TokenExpired(
+            "This link has expired", {"token": [detail("token_expired")]}
+        )
     token.used_at = store.now()
     return session.get(User, token.user_id)
 
@@ -193,7 +201,9 @@ def reset_password(session, token, password):
     )
     user = use_token(session, data["token"], "reset")
     if user.status == "deactivated":
-        raise TokenInvalid("Invalid or already used link", {"token": ["Invalid."]})
+        raise TokenInvalid(
+            "Invalid or already used link", {"token": [detail("token_invalid")]}
+        )
     user.password_hash = security.hash_secret(data["password"])
     # The mail proved control of the address, so a pending account becomes active.
     if user.status == "pending_activation":
@@ -210,7 +220,7 @@ def update_profile(session, caller, changes):
     data = load(schemas.ProfileSchema(), changes)
     if "business_name" in data and user.kind != "business":
         raise ValidationFailed(
-            "Invalid input", {"business_name": ["Only businesses have this field."]}
+            "Invalid input", {"business_name": [detail("business_only")]}
         )
     if "phone" in data:
         data["phone"] = domain.normalize_phone(data["phone"])

@@ -2,14 +2,17 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from services.shared.errors import detail
 from services.shared.permissions import CLIENT_SCOPES
 from services.shared.schemas import BaseSchema
 
 from . import domain
 
 LANGS = validate.OneOf(("vi", "en"))
-CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", error="Not a valid code.")
-PROVINCE = validate.Regexp(r"^\d{2}$", error="Not a valid province code.")
+CODE = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", error=detail("invalid_code")
+)
+PROVINCE = validate.Regexp(r"^\d{2}$", error=detail("invalid_province_code"))
 
 
 def rule(check):
@@ -48,7 +51,7 @@ class RegisterSchema(BaseSchema):
             "citizen": ("national_id",),
             "business": ("tax_code", "business_name", "address"),
         }.get(data.get("kind"), ())
-        missing = {n: ["Missing data for required field."] for n in needed}
+        missing = {n: ["required"] for n in needed}
         missing = {n: m for n, m in missing.items() if not data.get(n)}
         if missing:
             raise ValidationError(missing)

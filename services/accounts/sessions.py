@@ -4,6 +4,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from services.shared.errors import detail
 from services.shared.outbox import record_event
 from services.shared.schemas import load
 
@@ -137,7 +138,8 @@ def oauth_token(
     """
     if grant_type != "client_credentials":
         raise UnsupportedGrantType(
-            "Unsupported grant type", {"grant_type": ["Must be client_credentials."]}
+            "Unsupported grant type",
+            {"grant_type": [detail("not_one_of", choices="client_credentials")]},
         )
     client_id = client_id if isinstance(client_id, str) else ""
     client_secret = client_secret if isinstance(client_secret, str) else ""
@@ -159,7 +161,9 @@ def oauth_token(
     if scope:
         asked = scope.split() if isinstance(scope, str) else [None]
         if not set(asked) <= set(granted):
-            return InvalidScope("Scope not allowed", {"scope": ["Not allowed."]}), None
+            return InvalidScope(
+                "Scope not allowed", {"scope": [detail("scope_not_allowed")]}
+            ), None
         granted = asked
     raw = domain.new_secret()
     ttl = cfg[settings.CLIENT_TOKEN_TTL.key]

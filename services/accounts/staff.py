@@ -5,7 +5,13 @@ import secrets
 from sqlalchemy import select
 
 from services.shared import audit
-from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.shared.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    detail,
+)
 from services.shared.permissions import require, require_visible, scope_of, scope_query
 from services.shared.schemas import load
 
@@ -19,11 +25,11 @@ def create_staff(session, caller, data):
     require(caller, "staff.manage")
     data = load(schemas.StaffSchema(), data)
     if not domain.may_grant(caller.get("roles") or [], data["role"]):
-        raise Forbidden("Not permitted", {"role": ["Role not grantable."]})
+        raise Forbidden("Not permitted", {"role": [detail("role_not_grantable")]})
     province, agency = _placement(session, caller, data)
     if store.user_by_email(session, data["email"]):
         raise EmailTaken(
-            "E-mail already registered", {"email": ["Already registered."]}
+            "E-mail already registered", {"email": [detail("email_registered")]}
         )
     operator = data["role"] == "operator"
     user = User(
@@ -74,7 +80,9 @@ def _placement(session, caller, data):
             Department.agency == agency.code, Department.code == department
         )
     ):
-        raise ValidationFailed("Invalid input", {"department": ["Unknown department."]})
+        raise ValidationFailed(
+            "Invalid input", {"department": [detail("unknown_department")]}
+        )
     return agency.province, agency.code
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select, update
 
 from services.shared import audit as audit_log
 from services.shared.clock import utcnow as now
-from services.shared.errors import NotFound
+from services.shared.errors import NotFound, detail
 
 from . import domain, settings
 from .models import Agency, Attempt, AuditEntry, AuthSession, Province, Token, User
@@ -33,14 +33,14 @@ def user_by_public_id(session, public_id):
 def province(session, code):
     found = session.get(Province, code) if code else None
     if found is None:
-        raise NotFound("Province not found", {"province": ["Unknown province."]})
+        raise NotFound("Province not found", {"province": [detail("unknown_province")]})
     return found
 
 
 def agency(session, code):
     found = session.scalar(select(Agency).where(Agency.code == code)) if code else None
     if found is None:
-        raise NotFound("Agency not found", {"agency": ["Unknown agency."]})
+        raise NotFound("Agency not found", {"agency": [detail("unknown_agency")]})
     return found
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from services.shared.errors import NotFound
+from services.shared.errors import NotFound, detail
 from services.shared.permissions import require, require_visible
 from services.shared.schemas import load
 
@@ -17,7 +17,7 @@ def create_province(session, caller, data):
     require(caller, "province.manage")
     data = load(schemas.ProvinceSchema(), data)
     if session.get(Province, data["code"]):
-        raise AlreadyExists("Already exists", {"code": ["Already exists."]})
+        raise AlreadyExists("Already exists", {"code": [detail("already_exists")]})
     row = Province(
         code=data["code"],
         name_vi=data["name"],
@@ -45,7 +45,7 @@ def create_agency(session, caller, data):
     store.province(session, data["province"])
     require_visible(caller, province=data["province"])
     if session.scalar(select(Agency).where(Agency.code == data["code"])):
-        raise AlreadyExists("Already exists", {"code": ["Already exists."]})
+        raise AlreadyExists("Already exists", {"code": [detail("already_exists")]})
     row = Agency(
         code=data["code"],
         name=data["name"],
@@ -111,7 +111,7 @@ def create_department(session, caller, data):
         )
     )
     if exists:
-        raise AlreadyExists("Already exists", {"code": ["Already exists."]})
+        raise AlreadyExists("Already exists", {"code": [detail("already_exists")]})
     row = Department(agency=agency.code, code=data["code"], name=data["name"])
     session.add(row)
     store.audit(

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import delete, extract, select
 from sqlalchemy.dialects.postgresql import insert
 
-from services.shared.errors import ValidationFailed
+from services.shared.errors import ValidationFailed, detail
 
 from . import domain
 from .exceptions import ProcedureExists, ProcedureNotFound
@@ -135,7 +135,7 @@ def _publish(session, proc, number, data):
 
 
 PROVINCE_CODE = re.compile(r"\d{2}")
-WHICH_PROVINCE = "Several provinces have this procedure: give the province."
+WHICH_PROVINCE = detail("province_needed")
 
 
 # --- holidays --------------------------------------------------------------------
@@ -156,7 +156,7 @@ def check_province_code(province):
     place is refused instead of overflowing the column."""
     if not isinstance(province, str) or not PROVINCE_CODE.fullmatch(province):
         raise ValidationFailed(
-            "Invalid input", {"province": ["Not a valid province code."]}
+            "Invalid input", {"province": [detail("invalid_province_code")]}
         )
 
 

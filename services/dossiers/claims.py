@@ -22,6 +22,7 @@ import secrets
 from sqlalchemy import func, select
 
 from services.shared import permissions
+from services.shared.errors import detail
 from services.shared.schemas import load
 
 from . import schemas, store
@@ -32,7 +33,7 @@ from .models import ClaimAttempt, Dossier
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 8
 WINDOW = dt.timedelta(hours=1)
-MISMATCH = "Receipt number and national ID or access code do not match."
+MISMATCH = detail("claim_mismatch")
 
 
 def new_code():
@@ -96,7 +97,10 @@ def claim(session, caller, data, directory, limit):
     count, oldest = _failures(session, user)
     if count >= limit:
         wait = int((oldest + WINDOW - store.now()).total_seconds()) + 1
-        error = TooManyClaims("Too many attempts", {"retry_after": [str(max(wait, 1))]})
+        wait = max(wait, 1)
+        error = TooManyClaims(
+            "Too many attempts", {"retry_after": [str(wait)]}, params={"seconds": wait}
+        )
         return error, None
     dossier = session.scalar(
         select(Dossier)

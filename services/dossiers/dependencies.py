@@ -22,7 +22,7 @@ from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
 from nameko.timer import Timer
 
 from services.shared.caller import SYSTEM
-from services.shared.errors import NotFound, ValidationFailed
+from services.shared.errors import NotFound, ValidationFailed, detail
 
 from .exceptions import PeerUnavailable
 
@@ -76,14 +76,12 @@ class Directory:
 
     def department(self, agency, code):
         if not code:
-            raise ValidationFailed(
-                "Invalid input", {"department": ["Missing data for required field."]}
-            )
+            raise ValidationFailed("Invalid input", {"department": ["required"]})
         info = self.agency(agency) or {}
         codes = {d.get("code") for d in info.get("departments") or []}
         if code not in codes:
             raise ValidationFailed(
-                "Invalid input", {"department": ["Unknown department."]}
+                "Invalid input", {"department": [detail("unknown_department")]}
             )
         return code
 

@@ -8,20 +8,35 @@ can point at each one.
 
 import datetime as dt
 
+from services.shared.errors import detail
+
 FIELD_TYPES = ("text", "textarea", "number", "date", "select", "checkbox")
 
-MISSING = "Missing data for required field."
-UNKNOWN = "Unknown field."
-NOT_STRING = "Not a valid string."
-NOT_NUMBER = "Not a valid number."
-NOT_DATE = "Not a valid date."
-NOT_BOOL = "Not a valid boolean."
-NOT_OPTION = "Not one of the allowed options."
-TOO_LONG = "Longer than maximum length {0}."
-TOO_SMALL = "Must be greater than or equal to {0}."
-TOO_BIG = "Must be less than or equal to {0}."
-MISSING_DOCUMENT = "Missing required document."
-TOO_MANY_FILES = "Too many files (at most {0})."
+# Field detail codes, the same as marshmallow's where the rule is the same.
+MISSING = "required"
+UNKNOWN = "unknown_field"
+NOT_STRING = "invalid_string"
+NOT_NUMBER = "invalid_number"
+NOT_DATE = "invalid_date"
+NOT_BOOL = "invalid_boolean"
+NOT_OPTION = detail("not_an_option")
+MISSING_DOCUMENT = detail("missing_document")
+
+
+def too_long(limit):
+    return detail("too_long", max=limit)
+
+
+def too_small(minimum):
+    return detail("at_least", min=minimum)
+
+
+def too_big(maximum):
+    return detail("at_most", max=maximum)
+
+
+def too_many_files(limit):
+    return detail("too_many_files", max=limit)
 
 
 def _empty(value):
@@ -33,7 +48,7 @@ def _check_text(field, value):
         return NOT_STRING
     limit = field.get("max_length")
     if limit and len(value) > int(limit):
-        return TOO_LONG.format(limit)
+        return too_long(limit)
     return None
 
 
@@ -41,9 +56,9 @@ def _check_number(field, value):
     if isinstance(value, bool) or not isinstance(value, int | float):
         return NOT_NUMBER
     if field.get("min") is not None and value < field["min"]:
-        return TOO_SMALL.format(field["min"])
+        return too_small(field["min"])
     if field.get("max") is not None and value > field["max"]:
-        return TOO_BIG.format(field["max"])
+        return too_big(field["max"])
     return None
 
 
@@ -109,7 +124,7 @@ def check_documents(documents, files):
         if doc.get("required") and have == 0:
             errors[f"documents.{slot}"] = [MISSING_DOCUMENT]
         elif doc.get("max_count") and have > int(doc["max_count"]):
-            errors[f"documents.{slot}"] = [TOO_MANY_FILES.format(doc["max_count"])]
+            errors[f"documents.{slot}"] = [too_many_files(doc["max_count"])]
     return errors
 
 

@@ -9,11 +9,13 @@ and no outside URL in the texts either. Pure functions, no framework.
 
 from urllib.parse import urlsplit
 
+from services.shared.errors import detail
+
 SCHEMES = ("http", "https")
 # Schemes that run or embed something instead of linking to a page.
 DANGEROUS = ("javascript:", "data:", "vbscript:", "file:", "blob:")
 TEXTS = ("name", "name_en")
-REFUSED = "Only links to the portal or to hosts the province allows."
+REFUSED = detail("link_refused")
 LISTS = ("steps", "legal_basis")
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from services.shared import permissions
 from services.shared.caller import is_authenticated
-from services.shared.errors import ValidationFailed
+from services.shared.errors import ValidationFailed, detail
 from services.shared.schemas import load
 
 from . import catalogue, claims, domain, forms, references, schemas, store, workflow
@@ -259,7 +259,7 @@ def check_upload(session, caller, dossier_id, slot):
     if not applicant:
         slots = {**slots, **STAFF_SLOTS}
     if slot not in slots:
-        raise ValidationFailed("Invalid input", {"slot": ["Unknown document slot."]})
+        raise ValidationFailed("Invalid input", {"slot": [detail("unknown_slot")]})
     states = domain.EDITABLE_STATES if applicant else domain.OPEN_STATES
     if dossier.status not in states:
         raise UploadsClosed(

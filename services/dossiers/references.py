@@ -5,7 +5,7 @@ closed: a peer that does not answer is 503, never a pass. Errors name the field.
 """
 
 from services.shared import permissions
-from services.shared.errors import ValidationFailed
+from services.shared.errors import ValidationFailed, detail
 
 from . import domain, store
 from .exceptions import (
@@ -19,30 +19,40 @@ from .exceptions import (
 )
 
 INVALID = "Invalid reference"
-NOT_STAFF = "Not active staff of the dossier's department."
-NO_DEPARTMENT = "The dossier has no department yet."
-NOT_ONLINE = "Not available online for this procedure's level."
-NOT_OWN_AGENCY = "Only procedures your agency receives."
+NOT_STAFF = detail("not_department_staff")
+NO_DEPARTMENT = detail("no_department")
+NOT_ONLINE = detail("not_online_at_level")
+NOT_OWN_AGENCY = detail("procedure_not_own_agency")
 
 
 def receiving_agency(directory, version, province, code):
     """Check that agency `code` may receive a dossier of `version` today."""
     info = directory.agency(code)
     if info is None:
-        raise AgencyUnknown(INVALID, {"agency": ["Unknown agency."]})
+        raise AgencyUnknown(INVALID, {"agency": [detail("unknown_agency")]})
     if not domain.agency_open(
         info.get("valid_from"), info.get("valid_to"), store.today()
     ):
-        raise AgencyClosed(INVALID, {"agency": ["The agency is not open on this day."]})
+        successor = info.get("replaced_by")
+        raise AgencyClosed(
+            INVALID,
+            {"agency": [_closed(successor)]},
+            params={"agency": code, "successor": successor or ""},
+        )
     if info.get("province") != province:
         raise AgencyOutsideProvince(
-            INVALID, {"agency": ["The agency is not in the procedure's province."]}
+            INVALID, {"agency": [detail("agency_outside_province")]}
         )
     if version.agencies and code not in version.agencies:
-        raise AgencyNotListed(
-            INVALID, {"agency": ["Unknown agency for this procedure."]}
-        )
+        raise AgencyNotListed(INVALID, {"agency": [detail("agency_not_listed")]})
     return info
+
+
+def _closed(successor):
+    """A merged or renamed agency names the one that receives its dossiers now."""
+    if successor:
+        return detail("agency_replaced", successor=successor)
+    return detail("agency_not_open")
 
 
 def online(version, what="submit"):
@@ -51,6 +61,7 @@ def online(version, what="submit"):
         raise ProcedureNotOnline(
             "Not available online",
             {"procedure": [NOT_ONLINE], "level": [str(version.level)]},
+            params={"level": version.level},
         )
 
 
@@ -67,9 +78,7 @@ def assignee(directory, dossier, user_id, field="assignee"):
 def procedure_province(province):
     """A procedure belongs to a province: national callers must name one."""
     if not province:
-        raise ValidationFailed(
-            "Invalid input", {"province": ["Missing data for required field."]}
-        )
+        raise ValidationFailed("Invalid input", {"province": ["required"]})
     return province
 
 

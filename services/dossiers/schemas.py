@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from services.shared.errors import detail
 from services.shared.schemas import BaseSchema
 
 from . import domain, forms
@@ -86,9 +87,9 @@ class PatchDossierSchema(BaseSchema):
     expected_version = fields.Integer()
 
 
-NATIONAL_ID = validate.Regexp(r"^[0-9]{12}$", error="Not a valid national ID.")
-TAX_CODE = validate.Regexp(r"^[0-9]{10}(-[0-9]{3})?$", error="Not a valid tax code.")
-PHONE = validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error="Not a valid phone number.")
+NATIONAL_ID = validate.Regexp(r"^[0-9]{12}$", error=detail("invalid_national_id"))
+TAX_CODE = validate.Regexp(r"^[0-9]{10}(-[0-9]{3})?$", error=detail("invalid_tax_code"))
+PHONE = validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error=detail("invalid_phone"))
 
 
 class ApplicantSchema(BaseSchema):
@@ -109,9 +110,9 @@ class ApplicantSchema(BaseSchema):
         needed = "tax_code" if data.get("kind") == "business" else "national_id"
         errors = {}
         if not data.get(needed):
-            errors[needed] = ["Missing data for required field."]
+            errors[needed] = ["required"]
         if not (data.get("email") or data.get("phone")):
-            errors["email"] = ["An e-mail or a phone number is required."]
+            errors["email"] = [detail("email_or_phone_required")]
         if errors:
             raise ValidationError(errors)
 
@@ -130,9 +131,7 @@ class ClaimSchema(BaseSchema):
     @validates_schema
     def one_proof(self, data, **kwargs):
         if bool(data.get("national_id")) == bool(data.get("access_code")):
-            raise ValidationError(
-                ["Give either the national ID or the access code."], "national_id"
-            )
+            raise ValidationError([detail("national_id_or_access_code")], "national_id")
 
 
 class PaperDossierSchema(BaseSchema):

@@ -135,7 +135,7 @@ class DossiersService:
         data = load(schemas.HolidaysSchema(), {"holidays": holidays})
         wrong = [h for h in data["holidays"] if h["date"].year != int(year)]
         if wrong:
-            raise ValidationFailed("Invalid input", {"holidays": ["Not a valid date."]})
+            raise ValidationFailed("Invalid input", {"holidays": ["invalid_date"]})
         with self.db.transaction() as s:
             catalogue.replace_holidays(s, province, year, data["holidays"])
             target = f"{province}/{year}"

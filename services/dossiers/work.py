@@ -5,7 +5,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from services.shared import permissions, visibility
-from services.shared.errors import Forbidden, ValidationFailed
+from services.shared.errors import Forbidden, ValidationFailed, detail
 from services.shared.schemas import load
 
 from . import catalogue, domain, references, schemas, store
@@ -13,7 +13,7 @@ from .exceptions import TaskNotFound
 from .models import Comment, Dossier, HistoryEntry, ProcedureVersion, Task
 from .operations import scope_filter
 
-UNKNOWN_FILE = "Not a file of this dossier."
+UNKNOWN_FILE = detail("not_dossier_file")
 
 
 def is_applicant(caller):

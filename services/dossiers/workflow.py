@@ -1,7 +1,7 @@
 """Applying a workflow move: permission, state, effects, history and the event."""
 
 from services.shared import permissions
-from services.shared.errors import Forbidden, ValidationFailed
+from services.shared.errors import Forbidden, ValidationFailed, detail
 
 from . import catalogue, domain, forms, references, store
 from .exceptions import ConcurrentUpdate, DossierInvalid, InvalidTransition
@@ -41,9 +41,9 @@ def _in_department(caller, dossier):
 
 def require_texts(action, data):
     if action in domain.REASON_REQUIRED and not (data.get("reason") or "").strip():
-        raise ValidationFailed("Invalid input", {"reason": ["A reason is required."]})
+        raise ValidationFailed("Invalid input", {"reason": [detail("reason_required")]})
     if action in domain.NOTE_REQUIRED and not (data.get("note") or "").strip():
-        raise ValidationFailed("Invalid input", {"note": ["A note is required."]})
+        raise ValidationFailed("Invalid input", {"note": [detail("note_required")]})
 
 
 def validate_for_submit(procedure, dossier, files):

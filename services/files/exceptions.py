@@ -79,37 +79,3 @@ class ConverterUnavailable(ServiceError):
 
 
 EXPECTED = (ServiceError,)
-
-# English message → Vietnamese, registered by the gateway's files resource.
-MESSAGES_VI = {
-    "The file was refused by the virus scanner": "Tệp bị trình quét virus từ chối",
-    "The virus scanner is unavailable; try again later": (
-        "Trình quét virus tạm thời không khả dụng, vui lòng thử lại sau"
-    ),
-    "File not found": "Không tìm thấy tệp",
-    "Upload not found": "Không tìm thấy phiên tải lên",
-    "The file's content does not match its name or is not supported": (
-        "Nội dung tệp không khớp với tên tệp hoặc định dạng không được hỗ trợ"
-    ),
-    "This document slot does not accept this file type": (
-        "Thành phần hồ sơ này không chấp nhận loại tệp này"
-    ),
-    "Too many files for this document slot": (
-        "Số tệp của thành phần hồ sơ này vượt quá giới hạn"
-    ),
-    "File too large": "Tệp quá lớn",
-    "The dossier's files exceed the allowed total": (
-        "Tổng dung lượng tệp của hồ sơ vượt quá giới hạn"
-    ),
-    "The document expands beyond the allowed size": (
-        "Tài liệu giải nén vượt quá dung lượng cho phép"
-    ),
-    "The PDF is still being prepared": "Bản PDF đang được tạo, vui lòng thử lại sau",
-    "The file could not be converted to PDF": "Không thể chuyển tệp sang PDF",
-    "This file has no PDF version": "Tệp này không có bản PDF",
-    "Stored file failed its checksum": "Tệp lưu trữ bị lỗi kiểm tra toàn vẹn",
-    "File storage unavailable": "Kho lưu trữ tệp tạm thời không khả dụng",
-    "File too large to attach": "Tệp quá lớn để đính kèm",
-    "Missing file": "Thiếu tệp tải lên",
-    "Document could not be generated": "Không thể tạo văn bản, vui lòng thử lại sau",
-}

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.shared.errors import Forbidden, ValidationFailed
+from services.shared.errors import Forbidden, ValidationFailed, detail
 from services.shared.outbox import utcnow
 from services.shared.permissions import scope_of
 
@@ -29,9 +29,11 @@ def _check_caller(dossiers, caller, dossier):
 
 def _check_input(kind, dossier):
     if kind not in generated.KINDS:
-        raise ValidationFailed("Invalid input", {"kind": ["Unknown document kind."]})
+        raise ValidationFailed(
+            "Invalid input", {"kind": [detail("unknown_document_kind")]}
+        )
     if not isinstance(dossier, dict) or not dossier.get("id"):
-        raise ValidationFailed("Invalid input", {"dossier": ["Missing dossier id."]})
+        raise ValidationFailed("Invalid input", {"dossier": ["required"]})
 
 
 def _existing(db, key):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 
 from services.shared import audit
 from services.shared.caller import is_authenticated
-from services.shared.errors import NotFound, Unauthenticated
+from services.shared.errors import NotFound, Unauthenticated, detail
 from services.shared.outbox import record_event, utcnow
 from services.shared.permissions import can, require, scope_of
 from services.shared.visibility import sees
@@ -72,7 +72,7 @@ def _check_type_for_slot(content_type, policy, slot):
     if not domain.accepted(content_type, policy.get("accept") or []):
         raise SlotTypeNotAccepted(
             "This document slot does not accept this file type",
-            {slot: ["This document slot does not accept this file type"]},
+            {slot: [detail("file_type_not_accepted")]},
         )
 
 
@@ -81,7 +81,8 @@ def _check_room(session, dossier_id, slot, policy, size, limits):
     if max_count and _count_in_slot(session, dossier_id, slot) >= max_count:
         raise TooManyFiles(
             "Too many files for this document slot",
-            {slot: ["Too many files for this document slot"]},
+            {slot: [detail("too_many_files", max=max_count)]},
+            params={"max": max_count},
         )
     problem = domain.quota_problem(
         size, limits.max_file, _dossier_total(session, dossier_id), limits.max_dossier

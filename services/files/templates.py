@@ -8,15 +8,15 @@ uploads it into a dossier slot as a normal upload.
 
 from sqlalchemy import select
 
-from services.shared.errors import Forbidden, ValidationFailed
+from services.shared.errors import Forbidden, ValidationFailed, detail
 from services.shared.permissions import manages_procedure, require
 
 from .models import StoredFile
 from .operations import checked_name, pending_upload, upload_answer
 from .schemas import dump_file
 
-PROVINCE_NEEDED = "Which province's procedure: give the province code."
-NOT_OWN_AGENCY = "Your agency does not receive this procedure."
+PROVINCE_NEEDED = detail("province_needed")
+NOT_OWN_AGENCY = detail("procedure_not_own_agency")
 
 
 def begin_template_upload(db, store, dossiers, limits, caller, upload):

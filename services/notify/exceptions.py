@@ -102,36 +102,3 @@ class AttachmentUnavailable(ValidationFailed):
 
 class CriteriaUnavailable(ValidationFailed):
     code = "CRITERIA_UNAVAILABLE"
-
-
-MESSAGES_VI = {
-    "Template does not render": "Mẫu thư không hiển thị được",
-    "Unknown template": "Không có mẫu thư này",
-    "Template reaches outside its sandbox": "Mẫu thư dùng thao tác không được phép",
-    "Template uses variables its kind does not have": (
-        "Mẫu thư dùng biến không có trong loại thư này"
-    ),
-    "Template contains content that is not allowed": (
-        "Mẫu thư chứa nội dung không được phép (ảnh, mã lệnh, liên kết ra ngoài)"
-    ),
-    "Templates of another province": "Không được sửa mẫu thư của tỉnh khác",
-    "Dossier files cannot be sent in bulk mail": (
-        "Không được gửi tệp của hồ sơ trong thư hàng loạt"
-    ),
-    "The recipient list awaits a province admin's approval": (
-        "Danh sách người nhận đang chờ quản trị tỉnh phê duyệt"
-    ),
-    "The uploader cannot approve the list": (
-        "Người tải danh sách lên không được tự phê duyệt"
-    ),
-    "Only a province admin approves a recipient list": (
-        "Chỉ quản trị tỉnh được phê duyệt danh sách người nhận"
-    ),
-    "Bulk mail not found": "Không tìm thấy thư gửi hàng loạt",
-    "Bulk mail cannot do this in its state": (
-        "Thư gửi hàng loạt không thể thực hiện thao tác này ở trạng thái hiện tại"
-    ),
-    "No valid recipient": "Không có người nhận hợp lệ",
-    "Attachment unavailable": "Không lấy được tệp đính kèm",
-    "Recipient criteria not available yet": "Chưa hỗ trợ tiêu chí chọn người nhận này",
-}

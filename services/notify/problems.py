@@ -1,53 +1,44 @@
 """A refused submission in words the citizen reads (pure).
 
 The dossiers service refuses an incomplete dossier with details keyed `form.<field>`
-/ `documents.<slot>` holding its English validation messages (dossiers/forms.py);
-the event adds the procedure's labels. This turns them into a list per language.
+/ `documents.<slot>` holding field detail codes (`required`, `too_long` with its
+`max`…, dossiers/forms.py); the event adds the procedure's labels. This turns them
+into a list per language, in the short words of the refusal e-mail.
 """
 
-import re
-
-# What the dossiers service says about a refused field/document (forms.py), in words
-# a citizen reads; `{0}` is the number the message carries.
-PROBLEMS = (
-    (r"Missing data for required field\.", "chưa nhập", "missing"),
-    (r"Missing required document\.", "chưa nộp", "missing"),
-    (r"Unknown field\.", "không có trong mẫu đơn", "not on the form"),
-    (r"Not a valid string\.", "không phải văn bản", "not text"),
-    (r"Not a valid number\.", "không phải số", "not a number"),
-    (r"Not a valid date\.", "ngày không hợp lệ", "not a valid date"),
-    (r"Not a valid boolean\.", "phải chọn có hoặc không", "must be yes or no"),
-    (
-        r"Not one of the allowed options\.",
-        "không thuộc các lựa chọn cho phép",
-        "not one of the options",
+# detail code → (vi, en) as the refusal mail lists it; `{name}` is a param.
+PROBLEMS = {
+    "required": ("chưa nhập", "missing"),
+    "missing_document": ("chưa nộp", "missing"),
+    "unknown_field": ("không có trong mẫu đơn", "not on the form"),
+    "invalid_string": ("không phải văn bản", "not text"),
+    "invalid_number": ("không phải số", "not a number"),
+    "invalid_date": ("ngày không hợp lệ", "not a valid date"),
+    "invalid_boolean": ("phải chọn có hoặc không", "must be yes or no"),
+    "not_an_option": ("không thuộc các lựa chọn cho phép", "not one of the options"),
+    "too_long": ("dài quá {max} ký tự", "longer than {max}"),
+    "at_least": ("phải từ {min} trở lên", "must be at least {min}"),
+    "at_most": ("không được quá {max}", "must be at most {max}"),
+    "too_many_files": (
+        "quá nhiều tệp (tối đa {max})",
+        "too many files (at most {max})",
     ),
-    (r"Longer than maximum length (\S+)\.", "dài quá {0} ký tự", "longer than {0}"),
-    (
-        r"Must be greater than or equal to (\S+)\.",
-        "phải từ {0} trở lên",
-        "must be at least {0}",
-    ),
-    (
-        r"Must be less than or equal to (\S+)\.",
-        "không được quá {0}",
-        "must be at most {0}",
-    ),
-    (
-        r"Too many files \(at most (\S+)\)\.",
-        "quá nhiều tệp (tối đa {0})",
-        "too many files (at most {0})",
-    ),
-)
+}
 
 
-def problem_text(message, lang):
-    """Translate one validation message of the dossiers service."""
-    for pattern, vi, en in PROBLEMS:
-        found = re.fullmatch(pattern, str(message).strip())
-        if found:
-            return (vi if lang == "vi" else en).format(*found.groups())
-    return str(message)
+def problem_text(problem, lang):
+    """The words of one field detail (a code, or a code with params)."""
+    if isinstance(problem, dict):
+        code, params = problem.get("code"), problem.get("params") or {}
+    else:
+        code, params = str(problem), {}
+    texts = PROBLEMS.get(code)
+    if texts is None:
+        return str(code)
+    try:
+        return texts[0 if lang == "vi" else 1].format(**params)
+    except (KeyError, IndexError):
+        return texts[0 if lang == "vi" else 1]
 
 
 def describe(problems, labels, lang):

@@ -32,9 +32,7 @@ def parse_day(value):
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise ValidationFailed(
-            "Invalid input", {"day": ["Not a valid date."]}
-        ) from None
+        raise ValidationFailed("Invalid input", {"day": ["invalid_date"]}) from None
 
 
 def claim_day(session, day):

@@ -25,7 +25,7 @@ def province_of(caller, wanted=None):
     own = caller.get("province")
     if scope == "national":
         if not (wanted or own):
-            raise ValidationFailed("Invalid input", {"province": ["Required."]})
+            raise ValidationFailed("Invalid input", {"province": ["required"]})
         return wanted or own
     if scope != "province" or not own or (wanted and wanted != own):
         raise TemplateProvinceForbidden(

@@ -5,6 +5,8 @@ import logging
 import eventlet
 from nameko.extensions import DependencyProvider
 
+from services.shared.errors import detail
+
 from . import dashboards, mapping, queries, settings
 from .engine import Engine
 from .exceptions import InvalidFilter
@@ -57,9 +59,7 @@ class DossierIndex:
         total = self.engine.count(body={"query": body["query"]})
         if body["from"] >= total:
             return {"items": [], "total": total}
-        raise InvalidFilter(
-            "Invalid filter", {"page": ["Page too deep; narrow the filters."]}
-        )
+        raise InvalidFilter("Invalid filter", {"page": [detail("page_too_deep")]})
 
     def aggregate(self, caller, filters, groups, interval):
         """Return the dashboard groups over the caller's visible dossiers."""

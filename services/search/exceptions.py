@@ -22,14 +22,3 @@ class RebuildFailed(ServiceError):
 
     code = "REBUILD_INCONSISTENT"
     status = 409
-
-
-MESSAGES_VI = {
-    "Invalid filter": "Bộ lọc không hợp lệ",
-    "Search is temporarily unavailable": "Tìm kiếm tạm thời không khả dụng",
-    "Unknown sort key.": "Khóa sắp xếp không được hỗ trợ.",
-    "Page too deep; narrow the filters.": "Trang quá sâu; hãy thu hẹp bộ lọc.",
-    "Rebuilt index does not match its source": "Chỉ mục dựng lại không khớp nguồn",
-    "Unknown group.": "Nhóm thống kê không được hỗ trợ.",
-    "Must not be before the start of the range.": "Không được trước ngày bắt đầu.",
-}

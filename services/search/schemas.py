@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from services.shared.errors import detail
 from services.shared.schemas import BaseSchema
 
 STATUSES = (
@@ -62,7 +63,7 @@ class OneOrMany(fields.Field):
         if not isinstance(items, list | tuple) or not all(
             isinstance(i, str) and i.strip() for i in items
         ):
-            raise ValidationError("Not a valid list.")
+            raise ValidationError("invalid_list")
         items = [i.strip() for i in items]
         if self.choices:
             bad = [i for i in items if i not in self.choices]
@@ -94,14 +95,12 @@ class FiltersSchema(BaseSchema):
         for name in ("submitted", "appointment"):
             start, end = data.get(f"{name}_from"), data.get(f"{name}_to")
             if start and end and end < start:
-                raise ValidationError(
-                    "Must not be before the start of the range.", f"{name}_to"
-                )
+                raise ValidationError(detail("before_range_start"), f"{name}_to")
 
 
 def _sort_ok(value):
     if not all(k.strip().lstrip("-") in SORTS for k in value.split(",")):
-        raise ValidationError("Unknown sort key.")
+        raise ValidationError(detail("unknown_sort_key"))
     return True
 
 

@@ -1,10 +1,38 @@
 """The error base every service raises: a stable code, an HTTP status, field details.
 
+An error's `code` (and, when its text has variables, its `params`) is what callers
+act on; `message` is English text for developers and logs. People read the gateway's
+rendering of the code from its catalogue (`gateway/locale/`). A field detail is a
+detail code (`"required"`), a code with params (`detail("too_long", max=200)`) or,
+for a few fields, a value (the action refused, the seconds to wait).
+
 Every subclass registers itself with nameko's remote-error registry, so a caller that
-imports the defining module gets the same type back from an RPC (the gateway does).
+imports the defining module gets the same type back from an RPC. A caller that does
+not (the gateway) gets the shared class of the error's status with the same code,
+message, details and params (`_rebuild`), so it needs no service's internals.
 """
 
-from nameko.exceptions import registry
+import functools
+
+import nameko.exceptions
+from nameko.exceptions import RemoteError
+
+from .codes import detail  # noqa: F401 - raise sites build details with it
+
+
+class _Registry(dict):
+    """nameko's registry, also answering for error types of modules not imported."""
+
+    def __contains__(self, path):
+        return super().__contains__(path) or str(path).startswith("services.")
+
+    def __missing__(self, path):
+        if not str(path).startswith("services."):
+            raise KeyError(path)
+        return functools.partial(_rebuild, path)
+
+
+registry = nameko.exceptions.registry = _Registry(nameko.exceptions.registry)
 
 
 class ServiceError(Exception):
@@ -13,12 +41,15 @@ class ServiceError(Exception):
     code = "INTERNAL_ERROR"
     status = 500
 
-    def __init__(self, message=None, details=None, code=None, status=None):
+    def __init__(self, message=None, details=None, code=None, status=None, params=None):
         self.code = code or type(self).code
         self.status = int(status or type(self).status)
         self.message = message or self.code
         self.details = details or {}
-        super().__init__(self.message, self.details, self.code, self.status)
+        self.params = params or {}
+        super().__init__(
+            self.message, self.details, self.code, self.status, self.params
+        )
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -28,8 +59,13 @@ class ServiceError(Exception):
         return self.message
 
     def to_dict(self):
-        """Return the public error body."""
-        return {"code": self.code, "message": self.message, "details": self.details}
+        """Return the public error body (English; the gateway renders it)."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "params": self.params,
+            "details": self.details,
+        }
 
 
 registry[f"{ServiceError.__module__}.ServiceError"] = ServiceError
@@ -66,3 +102,19 @@ class Unavailable(ServiceError):
 
 
 EXPECTED = (ServiceError,)
+
+# The shared class a rebuilt error takes, by status (pages catch these).
+BY_STATUS = {
+    cls.status: cls
+    for cls in (ValidationFailed, NotFound, Forbidden, Unauthenticated, Conflict)
+}
+BY_STATUS[503] = Unavailable
+
+
+def _rebuild(path, *args):
+    """A ServiceError from the arguments of one whose type this process lacks."""
+    message, details, code, status, *rest = [*args, None, None, None, None][:5]
+    if not (isinstance(code, str) and str(status).isdigit()):
+        return RemoteError(path.rsplit(".", 1)[-1], message)
+    cls = BY_STATUS.get(int(status), ServiceError)
+    return cls(message, details, code, status, *rest)

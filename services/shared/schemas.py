@@ -11,6 +11,7 @@ and sizes are bounded wherever a schema names them.
 from marshmallow import RAISE, Schema, fields, pre_load, validate
 from marshmallow import ValidationError as MarshmallowError
 
+from .details import detail_of
 from .errors import ValidationFailed
 from .text import MAX_TEXT, find_bad_text
 
@@ -79,7 +80,7 @@ class BaseSchema(Schema):
 def load(schema, data, partial=False):
     """Load `data` with `schema` or raise ValidationFailed with field details."""
     if not isinstance(data, dict):
-        raise ValidationFailed("Invalid payload", {"_schema": ["Invalid input type."]})
+        raise ValidationFailed("Invalid payload", {"_schema": ["invalid_type"]})
     try:
         return schema.load(data, partial=partial)
     except MarshmallowError as exc:
@@ -87,14 +88,19 @@ def load(schema, data, partial=False):
 
 
 def _flatten(messages, prefix=""):
-    """Turn nested marshmallow messages into {"a.b": [msgs]}."""
+    """Turn nested marshmallow messages into {"a.b": [detail codes]}."""
     flat = {}
-    if isinstance(messages, list):
-        return {prefix or "_schema": [str(m) for m in messages]}
+    if isinstance(messages, list | str):
+        return {prefix or "_schema": _details(messages)}
     for key, value in messages.items():
         name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "code" not in value:
             flat.update(_flatten(value, name))
         else:
-            flat[name] = [str(m) for m in value]
+            flat[name] = _details(value)
     return flat
+
+
+def _details(messages):
+    items = messages if isinstance(messages, list) else [messages]
+    return [detail_of(m) for m in items]

@@ -5,15 +5,15 @@ PostgreSQL refuses NUL in text and JSONB, and a lone surrogate (which JSON's
 once stored, breaks every response that carries it. The gateway refuses such text
 where it enters (`gateway/text_guard.py`) and every service schema refuses it again
 (`services/shared/schemas.py`), so an RPC called directly cannot store it either.
-Pure functions only: no framework imports.
+Problems are field detail codes (`services/shared/errors.py`).
 """
 
-NUL = "Text contains a NUL character."
-SURROGATE = "Text contains an unpaired surrogate."
-NOT_UNICODE = "Text is not valid UTF-8."
-TOO_LONG = "Longer than maximum length {0}."
-TOO_DEEP = "Nested deeper than {0} levels."
-NOT_TEXT = "Not a valid string."
+from .codes import detail
+
+NUL = detail("text_nul")
+SURROGATE = detail("text_surrogate")
+NOT_UNICODE = detail("text_not_utf8")
+NOT_TEXT = "invalid_string"
 
 # The longest string any input may carry when its schema sets no tighter limit
 # (an e-mail template's source is the longest text the portal edits).
@@ -31,7 +31,7 @@ def text_error(value, limit=MAX_TEXT):
     except UnicodeEncodeError:
         return SURROGATE
     if limit is not None and len(value) > limit:
-        return TOO_LONG.format(limit)
+        return detail("too_long", max=limit)
     return None
 
 
@@ -56,7 +56,7 @@ def find_bad_text(data, limit=MAX_TEXT, depth=MAX_DEPTH, path=""):
     if not isinstance(data, dict | list):
         return {}
     if depth <= 0:
-        return {path or "_schema": [TOO_DEEP.format(MAX_DEPTH)]}
+        return {path or "_schema": [detail("too_deep", max=MAX_DEPTH)]}
     items = data.items() if isinstance(data, dict) else enumerate(data)
     found = {}
     for key, value in items:

@@ -9,7 +9,13 @@ PORTAL_FILES_DOSSIERS_SERVICE=files_fake_dossiers. It answers `check_upload` and
 from nameko.rpc import rpc
 
 from services.shared import visibility
-from services.shared.errors import EXPECTED, Conflict, NotFound, ValidationFailed
+from services.shared.errors import (
+    EXPECTED,
+    Conflict,
+    NotFound,
+    ValidationFailed,
+    detail,
+)
 from services.shared.permissions import require
 
 DOSSIERS = {}
@@ -58,7 +64,7 @@ class FakeDossiersService:
         require(caller, "file.upload")
         dossier = self.get_dossier(caller, dossier_id)
         if slot not in dossier["slots"]:
-            raise ValidationFailed("Invalid input", {"slot": ["Unknown slot."]})
+            raise ValidationFailed("Invalid input", {"slot": [detail("unknown_slot")]})
         if dossier.get("status", "draft") not in ("draft", "supplement_requested"):
             raise Conflict("Closed", {"status": [dossier["status"]]})
         policy = dossier["slots"][slot]

@@ -33,7 +33,7 @@ def list_entries(session, model, caller, page=1, page_size=50):
     try:
         page, page_size = int(page or 1), int(page_size or 50)
     except (TypeError, ValueError):
-        raise ValidationFailed("Invalid input", {"page": ["Not a number."]}) from None
+        raise ValidationFailed("Invalid input", {"page": ["invalid_integer"]}) from None
     page = min(max(page, 1), MAX_PAGE_NUMBER)
     page_size = min(max(page_size, 1), MAX_PAGE)
     query = scope_query(select(model), caller, model)

@@ -50,7 +50,7 @@ def test_limits_are_enforced():
     errors = forms.check_values(FORM, {"full_name": "Nguyen Van A", "copies": 9})
     assert set(errors) == {"form.full_name", "form.copies"}
     assert forms.check_values(FORM, {"copies": 0}) == {
-        "form.copies": ["Must be greater than or equal to 1."]
+        "form.copies": [{"code": "at_least", "params": {"min": 1}}]
     }
 
 

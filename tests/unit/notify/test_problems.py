@@ -5,9 +5,9 @@ from services.notify.samples import DOSSIER
 from services.notify.templates import Renderer
 
 PROBLEMS = {
-    "documents.to_khai": ["Missing required document."],
-    "form.copies": ["Must be less than or equal to 10."],
-    "form.extra": ["Unknown field."],
+    "documents.to_khai": ["missing_document"],
+    "form.copies": [{"code": "at_most", "params": {"max": 10}}],
+    "form.extra": ["unknown_field"],
 }
 LABELS = {
     "form.copies": {"vi": "Số bản sao", "en": "Copies"},
@@ -34,8 +34,8 @@ def test_english_falls_back_to_the_vietnamese_label_when_none_is_given():
     assert found[2]["label"] == "Tờ khai"
 
 
-def test_unknown_messages_pass_through_unchanged():
-    assert problems.problem_text("Something new.", "vi") == "Something new."
+def test_unknown_codes_pass_through_unchanged():
+    assert problems.problem_text("something_new", "vi") == "something_new"
 
 
 def test_refusal_is_planned_for_the_applicant_with_a_per_dossier_interval():
@@ -58,3 +58,27 @@ def test_refusal_mail_lists_each_problem_in_both_languages():
     )
     en = Renderer().render(planned.key, "en", en_context)
     assert 'Field "Copies": must be at most 10' in en.text
+
+
+def test_every_detail_a_refused_dossier_carries_has_words_in_the_mail():
+    from services.dossiers import forms
+
+    carried = [
+        forms.MISSING,
+        forms.UNKNOWN,
+        forms.NOT_STRING,
+        forms.NOT_NUMBER,
+        forms.NOT_DATE,
+        forms.NOT_BOOL,
+        forms.NOT_OPTION,
+        forms.MISSING_DOCUMENT,
+        forms.too_long(200),
+        forms.too_small(1),
+        forms.too_big(10),
+        forms.too_many_files(3),
+    ]
+    for problem in carried:
+        code = problem["code"] if isinstance(problem, dict) else problem
+        for lang in ("vi", "en"):
+            text = problems.problem_text(problem, lang)
+            assert text != code and "{" not in text, (problem, lang)

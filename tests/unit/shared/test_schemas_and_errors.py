@@ -1,12 +1,18 @@
-"""Input loading, error bodies and their translation."""
+"""Input loading, error codes and details, and their rendering."""
 
 import pytest
-from marshmallow import fields
+from marshmallow import fields, validate
 from nameko.exceptions import deserialize, serialize
 
-from gateway.i18n import language, translate, translate_details
+from gateway.i18n import language, render, render_details
 from services.shared.config import Setting, database_url
-from services.shared.errors import NotFound, ServiceError, ValidationFailed
+from services.shared.errors import (
+    Conflict,
+    NotFound,
+    ServiceError,
+    ValidationFailed,
+    detail,
+)
 from services.shared.schemas import BaseSchema, load
 
 
@@ -19,7 +25,22 @@ def test_unknown_fields_are_refused_with_the_field_named():
     with pytest.raises(ValidationFailed) as err:
         load(Sample(), {"name": "An", "extra": 1})
     assert err.value.code == "VALIDATION_ERROR"
-    assert err.value.details == {"extra": ["Unknown field."]}
+    assert err.value.details == {"extra": ["unknown_field"]}
+
+
+def test_marshmallow_messages_become_their_detail_codes_with_params():
+    class Bounded(BaseSchema):
+        name = fields.String(validate=validate.Length(max=5))
+        age = fields.Integer(validate=validate.Range(1, 130))
+        kind = fields.String(validate=validate.OneOf(["a", "b"]))
+
+    with pytest.raises(ValidationFailed) as err:
+        load(Bounded(), {"name": "x" * 6, "age": 0, "kind": "c"})
+    assert err.value.details == {
+        "name": [detail("too_long", max="5")],
+        "age": [detail("between", min="1", max="130")],
+        "kind": [detail("not_one_of", choices="a, b")],
+    }
 
 
 def test_non_object_payload_is_a_validation_error():
@@ -29,14 +50,35 @@ def test_non_object_payload_is_a_validation_error():
 
 
 def test_service_errors_survive_the_rpc_round_trip():
-    original = NotFound("Not found", {"id": ["x"]}, code="DOSSIER_NOT_FOUND")
+    original = NotFound(
+        "Not found", {"id": ["x"]}, code="DOSSIER_NOT_FOUND", params={"id": "x"}
+    )
     copy = deserialize(serialize(original))
     assert isinstance(copy, NotFound)
-    assert (copy.code, copy.status, copy.details) == (
+    assert (copy.code, copy.status, copy.details, copy.params) == (
         "DOSSIER_NOT_FOUND",
         404,
         {"id": ["x"]},
+        {"id": "x"},
     )
+
+
+def test_an_error_of_a_module_the_caller_lacks_comes_back_as_its_status_class():
+    data = serialize(Conflict("Taken", {"email": ["taken"]}, "EMAIL_TAKEN"))
+    data["exc_path"] = "services.elsewhere.exceptions.EmailTaken"
+    copy = deserialize(data)
+    assert isinstance(copy, Conflict)
+    assert (copy.code, copy.status, copy.details) == (
+        "EMAIL_TAKEN",
+        409,
+        {"email": ["taken"]},
+    )
+
+
+def test_a_services_exception_that_is_no_service_error_stays_a_remote_error():
+    data = serialize(ServiceError("boom"))
+    data.update(exc_path="services.elsewhere.Broken", exc_args=["boom"])
+    assert type(deserialize(data)).__name__ == "RemoteError"
 
 
 def test_subclasses_register_themselves():
@@ -54,16 +96,19 @@ def test_vietnamese_is_the_default_language():
     assert language("fr, vi;q=0.5") == "vi"
 
 
-def test_field_messages_are_translated_for_vietnamese_only():
-    details = {
+def test_field_details_render_in_either_language_with_their_params():
+    details = {"email": ["invalid_email"], "name": [detail("too_long", max=5)]}
+    vi = render_details(details, "vi")
+    assert vi["email"] == ["Địa chỉ e-mail không hợp lệ."]
+    assert vi["name"] == ["Độ dài tối đa là 5 ký tự."]
+    assert render_details(details, "en") == {
         "email": ["Not a valid email address."],
         "name": ["Longer than maximum length 5."],
     }
-    vi = translate_details(details, "vi")
-    assert vi["email"] == ["Địa chỉ e-mail không hợp lệ."]
-    assert vi["name"] == ["Độ dài tối đa là 5 ký tự."]
-    assert translate_details(details, "en") == details
-    assert translate("Unmapped text", "vi") == "Unmapped text"
+    assert render_details({"action": ["task.manage"]}, "vi") == {
+        "action": ["task.manage"]
+    }
+    assert render("NO_SUCH_CODE", {}, "vi", fallback="English") == "English"
 
 
 def test_settings_read_the_environment_with_defaults():

@@ -65,7 +65,7 @@ def test_unknown_procedure_is_an_html_404(client, fake):
 
 def test_register_errors_link_from_the_summary_to_each_field(client, fake):
     fake.answers[("accounts", "register")] = ValidationFailed(
-        "Invalid input", {"email": ["Not a valid email address."]}
+        "Invalid input", {"email": ["invalid_email"]}
     )
     first = client.simulate_get("/dang-ky")
     token = form_cookie(first)

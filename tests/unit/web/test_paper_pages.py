@@ -29,7 +29,7 @@ def test_a_refused_claim_is_shown_at_the_receipt_number():
     fake = FakeRpc(caller=CITIZEN)
     fake.answers[("dossiers", "claim_dossier")] = ClaimRefused(
         "The dossier could not be claimed",
-        {"claim": ["Receipt number and national ID or access code do not match."]},
+        {"claim": ["claim_mismatch"]},
     )
     resp = claim(fake, "receipt_number=A-1&national_id=001090123456")
     assert resp.status_code == 200
@@ -40,10 +40,10 @@ def test_a_refused_claim_is_shown_at_the_receipt_number():
 def test_too_many_claims_say_so_without_a_number_of_seconds():
     fake = FakeRpc(caller=CITIZEN)
     fake.answers[("dossiers", "claim_dossier")] = TooManyClaims(
-        "Too many attempts", {"retry_after": ["3600"]}
+        "Too many attempts", {"retry_after": ["3600"]}, params={"seconds": 3600}
     )
     resp = claim(fake, "receipt_number=A-1&access_code=X")
-    assert "Quá nhiều lần thử" in resp.text and "3600" not in resp.text
+    assert "quá nhiều lần" in resp.text and "3600" not in resp.text
 
 
 def test_the_claim_page_needs_a_login():

@@ -9,7 +9,7 @@ from .test_admin import ADMIN
 def test_a_procedure_of_another_agency_is_shown_at_the_agencies_field():
     fake = FakeRpc(caller=ADMIN)
     fake.answers[("dossiers", "create_procedure")] = ProcedureOutOfScope(
-        "Not permitted", {"agencies": ["Only procedures your agency receives."]}
+        "Not permitted", {"agencies": ["procedure_not_own_agency"]}
     )
     cookies, csrf = session_cookies()
     resp = make_client(fake).simulate_post(
