@@ -402,6 +402,12 @@ def test_prometheus_scrapes_the_stack_and_evaluates_every_rule(stack, tmp_path):
         lag = get("query", query="max by (service) (portal_outbox_lag_seconds)")
         services = {r["metric"]["service"] for r in lag["data"]["result"]}
         assert services == {"accounts", "dossiers", "files", "notify", "search"}
+        # Every dashboard query parses and evaluates on the stored series.
+        dashboard = json.loads((MONITORING / "grafana-dashboard.json").read_text())
+        for panel in dashboard["panels"]:
+            for target in panel["targets"]:
+                got = get("query", query=target["expr"])
+                assert got and got["status"] == "success", (panel["title"], got)
         firing = get("alerts")["data"]["alerts"]
         assert not [
             a for a in firing if a["labels"]["alertname"] == "PortalProcessDown"
