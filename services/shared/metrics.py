@@ -28,6 +28,7 @@ from sqlalchemy.orm import sessionmaker
 
 from .config import METRICS_HOST, METRICS_PORT, database_url
 from .database import make_engine
+from .errors import ServiceError
 from .outbox import OutboxRelay
 
 log = logging.getLogger(__name__)
@@ -167,11 +168,16 @@ class Source:
         relay = next(
             (d for d in container.dependencies if isinstance(d, OutboxRelay)), None
         )
-        self.outbox, self.sessions = None, None
+        self.outbox, self.engine, self.sessions = None, None, None
         if relay is not None:
             url = container.config.get("DB_URL") or database_url(self.service)
             self.outbox = relay.model
-            self.sessions = sessionmaker(make_engine(url, pool_size=1))
+            self.engine = make_engine(url, pool_size=1)
+            self.sessions = sessionmaker(self.engine)
+
+    def close(self):
+        if self.engine is not None:
+            self.engine.dispose()
 
     def report(self, backlog, lag, depth, consumers):
         if self.outbox is not None:
@@ -249,8 +255,10 @@ class Metrics(DependencyProvider):
         BACKLOGS.sources.append(self.source)
 
     def stop(self):
-        if getattr(self, "source", None) in BACKLOGS.sources:
-            BACKLOGS.sources.remove(self.source)
+        source = getattr(self, "source", None)
+        if source in BACKLOGS.sources:
+            BACKLOGS.sources.remove(source)
+            source.close()
 
     def kill(self):
         self.stop()
@@ -269,11 +277,8 @@ class Metrics(DependencyProvider):
         if isinstance(entrypoint, Rpc):
             RPC_SECONDS.labels(self.service, method).observe(seconds)
             if exc is not None:
-                status = getattr(exc, "status", 500)
-                kind = (
-                    "client" if isinstance(status, int) and status < 500 else "server"
-                )
-                RPC_ERRORS.labels(self.service, method, error_code(exc), kind).inc()
+                code, kind = error_code(exc), error_kind(exc)
+                RPC_ERRORS.labels(self.service, method, code, kind).inc()
         elif isinstance(entrypoint, EventHandler):
             labels = (self.service, entrypoint.source_service, entrypoint.event_type)
             EVENT_SECONDS.labels(*labels).observe(seconds)
@@ -288,8 +293,7 @@ class Metrics(DependencyProvider):
 
 def error_kind(exc):
     """client: the caller's mistake (a 4xx ServiceError); server: anything else."""
-    status = getattr(exc, "status", 500)
-    return "client" if isinstance(status, int) and status < 500 else "server"
+    return "client" if isinstance(exc, ServiceError) and exc.status < 500 else "server"
 
 
 def error_code(exc):

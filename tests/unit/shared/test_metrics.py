@@ -54,3 +54,10 @@ def test_a_backlog_that_cannot_be_read_is_counted_and_left_out():
     source.report(*families)
     assert all(not family.samples for family in families)
     assert {s: read_errors(s) for s in before} == {s: n + 1 for s, n in before.items()}
+
+
+def test_an_error_with_a_status_is_a_client_error_only_from_the_service_base():
+    class LibraryError(Exception):
+        status = 404
+
+    assert metrics.error_kind(LibraryError()) == "server"
