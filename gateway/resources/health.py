@@ -4,6 +4,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import falcon
 
+from services.contracts.resources.health import Liveness, Readiness
+
+from ..apidoc import PUBLIC, op
+
 SERVICES = ("accounts", "dossiers", "files", "notify", "search")
 COMPONENTS = ("broker", "postgres", "opensearch", "minio", "smtp")
 NOT_REPORTED = "error: not reported"
@@ -51,3 +55,17 @@ class Readyz:
 
 def routes(rpc):
     return [("/healthz", Healthz()), ("/readyz", Readyz(rpc))]
+
+
+OPERATIONS = {
+    "GET /healthz": op(
+        "Liveness of the gateway.", ok=Liveness, auth=PUBLIC, acts=False
+    ),
+    "GET /readyz": op(
+        "Readiness of every service and backing component.",
+        ok=Readiness,
+        auth=PUBLIC,
+        ok_description="Everything answers.",
+        answers=((503, Readiness, "A check failed; `checks` names it."),),
+    ),
+}

@@ -1,10 +1,14 @@
 """Procedure catalogue and holiday calendars: HTTP ↔ dossiers RPC, nothing more."""
 
 import falcon
+from marshmallow import fields
 
 from gateway.i18n import register
+from services.contracts.resources import catalogue as res
 from services.dossiers.exceptions import MESSAGES_VI
+from services.dossiers.schemas import HolidaysSchema, ProcedureSchema
 
+from ..apidoc import PUBLIC, Input, op
 from .common import call, json_object
 
 register(MESSAGES_VI)
@@ -73,3 +77,56 @@ def routes(rpc):
         ("/api/v1/procedures/{code}", Procedure(rpc)),
         ("/api/v1/provinces/{code}/holidays/{year:int(4)}", Holidays(rpc)),
     ]
+
+
+class ProcedureListQuery(Input):
+    province = fields.String(metadata={"description": "Default: the caller's."})
+    agency = fields.String()
+    q = fields.String()
+    level = fields.String()
+
+
+class ProvinceQuery(Input):
+    province = fields.String(metadata={"description": "Default: the caller's."})
+
+
+OPERATIONS = {
+    "GET /api/v1/procedures": op(
+        "A province's published procedures.",
+        query=ProcedureListQuery,
+        ok=res.ProcedurePage,
+        auth=PUBLIC,
+    ),
+    "POST /api/v1/procedures": op(
+        "Create a procedure (admins); version 1 is published.",
+        body=ProcedureSchema,
+        ok=res.Procedure,
+        status=201,
+        errors=(409,),
+        description="409 PROCEDURE_EXISTS; 422 LINK_NOT_ALLOWED for a link to an "
+        "unlisted host.",
+    ),
+    "GET /api/v1/procedures/{code}": op(
+        "A procedure's current version (form, documents, fee, days).",
+        query=ProvinceQuery,
+        ok=res.Procedure,
+        auth=PUBLIC,
+        example="Procedure",
+    ),
+    "PUT /api/v1/procedures/{code}": op(
+        "Publish a new version (admins); dossiers keep the version they were "
+        "filed under.",
+        body=ProcedureSchema,
+        ok=res.Procedure,
+    ),
+    "GET /api/v1/provinces/{code}/holidays/{year:int(4)}": op(
+        "A province's holidays of a year (the national list on first use).",
+        ok=res.HolidayPage,
+        auth=PUBLIC,
+    ),
+    "PUT /api/v1/provinces/{code}/holidays/{year:int(4)}": op(
+        "Replace a province's holidays of a year.",
+        body=HolidaysSchema,
+        ok=res.HolidayPage,
+    ),
+}
