@@ -24,6 +24,8 @@ from services.contracts.resources.common import Error
 from services.search.schemas import OneOrMany
 from services.shared.permissions import CLIENT_SCOPES
 
+from .text_guard import MAX_PARAM
+
 # info.version: the major is the path's /api/v1; the minor grows with additions.
 VERSION = "1.1.0"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -51,6 +53,8 @@ ERRORS = {
     422: "Invalid input with per-field details: VALIDATION_ERROR, or INVALID_TEXT "
     "(NUL, lone surrogate, over-long text in any path, query, header or body "
     "value), JSON_TOO_DEEP, and the operation's own codes.",
+    414: "The request line is over 4,094 bytes (answered by the HTTP server, as "
+    "text/html).",
     429: "Too many attempts (TOO_MANY_ATTEMPTS); wait Retry-After seconds.",
     503: "A service or component is unavailable (SERVICE_UNAVAILABLE, "
     "SEARCH_UNAVAILABLE, STORAGE_UNAVAILABLE…); safe to retry later.",
@@ -85,6 +89,7 @@ class Op:
     tag: str | None = None
     example: str | None = None  # name of an example body in resources.EXAMPLES
     answers: tuple = ()  # other documented answers: ((status, schema, text), ...)
+    path: tuple = ()  # path parameters' limits: (("code", {"pattern": ...}), ...)
 
 
 def op(summary, **kwargs):
@@ -150,7 +155,7 @@ def path_of(template):
 
 def error_statuses(method, path, operation, path_params):
     """The error statuses an operation really answers."""
-    codes = {422}
+    codes = {414, 422}
     if path != "/healthz":
         codes.add(503)
     if operation.body is not None or operation.form is not None:
@@ -247,6 +252,8 @@ def _components(spec):
     body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for code, text in ERRORS.items():
         response = {"description": text, "content": body}
+        if code == 414:
+            response["content"] = {"text/html": {"schema": TEXT}}
         if code == 429:
             response["headers"] = {
                 "Retry-After": {
@@ -261,7 +268,7 @@ def _components(spec):
         {
             "name": "Accept-Language",
             "description": "Language of messages: vi (default) or en.",
-            "schema": {"type": "string", "maxLength": 2000, "example": "vi"},
+            "schema": {"type": "string", "maxLength": MAX_PARAM, "example": "vi"},
         },
     )
     spec.components.parameter(
@@ -271,7 +278,7 @@ def _components(spec):
             "name": "X-Request-ID",
             "description": "Kept when 8–64 of [A-Za-z0-9._-] (else a new one is "
             "made); sent back and logged by every service.",
-            "schema": {"type": "string", "maxLength": 2000},
+            "schema": {"type": "string", "maxLength": MAX_PARAM},
         },
     )
     spec.components.parameter(
@@ -365,10 +372,13 @@ def build(areas):
         servers=[{"url": "/", "description": "This deployment."}],
     )
     spec.plugins[0].converter.add_attribute_function(_one_or_many)
+    spec.plugins[0].converter.add_attribute_function(_domain_rules)
     _components(spec)
     tags = set()
     for template, method, operation in area_operations(areas, _NoRpc()):
         path, params = path_of(template)
+        for param in params:
+            param["schema"].update(dict(operation.path).get(param["name"], {}))
         tags.add(operation.tag)
         spec.path(
             path=path,
@@ -377,7 +387,7 @@ def build(areas):
     doc = spec.to_dict()
     doc["tags"] = [{"name": t, "description": TAGS.get(t, t)} for t in sorted(tags)]
     _examples_on_schemas(doc)
-    _explode_lists(doc)
+    _query_params(doc)
     return doc
 
 
@@ -387,15 +397,58 @@ def _examples_on_schemas(doc):
         doc["components"]["schemas"][name]["examples"] = [example]
 
 
-def _explode_lists(doc):
-    """Array query parameters repeat (`?status=a&status=b`)."""
+def _query_params(doc):
+    """Array query parameters repeat (`?status=a&status=b`); no value is longer
+    than the text guard takes (MAX_PARAM characters, else 422 INVALID_TEXT)."""
     for item in doc["paths"].values():
         for operation in item.values():
             for param in operation.get("parameters", ()):
-                if param.get("in") == "query" and "array" in str(
-                    param.get("schema", {}).get("type")
-                ):
+                schema = param.get("schema", {})
+                if param.get("in") != "query":
+                    continue
+                if "array" in str(schema.get("type")):
                     param.update(style="form", explode=True)
+                    schema = schema.get("items", {})
+                if "string" in str(schema.get("type")):
+                    schema["maxLength"] = min(
+                        schema.get("maxLength", MAX_PARAM), MAX_PARAM
+                    )
+
+
+def _domain_rules(self, field, **kwargs):
+    """What the accounts service's rule validators check, as JSON Schema."""
+    from services.accounts import domain
+
+    rules = {
+        "email_error": {"maxLength": 254, "pattern": domain.EMAIL.pattern},
+        "phone_error": {
+            "pattern": "^(0(" + "|".join(sorted(domain.MOBILE_PREFIXES)) + r")\d{7}"
+            r"|02\d{9})$",
+            "description": "A Vietnamese mobile (0 + operator prefix + 7 digits) or "
+            "landline (02 + 9 digits); +84, spaces and dots are accepted too.",
+        },
+        "password_error": {
+            "minLength": 10,
+            "maxLength": 128,
+            "description": "10 to 128 characters with letters and digits.",
+        },
+        "national_id_error": {
+            "pattern": "^0(" + "|".join(sorted(domain.CCCD_PROVINCES)) + r")\d{9}$",
+            "description": "CCCD: 12 digits, a birth province's code, a birth year "
+            "not in the future.",
+        },
+        "tax_code_error": {
+            "pattern": domain.TAX_CODE.pattern,
+            "description": "Mã số thuế: 10 digits (check digit verified), or a "
+            "branch's 10 digits, a dash and 3 digits (not 000).",
+        },
+    }
+    found = {}
+    for validator in field.validators:
+        check = (getattr(validator, "__closure__", None) or [None])[0]
+        name = getattr(getattr(check, "cell_contents", None), "__name__", "")
+        found.update(rules.get(name, {}))
+    return found
 
 
 DESCRIPTION = """\

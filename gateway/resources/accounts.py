@@ -6,6 +6,8 @@ from marshmallow import fields, validate
 from services.accounts import exceptions  # noqa: F401 - remote errors as local types
 from services.accounts.messages import VI
 from services.accounts.schemas import (
+    CODE,
+    PROVINCE,
     AgencySchema,
     ApiClientSchema,
     DepartmentSchema,
@@ -387,7 +389,12 @@ OPERATIONS = {
         status=201,
         errors=ACTS,
     ),
-    "GET /api/v1/provinces/{code}": op("One province.", ok=res.Province, auth=PUBLIC),
+    "GET /api/v1/provinces/{code}": op(
+        "One province.",
+        ok=res.Province,
+        auth=PUBLIC,
+        path=(("code", {"pattern": PROVINCE.regex.pattern}),),
+    ),
     "GET /api/v1/agencies": op(
         "Agencies in force.",
         query=list_query("AgencyListQuery", province="Province code."),
@@ -404,7 +411,10 @@ OPERATIONS = {
         description="404 when the province is outside the caller's scope.",
     ),
     "GET /api/v1/agencies/{code}": op(
-        "One agency with its departments.", ok=res.Agency, auth=PUBLIC
+        "One agency with its departments.",
+        ok=res.Agency,
+        auth=PUBLIC,
+        path=(("code", {"pattern": CODE.regex.pattern}),),
     ),
     "GET /api/v1/departments": op(
         "Departments.",

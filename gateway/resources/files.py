@@ -258,6 +258,10 @@ class ProvinceQuery(Input):
 ANY_FILE = (("*/*", BINARY),)
 PDF = (("application/pdf", BINARY),)
 UPLOAD_ERRORS = (409, 413, 415)
+NOT_A_TEMPLATE = (
+    "Anyone may read a template; an id that is not one is answered as a "
+    "dossier's file would be (401 unless signed in, 404 outside the scope)."
+)
 OPERATIONS = {
     "GET /api/v1/dossiers/{dossier_id}/files": op(
         "The dossier's files the caller may see.", ok=res.FilePage
@@ -311,6 +315,8 @@ OPERATIONS = {
         query=DownloadQuery,
         media=ANY_FILE,
         auth=PUBLIC,
+        errors=(401,),
+        description=NOT_A_TEMPLATE,
         ok_description="The template file.",
     ),
     "GET /api/v1/templates/{file_id}/pdf": op(
@@ -318,7 +324,8 @@ OPERATIONS = {
         query=DownloadQuery,
         media=PDF,
         auth=PUBLIC,
-        errors=(409,),
+        errors=(401, 409),
+        description=NOT_A_TEMPLATE,
         ok_description="The PDF.",
     ),
 }

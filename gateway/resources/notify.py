@@ -208,6 +208,8 @@ OPERATIONS = {
     "GET /api/v1/notification-templates/{key}": op(
         "The e-mail template in force for the caller's (or a) province.",
         query=TemplateQuery,
+        description="An operator (who has no province) must name the province "
+        "(422 otherwise).",
         ok=res.NotificationTemplate,
     ),
     "PUT /api/v1/notification-templates/{key}": op(

@@ -4,6 +4,7 @@ import falcon
 from marshmallow import fields
 
 from gateway.i18n import register
+from services.accounts.schemas import PROVINCE
 from services.contracts.resources import catalogue as res
 from services.dossiers.exceptions import MESSAGES_VI
 from services.dossiers.schemas import HolidaysSchema, ProcedureSchema
@@ -90,6 +91,7 @@ class ProvinceQuery(Input):
     province = fields.String(metadata={"description": "Default: the caller's."})
 
 
+PROVINCE_PATH = (("code", {"pattern": PROVINCE.regex.pattern}),)
 OPERATIONS = {
     "GET /api/v1/procedures": op(
         "A province's published procedures.",
@@ -122,11 +124,13 @@ OPERATIONS = {
     "GET /api/v1/provinces/{code}/holidays/{year:int(4)}": op(
         "A province's holidays of a year (the national list on first use).",
         ok=res.HolidayPage,
+        path=PROVINCE_PATH,
         auth=PUBLIC,
     ),
     "PUT /api/v1/provinces/{code}/holidays/{year:int(4)}": op(
         "Replace a province's holidays of a year.",
         body=HolidaysSchema,
+        path=PROVINCE_PATH,
         ok=res.HolidayPage,
     ),
 }

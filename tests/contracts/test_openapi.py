@@ -131,7 +131,7 @@ def test_every_operation_lists_its_errors_with_the_error_body():
             assert "404" in errors, f"{method} {path}"
         if "requestBody" in operation:
             assert {"413", "415"} <= errors, f"{method} {path}"
-        for status in errors:
+        for status in errors - {"414"}:  # the HTTP server's own page
             answer = operation["responses"][status]
             if "$ref" in answer:
                 answer = deref(answer["$ref"])
