@@ -6,7 +6,9 @@ the summary, the input schemas (the services' own input schemas, or a small
 gateway schema where the gateway reshapes input) and the answer's schema from
 `services/contracts/resources`. apispec's MarshmallowPlugin turns those schemas
 into JSON Schema, so each validation limit (length, pattern, enum, range) is in the
-document. The error responses are derived here from what an operation takes and
+document; rules across fields that a schema checks in code (`validates_schema`)
+are added as JSON Schema (`if`/`then`, `oneOf`) from the area's `SCHEMA_RULES`.
+The error responses are derived here from what an operation takes and
 who may call it, plus the `errors` the table adds; a route without its table entry
 (or an entry without its route) stops the generation.
 """
@@ -385,6 +387,9 @@ def build(areas):
             operations={method: operation_dict(method, path, operation, params)},
         )
     doc = spec.to_dict()
+    for area in areas:
+        for name, rule in getattr(area, "SCHEMA_RULES", {}).items():
+            doc["components"]["schemas"][name].update(rule)
     doc["tags"] = [{"name": t, "description": TAGS.get(t, t)} for t in sorted(tags)]
     _examples_on_schemas(doc)
     _query_params(doc)

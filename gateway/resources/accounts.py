@@ -469,3 +469,23 @@ OPERATIONS = {
         ok=res.AuditPage,
     ),
 }
+
+
+def _when(field, values, required):
+    """JSON Schema: when `field` is one of `values`, `required` must be sent."""
+    return {
+        "if": {"properties": {field: {"enum": list(values)}}, "required": [field]},
+        "then": {"required": list(required)},
+    }
+
+
+# What RegisterSchema and StaffSchema check across fields, for the document.
+SCHEMA_RULES = {
+    "RegisterInput": {
+        "allOf": [
+            _when("kind", ["citizen"], ["national_id"]),
+            _when("kind", ["business"], ["tax_code", "business_name", "address"]),
+        ]
+    },
+    "StaffInput": {"allOf": [_when("role", ["officer", "leader"], ["department"])]},
+}

@@ -21,6 +21,7 @@ from services.dossiers.schemas import (
     TaskPatchSchema,
     TaskSchema,
 )
+from services.search.schemas import STATUSES, OneOrMany
 
 from ..apidoc import CSV, HTML, OPTIONAL, XLSX, Input, op
 from . import search_render as render
@@ -273,16 +274,18 @@ class CommentsQuery(Input):
 
 
 class StatsInput(Input):
+    """The statistics' group and filters (checked by the search service)."""
+
     group_by = fields.String(
         load_default="status", validate=validate.OneOf(STATS_GROUPS)
     )
     from_ = fields.Date(data_key="from", metadata={"description": "Submitted from."})
     to = fields.Date(metadata={"description": "Submitted until."})
-    province = fields.String()
-    agency = fields.String()
-    department = fields.String()
-    procedure = fields.String()
-    status = fields.String()
+    province = OneOrMany()
+    agency = OneOrMany()
+    department = OneOrMany()
+    procedure = OneOrMany()
+    status = OneOrMany(STATUSES)
     format = fields.String(validate=validate.OneOf(("json", "csv", "xlsx")))
 
 
@@ -391,4 +394,30 @@ OPERATIONS = {
         query=MyStatsQuery,
         ok=res.MyWork,
     ),
+}
+
+
+def _text(name):
+    return {
+        "required": [name],
+        "properties": {name: {"type": "string", "minLength": 1}},
+    }
+
+
+# What ApplicantSchema and ClaimSchema check across fields, for the document.
+SCHEMA_RULES = {
+    "ApplicantInput": {
+        "allOf": [
+            {
+                "if": {
+                    "properties": {"kind": {"const": "business"}},
+                    "required": ["kind"],
+                },
+                "then": _text("tax_code"),
+                "else": _text("national_id"),
+            },
+            {"anyOf": [_text("email"), _text("phone")]},
+        ]
+    },
+    "ClaimInput": {"oneOf": [_text("national_id"), _text("access_code")]},
 }

@@ -9,6 +9,7 @@ from gateway.errors import CodedHTTPError
 from services.contracts.resources import notify as res
 from services.notify.domain import LANGS
 from services.notify.exceptions import MESSAGES_VI
+from services.notify.kinds import KEYS
 from services.notify.schemas import BulkSchema, PageSchema, TemplateSchema
 from services.shared.errors import ValidationFailed
 from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
@@ -199,6 +200,7 @@ class BulkForm(Input):
 # The key comes from the path.
 TEMPLATE_BODY = TemplateSchema(exclude=("key",))
 BULK = "/api/v1/bulk-mails/{bulk_id}"
+KEY = (("key", {"enum": list(KEYS)}),)
 BULK_STEP = (403, 409)
 OPERATIONS = {
     "GET /api/v1/dossiers/{dossier_id}/deliveries": op(
@@ -208,6 +210,7 @@ OPERATIONS = {
     "GET /api/v1/notification-templates/{key}": op(
         "The e-mail template in force for the caller's (or a) province.",
         query=TemplateQuery,
+        path=KEY,
         description="An operator (who has no province) must name the province "
         "(422 otherwise).",
         ok=res.NotificationTemplate,
@@ -216,6 +219,7 @@ OPERATIONS = {
         "Override a template for a province (province admins, own province).",
         body=TEMPLATE_BODY,
         ok=res.SavedTemplate,
+        path=KEY,
         description="422 TEMPLATE_INVALID, TEMPLATE_UNSAFE, "
         "TEMPLATE_VARIABLE_UNKNOWN or TEMPLATE_CONTENT_REFUSED.",
     ),
@@ -223,6 +227,7 @@ OPERATIONS = {
         "Check a template source and answer its rendered sample (nothing saved).",
         body=TEMPLATE_BODY,
         ok=res.Rendered,
+        path=KEY,
         acts=False,
     ),
     "POST /api/v1/bulk-mails": op(

@@ -1,7 +1,7 @@
 """Procedure catalogue and holiday calendars: HTTP ↔ dossiers RPC, nothing more."""
 
 import falcon
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from gateway.i18n import register
 from services.accounts.schemas import PROVINCE
@@ -84,7 +84,7 @@ class ProcedureListQuery(Input):
     province = fields.String(metadata={"description": "Default: the caller's."})
     agency = fields.String()
     q = fields.String()
-    level = fields.String()
+    level = fields.Integer(validate=validate.Range(1, 4))
 
 
 class ProvinceQuery(Input):
@@ -128,7 +128,7 @@ OPERATIONS = {
         auth=PUBLIC,
     ),
     "PUT /api/v1/provinces/{code}/holidays/{year:int(4)}": op(
-        "Replace a province's holidays of a year.",
+        "Replace a province's holidays of a year (every date in that year).",
         body=HolidaysSchema,
         path=PROVINCE_PATH,
         ok=res.HolidayPage,

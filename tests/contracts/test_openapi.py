@@ -195,3 +195,46 @@ def test_the_docs_page_shows_every_operation_without_script(client, lang, title)
     # the limits a person needs to send valid input
     assert "maxLength 200" in html and "Đăng ký khai sinh" in html
     assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def valid(name, body):
+    schema = {"$ref": f"#/components/schemas/{name}", "components": DOC["components"]}
+    return jsonschema.Draft202012Validator(schema).is_valid(body)
+
+
+CITIZEN = {
+    "kind": "citizen",
+    "full_name": "Nguyễn Thị Hằng",
+    "email": "hang.nguyen@example.vn",
+    "phone": "0912345678",
+    "password": "Portal-2026-ok",
+    "national_id": "001190012345",
+    "province": "01",
+}
+
+
+def test_the_rules_across_fields_are_in_the_document():
+    assert valid("RegisterInput", CITIZEN)
+    without_id = {k: v for k, v in CITIZEN.items() if k != "national_id"}
+    assert not valid("RegisterInput", without_id)
+    assert not valid("RegisterInput", {**without_id, "kind": "business"})
+    assert valid(
+        "RegisterInput",
+        {
+            **without_id,
+            "kind": "business",
+            "tax_code": "0100109106",
+            "business_name": "Công ty TNHH Hoa Sen",
+            "address": "1 Tràng Tiền, Hà Nội",
+        },
+    )
+    assert not valid("RegisterInput", {**CITIZEN, "phone": "12345"})
+    claim = {"receipt_number": "000.00.01.H26-261201-0001"}
+    assert valid("ClaimInput", {**claim, "access_code": "RBTHTK6C"})
+    assert not valid("ClaimInput", claim)
+    assert not valid(
+        "ClaimInput", {**claim, "access_code": "RBTHTK6C", "national_id": "0011"}
+    )
+    applicant = {"full_name": "Trần Văn Bình", "national_id": "001090012345"}
+    assert not valid("ApplicantInput", applicant)
+    assert valid("ApplicantInput", {**applicant, "phone": "0912345679"})
