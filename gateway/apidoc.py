@@ -50,13 +50,13 @@ ERRORS = {
     410: "The token expired (TOKEN_EXPIRED).",
     411: "A chunked body without Content-Length (LENGTH_REQUIRED).",
     413: "The body or file is too large (PAYLOAD_TOO_LARGE, FILE_TOO_LARGE…).",
+    414: "The request line is over 4,094 bytes (answered by the HTTP server, as "
+    "text/html).",
     415: "The body's media type is not accepted (UNSUPPORTED_MEDIA_TYPE, "
     "UNSUPPORTED_FILE_TYPE).",
     422: "Invalid input with per-field details: VALIDATION_ERROR, or INVALID_TEXT "
     "(NUL, lone surrogate, over-long text in any path, query, header or body "
     "value), JSON_TOO_DEEP, and the operation's own codes.",
-    414: "The request line is over 4,094 bytes (answered by the HTTP server, as "
-    "text/html).",
     429: "Too many attempts (TOO_MANY_ATTEMPTS); wait Retry-After seconds.",
     503: "A service or component is unavailable (SERVICE_UNAVAILABLE, "
     "SEARCH_UNAVAILABLE, STORAGE_UNAVAILABLE…); safe to retry later.",
