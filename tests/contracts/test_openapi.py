@@ -3,6 +3,7 @@ typed (every body and success answer has a schema), errors listed, examples righ
 """
 
 import re
+import types
 
 import falcon.testing
 import jsonschema
@@ -10,7 +11,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from gateway import settings
-from gateway.apidoc import build
+from gateway.apidoc import build, op
 from gateway.app import AREAS, create_app
 from services.shared import config
 
@@ -238,3 +239,20 @@ def test_the_rules_across_fields_are_in_the_document():
     applicant = {"full_name": "Trần Văn Bình", "national_id": "001090012345"}
     assert not valid("ApplicantInput", applicant)
     assert valid("ApplicantInput", {**applicant, "phone": "0912345679"})
+
+
+class Ping:
+    def on_get(self, req, resp):
+        resp.media = {}
+
+
+def test_a_route_without_its_table_entry_stops_the_generation():
+    area = types.SimpleNamespace(
+        __name__="gateway.resources.ping",
+        routes=lambda rpc: [("/api/v1/ping", Ping())],
+        OPERATIONS={"POST /api/v1/ping": op("Ping.")},
+    )
+    with pytest.raises(LookupError) as refused:
+        build([area])
+    assert "GET /api/v1/ping has no OPERATIONS entry" in str(refused.value)
+    assert "POST /api/v1/ping is documented, not served" in str(refused.value)
