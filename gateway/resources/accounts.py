@@ -340,6 +340,7 @@ OPERATIONS = {
     "PATCH /api/v1/accounts/me": op(
         "Change the profile (full_name, phone, address, lang, business_name).",
         body=ProfileSchema,
+        description="business_name is for business accounts only (422 otherwise).",
         ok=res.User,
     ),
     "POST /api/v1/sessions": op(
@@ -487,5 +488,10 @@ SCHEMA_RULES = {
             _when("kind", ["business"], ["tax_code", "business_name", "address"]),
         ]
     },
-    "StaffInput": {"allOf": [_when("role", ["officer", "leader"], ["department"])]},
+    "StaffInput": {
+        "allOf": [
+            _when("role", ["desk", "officer", "leader", "admin"], ["agency"]),
+            _when("role", ["officer", "leader"], ["department"]),
+        ]
+    },
 }

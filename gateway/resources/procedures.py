@@ -114,6 +114,8 @@ OPERATIONS = {
         ok=res.Procedure,
         auth=PUBLIC,
         example="Procedure",
+        description="A caller without a province (anonymous, the operator) names "
+        "it when several provinces have the procedure (422 otherwise).",
     ),
     "PUT /api/v1/procedures/{code}": op(
         "Publish a new version (admins); dossiers keep the version they were "
