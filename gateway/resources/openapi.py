@@ -6,9 +6,11 @@ on the server from the same document (no script, no CDN), in Vietnamese or Engli
 """
 
 import json
+import re
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from ..apidoc import HTML, PUBLIC, build, op
 
@@ -95,26 +97,35 @@ LIMITS = (
 )
 
 
-def type_text(schema):
+def type_text(schema, ref=str):
     """A one-line reading of a JSON Schema: `string (maxLength 200, pattern …)`."""
     if not isinstance(schema, dict):
         return ""
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return ref(schema["$ref"].rsplit("/", 1)[-1])
     kind = schema.get("type", "any")
     kind = " | ".join(kind) if isinstance(kind, list) else kind
     if kind.startswith("array") and "items" in schema:
-        kind = f"array of {type_text(schema['items'])}"
+        kind = f"array of {type_text(schema['items'], ref)}"
     if "additionalProperties" in schema and isinstance(
         schema["additionalProperties"], dict
     ):
-        kind = f"{kind} of {type_text(schema['additionalProperties'])}"
+        kind = f"{kind} of {type_text(schema['additionalProperties'], ref)}"
     limits = [
         f"{key} {json.dumps(schema[key], ensure_ascii=False)}"
         for key in LIMITS
         if key in schema
     ]
     return f"{kind} ({', '.join(limits)})" if limits else kind
+
+
+REF = re.compile("\x00([^\x01]*)\x01")
+
+
+def type_html(schema):
+    """`type_text` with each named schema a link to its table on the page."""
+    text = str(markupsafe.escape(type_text(schema, lambda n: f"\x00{n}\x01")))
+    return markupsafe.Markup(REF.sub(r'<a href="#schema-\1">\1</a>', text))
 
 
 class Docs:
@@ -124,7 +135,7 @@ class Docs:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True
         )
-        env.filters["type_text"] = type_text
+        env.filters["type_text"] = type_html
         env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2)
         self.template = env.get_template("api_docs.html")
         self._pages = {}
