@@ -1,16 +1,34 @@
 """Accounts, sessions, OAuth tokens and administration (API.md "Accounts")."""
 
 import falcon
+from marshmallow import fields, validate
 
+from services.accounts.schemas import (
+    CODE,
+    PROVINCE,
+    AgencySchema,
+    ApiClientSchema,
+    DepartmentSchema,
+    EmailSchema,
+    PageSchema,
+    ProfileSchema,
+    ProvinceSchema,
+    RegisterSchema,
+    ResetSchema,
+    StaffSchema,
+)
+from services.contracts.resources import accounts as res
+from services.contracts.resources.common import StatusAnswer
 from services.shared.caller import is_authenticated
 from services.shared.errors import Unauthenticated, ValidationFailed
 from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 
+from ..apidoc import PUBLIC, Input, op
 from ..errors import CodedHTTPError
 from ..hooks import client_ip, json_only, not_cross_site
 from ..middleware import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
 from .common import call, json_object, only, page_param
-from .oauth import OAuthToken
+from .oauth import OAuthToken, OAuthTokenInput
 
 
 def signed_in(req):
@@ -240,3 +258,235 @@ def routes(rpc):
         ),
         (f"{base}/audit", Audit(rpc)),
     ]
+
+
+class TokenInput(Input):
+    token = fields.String(
+        required=True, metadata={"description": "From the e-mailed link."}
+    )
+
+
+class LoginInput(Input):
+    email = fields.String(required=True, validate=validate.Length(1, 254))
+    password = fields.String(required=True, validate=validate.Length(1, 200))
+    kind = fields.String(
+        validate=validate.OneOf(("web", "api")),
+        metadata={"description": "api: a session for a script (default web)."},
+    )
+
+
+def list_query(name, **filters):
+    """A list's query: its filters and the page (both bounded, else 422)."""
+    return PageSchema.from_dict(
+        {
+            key: fields.String(metadata={"description": text})
+            for key, text in filters.items()
+        },
+        name=name,
+    )
+
+
+class AuditQuery(PageSchema):
+    log = fields.String(load_default="accounts", validate=validate.OneOf(AUDIT_LOGS))
+
+
+PAGE = list_query("PageQuery")
+ACTS = (409,)
+OPERATIONS = {
+    "POST /api/v1/accounts": op(
+        "Register a citizen or business (pending until activated by e-mail).",
+        body=RegisterSchema,
+        ok=res.AccountState,
+        status=201,
+        auth=PUBLIC,
+        errors=(409, 429),
+        description="409 EMAIL_TAKEN; 429 when one address registers too often.",
+    ),
+    "POST /api/v1/accounts/activate": op(
+        "Activate an account with the e-mailed single-use token.",
+        body=TokenInput,
+        ok=res.AccountState,
+        auth=PUBLIC,
+        errors=(400, 410, 429),
+        description="400 TOKEN_INVALID (unknown, forged or used); 410 TOKEN_EXPIRED.",
+    ),
+    "POST /api/v1/accounts/resend-activation": op(
+        "Send a new activation e-mail (same answer whether the account exists).",
+        body=EmailSchema,
+        ok=StatusAnswer,
+        status=202,
+        auth=PUBLIC,
+    ),
+    "POST /api/v1/accounts/password-reset": op(
+        "E-mail a password-reset link (same answer whether the account exists).",
+        body=EmailSchema,
+        ok=StatusAnswer,
+        status=202,
+        auth=PUBLIC,
+    ),
+    "POST /api/v1/accounts/password-reset/confirm": op(
+        "Set a new password with the e-mailed token; every session of the user ends.",
+        body=ResetSchema,
+        ok=res.AccountState,
+        auth=PUBLIC,
+        errors=(400, 410, 429),
+    ),
+    "GET /api/v1/accounts/me": op("The signed-in user's profile.", ok=res.User),
+    "PATCH /api/v1/accounts/me": op(
+        "Change the profile (full_name, phone, address, lang, business_name).",
+        body=ProfileSchema,
+        description="business_name is for business accounts only (422 otherwise).",
+        ok=res.User,
+    ),
+    "POST /api/v1/sessions": op(
+        "Log in with e-mail and password.",
+        body=LoginInput,
+        ok=res.Session,
+        status=201,
+        auth=PUBLIC,
+        errors=(401, 403, 429),
+        acts=False,
+        example="Session",
+        description="JSON only (415 otherwise). Sets the HttpOnly portal_session "
+        "and the portal_csrf cookies too. 401 INVALID_CREDENTIALS (also for an "
+        "unknown e-mail); 403 ACCOUNT_NOT_ACTIVATED, or CSRF_TOKEN_INVALID when "
+        "another site's page sends it; 429 TOO_MANY_ATTEMPTS with Retry-After.",
+    ),
+    "GET /api/v1/sessions/current": op(
+        "The caller the gateway resolved (user or API client).", ok=res.Identity
+    ),
+    "DELETE /api/v1/sessions/current": op(
+        "Log out: revoke the token and clear the cookies.",
+        status=204,
+        ok_description="Logged out.",
+    ),
+    "POST /api/v1/oauth/token": op(
+        "OAuth 2.0 client-credentials grant (RFC 6749 §4.4) for agency systems.",
+        body=OAuthTokenInput,
+        urlencoded=True,
+        ok=res.OAuthToken,
+        auth=PUBLIC,
+        errors=(400, 401, 403, 429),
+        acts=False,
+        description="Form-encoded (or JSON) body; the client may instead send "
+        "its id and secret with HTTP Basic. 400 UNSUPPORTED_GRANT_TYPE or "
+        "INVALID_SCOPE; 401 INVALID_CLIENT; 429 TOO_MANY_ATTEMPTS.",
+    ),
+    "GET /api/v1/provinces": op(
+        "The provinces (34 seeded, codes of Quyết định 19/2025/QĐ-TTg).",
+        query=PAGE,
+        ok=res.ProvincePage,
+        auth=PUBLIC,
+    ),
+    "POST /api/v1/provinces": op(
+        "Add a province (national operator).",
+        body=ProvinceSchema,
+        ok=res.Province,
+        status=201,
+        errors=ACTS,
+    ),
+    "GET /api/v1/provinces/{code}": op(
+        "One province.",
+        ok=res.Province,
+        auth=PUBLIC,
+        path=(("code", {"pattern": PROVINCE.regex.pattern}),),
+    ),
+    "GET /api/v1/agencies": op(
+        "Agencies in force.",
+        query=list_query("AgencyListQuery", province="Province code."),
+        ok=res.AgencyPage,
+        auth=PUBLIC,
+    ),
+    "POST /api/v1/agencies": op(
+        "Create an agency (operator; a province admin in their province).",
+        body=AgencySchema,
+        ok=res.Agency,
+        status=201,
+        errors=(404, 409),
+        example="Agency",
+        description="404 when the province is outside the caller's scope.",
+    ),
+    "GET /api/v1/agencies/{code}": op(
+        "One agency with its departments.",
+        ok=res.Agency,
+        auth=PUBLIC,
+        path=(("code", {"pattern": CODE.regex.pattern}),),
+    ),
+    "GET /api/v1/departments": op(
+        "Departments.",
+        query=list_query("DepartmentListQuery", agency="Agency code."),
+        ok=res.DepartmentPage,
+        auth=PUBLIC,
+    ),
+    "POST /api/v1/departments": op(
+        "Create a department (its agency's admin, a province admin, the operator).",
+        body=DepartmentSchema,
+        ok=res.Department,
+        status=201,
+        errors=(404, 409),
+    ),
+    "GET /api/v1/staff": op(
+        "Staff visible to the caller.",
+        query=list_query(
+            "StaffListQuery",
+            agency="Agency code.",
+            department="Department code.",
+            role="desk, officer, leader, admin…",
+        ),
+        ok=res.StaffPage,
+    ),
+    "POST /api/v1/staff": op(
+        "Create an active staff member (a role no wider than the caller's own).",
+        body=StaffSchema,
+        ok=res.Staff,
+        status=201,
+        errors=(404, 409),
+        description="409 EMAIL_TAKEN; 404 when the agency is outside the scope.",
+    ),
+    "POST /api/v1/staff/{user_id}/deactivate": op(
+        "Deactivate a user: their sessions stop at once, their history stays.",
+        ok=res.Staff,
+    ),
+    "GET /api/v1/api-clients": op(
+        "API clients (national operator); secrets are never listed.",
+        query=PAGE,
+        ok=res.ApiClientPage,
+    ),
+    "POST /api/v1/api-clients": op(
+        "Create an API client; the answer carries client_secret, shown only once.",
+        body=ApiClientSchema,
+        ok=res.ApiClientCreated,
+        status=201,
+        errors=(404,),
+    ),
+    "GET /api/v1/audit": op(
+        "One service's hash-chained audit log in the caller's scope.",
+        query=AuditQuery,
+        ok=res.AuditPage,
+    ),
+}
+
+
+def _when(field, values, required):
+    """JSON Schema: when `field` is one of `values`, `required` must be sent."""
+    return {
+        "if": {"properties": {field: {"enum": list(values)}}, "required": [field]},
+        "then": {"required": list(required)},
+    }
+
+
+# What RegisterSchema and StaffSchema check across fields, for the document.
+SCHEMA_RULES = {
+    "RegisterInput": {
+        "allOf": [
+            _when("kind", ["citizen"], ["national_id"]),
+            _when("kind", ["business"], ["tax_code", "business_name", "address"]),
+        ]
+    },
+    "StaffInput": {
+        "allOf": [
+            _when("role", ["desk", "officer", "leader", "admin"], ["agency"]),
+            _when("role", ["officer", "leader"], ["department"]),
+        ]
+    },
+}

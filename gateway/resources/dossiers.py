@@ -5,12 +5,27 @@ the rules (scope, roles, states) live in the service.
 """
 
 import falcon
+from marshmallow import fields, validate
 
+from services.contracts.resources import dossiers as res
+from services.dossiers.schemas import (
+    ActSchema,
+    ClaimSchema,
+    CommentSchema,
+    CreateDossierSchema,
+    MyStatsQuery,
+    PaperDossierSchema,
+    PatchDossierSchema,
+    TaskPatchSchema,
+    TaskSchema,
+)
+from services.search.schemas import STATUSES, OneOrMany
 from services.shared.errors import detail
 
+from ..apidoc import CSV, HTML, OPTIONAL, XLSX, Input, op
 from . import search_render as render
 from .common import call, json_object
-from .search import DossierSearch, InvalidFilter, format_of, send
+from .search import DossierListQuery, DossierSearch, InvalidFilter, format_of, send
 
 # Row ids are PostgreSQL integers: a larger number can name no row.
 MAX_ID = 2**31 - 1
@@ -241,3 +256,166 @@ def routes(rpc):
         ("/api/v1/stats/dossiers", Stats(rpc)),
         ("/api/v1/stats/my-work", MyWorkStats(rpc)),
     ]
+
+
+class SubmitInput(Input):
+    expected_version = fields.Integer(
+        metadata={"description": "The dossier's version you saw (409 if stale)."}
+    )
+
+
+class CommentsQuery(Input):
+    task_id = fields.Integer(
+        validate=validate.Range(1, MAX_ID),
+        metadata={"description": "Only the comments of one task (400 if not an id)."},
+    )
+
+
+class StatsInput(Input):
+    """The statistics' group and filters (checked by the search service)."""
+
+    group_by = fields.String(
+        load_default="status", validate=validate.OneOf(STATS_GROUPS)
+    )
+    from_ = fields.Date(data_key="from", metadata={"description": "Submitted from."})
+    to = fields.Date(metadata={"description": "Submitted until."})
+    province = OneOrMany()
+    agency = OneOrMany()
+    department = OneOrMany()
+    procedure = OneOrMany()
+    status = OneOrMany(STATUSES)
+    format = fields.String(validate=validate.OneOf(("json", "csv", "xlsx")))
+
+
+BY_ID = "/api/v1/dossiers/{dossier_id}"
+OPERATIONS = {
+    "GET /api/v1/dossiers": op(
+        "The caller's visible dossiers (search-backed; drafts with ?status=draft).",
+        query=DossierListQuery,
+        ok=res.DossierPage,
+        media=(CSV, XLSX, HTML),
+        description="Drafts are never indexed: `status=draft` lists them from "
+        "the dossiers service (page_size up to 200 there).",
+    ),
+    "POST /api/v1/dossiers": op(
+        "Start a draft.",
+        body=CreateDossierSchema,
+        ok=res.Dossier,
+        status=201,
+        errors=(404,),
+        example="Dossier",
+        description="404 PROCEDURE_NOT_FOUND; 422 AGENCY_UNKNOWN, AGENCY_CLOSED, "
+        "AGENCY_NOT_LISTED, PROCEDURE_NOT_ONLINE or field details.",
+    ),
+    f"GET {BY_ID}": op(
+        "One dossier with its form and the actions the caller may take.",
+        ok=res.Dossier,
+        example="Dossier",
+    ),
+    f"PATCH {BY_ID}": op(
+        "Save form values; invalid input changes nothing.",
+        body=PatchDossierSchema,
+        ok=res.Dossier,
+        errors=(409,),
+    ),
+    f"POST {BY_ID}/submit": op(
+        "Submit (or re-submit after a supplement request).",
+        body=SubmitInput,
+        body_required=False,
+        ok=res.Dossier,
+        errors=(409,),
+        description="422 DOSSIER_INVALID names each form.<field> and "
+        "documents.<slot> at fault.",
+    ),
+    f"POST {BY_ID}/actions": op(
+        "Take a workflow action (receive, reject, request_supplement, …).",
+        body=ActSchema,
+        ok=res.Dossier,
+        errors=(409,),
+        description="`receive` takes the `department` that will process it. 403 "
+        "when the caller may not; 409 INVALID_TRANSITION when the state does not "
+        "allow it, CONCURRENT_UPDATE when expected_version is stale; 422 "
+        "ASSIGNEE_NOT_STAFF.",
+    ),
+    f"GET {BY_ID}/history": op(
+        "History (applicants see the public entries only).", ok=res.HistoryPage
+    ),
+    f"GET {BY_ID}/comments": op(
+        "Comments (internal ones are never shown to applicants).",
+        query=CommentsQuery,
+        ok=res.CommentPage,
+        errors=(400,),
+    ),
+    f"POST {BY_ID}/comments": op(
+        "Add a comment.", body=CommentSchema, ok=res.Comment, status=201
+    ),
+    f"GET {BY_ID}/tasks": op(
+        "Tasks (officers see their own; leaders and admins all).", ok=res.TaskPage
+    ),
+    f"POST {BY_ID}/tasks": op(
+        "Create a task.", body=TaskSchema, ok=res.Task, status=201
+    ),
+    f"PATCH {BY_ID}/tasks/{{task_id:int(min=1, max={MAX_ID})}}": op(
+        "Update a task.", body=TaskPatchSchema, ok=res.Task
+    ),
+    "POST /api/v1/paper-dossiers": op(
+        "The desk registers a dossier handed in on paper (received at once).",
+        body=PaperDossierSchema,
+        ok=res.PaperDossier,
+        status=201,
+        errors=(404,),
+    ),
+    "POST /api/v1/paper-dossiers/claims": op(
+        "A citizen claims a paper dossier; it becomes theirs.",
+        body=ClaimSchema,
+        ok=res.Dossier,
+        errors=(429,),
+        description="422 CLAIM_REFUSED (the same for every mismatch); 429 after "
+        "too many attempts.",
+    ),
+    "GET /api/v1/lookup/{receipt_number}": op(
+        "Look a dossier up by receipt number.",
+        ok=res.Lookup,
+        auth=OPTIONAL,
+        description="In full for its owner and staff in scope, otherwise only "
+        "receipt_number, status and appointment_date.",
+    ),
+    "GET /api/v1/stats/dossiers": op(
+        "Counts by a group and the on-time rate (from the search index).",
+        query=StatsInput,
+        ok=res.DossierStats,
+        media=(CSV, XLSX),
+        description="422 INVALID_FILTER names the filter.",
+    ),
+    "GET /api/v1/stats/my-work": op(
+        "The figures of the caller's own work (default: the last 30 days).",
+        query=MyStatsQuery,
+        ok=res.MyWork,
+    ),
+}
+
+
+def _text(name):
+    return {
+        "required": [name],
+        "properties": {name: {"type": "string", "minLength": 1}},
+    }
+
+
+# What ApplicantSchema and ClaimSchema check across fields, for the document.
+SCHEMA_RULES = {
+    "ApplicantInput": {
+        "allOf": [
+            {
+                "if": {
+                    "properties": {"kind": {"const": "business"}},
+                    "required": ["kind"],
+                },
+                "then": _text("tax_code"),
+                "else": _text("national_id"),
+            },
+            {"anyOf": [_text("email"), _text("phone")]},
+        ]
+    },
+    "ClaimInput": {"oneOf": [_text("national_id"), _text("access_code")]},
+}

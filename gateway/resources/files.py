@@ -12,11 +12,15 @@ import tempfile
 
 import falcon
 import requests
+from marshmallow import fields, validate
 
 from gateway.errors import CodedHTTPError
+from services.contracts.resources import files as res
 from services.files.settings import MAX_FILE_BYTES
 from services.shared.errors import Unavailable, ValidationFailed
+from services.shared.visibility import AUDIENCES
 
+from ..apidoc import BINARY, PUBLIC, Input, op
 from ..text_guard import checked_parts, part_text
 from .common import call
 
@@ -211,3 +215,114 @@ def routes(rpc):
         ("/api/v1/templates/{file_id}/content", FileContent(rpc, "original")),
         ("/api/v1/templates/{file_id}/pdf", FileContent(rpc, "pdf")),
     ]
+
+
+def _binary(description):
+    return fields.Raw(
+        required=True,
+        metadata={"type": "string", "format": "binary", "description": description},
+    )
+
+
+class UploadForm(Input):
+    file = _binary("The file (its type is checked from its bytes; scanned).")
+    slot = fields.String(required=True, validate=validate.Length(1, 80))
+    audience = fields.String(
+        validate=validate.OneOf(AUDIENCES),
+        metadata={"description": "Staff only; default: the applicant's are public."},
+    )
+
+
+class TemplateForm(Input):
+    file = _binary("The form template.")
+    title = fields.String(validate=validate.Length(max=255))
+    province = fields.String(validate=validate.Length(1, 8))
+
+
+class DownloadQuery(Input):
+    download = fields.Boolean(
+        metadata={"description": "Send as an attachment even if viewable."}
+    )
+
+
+class ProvinceQuery(Input):
+    province = fields.String(
+        validate=validate.Length(1, 8),
+        metadata={"description": "Default: the caller's."},
+    )
+
+
+ANY_FILE = (("*/*", BINARY),)
+PDF = (("application/pdf", BINARY),)
+UPLOAD_ERRORS = (409, 413, 415)
+NOT_A_TEMPLATE = (
+    "Anyone may read a template; an id that is not one is answered as a "
+    "dossier's file would be (401 unless signed in, 404 outside the scope)."
+)
+OPERATIONS = {
+    "GET /api/v1/dossiers/{dossier_id}/files": op(
+        "The dossier's files the caller may see.", ok=res.FilePage
+    ),
+    "POST /api/v1/dossiers/{dossier_id}/files": op(
+        "Upload a file into one of the dossier's document slots.",
+        form=UploadForm,
+        ok=res.FileMeta,
+        status=201,
+        errors=UPLOAD_ERRORS,
+        example="FileMeta",
+        description="413 FILE_TOO_LARGE or DOSSIER_FILES_TOO_LARGE; 415 "
+        "UNSUPPORTED_FILE_TYPE; 409 UPLOADS_CLOSED in this state; 422 "
+        "FILE_TYPE_NOT_ACCEPTED by the slot, TOO_MANY_FILES, FILE_INFECTED, "
+        "UNSAFE_ARCHIVE.",
+    ),
+    "GET /api/v1/files/{file_id}": op(
+        "A file's metadata and conversion state.", ok=res.FileMeta
+    ),
+    "GET /api/v1/files/{file_id}/content": op(
+        "The original bytes (checksum verified), with an RFC 5987 file name.",
+        query=DownloadQuery,
+        media=ANY_FILE,
+        ok_description="The original file.",
+    ),
+    "GET /api/v1/files/{file_id}/pdf": op(
+        "The PDF version (inline unless download=true).",
+        query=DownloadQuery,
+        media=PDF,
+        errors=(409,),
+        ok_description="The PDF.",
+        description="409 CONVERSION_PENDING while converting, CONVERSION_FAILED "
+        "with the reason; 404 NO_PDF when none is made for this type.",
+    ),
+    "GET /api/v1/procedures/{code}/templates": op(
+        "The procedure's form templates.",
+        query=ProvinceQuery,
+        ok=res.FilePage,
+        auth=PUBLIC,
+    ),
+    "POST /api/v1/procedures/{code}/templates": op(
+        "Upload a form template of the procedure (administrators).",
+        query=ProvinceQuery,
+        form=TemplateForm,
+        ok=res.FileMeta,
+        status=201,
+        errors=UPLOAD_ERRORS,
+    ),
+    "GET /api/v1/templates/{file_id}/content": op(
+        "A template's original bytes (checksum verified).",
+        query=DownloadQuery,
+        media=ANY_FILE,
+        auth=PUBLIC,
+        errors=(401,),
+        description=NOT_A_TEMPLATE,
+        ok_description="The template file.",
+    ),
+    "GET /api/v1/templates/{file_id}/pdf": op(
+        "A template's PDF version.",
+        query=DownloadQuery,
+        media=PDF,
+        auth=PUBLIC,
+        errors=(401, 409),
+        description=NOT_A_TEMPLATE,
+        ok_description="The PDF.",
+    ),
+}

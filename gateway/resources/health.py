@@ -4,6 +4,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import falcon
 
+from services.contracts.resources.health import Liveness, Readiness
+
+from ..apidoc import PUBLIC, op
+
 SERVICES = ("accounts", "dossiers", "files", "notify", "search")
 COMPONENTS = ("broker", "postgres", "opensearch", "minio", "smtp")
 NOT_REPORTED = "error: not reported"
@@ -54,3 +58,23 @@ def routes(rpc):
     # that already use it. Neither asks a dependency: a broker outage must make the
     # gateway unready, never restarted.
     return [("/healthz", Healthz()), ("/livez", Healthz()), ("/readyz", Readyz(rpc))]
+
+
+OPERATIONS = {
+    "GET /healthz": op(
+        "Liveness of the gateway.", ok=Liveness, auth=PUBLIC, acts=False
+    ),
+    "GET /livez": op(
+        "Liveness of the gateway (the probe's name; asks no dependency).",
+        ok=Liveness,
+        auth=PUBLIC,
+        acts=False,
+    ),
+    "GET /readyz": op(
+        "Readiness of every service and backing component.",
+        ok=Readiness,
+        auth=PUBLIC,
+        ok_description="Everything answers.",
+        answers=((503, Readiness, "A check failed; `checks` names it."),),
+    ),
+}

@@ -3,11 +3,17 @@
 import json
 
 import falcon
+from marshmallow import fields, validate
 
 from gateway.errors import CodedHTTPError
+from services.contracts.resources import notify as res
+from services.notify.domain import LANGS
+from services.notify.kinds import KEYS
+from services.notify.schemas import BulkSchema, PageSchema, TemplateSchema
 from services.shared.errors import ValidationFailed, detail
 from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 
+from ..apidoc import Input, op
 from ..text_guard import checked_parts, part_text
 from .common import call, json_object, page_param
 
@@ -158,3 +164,96 @@ def routes(rpc):
             BulkAction(rpc, "approve_bulk_mail"),
         ),
     ]
+
+
+class TemplateQuery(Input):
+    lang = fields.String(validate=validate.OneOf(LANGS))
+    province = fields.String(
+        metadata={"description": "Operators only; a province admin: their own."}
+    )
+
+
+class BulkForm(Input):
+    """The multipart form of a bulk e-mail: the JSON fields as text parts."""
+
+    file = fields.Raw(
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "description": "UTF-8 CSV (BOM allowed) of rows email,full_name; at "
+            "most 5 MB (413 CSV_TOO_LARGE).",
+        }
+    )
+    subject = fields.String(required=True, validate=validate.Length(1, 250))
+    body = fields.String(required=True, validate=validate.Length(1, 50_000))
+    attachments = fields.List(
+        fields.String(), metadata={"description": "One part per file id."}
+    )
+    criteria = fields.String(metadata={"description": "The criteria as JSON text."})
+    rate = fields.String(metadata={"description": "A number as text."})
+    lang = fields.String(validate=validate.OneOf(LANGS))
+
+
+# The key comes from the path.
+TEMPLATE_BODY = TemplateSchema(exclude=("key",))
+BULK = "/api/v1/bulk-mails/{bulk_id}"
+KEY = (("key", {"enum": list(KEYS)}),)
+BULK_STEP = (403, 409)
+OPERATIONS = {
+    "GET /api/v1/dossiers/{dossier_id}/deliveries": op(
+        "E-mails sent about a dossier and their delivery state (staff in scope).",
+        ok=res.DeliveryPage,
+    ),
+    "GET /api/v1/notification-templates/{key}": op(
+        "The e-mail template in force for the caller's (or a) province.",
+        query=TemplateQuery,
+        path=KEY,
+        description="An operator (who has no province) must name the province "
+        "(422 otherwise).",
+        ok=res.NotificationTemplate,
+    ),
+    "PUT /api/v1/notification-templates/{key}": op(
+        "Override a template for a province (province admins, own province).",
+        body=TEMPLATE_BODY,
+        ok=res.SavedTemplate,
+        path=KEY,
+        description="422 TEMPLATE_INVALID, TEMPLATE_UNSAFE, "
+        "TEMPLATE_VARIABLE_UNKNOWN or TEMPLATE_CONTENT_REFUSED.",
+    ),
+    "POST /api/v1/notification-templates/{key}/preview": op(
+        "Check a template source and answer its rendered sample (nothing saved).",
+        body=TEMPLATE_BODY,
+        ok=res.Rendered,
+        path=KEY,
+        acts=False,
+    ),
+    "POST /api/v1/bulk-mails": op(
+        "Compose a bulk e-mail (not sent until confirmed).",
+        body=BulkSchema,
+        form=BulkForm,
+        ok=res.BulkMail,
+        status=201,
+        description="An uploaded list needs a province admin's approval before "
+        "confirm. 422 NO_RECIPIENTS, ATTACHMENT_REFUSED, CRITERIA_UNAVAILABLE.",
+    ),
+    f"GET {BULK}": op("A bulk e-mail's progress.", ok=res.BulkMail),
+    f"GET {BULK}/recipients": op(
+        "The recipients and their delivery state.",
+        query=PageSchema,
+        ok=res.DeliveryPage,
+    ),
+    f"POST {BULK}/confirm": op(
+        "Start sending at its rate.",
+        ok=res.BulkMail,
+        errors=BULK_STEP,
+        description="409 BULK_MAIL_NOT_APPROVED or BULK_MAIL_STATE.",
+    ),
+    f"POST {BULK}/cancel": op(
+        "Cancel: what is not sent yet is not sent.", ok=res.BulkMail, errors=BULK_STEP
+    ),
+    f"POST {BULK}/approve": op(
+        "Approve an uploaded list (a province admin other than its uploader).",
+        ok=res.BulkMail,
+        errors=BULK_STEP,
+    ),
+}

@@ -5,7 +5,9 @@ import binascii
 from urllib.parse import unquote
 
 import falcon
+from marshmallow import fields, validate
 
+from ..apidoc import Input
 from ..errors import CodedHTTPError
 from ..hooks import client_ip, not_cross_site
 from .common import call, json_object, only
@@ -58,3 +60,14 @@ class OAuthToken:
             ) from None
         user, _, password = raw.partition(":")
         return unquote(user), unquote(password)
+
+
+class OAuthTokenInput(Input):
+    grant_type = fields.String(
+        required=True, validate=validate.OneOf(("client_credentials",))
+    )
+    client_id = fields.String(metadata={"description": "Or HTTP Basic."})
+    client_secret = fields.String(metadata={"description": "Or HTTP Basic."})
+    scope = fields.String(
+        metadata={"description": "Space-separated subset of the client's scopes."}
+    )

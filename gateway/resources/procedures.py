@@ -1,7 +1,13 @@
 """Procedure catalogue and holiday calendars: HTTP ↔ dossiers RPC, nothing more."""
 
 import falcon
+from marshmallow import fields, validate
 
+from services.accounts.schemas import PROVINCE
+from services.contracts.resources import catalogue as res
+from services.dossiers.schemas import HolidaysSchema, ProcedureSchema
+
+from ..apidoc import PUBLIC, Input, op
 from .common import call, json_object
 
 QUERY = ("province", "agency", "q", "level")
@@ -69,3 +75,61 @@ def routes(rpc):
         ("/api/v1/procedures/{code}", Procedure(rpc)),
         ("/api/v1/provinces/{code}/holidays/{year:int(4)}", Holidays(rpc)),
     ]
+
+
+class ProcedureListQuery(Input):
+    province = fields.String(metadata={"description": "Default: the caller's."})
+    agency = fields.String()
+    q = fields.String()
+    level = fields.Integer(validate=validate.Range(1, 4))
+
+
+class ProvinceQuery(Input):
+    province = fields.String(metadata={"description": "Default: the caller's."})
+
+
+PROVINCE_PATH = (("code", {"pattern": PROVINCE.regex.pattern}),)
+OPERATIONS = {
+    "GET /api/v1/procedures": op(
+        "A province's published procedures.",
+        query=ProcedureListQuery,
+        ok=res.ProcedurePage,
+        auth=PUBLIC,
+    ),
+    "POST /api/v1/procedures": op(
+        "Create a procedure (admins); version 1 is published.",
+        body=ProcedureSchema,
+        ok=res.Procedure,
+        status=201,
+        errors=(409,),
+        description="409 PROCEDURE_EXISTS; 422 LINK_NOT_ALLOWED for a link to an "
+        "unlisted host.",
+    ),
+    "GET /api/v1/procedures/{code}": op(
+        "A procedure's current version (form, documents, fee, days).",
+        query=ProvinceQuery,
+        ok=res.Procedure,
+        auth=PUBLIC,
+        example="Procedure",
+        description="A caller without a province (anonymous, the operator) names "
+        "it when several provinces have the procedure (422 otherwise).",
+    ),
+    "PUT /api/v1/procedures/{code}": op(
+        "Publish a new version (admins); dossiers keep the version they were "
+        "filed under.",
+        body=ProcedureSchema,
+        ok=res.Procedure,
+    ),
+    "GET /api/v1/provinces/{code}/holidays/{year:int(4)}": op(
+        "A province's holidays of a year (the national list on first use).",
+        ok=res.HolidayPage,
+        path=PROVINCE_PATH,
+        auth=PUBLIC,
+    ),
+    "PUT /api/v1/provinces/{code}/holidays/{year:int(4)}": op(
+        "Replace a province's holidays of a year (every date in that year).",
+        body=HolidaysSchema,
+        path=PROVINCE_PATH,
+        ok=res.HolidayPage,
+    ),
+}

@@ -5,9 +5,14 @@ Translates HTTP to the search service's `query` and `dashboard` RPCs; every rule
 """
 
 import falcon
+from marshmallow import fields, validate
 
+from services.contracts.resources import dossiers as res
+from services.contracts.resources import search as dashboards
+from services.search.schemas import GROUPS, FiltersSchema, PagingSchema
 from services.shared.errors import ValidationFailed, detail
 
+from .. import apidoc
 from . import search_render as render
 from .common import call
 
@@ -145,3 +150,43 @@ def routes(rpc):
         ("/api/v1/dashboards/dossiers", Dashboard(rpc)),
         ("/api/v1/dashboards/dossiers.svg", DashboardChart(rpc)),
     ]
+
+
+class DossierListQuery(FiltersSchema, PagingSchema):
+    """The list's filters (repeat one, or join with commas, for several values)."""
+
+    from_ = fields.Date(data_key="from", metadata={"description": "Submitted from."})
+    to = fields.Date(metadata={"description": "Submitted until."})
+    format = fields.String(validate=validate.OneOf(FORMATS))
+
+
+class DashboardQuery(FiltersSchema):
+    group_by = fields.String(validate=validate.OneOf(GROUPS))
+    interval = fields.String(validate=validate.OneOf(("day", "week", "month")))
+    format = fields.String(validate=validate.OneOf(FORMATS))
+
+
+EXPORTS = (apidoc.CSV, apidoc.XLSX, apidoc.HTML)
+OPERATIONS = {
+    "GET /api/v1/search/dossiers": apidoc.op(
+        "The caller's visible dossiers from the search index (filters, q, sort).",
+        query=DossierListQuery,
+        ok=res.DossierPage,
+        media=EXPORTS,
+        description="`q` matches with or without Vietnamese diacritics; `format` "
+        "csv, xlsx or html exports up to 5,000 rows. 422 INVALID_FILTER names "
+        "the filter.",
+    ),
+    "GET /api/v1/dashboards/dossiers": apidoc.op(
+        "Dashboard aggregations over the caller's visible dossiers (or exports).",
+        query=DashboardQuery,
+        ok=dashboards.Dashboard,
+        media=EXPORTS,
+    ),
+    "GET /api/v1/dashboards/dossiers.svg": apidoc.op(
+        "One dashboard group drawn as an SVG chart (no script).",
+        query=DashboardQuery(exclude=("format",)),
+        media=(("image/svg+xml", apidoc.TEXT),),
+        ok_description="The chart.",
+    ),
+}

@@ -1,0 +1,216 @@
+"""Dossiers (hồ sơ), their history, comments, tasks, lookup and statistics."""
+
+from marshmallow import fields, validate
+
+from .common import Nullable, Resource, Sent, page_of
+
+STATUSES = (
+    "draft",
+    "waiting_reception",
+    "processing",
+    "supplement_requested",
+    "pending_approval",
+    "approved",
+    "completed",
+    "rejected",
+    "cancelled",
+)
+DEADLINE_STATES = (
+    "on_time",
+    "due_soon",
+    "overdue",
+    "completed_on_time",
+    "completed_late",
+    "cancelled",
+)
+Status = fields.String
+
+
+class ProcedureRef(Resource):
+    code = Sent(fields.String)
+    name = Sent(fields.String)
+    version = Sent(fields.Integer)
+    processing_days = fields.Integer()
+
+
+class Applicant(Resource):
+    id = fields.String(allow_none=True, metadata={"description": "Null: on paper."})
+    kind = fields.String(allow_none=True)
+    full_name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+
+
+class DossierSummary(Resource):
+    """A dossier as lists, the search index and events see it (no ID numbers)."""
+
+    id = Sent(fields.UUID)
+    receipt_number = Nullable(fields.String)
+    province = Nullable(fields.String)
+    agency = Nullable(fields.String)
+    department = Nullable(fields.String)
+    procedure = Sent(fields.Nested, ProcedureRef)
+    applicant = Sent(fields.Nested, Applicant)
+    owner = Nullable(fields.String)
+    status = Sent(Status, validate=validate.OneOf(STATUSES))
+    deadline_state = Nullable(fields.String, validate=validate.OneOf(DEADLINE_STATES))
+    days_late = Nullable(fields.Integer)
+    appointment_date = Nullable(fields.Date)
+    submitted_at = Nullable(fields.DateTime)
+    received_at = Nullable(fields.DateTime)
+    completed_at = Nullable(fields.DateTime)
+    updated_at = Nullable(fields.DateTime)
+    assignees = Sent(fields.List, fields.String())
+    fee = Nullable(fields.Integer)
+    form_text = Nullable(fields.String)
+    paper = Sent(fields.Boolean)
+    step = Nullable(fields.String)
+    step_due_date = Nullable(fields.Date)
+    step_state = Nullable(fields.String)
+    version = Sent(
+        fields.Integer,
+        metadata={"description": "Send back as expected_version to update safely."},
+    )
+
+
+class DocumentSlot(Resource):
+    slot = Sent(fields.String)
+    name = Sent(fields.String)
+
+
+class Dossier(DossierSummary):
+    """One dossier in full, with the actions the caller may take now."""
+
+    form = Sent(fields.Dict, metadata={"description": "Field name → value."})
+    documents = Sent(fields.List, fields.Nested(DocumentSlot))
+    actions = Sent(fields.List, fields.String())
+
+
+class PaperDossier(Dossier):
+    access_code = Sent(
+        fields.String,
+        metadata={"description": "Printed on the slip; lets the applicant claim it."},
+    )
+
+
+class Lookup(Resource):
+    """A dossier found by receipt number (in full only for its owner and staff)."""
+
+    receipt_number = Sent(fields.String)
+    status = Sent(Status, validate=validate.OneOf(STATUSES))
+    appointment_date = Nullable(fields.Date)
+    id = fields.UUID()
+    deadline_state = fields.String(allow_none=True)
+    procedure = fields.Nested(ProcedureRef)
+
+
+class Person(Resource):
+    id = Nullable(fields.String)
+    full_name = Nullable(fields.String)
+    role = Nullable(fields.String)
+
+
+class HistoryEntry(Resource):
+    action = Sent(fields.String)
+    from_ = Nullable(fields.String, data_key="from")
+    to = Nullable(fields.String)
+    actor = Sent(fields.Nested, Person)
+    note = Nullable(fields.String)
+    public = Sent(fields.Boolean)
+    at = Sent(fields.DateTime)
+
+
+class Comment(Resource):
+    id = Sent(fields.Integer)
+    body = Sent(fields.String)
+    internal = Sent(fields.Boolean)
+    author = Sent(fields.Nested, Person)
+    task_id = Nullable(fields.Integer)
+    file_ids = Sent(fields.List, fields.String())
+    at = Sent(fields.DateTime)
+
+
+class Task(Resource):
+    id = Sent(fields.Integer)
+    title = Sent(fields.String)
+    assignee = Nullable(fields.String)
+    created_by = Nullable(fields.String)
+    due_date = Nullable(fields.Date)
+    due_state = Nullable(fields.String)
+    status = Sent(fields.String, validate=validate.OneOf(["open", "done", "cancelled"]))
+
+
+class GroupCount(Resource):
+    key = Sent(fields.String)
+    count = Sent(fields.Integer)
+
+
+class DossierStats(Resource):
+    group_by = Sent(fields.String)
+    items = Sent(fields.List, fields.Nested(GroupCount))
+    total = Sent(fields.Integer)
+    completed = Sent(fields.Integer)
+    on_time = Sent(fields.Integer)
+    on_time_rate = Nullable(fields.Float, metadata={"description": "0–1; null: none."})
+
+
+def counts():
+    return fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class MyWork(Resource):
+    """The caller's own work since a date."""
+
+    since = Sent(fields.Date)
+    done = counts()
+    assigned_open = counts()
+    tasks = counts()
+
+
+DossierPage = page_of(DossierSummary, "DossierPage")
+HistoryPage = page_of(HistoryEntry, "HistoryPage")
+CommentPage = page_of(Comment, "CommentPage")
+TaskPage = page_of(Task, "TaskPage")
+
+EXAMPLES = {
+    "Dossier": {
+        "id": "aa576ef5-fa62-4cdc-ab93-6800c21c3324",
+        "receipt_number": "000.00.01.H26-261201-0001",
+        "province": "01",
+        "agency": "000.00.01.H26",
+        "department": "TP",
+        "procedure": {
+            "code": "1.001193",
+            "name": "Đăng ký khai sinh",
+            "version": 2,
+            "processing_days": 3,
+        },
+        "applicant": {
+            "id": "c6e8d816-1417-406b-8552-8955e769ff34",
+            "kind": "citizen",
+            "full_name": "Nguyễn Thị Hằng",
+            "email": "hang.nguyen@example.vn",
+            "phone": "0912345678",
+        },
+        "owner": "c6e8d816-1417-406b-8552-8955e769ff34",
+        "status": "processing",
+        "deadline_state": "on_time",
+        "days_late": 0,
+        "appointment_date": "2026-12-04",
+        "submitted_at": "2026-12-01T09:15:00+07:00",
+        "received_at": "2026-12-01T10:02:00+07:00",
+        "completed_at": None,
+        "updated_at": "2026-12-01T10:02:00+07:00",
+        "assignees": ["13531452-e37a-44b6-9c06-b7618ffc869b"],
+        "fee": 8000,
+        "form_text": "Nguyễn Văn An",
+        "paper": False,
+        "step": "processing",
+        "step_due_date": "2026-12-03",
+        "step_state": "on_time",
+        "version": 6,
+        "form": {"child_name": "Nguyễn Văn An", "born": "2026-11-25"},
+        "documents": [{"slot": "giay_chung_sinh", "name": "Giấy chứng sinh"}],
+        "actions": ["request_supplement", "send_for_approval", "reject"],
+    }
+}
