@@ -75,6 +75,10 @@ class Stack:
             "PORTAL_SCAN_COMMAND",
             f"clamdscan --no-summary --config-file={clamd_conf} -",
         )
+        # The suite makes thousands of requests from one address in minutes: budgets
+        # so high it is never throttled (tests of the limits start their own gateway).
+        for kind in ("USER", "CLIENT", "ANONYMOUS"):
+            env.setdefault(f"PORTAL_RATE_LIMIT_{kind}", "10000000")
         env["PYTHONPATH"] = str(ROOT)
         return env
 
@@ -100,13 +104,13 @@ class Stack:
         requests.delete(self._vhost_url(), timeout=10)
 
     # processes ------------------------------------------------------------------
-    def start_process(self, name, argv):
+    def start_process(self, name, argv, env=None):
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open
         self.processes[name] = subprocess.Popen(
             argv,
             cwd=ROOT,
-            env=self.env,
+            env=env or self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -118,15 +122,17 @@ class Stack:
             name, [sys.executable, "-m", "services.shared.runner", target]
         )
 
-    def start_gateway(self):
+    def start_gateway(self, name="gateway", port=None, env=None):
+        """Start a gateway (another instance: its own name, port and settings)."""
+        port = port or self.port
         self.start_process(
-            "gateway",
+            name,
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"127.0.0.1:{port}",
                 "--workers",
                 "1",
                 "--threads",
@@ -137,7 +143,9 @@ class Stack:
                 "60",
                 "gateway.app:get_app()",
             ],
+            dict(self.env, **(env or {}), PORTAL_PORT=str(port)),
         )
+        return f"http://127.0.0.1:{port}"
 
     def stop_process(self, name, sig=signal.SIGTERM, wait=15):
         proc = self.processes.pop(name, None)

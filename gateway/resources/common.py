@@ -24,6 +24,9 @@ PAGE_RANGE = "Must be greater than or equal to 1 and less than or equal to {0}."
 
 def call(rpc, req, service, method, *args, **kwargs):
     """Call `service.method(caller, *args)` on behalf of the request's caller."""
+    key = getattr(req.context, "idempotency_key", None)
+    if key:
+        kwargs["idempotency_key"] = key
     return rpc.call(
         service,
         method,
