@@ -37,6 +37,15 @@ VI = {
     "Message broker unreachable": "Hệ thống tạm thời không khả dụng",
     "Internal error": "Lỗi hệ thống",
     "Too many requests": "Quá nhiều yêu cầu, vui lòng thử lại sau",
+    "Idempotency-Key must be 1 to 255 letters, digits or . _ : -": (
+        "Idempotency-Key phải gồm 1 đến 255 chữ cái, chữ số hoặc . _ : -"
+    ),
+    "Idempotency-Key already used for another request": (
+        "Idempotency-Key đã được dùng cho một yêu cầu khác"
+    ),
+    "A request with this Idempotency-Key is still being processed": (
+        "Yêu cầu có Idempotency-Key này vẫn đang được xử lý, vui lòng thử lại sau"
+    ),
     "Route not found": "Không tìm thấy đường dẫn",
     "Method not allowed": "Phương thức không được hỗ trợ",
 }

@@ -56,24 +56,32 @@ class IdempotencyKey(DependencyProvider):
         return value if isinstance(value, str) and 0 < len(value) <= 64 else None
 
 
-def once(session, model, key, operation, run):
-    """Return `run()`'s result, or the one kept for (key, operation) by an earlier run.
+def lock(session, key, operation):
+    """Serialise runs of (key, operation) until the transaction ends.
 
-    The advisory lock (released at commit) makes a retry that arrives while the first
-    run is still working wait for it, then find its result.
+    A retry that arrives while the first run still works waits for it, then finds
+    its result.
     """
-    if not key:
-        return run()
     session.execute(
         text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
         {"k": f"{operation}:{key}"},
     )
-    kept = session.execute(
+
+
+def kept(session, model, key, operation):
+    """The result kept for (key, operation), or None."""
+    if not key:
+        return None
+    stored = session.execute(
         select(model.result).where(model.key == key, model.operation == operation)
     ).scalar()
-    if kept is not None:
-        return kombu_json.loads(kept)
-    result = run()
+    return None if stored is None else kombu_json.loads(stored)
+
+
+def keep(session, model, key, operation, result):
+    """Keep `result` for (key, operation) in the session's transaction."""
+    if not key:
+        return
     session.add(
         model(
             key=key,
@@ -83,6 +91,18 @@ def once(session, model, key, operation, run):
         )
     )
     session.flush()
+
+
+def once(session, model, key, operation, run):
+    """`run()`'s result, or the one kept for (key, operation) by an earlier run."""
+    if not key:
+        return run()
+    lock(session, key, operation)
+    earlier = kept(session, model, key, operation)
+    if earlier is not None:
+        return earlier
+    result = run()
+    keep(session, model, key, operation, result)
     return result
 
 
