@@ -65,6 +65,8 @@ def create_app(rpc, cfg, store=None, deprecations=None):
     text_guard.install(app)
     for area in AREAS:
         for template, resource in area.routes(rpc):
+            if store is not None and isinstance(resource, health.Readyz):
+                resource.own_checks["gateway_db"] = store.ping
             app.add_route(template, resource)
     return app
 
