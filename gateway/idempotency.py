@@ -24,9 +24,13 @@ ever stored.
 
 import hashlib
 import json
+import logging
 import re
 
 import falcon
+from sqlalchemy.exc import SQLAlchemyError
+
+from services.shared.errors import Unavailable
 
 from .errors import CodedHTTPError
 from .hooks import client_ip
@@ -38,6 +42,7 @@ KEPT_HEADERS = ("Content-Type", "Location", "ETag", "Last-Modified", "Link")
 NOT_KEPT = frozenset({401, 408, 425, 429})
 PARSED_TYPES = ("application/json", "application/x-www-form-urlencoded")
 RETRY_AFTER = "1"
+log = logging.getLogger(__name__)
 
 
 def caller_scope(req):
@@ -100,7 +105,14 @@ class Idempotency:
             return  # malformed body: the resource answers 400 and acts on nothing
         scope = caller_scope(req)
         self.store.maybe_cleanup()
-        claim = self.store.claim(scope, key, printed, self.ttl, self.lease)
+        try:
+            claim = self.store.claim(scope, key, printed, self.ttl, self.lease)
+        except SQLAlchemyError as exc:
+            # Without the store the key cannot be honoured: refuse rather than risk
+            # acting twice (a request without the header still goes through).
+            raise Unavailable(
+                "Service unavailable", {"gateway_db": [type(exc).__name__]}
+            ) from exc
         if claim.outcome == "mismatch":
             raise CodedHTTPError(
                 falcon.HTTP_422,
@@ -126,12 +138,17 @@ class Idempotency:
             return
         req.context.idempotency = None
         status = resp.status_code
-        if status >= 500 or status in NOT_KEPT:
-            self.store.release(*held)
-            return
-        body = resp.render_body()  # sets Content-Type for media answers
-        headers = {n: resp.get_header(n) for n in KEPT_HEADERS if resp.get_header(n)}
-        self.store.finish(*held, status, headers, body)
+        try:
+            if status >= 500 or status in NOT_KEPT or resp.stream is not None:
+                self.store.release(*held)
+                return
+            body = resp.render_body()  # sets Content-Type for media answers
+            kept = {n: resp.get_header(n) for n in KEPT_HEADERS if resp.get_header(n)}
+            self.store.finish(*held, status, kept, body)
+        except SQLAlchemyError:
+            # The claim stays "running" until its lease ends; a retry then runs
+            # again and the services answer what they kept under the key.
+            log.warning("idempotency key not recorded", exc_info=True)
 
 
 def replay(resp, claim):

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from tests.conftest import Api
 
 from .conftest import Agency
-from .test_api_journey import login, register_citizen
+from .test_api_journey import PDF, login, register_citizen
 
 HEADER = "Idempotency-Key"
 
@@ -276,3 +276,27 @@ def test_a_retry_after_a_lost_reply_gets_the_committed_dossier(stack, world, imp
     assert retry.status_code == 201, retry.text
     assert {retry.json()["id"]} == created
     assert set(drafts(citizen)) - before == created
+
+
+def test_an_upload_replayed_is_one_file(world):
+    agency, citizen, _ = world
+    draft = citizen.post("/api/v1/dossiers", json=draft_body(agency)).json()
+    path, k = f"/api/v1/dossiers/{draft['id']}/files", key()
+
+    def send(data):
+        return citizen.post(
+            path,
+            data={"slot": "to_khai"},
+            files={"file": ("to-khai.pdf", data, "application/pdf")},
+            headers={HEADER: k},
+        )
+
+    first = send(PDF)
+    assert first.status_code == 201, first.text
+    again = send(PDF)
+    assert again.status_code == 201 and again.content == first.content
+    other = send(PDF + b"%% another file\n")
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    listed = citizen.get(path).json()
+    assert [f["id"] for f in listed["items"]] == [first.json()["id"]]
