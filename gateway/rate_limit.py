@@ -13,7 +13,8 @@ budget the answer is 429 RATE_LIMITED with `Retry-After` (the same seconds).
 
 The count is one upsert in the gateway database. When that database cannot be reached
 the request is let through (and logged): limits protect the services, they must not
-become the outage.
+become the outage. A page over budget answers the portal's error page (429), the API
+the error body.
 """
 
 import logging
@@ -58,6 +59,15 @@ class Budgets:
         return f"ip:{client_ip(req)}", self.anonymous
 
 
+def refusal(reset):
+    return CodedHTTPError(
+        falcon.HTTP_429,
+        "RATE_LIMITED",
+        "Too many requests",
+        headers={"Retry-After": str(reset)},
+    )
+
+
 class RateLimit:
     """Count the request against its identity's budget; 429 once it is spent."""
 
@@ -75,13 +85,23 @@ class RateLimit:
             log.warning("rate limit not counted", exc_info=True)
             return
         req.context.rate = (limit, max(0, limit - hits), reset)
-        if hits > limit:
-            raise CodedHTTPError(
-                falcon.HTTP_429,
-                "RATE_LIMITED",
-                "Too many requests",
-                headers={"Retry-After": str(reset)},
-            )
+        req.context.rate_refused = hits > limit
+        if hits > limit and req.path.startswith("/api/"):
+            raise refusal(reset)
+
+    def process_resource(self, req, resp, resource, params):
+        """Refuse a page over budget with a page (an API request was refused above)."""
+        if not getattr(req.context, "rate_refused", False):
+            return
+        reset = req.context.rate[2]
+        web = getattr(resource, "web", None)
+        if web is None:
+            raise refusal(reset)
+        web.renderer.respond(
+            req, resp, "error.html", falcon.HTTP_429, message_key="error.too_many"
+        )
+        resp.set_header("Retry-After", str(reset))
+        resp.complete = True
 
     def process_response(self, req, resp, resource, req_succeeded):
         rate = getattr(req.context, "rate", None)

@@ -155,8 +155,14 @@ def test_anonymous_lookups_are_limited_per_address(stack, gateways, path):
         1,
         0,
     ]
-    assert answers[limit].status_code == 429
-    assert int(answers[limit].headers["Retry-After"]) >= 1
+    refused = answers[limit]
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) >= 1
+    if path.startswith("/api/"):
+        assert refused.json()["error"]["code"] == "RATE_LIMITED"
+    else:  # a page answers the portal's error page, in Vietnamese by default
+        assert refused.headers["Content-Type"].startswith("text/html")
+        assert "quá nhiều yêu cầu" in refused.text
     # Another address still has its whole budget.
     fresh = anonymous()[0].get(path)
     assert fresh.status_code != 429
