@@ -73,12 +73,14 @@ class RateLimit:
 
     def __init__(self, store, budgets, window):
         self.store, self.budgets, self.window = store, budgets, window
+        store.counter_age = max(store.counter_age, 2 * window)
 
     def process_request(self, req, resp):
         req.context.rate = None
         if req.path in EXEMPT or req.path.startswith(EXEMPT_PREFIXES):
             return
         identity, limit = self.budgets.of(req)
+        self.store.maybe_cleanup()
         try:
             hits, reset = self.store.hit(identity[:160], self.window)
         except Exception:  # noqa: BLE001 - fail open: see the module's docstring

@@ -84,6 +84,9 @@ class GatewayStore:
             connect_args={"options": "-c synchronous_commit=off"},
         )
         self._next_cleanup = 0.0
+        # Counters older than this are gone; the rate limiter raises it to cover
+        # two of its windows.
+        self.counter_age = 3600
 
     # --- idempotency ---------------------------------------------------------------
     def claim(self, scope, key, fingerprint, ttl, lease):
@@ -184,8 +187,9 @@ class GatewayStore:
         return row.hits, max(1, int(-(-float(row.left) // 1)))
 
     # --- housekeeping -----------------------------------------------------------------
-    def cleanup(self, counter_age=3600, batch=5000):
+    def cleanup(self, counter_age=None, batch=5000):
         """Delete expired keys and old counters, a bounded batch of each."""
+        counter_age = counter_age or self.counter_age
         with self.engine.begin() as conn:
             for table, old in (
                 (idempotency_keys, idempotency_keys.c.expires_at < NOW),
