@@ -110,11 +110,8 @@ def begin_upload(db, store, dossiers, limits, caller, upload, key=None):
     policy = dossiers.check_upload(caller, dossier_id, slot)
     _check_type_for_slot(content_type, policy, slot)
     with db.transaction() as session:
-        if key:
-            idempotency.lock(session, key, BEGIN)
-            earlier = idempotency.kept(session, IdempotentResult, key, BEGIN)
-            if earlier is not None:
-                return upload_answer(store, limits, earlier["upload_id"])
+        if earlier := begun_before(session, key):
+            return upload_answer(store, limits, earlier)
         _check_room(session, dossier_id, slot, policy, upload["size"], limits)
         row = pending_upload(
             caller,
@@ -135,9 +132,27 @@ def begin_upload(db, store, dossiers, limits, caller, upload, key=None):
             policy={k: policy.get(k) for k in ("accept", "max_count")},
         )
         session.add(row)
-        answer = {"upload_id": row.public_id}
-        idempotency.keep(session, IdempotentResult, key, BEGIN, answer)
+        keep_begun(session, key, row)
     return upload_answer(store, limits, row.public_id)
+
+
+def begun_before(session, key):
+    """The upload id begun earlier under this Idempotency-Key, or None.
+
+    Holds the key's lock until the transaction ends, so a concurrent retry waits.
+    """
+    if not key:
+        return None
+    idempotency.lock(session, key, BEGIN)
+    earlier = idempotency.kept(session, IdempotentResult, key, BEGIN)
+    return earlier["upload_id"] if earlier else None
+
+
+def keep_begun(session, key, row):
+    """Keep the upload id of `row` under the key (in the row's transaction)."""
+    idempotency.keep(
+        session, IdempotentResult, key, BEGIN, {"upload_id": row.public_id}
+    )
 
 
 def checked_name(filename, size, limits):

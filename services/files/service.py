@@ -193,7 +193,13 @@ class FilesService:
             },
         )
         return templates.begin_template_upload(
-            self.db, self.store, self.dossiers, self.limits, caller_from(caller), upload
+            self.db,
+            self.store,
+            self.dossiers,
+            self.limits,
+            caller_from(caller),
+            upload,
+            self.idempotency_key,
         )
 
     @rpc(expected_exceptions=EXPECTED)

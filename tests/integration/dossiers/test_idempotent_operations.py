@@ -14,7 +14,7 @@ from PIL import Image
 
 from services.shared.errors import ServiceError
 
-from .conftest import World
+from .conftest import OPERATOR, World
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +161,25 @@ def test_an_upload_retried_end_to_end_is_one_file(world):
     assert again_id == first_id and again == first
     files = world.rpc.call("files", "list_files", world.citizen, draft["id"])
     assert [f["id"] for f in files] == [first["id"]]
+
+
+def test_a_template_upload_retried_is_one_template(world):
+    k, data = key(), png()
+
+    def upload():
+        begun = world.rpc.call(
+            "files", "begin_template_upload", OPERATOR, world.code, "mau.png",
+            "image/png", len(data), "Mẫu tờ khai", "01", idempotency_key=k,
+        )  # fmt: skip
+        requests.put(begun["upload_url"], data=data, timeout=30).raise_for_status()
+        done = world.rpc.call(
+            "files", "complete_upload", OPERATOR, begun["upload_id"],
+            idempotency_key=k,
+        )  # fmt: skip
+        return begun["upload_id"], done
+
+    first_id, first = upload()
+    again_id, again = upload()
+    assert again_id == first_id and again == first
+    listed = world.rpc.call("files", "list_templates", OPERATOR, world.code, "01")
+    assert [t["id"] for t in listed] == [first["id"]]
