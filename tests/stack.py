@@ -147,6 +147,23 @@ class Stack:
         )
         return f"http://127.0.0.1:{port}"
 
+    def start_extra_gateway(self, name, env, timeout=60):
+        """Another gateway instance on the same stack, with its own settings; its URL.
+
+        Returns once it answers /healthz (it needs no service for that).
+        """
+        url = self.start_gateway(name, free_port(), env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    return url
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{name} not live at {url}")
+
     def stop_process(self, name, sig=signal.SIGTERM, wait=15):
         proc = self.processes.pop(name, None)
         if proc is None or proc.poll() is not None:

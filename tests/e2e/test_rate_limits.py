@@ -6,13 +6,11 @@ one; a test that does anyway (the window turned between two requests, seen as
 RateLimit-Remaining going up) runs its scenario once more.
 """
 
-import time
 import uuid
 
 import pytest
 
 from tests.conftest import Api
-from tests.stack import free_port
 
 from .conftest import Agency
 from .test_api_journey import login
@@ -26,26 +24,10 @@ LIMITS = {
 }
 
 
-def wait_live(stack, url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if Api(url).get("/healthz", timeout=2).status_code == 200:
-                return
-        except OSError:
-            pass
-        stack._check_alive()
-        time.sleep(0.3)
-    raise AssertionError(f"gateway at {url} not live")
-
-
 @pytest.fixture(scope="module")
 def gateways(stack):
     names = ("gateway-limits-a", "gateway-limits-b")
-    urls = [stack.start_gateway(name, free_port(), LIMITS) for name in names]
-    for url in urls:
-        wait_live(stack, url)
-    yield urls
+    yield [stack.start_extra_gateway(name, LIMITS) for name in names]
     for name in names:
         stack.stop_process(name)
 
