@@ -26,6 +26,7 @@ from services.contracts.resources.common import Error
 from services.search.schemas import OneOrMany
 from services.shared.permissions import CLIENT_SCOPES
 
+from .rate_limit import EXEMPT as RATE_EXEMPT
 from .text_guard import MAX_PARAM
 
 # info.version: the major is the path's /api/v1; the minor grows with additions.
@@ -170,7 +171,16 @@ def error_statuses(method, path, operation, path_params):
         codes.add(403)
     if path_params:
         codes.add(404)
+    if path not in RATE_EXEMPT:
+        codes.add(429)  # every counted request has a budget (gateway/rate_limit.py)
+    if _acts(method, operation):
+        codes |= {400, 409}  # a malformed Idempotency-Key; its first request still runs
     return sorted(codes | set(operation.errors))
+
+
+def _acts(method, operation):
+    """Whether the operation takes Idempotency-Key (default: every POST)."""
+    return operation.acts if operation.acts is not None else method == "post"
 
 
 def _security(auth):
@@ -208,8 +218,7 @@ def _parameters(method, path, operation, path_params):
     params = list(path_params)
     if path.startswith("/api/"):
         params += ["AcceptLanguage", "RequestId"]
-    acts = operation.acts if operation.acts is not None else method == "post"
-    if acts:
+    if _acts(method, operation):
         params.append("IdempotencyKey")
     if operation.query is not None:
         params.append({"in": "query", "schema": operation.query})

@@ -8,11 +8,14 @@ import falcon
 
 from services.shared import config, logs
 
-from . import errors, metrics, settings, text_guard, web
+from . import errors, metrics, rate_limit, settings, text_guard, web
+from .deprecation import Deprecations
+from .idempotency import Idempotency
 from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
 from .resources import accounts, dossiers, files, health, notify, openapi, procedures
 from .resources import search as search_area
 from .rpc import RpcPool
+from .store import open_store
 
 AREAS = (
     health,
@@ -28,22 +31,44 @@ AREAS = (
 )
 
 
-def create_app(rpc, cfg):
-    app = falcon.App(
-        middleware=[
-            metrics.RequestMetrics(),
-            RequestContext(cfg.get(settings.PUBLIC_URL.key)),
-            SecurityHeaders(),
-            text_guard.TextGuard(),
-            BodyLimit(cfg[settings.MAX_BODY.key]),
-            Authentication(rpc),
-        ]
+def shared_limits(store, cfg):
+    """The middleware that needs the gateway database: budgets, then keys."""
+    value = lambda setting: cfg.get(setting.key, setting.read({}))  # noqa: E731
+    budgets = rate_limit.Budgets(
+        value(settings.RATE_USER),
+        value(settings.RATE_CLIENT),
+        value(settings.RATE_ANONYMOUS),
+        rate_limit.parse_budgets(value(settings.RATE_CLIENT_PROVINCES)),
     )
+    return [
+        rate_limit.RateLimit(store, budgets, value(settings.RATE_WINDOW)),
+        Idempotency(
+            store, value(settings.IDEMPOTENCY_TTL), value(settings.IDEMPOTENCY_LEASE)
+        ),
+    ]
+
+
+def create_app(rpc, cfg, store=None, deprecations=None):
+    """Build the app; without a `store` (unit tests) there are no limits or keys."""
+    middleware = [
+        metrics.RequestMetrics(),
+        RequestContext(cfg.get(settings.PUBLIC_URL.key)),
+        SecurityHeaders(),
+        Deprecations(deprecations),
+        text_guard.TextGuard(),
+        BodyLimit(cfg[settings.MAX_BODY.key]),
+        Authentication(rpc),
+    ]
+    if store is not None:
+        middleware += shared_limits(store, cfg)
+    app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     errors.install(app)
     text_guard.install(app)
     for area in AREAS:
         for template, resource in area.routes(rpc):
+            if store is not None and isinstance(resource, health.Readyz):
+                resource.own_checks["gateway_db"] = store.ping
             app.add_route(template, resource)
     return app
 
@@ -56,4 +81,4 @@ def get_app():
         size=cfg[settings.RPC_POOL.key],
         timeout=cfg[config.RPC_TIMEOUT.key],
     )
-    return create_app(rpc, cfg)
+    return create_app(rpc, cfg, open_store())

@@ -57,8 +57,12 @@ class RpcPool:
             return entry
 
     @contextmanager
-    def client(self, request_id=None, timeout=None):
-        """Yield a cluster proxy (`client.accounts.login(...)`)."""
+    def client(self, request_id=None, timeout=None, idempotency_key=None):
+        """Yield a cluster proxy (`client.accounts.login(...)`).
+
+        `idempotency_key` (the caller's Idempotency-Key, bound to the caller) travels
+        in the context data: the acting operations keep their result under it.
+        """
         timeout = timeout or self.timeout
         try:
             entry = self._take(timeout)
@@ -67,6 +71,10 @@ class RpcPool:
                 "Message broker unreachable", {"broker": [str(exc)]}
             ) from exc
         entry.context["request_id"] = request_id or uuid.uuid4().hex
+        # nameko warns about (and drops) None headers, so an absent key is no entry.
+        entry.context.pop("idempotency_key", None)
+        if idempotency_key:
+            entry.context["idempotency_key"] = idempotency_key
         healthy = True
         try:
             yield entry.client
@@ -88,9 +96,18 @@ class RpcPool:
             else:
                 entry.close()
 
-    def call(self, service, method, *args, request_id=None, timeout=None, **kwargs):
+    def call(
+        self,
+        service,
+        method,
+        *args,
+        request_id=None,
+        timeout=None,
+        idempotency_key=None,
+        **kwargs,
+    ):
         """Call one RPC method and return its result."""
-        with self.client(request_id, timeout) as client:
+        with self.client(request_id, timeout, idempotency_key) as client:
             return getattr(getattr(client, service), method)(*args, **kwargs)
 
     def close(self):

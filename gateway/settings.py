@@ -11,4 +11,49 @@ PUBLIC_URL = Setting(
     "PORTAL_PUBLIC_URL", "http://127.0.0.1:8000", "Address citizens reach us at."
 )
 
-SETTINGS = (AMQP_URI, LOG_LEVEL, RPC_TIMEOUT, PORT, MAX_BODY, RPC_POOL, PUBLIC_URL)
+IDEMPOTENCY_TTL = Setting(
+    "PORTAL_IDEMPOTENCY_TTL", "86400", "Seconds an Idempotency-Key is remembered.", int
+)
+IDEMPOTENCY_LEASE = Setting(
+    "PORTAL_IDEMPOTENCY_LEASE",
+    "60",
+    "Seconds a running keyed request holds its key before another may take it over.",
+    int,
+)
+RATE_WINDOW = Setting(
+    "PORTAL_RATE_WINDOW", "60", "Length of a rate-limit window, in seconds.", int
+)
+RATE_USER = Setting(
+    "PORTAL_RATE_LIMIT_USER", "600", "Requests per window of a signed-in user.", int
+)
+RATE_CLIENT = Setting(
+    "PORTAL_RATE_LIMIT_CLIENT", "1200", "Requests per window of an API client.", int
+)
+RATE_CLIENT_PROVINCES = Setting(
+    "PORTAL_RATE_LIMIT_CLIENT_PROVINCES",
+    "",
+    "Per-province API client budgets, e.g. '01=6000,79=3000' (others: the default).",
+)
+RATE_ANONYMOUS = Setting(
+    "PORTAL_RATE_LIMIT_ANONYMOUS",
+    "300",
+    "Requests per window of one IP address without identity.",
+    int,
+)
+
+SETTINGS = (
+    AMQP_URI,
+    LOG_LEVEL,
+    RPC_TIMEOUT,
+    PORT,
+    MAX_BODY,
+    RPC_POOL,
+    PUBLIC_URL,
+    IDEMPOTENCY_TTL,
+    IDEMPOTENCY_LEASE,
+    RATE_WINDOW,
+    RATE_USER,
+    RATE_CLIENT,
+    RATE_CLIENT_PROVINCES,
+    RATE_ANONYMOUS,
+)

@@ -76,6 +76,10 @@ class Stack:
             "PORTAL_SCAN_COMMAND",
             f"clamdscan --no-summary --config-file={clamd_conf} -",
         )
+        # The suite makes thousands of requests from one address in minutes: budgets
+        # so high it is never throttled (tests of the limits start their own gateway).
+        for kind in ("USER", "CLIENT", "ANONYMOUS"):
+            env.setdefault(f"PORTAL_RATE_LIMIT_{kind}", "10000000")
         env["PYTHONPATH"] = str(ROOT)
         return env
 
@@ -128,9 +132,11 @@ class Stack:
             return f"{self.url}/metrics"
         return f"http://127.0.0.1:{self.metrics_ports[name]}/metrics"
 
-    def start_gateway(self):
+    def start_gateway(self, name="gateway", port=None, env=None):
+        """Start a gateway (another instance: its own name, port and settings)."""
+        port = port or self.port
         self.start_process(
-            "gateway",
+            name,
             [
                 sys.executable,
                 "-m",
@@ -138,7 +144,7 @@ class Stack:
                 "--config",
                 "python:gateway.gunicorn_conf",
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"127.0.0.1:{port}",
                 # Two workers, as deployed: metrics must add up across processes.
                 "--workers",
                 "2",
@@ -150,7 +156,26 @@ class Stack:
                 "60",
                 "gateway.app:get_app()",
             ],
+            dict(self.env, **(env or {}), PORTAL_PORT=str(port)),
         )
+        return f"http://127.0.0.1:{port}"
+
+    def start_extra_gateway(self, name, env, timeout=60):
+        """Another gateway instance on the same stack, with its own settings; its URL.
+
+        Returns once it answers /healthz (it needs no service for that).
+        """
+        url = self.start_gateway(name, free_port(), env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    return url
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{name} not live at {url}")
 
     def stop_process(self, name, sig=signal.SIGTERM, wait=15):
         proc = self.processes.pop(name, None)

@@ -87,6 +87,9 @@ class Me:
 
 
 class Sessions:
+    # Its answer is a session token: never kept for Idempotency-Key replays.
+    replays_answers = False
+
     def __init__(self, rpc):
         self.rpc = rpc
 
@@ -148,9 +151,12 @@ class CurrentSession:
 class Collection:
     """POST creates through `create`; GET lists through `list_` with query filters."""
 
-    def __init__(self, rpc, create, list_, filters=(), public=False):
+    def __init__(
+        self, rpc, create, list_, filters=(), public=False, replays_answers=True
+    ):
         self.rpc, self.create, self.list_ = rpc, create, list_
         self.filters, self.public = filters, public
+        self.replays_answers = replays_answers
 
     def on_post(self, req, resp):
         signed_in(req)
@@ -254,7 +260,10 @@ def routes(rpc):
         (f"{base}/staff/{{user_id}}/deactivate", Deactivate(rpc)),
         (
             f"{base}/api-clients",
-            Collection(rpc, "create_api_client", "list_api_clients"),
+            # A new client's answer carries its secret: never kept for replays.
+            Collection(
+                rpc, "create_api_client", "list_api_clients", replays_answers=False
+            ),
         ),
         (f"{base}/audit", Audit(rpc)),
     ]

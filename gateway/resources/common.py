@@ -21,6 +21,9 @@ def json_object(req):
 
 def call(rpc, req, service, method, *args, **kwargs):
     """Call `service.method(caller, *args)` on behalf of the request's caller."""
+    key = getattr(req.context, "idempotency_key", None)
+    if key:
+        kwargs["idempotency_key"] = key
     return rpc.call(
         service,
         method,

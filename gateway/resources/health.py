@@ -23,6 +23,8 @@ class Readyz:
     def __init__(self, rpc, timeout=3.0):
         self.rpc = rpc
         self.timeout = timeout
+        # The gateway's own components: name → a callable answering "ok" or why not.
+        self.own_checks = {}
         self.executor = ThreadPoolExecutor(max_workers=len(SERVICES))
 
     def _health(self, service):
@@ -48,6 +50,8 @@ class Readyz:
                     or value != "ok"
                 ):
                     checks[name] = value
+        for name, check in self.own_checks.items():
+            checks[name] = check()
         ready = all(value == "ok" for value in checks.values())
         resp.status = falcon.HTTP_200 if ready else falcon.HTTP_503
         resp.media = {"status": "ok" if ready else "unavailable", "checks": checks}

@@ -18,6 +18,9 @@ OAUTH_FIELDS = ("grant_type", "client_id", "client_secret", "scope")
 class OAuthToken:
     """RFC 6749 §4.4 token endpoint: form-encoded (or JSON) body, or HTTP Basic."""
 
+    # Its answer is an access token: never kept for Idempotency-Key replays.
+    replays_answers = False
+
     def __init__(self, rpc):
         self.rpc = rpc
 

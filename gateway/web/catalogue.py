@@ -50,6 +50,10 @@ MESSAGES = {
         "Hệ thống tạm thời không khả dụng, vui lòng thử lại sau.",
         "The service is temporarily unavailable, please try again later.",
     ),
+    "error.too_many": (
+        "Bạn đã gửi quá nhiều yêu cầu, vui lòng thử lại sau ít phút.",
+        "Too many requests; please try again in a few minutes.",
+    ),
     "error.csrf": (
         "Biểu mẫu đã hết hạn, vui lòng gửi lại.",
         "The form expired, please submit it again.",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.shared.audit import AuditMixin
 from services.shared.database import declarative_base
+from services.shared.idempotency import IdempotentResultMixin
 from services.shared.outbox import OutboxMixin, ProcessedEventMixin, utcnow
 
 Base = declarative_base()
@@ -39,6 +40,12 @@ class AuditEntry(AuditMixin, Base):
     """Who did what to which target, when (hash-chained; see shared/audit.py)."""
 
     __tablename__ = "audit_log"
+
+
+class IdempotentResult(IdempotentResultMixin, Base):
+    """What an acting operation answered under a caller's Idempotency-Key."""
+
+    __tablename__ = "idempotent_results"
 
 
 class Procedure(Base):

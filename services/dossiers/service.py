@@ -8,7 +8,7 @@ from nameko.rpc import RpcProxy, rpc
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from services.shared import audit, permissions
+from services.shared import audit, idempotency, permissions
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
@@ -33,7 +33,7 @@ from . import (
 )
 from .dependencies import Directory, FileIndex, configured_timer
 from .exceptions import ConcurrentUpdate, DossierInvalid, LinkNotAllowed
-from .models import AuditEntry, Outbox
+from .models import AuditEntry, IdempotentResult, Outbox
 
 CONCURRENT = "The dossier was changed by someone else; reload it"
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ class DossiersService:
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
     metrics = Metrics()
+    idempotency_key = idempotency.IdempotencyKey()
     config = Config()
     accounts = RpcProxy("accounts")
     files = RpcProxy("files")
@@ -63,6 +64,12 @@ class DossiersService:
             if isinstance(exc, OperationalError) and "lock" not in str(exc):
                 raise
             raise ConcurrentUpdate(CONCURRENT, {"version": ["stale"]}) from None
+
+    def once(self, session, operation, run):
+        """Run an acting operation once per Idempotency-Key (see shared/idempotency)."""
+        return idempotency.once(
+            session, IdempotentResult, self.idempotency_key, operation, run
+        )
 
     @rpc
     def health(self):
@@ -146,8 +153,12 @@ class DossiersService:
     @rpc(expected_exceptions=EXPECTED)
     def create_dossier(self, caller, data):
         with self.tx() as s:
-            return operations.create(
-                s, caller_from(caller), data, Directory(self.accounts)
+            return self.once(
+                s,
+                "create_dossier",
+                lambda: operations.create(
+                    s, caller_from(caller), data, Directory(self.accounts)
+                ),
             )
 
     @rpc(expected_exceptions=EXPECTED)
@@ -161,8 +172,12 @@ class DossiersService:
         checks = FileIndex(self.files), Directory(self.accounts)
         try:
             with self.tx() as s:
-                return operations.submit(
-                    s, caller, dossier_id, checks, files, expected_version
+                return self.once(
+                    s,
+                    "submit_dossier",
+                    lambda: operations.submit(
+                        s, caller, dossier_id, checks, files, expected_version
+                    ),
                 )
         except DossierInvalid as exc:
             # The refusal is announced in its own transaction (notify mails it).
@@ -178,14 +193,23 @@ class DossiersService:
                 caller, dossier_id, expected_version=options.get("expected_version")
             )
         data = dict(options, action=action)
+        directory = Directory(self.accounts)
         with self.tx() as s:
-            return operations.act(s, caller, dossier_id, data, Directory(self.accounts))
+            return self.once(
+                s,
+                "act",
+                lambda: operations.act(s, caller, dossier_id, data, directory),
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def register_paper_dossier(self, caller, data):
         with self.tx() as s:
-            return operations.register_paper(
-                s, caller_from(caller), data, Directory(self.accounts)
+            return self.once(
+                s,
+                "register_paper_dossier",
+                lambda: operations.register_paper(
+                    s, caller_from(caller), data, Directory(self.accounts)
+                ),
             )
 
     @rpc(expected_exceptions=EXPECTED, sensitive_arguments=("data",))
@@ -238,7 +262,13 @@ class DossiersService:
     def add_comment(self, caller, dossier_id, data):
         index = FileIndex(self.files)
         with self.tx() as s:
-            return work.add_comment(s, caller_from(caller), dossier_id, data, index)
+            return self.once(
+                s,
+                "add_comment",
+                lambda: work.add_comment(
+                    s, caller_from(caller), dossier_id, data, index
+                ),
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def list_comments(self, caller, dossier_id, task_id=None):
@@ -248,8 +278,12 @@ class DossiersService:
     @rpc(expected_exceptions=EXPECTED)
     def create_task(self, caller, dossier_id, data):
         with self.tx() as s:
-            return work.create_task(
-                s, caller_from(caller), dossier_id, data, Directory(self.accounts)
+            return self.once(
+                s,
+                "create_task",
+                lambda: work.create_task(
+                    s, caller_from(caller), dossier_id, data, Directory(self.accounts)
+                ),
             )
 
     @rpc(expected_exceptions=EXPECTED)
@@ -259,14 +293,14 @@ class DossiersService:
 
     @rpc(expected_exceptions=EXPECTED)
     def update_task(self, caller, dossier_id, task_id, data):
+        directory = Directory(self.accounts)
         with self.tx() as s:
-            return work.update_task(
+            return self.once(
                 s,
-                caller_from(caller),
-                dossier_id,
-                task_id,
-                data,
-                Directory(self.accounts),
+                "update_task",
+                lambda: work.update_task(
+                    s, caller_from(caller), dossier_id, task_id, data, directory
+                ),
             )
 
     @rpc(expected_exceptions=EXPECTED)
@@ -290,6 +324,8 @@ class DossiersService:
         """Announce the dossiers and tasks whose deadline state moved with time."""
         try:
             deadlines.sweep(self.db)
+            with self.db.transaction() as s:
+                idempotency.purge(s, IdempotentResult)
         except Exception:  # noqa: BLE001 - the next tick tries again
             log.warning("deadline sweep failed; retrying next tick", exc_info=True)
 

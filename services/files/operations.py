@@ -10,7 +10,7 @@ import zlib
 
 from sqlalchemy import func, select, text
 
-from services.shared import audit
+from services.shared import audit, idempotency
 from services.shared.caller import is_authenticated
 from services.shared.errors import NotFound, Unauthenticated, detail
 from services.shared.outbox import record_event, utcnow
@@ -29,10 +29,12 @@ from .exceptions import (
     UploadNotFound,
 )
 from .inspection import sniff
-from .models import AuditEntry, Outbox, StoredFile
+from .models import AuditEntry, IdempotentResult, Outbox, StoredFile
 from .schemas import dump_file
 
 SPOOL = 1024 * 1024
+# The upload steps kept under an Idempotency-Key (services/shared/idempotency.py).
+BEGIN, COMPLETE = "begin_upload", "complete_upload"
 
 
 class Limits:
@@ -96,8 +98,12 @@ def _check_room(session, dossier_id, slot, policy, size, limits):
         )
 
 
-def begin_upload(db, store, dossiers, limits, caller, upload):
-    """Check what can be checked before the bytes arrive; return where to PUT them."""
+def begin_upload(db, store, dossiers, limits, caller, upload, key=None):
+    """Check what can be checked before the bytes arrive; return where to PUT them.
+
+    Under an Idempotency-Key the same upload is begun again (a fresh URL for the
+    same upload id), so a retried upload never becomes a second file.
+    """
     require(caller, "file.upload")
     name = checked_name(upload["filename"], upload["size"], limits)
     content_type = domain.canonical_type(name)
@@ -105,6 +111,8 @@ def begin_upload(db, store, dossiers, limits, caller, upload):
     policy = dossiers.check_upload(caller, dossier_id, slot)
     _check_type_for_slot(content_type, policy, slot)
     with db.transaction() as session:
+        if earlier := begun_before(session, key):
+            return upload_answer(store, limits, earlier)
         _check_room(session, dossier_id, slot, policy, upload["size"], limits)
         row = pending_upload(
             caller,
@@ -125,7 +133,27 @@ def begin_upload(db, store, dossiers, limits, caller, upload):
             policy={k: policy.get(k) for k in ("accept", "max_count")},
         )
         session.add(row)
+        keep_begun(session, key, row)
     return upload_answer(store, limits, row.public_id)
+
+
+def begun_before(session, key):
+    """The upload id begun earlier under this Idempotency-Key, or None.
+
+    Holds the key's lock until the transaction ends, so a concurrent retry waits.
+    """
+    if not key:
+        return None
+    idempotency.lock(session, key, BEGIN)
+    earlier = idempotency.kept(session, IdempotentResult, key, BEGIN)
+    return earlier["upload_id"] if earlier else None
+
+
+def keep_begun(session, key, row):
+    """Keep the upload id of `row` under the key (in the row's transaction)."""
+    idempotency.keep(
+        session, IdempotentResult, key, BEGIN, {"upload_id": row.public_id}
+    )
 
 
 def checked_name(filename, size, limits):
@@ -180,8 +208,18 @@ def _pending_upload(db, caller, upload_id):
     return row
 
 
-def complete_upload(db, store, limits, caller, upload_id):
-    """Verify the uploaded bytes, then keep them (or remove them and say why)."""
+def complete_upload(db, store, limits, caller, upload_id, key=None):
+    """Verify the uploaded bytes, then keep them (or remove them and say why).
+
+    Under an Idempotency-Key whose upload was already kept, the bytes sent again are
+    dropped and the kept file's metadata answered.
+    """
+    if key:
+        with db.transaction() as session:
+            earlier = idempotency.kept(session, IdempotentResult, key, COMPLETE)
+        if earlier is not None:
+            store.remove(f"incoming/{upload_id}")
+            return earlier
     row = _pending_upload(db, caller, upload_id)
     if store.size_of(row.object_key) is None:
         raise UploadNotFound("Upload not found")
@@ -192,7 +230,7 @@ def complete_upload(db, store, limits, caller, upload_id):
                 raise FileTooLarge("File too large", {"file": [str(limits.max_file)]})
             content_type = _verify_content(spool, row, limits)
             scanning.scan(limits.scan_command, spool)
-        return _keep(db, store, limits, row, size, sha, content_type, caller)
+        return _keep(db, store, limits, row, size, sha, content_type, caller, key)
     except Exception:
         _reject(db, store, row)
         raise
@@ -224,7 +262,7 @@ def _lock_dossier(session, dossier_id):
     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
-def _keep(db, store, limits, row, size, sha, content_type, caller):
+def _keep(db, store, limits, row, size, sha, content_type, caller, key=None):
     final_key = f"files/{row.public_id}/original"
     with db.transaction() as session:
         if row.kind == "upload":
@@ -249,6 +287,7 @@ def _keep(db, store, limits, row, size, sha, content_type, caller):
             | {"file_id": kept.public_id, "owner": kept.owner, "agency": kept.agency},
             province=kept.province,
         )
+        idempotency.keep(session, IdempotentResult, key, COMPLETE, meta)
     return meta
 
 

@@ -8,7 +8,7 @@ from nameko.rpc import rpc
 # The dossiers service's errors must arrive as local types (DossierNotFound is a
 # NotFound), not as a RemoteError that would answer 500.
 from services.dossiers.exceptions import DossierNotFound
-from services.shared import audit
+from services.shared import audit, idempotency
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
@@ -43,6 +43,7 @@ class FilesService:
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
     metrics = Metrics()
+    idempotency_key = idempotency.IdempotencyKey()
     config = Config()
     store = ObjectStore()
     dossiers = Dossiers()
@@ -77,7 +78,13 @@ class FilesService:
             },
         )
         return operations.begin_upload(
-            self.db, self.store, self.dossiers, self.limits, caller_from(caller), upload
+            self.db,
+            self.store,
+            self.dossiers,
+            self.limits,
+            caller_from(caller),
+            upload,
+            self.idempotency_key,
         )
 
     @rpc(expected_exceptions=EXPECTED)
@@ -85,7 +92,12 @@ class FilesService:
     def complete_upload(self, caller, upload_id):
         """Verify the uploaded bytes and keep them; return the file's metadata."""
         return operations.complete_upload(
-            self.db, self.store, self.limits, caller_from(caller), upload_id
+            self.db,
+            self.store,
+            self.limits,
+            caller_from(caller),
+            upload_id,
+            self.idempotency_key,
         )
 
     @rpc(expected_exceptions=EXPECTED)
@@ -183,7 +195,13 @@ class FilesService:
             },
         )
         return templates.begin_template_upload(
-            self.db, self.store, self.dossiers, self.limits, caller_from(caller), upload
+            self.db,
+            self.store,
+            self.dossiers,
+            self.limits,
+            caller_from(caller),
+            upload,
+            self.idempotency_key,
         )
 
     @rpc(expected_exceptions=EXPECTED)

@@ -12,15 +12,24 @@ from services.shared.errors import Forbidden, ValidationFailed, detail
 from services.shared.permissions import manages_procedure, require
 
 from .models import StoredFile
-from .operations import checked_name, pending_upload, upload_answer
+from .operations import (
+    begun_before,
+    checked_name,
+    keep_begun,
+    pending_upload,
+    upload_answer,
+)
 from .schemas import dump_file
 
 PROVINCE_NEEDED = detail("province_needed")
 NOT_OWN_AGENCY = detail("procedure_not_own_agency")
 
 
-def begin_template_upload(db, store, dossiers, limits, caller, upload):
-    """Admins only; the procedure must exist. Return where to PUT the bytes."""
+def begin_template_upload(db, store, dossiers, limits, caller, upload, key=None):
+    """Admins only; the procedure must exist. Return where to PUT the bytes.
+
+    Under an Idempotency-Key the same upload is begun again (see begin_upload).
+    """
     require(caller, "procedure.manage")
     name = checked_name(upload["filename"], upload["size"], limits)
     code = upload["procedure_code"]
@@ -32,6 +41,8 @@ def begin_template_upload(db, store, dossiers, limits, caller, upload):
         )
     province = procedure["province"]
     with db.transaction() as session:
+        if earlier := begun_before(session, key):
+            return upload_answer(store, limits, earlier)
         row = pending_upload(
             caller,
             upload,
@@ -44,6 +55,7 @@ def begin_template_upload(db, store, dossiers, limits, caller, upload):
             policy={},
         )
         session.add(row)
+        keep_begun(session, key, row)
     return upload_answer(store, limits, row.public_id)
 
 

@@ -14,11 +14,16 @@ SERVICES_DIR = Path(__file__).resolve().parent.parent
 LOCK_ID = 7_310_011  # advisory lock so that two instances never migrate at once
 
 
+def migrations_dir(name):
+    """Where `name` keeps its migrations: a service's folder, or the gateway's."""
+    if name == "gateway":
+        return SERVICES_DIR.parent / "gateway" / "migrations"
+    return SERVICES_DIR / name / "migrations"
+
+
 def alembic_config(service_name, url=None):
     cfg = Config()
-    cfg.set_main_option(
-        "script_location", str(SERVICES_DIR / service_name / "migrations")
-    )
+    cfg.set_main_option("script_location", str(migrations_dir(service_name)))
     cfg.set_main_option("sqlalchemy.url", url or database_url(service_name))
     return cfg
 

@@ -13,6 +13,7 @@ def test_healthz_answers(stack):
 def test_readyz_reports_every_service_and_component(stack):
     body = requests.get(f"{stack.url}/readyz", timeout=10).json()
     expected = set(SERVICES) | {"broker", "postgres", "opensearch", "minio", "smtp"}
+    expected.add("gateway_db")
     assert set(body["checks"]) >= expected
     assert all(v == "ok" for v in body["checks"].values()), body
 

@@ -33,7 +33,7 @@ def page_of(item, name):
 
 
 class DetailCode(Resource):
-    """One field problem for programs: a stable code and its params, or a plain value."""
+    """One field problem for programs: a stable code and params, or a plain value."""
 
     code = fields.String(metadata={"description": "Stable detail code (required…)."})
     params = fields.Dict(metadata={"description": "The code's parameters (max…)."})

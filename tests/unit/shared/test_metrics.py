@@ -1,6 +1,8 @@
 """Labels of the service metrics stay bounded, and each process serves its own port."""
 
-import requests
+import subprocess
+import sys
+
 from prometheus_client import REGISTRY
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import create_engine
@@ -28,12 +30,26 @@ def test_errors_are_labelled_by_stable_code_and_kind():
     assert metrics.error_kind(KeyError("x")) == "server"
 
 
+SERVE_ONCE = """
+import subprocess
+import sys
+
+from services.shared import metrics
+port = metrics.serve("127.0.0.1", 0)
+assert port > 0
+assert metrics.serve("127.0.0.1", 0) == port  # a second container: same server
+text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+assert "# TYPE portal_rpc_duration_seconds histogram" in text
+"""
+
+
 def test_the_process_server_starts_once_on_a_free_port():
-    port = metrics.serve("127.0.0.1", 0)
-    assert port > 0
-    assert metrics.serve("127.0.0.1", 0) == port  # a second container: same server
-    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-    assert "# TYPE portal_rpc_duration_seconds histogram" in text
+    # A fresh interpreter: earlier tests import modules that monkey-patch eventlet,
+    # and a real server thread in this process would then never be scheduled.
+    done = subprocess.run(
+        [sys.executable, "-c", SERVE_ONCE], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def read_errors(source):
