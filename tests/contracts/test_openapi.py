@@ -42,7 +42,7 @@ def app_routes():
 
     routes = {}
     for node in walk(app._router._roots):
-        if node.uri_template.startswith(("/api/", "/healthz", "/readyz")):
+        if node.uri_template.startswith(("/api/", "/healthz", "/livez", "/readyz")):
             served = {m.lower() for m in METHODS if hasattr(node.resource, f"on_{m}")}
             routes[shape(node.uri_template)] = served
     return routes

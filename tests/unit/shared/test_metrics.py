@@ -31,8 +31,7 @@ def test_errors_are_labelled_by_stable_code_and_kind():
 
 
 SERVE_ONCE = """
-import subprocess
-import sys
+import requests
 
 from services.shared import metrics
 port = metrics.serve("127.0.0.1", 0)
