@@ -196,7 +196,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     make = sub.add_parser("backup", help="write a dated backup directory")
-    make.add_argument("--into", default=os.environ.get("PORTAL_BACKUP_DIR", "backups"))
+    into = os.environ.get("PORTAL_BACKUP_DIR", "var/backups")
+    make.add_argument("--into", default=into)
     for name in ("restore", "verify"):
         sub.add_parser(name).add_argument("source")
     args = parser.parse_args(argv)

@@ -41,6 +41,7 @@ class LightAgency(Agency):
 @dataclass
 class Outcome:
     submitted: list = field(default_factory=list)  # dossier ids answered 200
+    at: list = field(default_factory=list)  # seconds into the burst of each of them
     retries: int = 0
     errors: list = field(default_factory=list)  # the last error of an abandoned one
     seconds: float = 0.0
@@ -125,6 +126,7 @@ def run(client, agency, total, clients=4, action=None, action_after=None, limit=
             with lock:
                 if dossier_id:
                     outcome.submitted.append(dossier_id)
+                    outcome.at.append(time.monotonic() - start)
                 else:
                     outcome.errors.append(error)
                 due = action and not fired.is_set()
@@ -202,7 +204,7 @@ def searchable(stack, ids):
         },
         timeout=10,
     )
-    if resp.status_code == 404:  # nothing indexed yet
+    if resp.status_code in (404, 503):  # no index yet, or its shard not started
         return set()
     resp.raise_for_status()
     return {

@@ -70,6 +70,11 @@ class Cluster:
     def start(self, *nodes):
         self.infra("start", *nodes)
 
+    def management_url(self, node):
+        """RabbitMQ management API of node `node` (1-based)."""
+        port = int(self.env["PORTAL_CLUSTER_RABBIT_MGMT_PORT"]) + node - 1
+        return f"http://portal:portal@127.0.0.1:{port}"
+
     def pid(self, node):
         return int((self.var / "run" / f"{node}.pid").read_text().split()[0])
 

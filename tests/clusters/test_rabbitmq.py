@@ -22,12 +22,12 @@ TOTAL, KILL_AFTER = 60, 15
 @pytest.fixture(scope="module")
 def rabbit_stack(rabbit):
     # The test vhost is managed through the last node: the first is the one killed.
-    last = int(rabbit.env["PORTAL_CLUSTER_RABBIT_NODES"])
-    mgmt = int(rabbit.env["PORTAL_CLUSTER_RABBIT_MGMT_PORT"]) + last - 1
     stack = stack_on(
         rabbit,
         ("PORTAL_AMQP_URI", "PORTAL_RABBIT_QUEUE_TYPE"),
-        PORTAL_RABBIT_MGMT_URL=f"http://portal:portal@127.0.0.1:{mgmt}",
+        PORTAL_RABBIT_MGMT_URL=rabbit.management_url(
+            int(rabbit.env["PORTAL_CLUSTER_RABBIT_NODES"])
+        ),
     )
     yield from running(stack)
 
