@@ -6,8 +6,9 @@
 
 A backup is a directory: `db/<service>.dump` (pg_dump custom format, one per service
 database), `s3/<bucket>/<object key>` (each object as stored), and `manifest.json`
-listing every file with its size and sha256, the objects' content types and the
-prefixes it was taken under. Names are kept without the deployment's prefixes
+listing every file with its size and sha256, each object's content type and user
+metadata (the files service keeps a sha256 there), and the prefixes it was taken
+under. Names are kept without the deployment's prefixes
 (`PORTAL_DB_PREFIX`, `PORTAL_BUCKET_PREFIX`), so a restore may go to other ones: a
 fresh stack, a staging copy. Restore checks the manifest first and refuses a backup
 that does not match it, and refuses a database that already holds tables. The search
@@ -33,6 +34,7 @@ from services.shared import config
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/migrations"))
 CHUNK = 1 << 20
+USER_META = "x-amz-meta-"
 
 
 class BackupError(Exception):
@@ -81,8 +83,15 @@ def dump_databases(target, environ):
         )
 
 
+def object_info(stat):
+    """What an object carries besides its bytes: content type, user metadata."""
+    meta = {k.lower(): v for k, v in (stat.metadata or {}).items()}
+    user = {k[len(USER_META) :]: v for k, v in meta.items() if k.startswith(USER_META)}
+    return {"content_type": stat.content_type, "metadata": user}
+
+
 def copy_buckets(target, environ):
-    """Copy every object of the deployment's buckets; return {bucket: {key: type}}."""
+    """Copy every object of the deployment's buckets; return {bucket: {key: info}}."""
     client, prefix = s3_client(environ), _prefixes(environ)["bucket"]
     types = {}
     for bucket in client.list_buckets():
@@ -95,7 +104,7 @@ def copy_buckets(target, environ):
             path.parent.mkdir(parents=True, exist_ok=True)
             client.fget_object(bucket.name, obj.object_name, str(path))
             stat = client.stat_object(bucket.name, obj.object_name)
-            types[name][obj.object_name] = stat.content_type
+            types[name][obj.object_name] = object_info(stat)
     return types
 
 
@@ -117,7 +126,7 @@ def backup(into, environ=None, now=None):
         "prefixes": _prefixes(environ),
         "databases": SERVICES,
         "buckets": {name: len(objects) for name, objects in types.items()},
-        "content_types": types,
+        "objects": types,
         "files": files,
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
@@ -173,13 +182,18 @@ def restore_databases(source, manifest, environ):
 
 def restore_buckets(source, manifest, environ):
     client, prefix = s3_client(environ), _prefixes(environ)["bucket"]
-    for name, objects in manifest["content_types"].items():
+    for name, objects in manifest["objects"].items():
         bucket = prefix + name
         if not client.bucket_exists(bucket):
             client.make_bucket(bucket)
-        for key, content_type in objects.items():
-            path = source / "s3" / name / key
-            client.fput_object(bucket, key, str(path), content_type=content_type)
+        for key, info in objects.items():
+            client.fput_object(
+                bucket,
+                key,
+                str(source / "s3" / name / key),
+                content_type=info["content_type"],
+                metadata=info["metadata"],  # e.g. the sha256 the files service checks
+            )
 
 
 def restore(source, environ=None):

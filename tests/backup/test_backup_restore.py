@@ -45,9 +45,8 @@ def begin_journey(stack):
     """A received dossier with one document; what the restored stack must show."""
     api = Api(stack.url)
     agency = LightAgency(api, stack)
-    email = register_citizen(
-        api, Mailbox(stack.env["PORTAL_MAIL_DIR"], since=stack.created - 5)
-    )
+    mailbox = Mailbox(stack.env["PORTAL_MAIL_DIR"], since=stack.created - 5)
+    email = register_citizen(api, mailbox)
     citizen = login(api, email)
     draft = citizen.post(
         "/api/v1/dossiers",
@@ -68,7 +67,10 @@ def begin_journey(stack):
     assert uploaded.status_code == 201, uploaded.text
     assert citizen.post(f"/api/v1/dossiers/{dossier}/submit").status_code == 200
     desk = Desk(login(api, agency.staff["desk"]), dossier)
-    desk.act("receive", "processing", department=agency.department)
+    received = desk.act("receive", "processing", department=agency.department)
+    # the receipt slip is stored and mailed after the answer: wait for it, so that
+    # the backup is taken of a system at rest
+    mailbox.wait_for(email, subject_contains=received["receipt_number"], timeout=60)
     return {
         "agency": agency.staff,
         "email": email,
