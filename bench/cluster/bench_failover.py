@@ -29,6 +29,7 @@ def report(name, outcome, lost):
         f" = {outcome.rate():5.1f}/s; longest pause"
         f" {longest_gap(outcome.at, outcome.action_at or 0):5.2f} s;"
         f" retries {outcome.retries}; abandoned {len(outcome.errors)}; lost {len(lost)}"
+        + (f"; killed at {outcome.action_at:.1f} s" if outcome.action_at else "")
     )
     for line in lost[:5]:
         print("   ", line)
