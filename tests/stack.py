@@ -108,7 +108,12 @@ class Stack:
         ).raise_for_status()
 
     def delete_vhost(self):
-        requests.delete(self._vhost_url(), timeout=10)
+        # best effort: a cluster that lost a node may take long to delete its queues,
+        # and the databases must be dropped whatever happens here
+        try:
+            requests.delete(self._vhost_url(), timeout=30)
+        except requests.RequestException:
+            pass
 
     # processes ------------------------------------------------------------------
     def start_process(self, name, argv):

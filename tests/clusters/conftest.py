@@ -6,6 +6,7 @@ the rest of its stack uses the shared single-node infrastructure.
 
 import os
 import threading
+import warnings
 
 import pytest
 
@@ -81,6 +82,8 @@ def running(stack):
         yield stack, World(stack)
     finally:
         restarts.done.set()
-        if restarts.restarted:
-            print(f"\nservices restarted after exiting: {restarts.restarted}")
+        if restarts.restarted:  # shown in pytest's warnings summary
+            warnings.warn(
+                f"services restarted after exiting: {restarts.restarted}", stacklevel=1
+            )
         stack.stop()
