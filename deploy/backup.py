@@ -137,6 +137,8 @@ def backup(into, environ=None, now=None):
 def verify(source):
     """Return the manifest when every file matches it; raise BackupError if not."""
     source = Path(source)
+    if not (source / "manifest.json").is_file():
+        raise BackupError(f"{source}: no manifest.json, not a backup")
     manifest = json.loads((source / "manifest.json").read_text())
     for rel, want in manifest["files"].items():
         path = source / rel

@@ -181,3 +181,5 @@ def test_a_backup_that_does_not_match_its_manifest_is_refused(tmp_path):
     dump.unlink()
     with pytest.raises(backup.BackupError, match="missing"):
         backup.verify(tmp_path)
+    with pytest.raises(backup.BackupError, match="not a backup"):
+        backup.verify(tmp_path / "db")
