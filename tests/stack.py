@@ -36,6 +36,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def with_vhost(amqp_uri, vhost):
+    """The URI (or ';'-separated failover list of URIs) with each pointing at vhost."""
+    return ";".join(
+        urlunsplit(urlsplit(uri)._replace(path="/" + quote(vhost, safe="")))
+        for uri in amqp_uri.split(";")
+    )
+
+
 class Stack:
     """The processes and isolated resources of one test run."""
 
@@ -53,10 +61,10 @@ class Stack:
 
     def _environment(self):
         env = dict(self.base_env)
-        base = urlsplit(
-            env.get("PORTAL_AMQP_URI", "amqp://portal:portal@127.0.0.1:5673/")
+        env["PORTAL_AMQP_URI"] = with_vhost(
+            env.get("PORTAL_AMQP_URI", "amqp://portal:portal@127.0.0.1:5673/"),
+            self.vhost,
         )
-        env["PORTAL_AMQP_URI"] = urlunsplit(base._replace(path="/" + self.vhost))
         env["PORTAL_DB_PREFIX"] = f"t{self.run_id}_"
         env["PORTAL_INDEX_PREFIX"] = f"t{self.run_id}-"
         env["PORTAL_BUCKET_PREFIX"] = f"t{self.run_id}-"
@@ -93,7 +101,10 @@ class Stack:
         return f"{self._mgmt()}/api/vhosts/{quote(self.vhost, safe='')}{suffix}"
 
     def create_vhost(self):
-        requests.put(self._vhost_url(), timeout=10).raise_for_status()
+        # a cluster's vhost makes nameko's durable queues quorum queues (env.sh)
+        queue_type = self.base_env.get("PORTAL_RABBIT_QUEUE_TYPE")
+        body = {"defaultqueuetype": queue_type} if queue_type else {}
+        requests.put(self._vhost_url(), json=body, timeout=10).raise_for_status()
         user = urlsplit(self._mgmt()).username or "portal"
         requests.put(
             f"{self._mgmt()}/api/permissions/{quote(self.vhost, safe='')}/{user}",
@@ -102,7 +113,12 @@ class Stack:
         ).raise_for_status()
 
     def delete_vhost(self):
-        requests.delete(self._vhost_url(), timeout=10)
+        # best effort: a cluster that lost a node may take long to delete its queues,
+        # and the databases must be dropped whatever happens here
+        try:
+            requests.delete(self._vhost_url(), timeout=30)
+        except requests.RequestException:
+            pass
 
     # processes ------------------------------------------------------------------
     def start_process(self, name, argv, env=None):
@@ -243,12 +259,14 @@ class Stack:
         engine.dispose()
 
     def delete_indices(self):
-        base = self.base_env.get("PORTAL_OPENSEARCH_URL", "http://127.0.0.1:9201")
-        try:
-            requests.delete(
-                f"{base}/{self.env['PORTAL_INDEX_PREFIX']}*",
-                params={"expand_wildcards": "all"},
-                timeout=10,
-            )
-        except requests.RequestException:
-            pass
+        urls = self.base_env.get("PORTAL_OPENSEARCH_URL", "http://127.0.0.1:9201")
+        for base in urls.split(","):  # a cluster's nodes: the first that answers
+            try:
+                requests.delete(
+                    f"{base}/{self.env['PORTAL_INDEX_PREFIX']}*",
+                    params={"expand_wildcards": "all"},
+                    timeout=10,
+                )
+                return
+            except requests.RequestException:
+                continue

@@ -51,8 +51,15 @@ class Engine:
     """The dossiers index of one deployment (`{prefix}dossiers` alias)."""
 
     def __init__(self, url, prefix="", timeout=5.0):
+        # `url` may list several nodes ("http://a:9200,http://b:9200"): a request that
+        # cannot reach one node is tried once on each other node before it fails.
+        hosts = [host.strip() for host in url.split(",") if host.strip()]
         self.client = OpenSearch(
-            [url], timeout=timeout, max_retries=0, retry_on_timeout=False, maxsize=25
+            hosts,
+            timeout=timeout,
+            max_retries=len(hosts) - 1,
+            retry_on_timeout=False,
+            maxsize=25,
         )
         self.alias = f"{prefix}dossiers"
         self.building_alias = f"{prefix}dossiers-rebuilding"

@@ -87,12 +87,17 @@ SCALARS = tuple(k for k, v in PROPERTIES.items() if "properties" not in v)
 NESTED = {"procedure": ("code", "name", "version"), "applicant": ("id", "kind")}
 
 
-def index_body(shards=1, replicas=0):
-    """Return the settings and mappings of a new dossiers index."""
+def index_body(shards=1, replicas="0-1"):
+    """Return the settings and mappings of a new dossiers index.
+
+    Replicas follow the cluster: none on one node (the index stays green), one copy
+    on another node as soon as there are two, so a node can stop without losing a
+    document or an answer.
+    """
     return {
         "settings": {
             "number_of_shards": shards,
-            "number_of_replicas": replicas,
+            "auto_expand_replicas": replicas,
             "refresh_interval": "1s",
             "analysis": ANALYSIS,
         },
