@@ -4,7 +4,7 @@ import logging
 from contextlib import contextmanager
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -14,6 +14,7 @@ from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED, ValidationFailed
 from services.shared.outbox import OutboxRelay
+from services.shared.rpc import rpc
 from services.shared.schemas import load
 
 from . import (

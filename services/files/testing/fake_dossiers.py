@@ -6,11 +6,10 @@ PORTAL_FILES_DOSSIERS_SERVICE=files_fake_dossiers. It answers `check_upload` and
 `get_dossier` like the real service, from dossiers registered by the test.
 """
 
-from nameko.rpc import rpc
-
 from services.shared import visibility
 from services.shared.errors import EXPECTED, Conflict, NotFound, ValidationFailed
 from services.shared.permissions import require
+from services.shared.rpc import rpc
 
 DOSSIERS = {}
 PROCEDURES = {}
