@@ -65,6 +65,8 @@ class PrivateRabbit:
             f"management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {self.mgmt_port}\n"
             # guest may connect from loopback only: all we need.
             "loopback_users.guest = true\n"
+            # queue figures twice a second, to see which messages are in hand
+            "collect_statistics_interval = 500\n"
         )
         cookie = self.dir / ".erlang.cookie"
         cookie.write_text(os.urandom(16).hex())
@@ -77,6 +79,16 @@ class PrivateRabbit:
     @property
     def mgmt_url(self):
         return f"http://guest:guest@127.0.0.1:{self.mgmt_port}"
+
+    def in_hand(self, vhost):
+        """Unacknowledged messages per queue: what consumers are handling now."""
+        resp = requests.get(
+            f"{self.mgmt_url}/api/queues/{requests.utils.quote(vhost, safe='')}",
+            params={"columns": "name,messages_unacknowledged"},
+            timeout=5,
+        )
+        resp.raise_for_status()
+        return {q["name"]: q.get("messages_unacknowledged", 0) for q in resp.json()}
 
     def _env(self):
         env = dict(os.environ)

@@ -136,12 +136,18 @@ def submit_one(world, email, citizen, ledger, deadline, receive):
 
 
 def burst(world, ledger, per_client, deadline, during=None):
-    """Each citizen submits `per_client` dossiers (every other one received)."""
+    """Each citizen submits at least `per_client` dossiers (every other one received),
+    and goes on until `during` (the fault) has finished, so the fault meets load."""
+    faulting = threading.Event()
+    if during is not None:
+        faulting.set()
 
     def client(email, citizen):
+        n = 0
         try:
-            for n in range(per_client):
+            while n < per_client or faulting.is_set():
                 submit_one(world, email, citizen, ledger, deadline, n % 2 == 0)
+                n += 1
         except Exception as exc:  # noqa: BLE001 - reported by the test
             ledger.errors.append(repr(exc))
 
@@ -151,7 +157,10 @@ def burst(world, ledger, per_client, deadline, during=None):
     for t in threads:
         t.start()
     if during is not None:
-        during()
+        try:
+            during()
+        finally:
+            faulting.clear()
     for t in threads:
         t.join(max(deadline - time.monotonic(), 1))
     assert not ledger.errors, ledger.errors[:3]
