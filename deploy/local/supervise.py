@@ -6,7 +6,10 @@ restarts a crashed container.
 
 The delay after an exit doubles from `--base` (1 s) up to `--cap` (30 s) while the
 command keeps failing, and starts again from `--base` once it has run `--healthy`
-seconds (60). SIGTERM or SIGINT stops the command (SIGTERM, then SIGKILL after
+seconds (60). Like a container runtime, the supervisor is the "subreaper" of what the
+command starts: when the command dies, whatever it left behind (a gunicorn worker
+still holding the port, a converter's LibreOffice) is killed before the next start.
+SIGTERM or SIGINT stops the command (SIGTERM, then SIGKILL after
 `--grace` seconds) and then the supervisor: a stop is never taken for a crash. The
 state file (JSON, replaced atomically) says the command's pid, how many times it was
 restarted and how it last exited; `deploy/local/apps status` and the tests
@@ -18,6 +21,7 @@ socket per checkout and per test run; this loop is small, tested
 """
 
 import argparse
+import ctypes
 import json
 import os
 import signal
@@ -26,6 +30,48 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper():
+    """Orphans of the command are re-parented to us instead of init (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def children_of(pid):
+    """Pids whose parent is `pid`, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def reap_leftovers():
+    """Kill and reap what the command left behind (now our children)."""
+    for _ in range(20):  # their own children come to us as they die
+        left = children_of(os.getpid())
+        if not left:
+            return
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        time.sleep(0.05)
 
 
 @dataclass
@@ -94,12 +140,14 @@ class Supervisor:
     def run(self):
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
+        become_subreaper()
         while not self.stopping:
             started = time.monotonic()
             self.child = subprocess.Popen(self.argv)
             self.state.pid, self.state.started_at = self.child.pid, time.time()
             self.state.save(self.state_path)
             code = self._wait()
+            reap_leftovers()
             if self.stopping:
                 break
             self._record_exit(code)

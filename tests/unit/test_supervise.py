@@ -84,3 +84,23 @@ def test_a_command_that_ignores_sigterm_is_killed_after_the_grace(supervise):
     assert proc.wait(5) == 0
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
+
+
+def test_what_a_killed_command_left_behind_is_killed_before_the_restart(
+    supervise, tmp_path
+):
+    marker = tmp_path / "grandchild.pid"
+    code = (
+        "import os, subprocess, time; "
+        f"p = subprocess.Popen(['sleep', '60']); open({str(marker)!r}, 'w')"
+        ".write(str(p.pid)); time.sleep(60)"
+    )
+    proc, state = supervise(code)
+    first = until(lambda: (s := read_state(state)) and s["pid"])
+    grandchild = int(until(lambda: marker.exists() and marker.read_text()))
+    marker.unlink()
+    os.kill(first, signal.SIGKILL)  # the grandchild is orphaned, as a gunicorn worker
+    until(lambda: (s := read_state(state)) and s["pid"] not in (None, first))
+    until(lambda: not os.path.exists(f"/proc/{grandchild}"))
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(5) == 0
