@@ -173,8 +173,9 @@ class Stack:
 
     def wait_ready(self, timeout=120):
         deadline, last = time.monotonic() + timeout, None
+        baseline = self.restarts()
         while time.monotonic() < deadline:
-            self._check_alive()
+            self._check_alive(baseline)
             try:
                 last = requests.get(f"{self.url}/readyz", timeout=5)
                 if last.status_code == 200:
@@ -184,10 +185,12 @@ class Stack:
             time.sleep(0.5)
         raise RuntimeError(f"stack not ready: {getattr(last, 'text', last)}")
 
-    def _check_alive(self):
-        """Fail fast on a supervisor gone, or a process that keeps crashing at start."""
+    def _check_alive(self, baseline):
+        """Fail fast on a supervisor gone, or a process that keeps crashing while we
+        wait (three restarts since `baseline`, the counts when the wait began)."""
         for name, proc in self.processes.items():
-            crashing = self.supervised(name).get("restarts", 0) >= 3
+            restarts = self.supervised(name).get("restarts", 0)
+            crashing = restarts - baseline.get(name, 0) >= 3
             if proc.poll() is not None or crashing:
                 tail = (self.log_dir / f"{name}.log").read_text(errors="replace")
                 raise RuntimeError(f"{name} exited:\n{tail[-3000:]}")
