@@ -3,7 +3,8 @@
 Each run gets its own RabbitMQ vhost, databases (name prefix), index prefix and bucket
 prefix on the real, already running infrastructure (deploy/local/infra start), then
 runs every service and the gateway as real processes, exactly as `deploy/local/up`
-does, and removes what it created when it ends.
+does (each under `deploy.local.supervise`, which starts it again after a crash), and
+removes what it created when it ends.
 """
 
 import os
@@ -18,6 +19,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
 from sqlalchemy import create_engine, text
+
+from deploy.local.supervise import read_state
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = (
@@ -121,11 +124,29 @@ class Stack:
             pass
 
     # processes ------------------------------------------------------------------
+    def state_path(self, name):
+        return self.log_dir / f"{name}.state.json"
+
+    def supervised(self, name):
+        """The supervisor's record of `name`: pid, restarts, last exit."""
+        return read_state(self.state_path(name)) or {}
+
+    def pid(self, name, timeout=10):
+        """The pid of the process itself (not its supervisor), once it runs."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if pid := self.supervised(name).get("pid"):
+                return pid
+            time.sleep(0.05)
+        raise RuntimeError(f"{name} is not running")
+
     def start_process(self, name, argv, env=None):
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open
+        supervisor = [sys.executable, "-m", "deploy.local.supervise"]
+        supervisor += ["--state", str(self.state_path(name)), "--"]
         self.processes[name] = subprocess.Popen(
-            argv,
+            supervisor + argv,
             cwd=ROOT,
             env=env or self.env,
             stdout=log,
@@ -206,8 +227,9 @@ class Stack:
 
     def wait_ready(self, timeout=120):
         deadline, last = time.monotonic() + timeout, None
+        baseline = self.restarts()
         while time.monotonic() < deadline:
-            self._check_alive()
+            self._check_alive(baseline)
             try:
                 last = requests.get(f"{self.url}/readyz", timeout=5)
                 if last.status_code == 200:
@@ -217,11 +239,21 @@ class Stack:
             time.sleep(0.5)
         raise RuntimeError(f"stack not ready: {getattr(last, 'text', last)}")
 
-    def _check_alive(self):
+    def _check_alive(self, baseline):
+        """Fail fast on a supervisor gone, or a process that keeps crashing while we
+        wait (three restarts since `baseline`, the counts when the wait began)."""
         for name, proc in self.processes.items():
-            if proc.poll() is not None:
+            restarts = self.supervised(name).get("restarts", 0)
+            crashing = restarts - baseline.get(name, 0) >= 3
+            if proc.poll() is not None or crashing:
                 tail = (self.log_dir / f"{name}.log").read_text(errors="replace")
                 raise RuntimeError(f"{name} exited:\n{tail[-3000:]}")
+
+    def restarts(self):
+        """How many times each process was started again after a crash."""
+        return {
+            name: self.supervised(name).get("restarts", 0) for name in self.processes
+        }
 
     def start(self, services=SERVICES):
         self.create_vhost()

@@ -247,7 +247,7 @@ def upload(size=100 * 1024 * 1024):
     try:
         dossier = wait_ready(stack, owner)
         content_type = multipart_file(body.name, size)
-        worker = gateway_worker(stack.processes["gateway"].pid)
+        worker = gateway_worker(stack.pid("gateway"))
         before = rss_of(worker)
         peak, done = [before], threading.Event()
 

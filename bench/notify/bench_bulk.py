@@ -112,8 +112,8 @@ def main():
         wait_health(rpc)
         compose, deliver, found, sent = run(rpc, args.recipients)
         stored = len(list(mail_dir.glob("*.eml")))
-        peaks = [peak_memory_mb(p.pid) for p in stack.processes.values()]
-        notify_cpu = sum(cpu_seconds(p.pid) for p in stack.processes.values())
+        peaks = [peak_memory_mb(stack.pid(name)) for name in stack.processes]
+        notify_cpu = sum(cpu_seconds(stack.pid(name)) for name in stack.processes)
         print(f"recipients            {args.recipients}")
         print(f"notify instances      {args.instances}")
         print(f"sender connections    {args.connections} per instance")

@@ -1,7 +1,6 @@
 """The accounts service's entrypoints: load the caller, call a handler, commit."""
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.shared.caller import caller_from
@@ -10,6 +9,7 @@ from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
+from services.shared.rpc import rpc
 
 from . import identity, sessions, staff, store, tenancy
 from .dependencies import AfterReply, OperatorBootstrap

@@ -4,7 +4,7 @@ import logging
 from contextlib import contextmanager
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,6 +15,7 @@ from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED, ValidationFailed
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
+from services.shared.rpc import rpc
 from services.shared.schemas import load
 
 from . import (

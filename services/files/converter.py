@@ -15,6 +15,7 @@ import os
 import tempfile
 import time
 
+import eventlet
 from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
@@ -36,6 +37,7 @@ from .listener import ManagedListener
 from .models import Outbox, StoredFile
 
 log = logging.getLogger(__name__)
+RETRY_DELAY = 2.0  # seconds before a conversion that met an outage is tried again
 
 
 class Converter(DependencyProvider):
@@ -87,10 +89,20 @@ class ConverterService:
     request = RequestContext()
     metrics = Metrics()
 
-    @event_handler("files", contracts.FILE_UPLOADED)
+    # Requeued on error: the database or MinIO being away must delay the conversion,
+    # not lose it (the message used to be acknowledged with the error).
+    @event_handler("files", contracts.FILE_UPLOADED, requeue_on_error=True)
     def convert_uploaded(self, payload):
         """Convert the uploaded file once; record done or failed with a reason."""
-        convert_file(self.db, self.store, self.office, payload["file_id"])
+        file_id = payload.get("file_id") if isinstance(payload, dict) else None
+        if not file_id:
+            log.error("dropping file_uploaded without a file_id: %r", payload)
+            return
+        try:
+            convert_file(self.db, self.store, self.office, file_id)
+        except Exception:
+            eventlet.sleep(RETRY_DELAY)  # before it goes back: do not hammer
+            raise
 
 
 def convert_file(db, store, office, file_id):

@@ -3,7 +3,6 @@
 import uuid
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 
 # The dossiers service's errors must arrive as local types (DossierNotFound is a
 # NotFound), not as a RemoteError that would answer 500.
@@ -15,6 +14,7 @@ from services.shared.dependencies import RequestContext
 from services.shared.errors import EXPECTED
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
+from services.shared.rpc import rpc
 from services.shared.schemas import load
 
 from . import generation, operations, reading, settings, templates

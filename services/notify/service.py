@@ -4,7 +4,7 @@ import logging
 
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.shared.caller import caller_from, is_authenticated
@@ -15,6 +15,7 @@ from services.shared.health import tcp_check
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
 from services.shared.permissions import require, require_visible
+from services.shared.rpc import rpc
 from services.shared.schemas import load
 
 from . import bulk, domain, reminders, schemas, settings, store, template_admin

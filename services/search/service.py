@@ -5,7 +5,7 @@ import logging
 import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
 from services.shared.caller import caller_from
 from services.shared.database import Database
@@ -14,6 +14,7 @@ from services.shared.errors import EXPECTED, Forbidden
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
 from services.shared.permissions import require, scope_of
+from services.shared.rpc import rpc
 from services.shared.schemas import load
 
 from . import rebuild, settings

@@ -4,9 +4,11 @@ from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 from .config import database_url
+from .errors import Unavailable
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -26,6 +28,33 @@ def declarative_base():
     return Base
 
 
+def connection_lost(exc):
+    """Whether a database error is the connection's, not the statement's.
+
+    PostgreSQL gives every statement error an SQLSTATE (a lock timeout is 55P03, a
+    serialization failure 40001: callers handle those); a refused, reset or dropped
+    connection has none, or SQLAlchemy has marked the connection invalid.
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    return exc.connection_invalidated or getattr(exc.orig, "pgcode", None) is None
+
+
+@contextmanager
+def unavailable_when_lost():
+    """Turn a lost database connection into 503 SERVICE_UNAVAILABLE.
+
+    Without it a request during a database restart answered 500 INTERNAL_ERROR; the
+    pool's pre-ping replaces the dead connections once the server is back.
+    """
+    try:
+        yield
+    except DBAPIError as exc:
+        if not connection_lost(exc):
+            raise
+        raise Unavailable("Service unavailable", {"database": ["unreachable"]}) from exc
+
+
 class Db:
     """What an entrypoint gets: transactions and a liveness check."""
 
@@ -36,13 +65,14 @@ class Db:
     @contextmanager
     def transaction(self):
         """Yield a session whose work commits on success and rolls back on error."""
-        with self._session_factory() as session, session.begin():
-            yield session
+        with unavailable_when_lost(), self._session_factory() as session:
+            with session.begin():
+                yield session
 
     @contextmanager
     def reader(self):
         """Yield a session for reads only."""
-        with self._session_factory() as session:
+        with unavailable_when_lost(), self._session_factory() as session:
             yield session
 
     def ping(self):

@@ -5,7 +5,6 @@ the rest of its stack uses the shared single-node infrastructure.
 """
 
 import os
-import threading
 import warnings
 
 import pytest
@@ -52,38 +51,20 @@ class World:
         self.citizen = login(api, self.email)
 
 
-class Restarts(threading.Thread):
-    """Start a service process again when it exits, as Kubernetes would.
-
-    Today a service whose broker connection dies mid-publish can exit (issue 13,
-    item 1); the cluster tests are about what the clusters lose, so the stack is run
-    under this minimal supervisor and the restarts are reported, not hidden.
-    """
-
-    def __init__(self, stack):
-        super().__init__(daemon=True)
-        self.stack, self.done, self.restarted = stack, threading.Event(), []
-
-    def run(self):
-        targets = {t.replace(":", "-"): t for t in SERVICES}
-        while not self.done.wait(0.5):
-            for name, proc in list(self.stack.processes.items()):
-                if name in targets and proc.poll() is not None:
-                    self.restarted.append(name)
-                    self.stack.start_service(targets[name])
-
-
 def running(stack):
-    """Start the stack, yield it with its world, stop it whatever happens."""
-    restarts = Restarts(stack)
+    """Start the stack, yield it with its world, stop it whatever happens.
+
+    Every process runs under the stack's supervisor (deploy/local/supervise.py),
+    which starts it again if it exits, as Kubernetes would; restarts are reported in
+    pytest's warnings, not hidden.
+    """
     try:
         stack.start()
-        restarts.start()
         yield stack, World(stack)
     finally:
-        restarts.done.set()
-        if restarts.restarted:  # shown in pytest's warnings summary
-            warnings.warn(
-                f"services restarted after exiting: {restarts.restarted}", stacklevel=1
-            )
+        names = [t.replace(":", "-") for t in SERVICES]
+        restarted = {n: stack.supervised(n).get("restarts") for n in names}
+        restarted = {n: count for n, count in restarted.items() if count}
+        if restarted:  # shown in pytest's warnings summary
+            warnings.warn(f"services restarted: {restarted}", stacklevel=1)
         stack.stop()

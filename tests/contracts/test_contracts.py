@@ -67,3 +67,17 @@ def test_every_consumed_event_is_emitted_by_its_source():
         for event in spec["consumes"] or []:
             source, name = event.split(".")
             assert name in (DOC["services"][source]["emits"] or {}), (service, event)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_rpc_survives_a_lost_broker(service):
+    """nameko's own `rpc` kills the service when a reply meets a broker gone away;
+    every entrypoint must come from services/shared/rpc.py instead."""
+    from services.shared.rpc import TolerantRpc
+
+    plain = sorted(
+        name
+        for name, ep in entrypoints(service)
+        if isinstance(ep, Rpc) and not isinstance(ep, TolerantRpc)
+    )
+    assert plain == [], f"use `from services.shared.rpc import rpc` in {service}"

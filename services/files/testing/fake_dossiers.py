@@ -6,8 +6,6 @@ PORTAL_FILES_DOSSIERS_SERVICE=files_fake_dossiers. It answers `check_upload` and
 `get_dossier` like the real service, from dossiers registered by the test.
 """
 
-from nameko.rpc import rpc
-
 from services.shared import visibility
 from services.shared.errors import (
     EXPECTED,
@@ -17,6 +15,7 @@ from services.shared.errors import (
     detail,
 )
 from services.shared.permissions import require
+from services.shared.rpc import rpc
 
 DOSSIERS = {}
 PROCEDURES = {}
