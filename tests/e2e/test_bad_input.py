@@ -80,6 +80,15 @@ def test_staff_inputs_out_of_range_answer_a_coded_4xx(operator, path, expected):
     assert code_of(operator.get(path)) == expected
 
 
+def test_an_upload_to_a_dossier_id_that_is_no_uuid_is_not_found(operator):
+    resp = operator.post(
+        "/api/v1/dossiers/not-a-uuid/files",
+        data={"slot": "to_khai"},
+        files={"file": ("a.pdf", PDF, "application/pdf")},
+    )
+    assert code_of(resp) == (404, "DOSSIER_NOT_FOUND")
+
+
 def test_a_long_template_title_is_refused_by_name(operator):
     resp = operator.post(
         "/api/v1/procedures/NOPE/templates",

@@ -2,7 +2,8 @@
 
 openapi-python-client generates a Python package from `/api/v1/openapi.json` (read
 over HTTP from the running stack) into a temporary folder, without its formatting
-post-hooks; the test imports it and performs an agency's journey with it alone:
+post-hooks and with two generator defects repaired (`repair`); the test imports it
+and performs an agency's journey with it alone:
 a client-credentials token, the procedure list, a paper dossier registered, its
 status followed while the desk, the officer and the leader move it (their steps use
 the test helpers: they are the agency's people, not its system), and the result file
@@ -31,7 +32,7 @@ from .test_api_journey import PDF, login, upload
 from .test_references_and_claims import paper_body
 
 PACKAGE = "portal_api_client"
-FORM = "application/x-www-form-urlencoded"
+BRANCH, ELIF = "\n    if isinstance(body, ", "\n    elif isinstance(body, "
 OPERATION = re.compile(r'"method": "(\w+)",\s*"url": f?"([^"]+)"')
 
 
@@ -91,14 +92,7 @@ def body_model(module):
 def generated(stack, tmp_path_factory):
     root = tmp_path_factory.mktemp("generated") / PACKAGE
     config = Config.from_sources(
-        ConfigFile(
-            post_hooks=[],
-            package_name_override=PACKAGE,
-            # /oauth/token documents the same schema as a form and as JSON; the
-            # generator then sets both bodies at once (upstream issue 1276) and the
-            # request is neither. Reading the form as JSON makes both one: JSON.
-            content_type_overrides={FORM: "application/json"},
-        ),
+        ConfigFile(post_hooks=[], package_name_override=PACKAGE),
         MetaType.NONE,
         stack.url + "/api/v1/openapi.json",
         "utf-8",
@@ -108,7 +102,7 @@ def generated(stack, tmp_path_factory):
     problems = generate(config=config)
     errors = [p for p in problems if p.level == ErrorLevel.ERROR]
     assert not errors, [(e.header, e.detail) for e in errors]
-    import_unset(root)
+    repair(root)
     sys.path.insert(0, str(root.parent))
     try:
         yield Generated(__import__(PACKAGE), root)
@@ -118,19 +112,25 @@ def generated(stack, tmp_path_factory):
             del sys.modules[name]
 
 
-def import_unset(root):
-    """Import `Unset` where a generated module uses it without importing it.
+def repair(root):
+    """Fix two defects of openapi-python-client 0.29.1 in the generated modules.
 
-    openapi-python-client 0.29.1 writes `| Unset` into the body annotation of every
-    operation with more than one request content type (here /oauth/token: form and
-    JSON; /bulk-mails: JSON and multipart) but imports it only when another argument
-    is optional, so such a module cannot be imported (upstream issue 1451, fix
-    proposed in pull request 1478). Drop this when a release carries the fix.
+    An operation with several request content types gets `| Unset` in its body's
+    annotation without the import (upstream issue 1451, fix proposed in pull
+    request 1478): such a module cannot be imported. And when those content types
+    share one schema (/oauth/token: form and JSON) every branch of `_get_kwargs`
+    matches the same body, so the request carries one encoding under another's
+    Content-Type (issue 1276); `elif` keeps the first, as with distinct schemas.
+    Drop each when a release carries its fix.
     """
     for path in (root / "api").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        if "| Unset" in source and not re.search(r"import .*\bUnset\b", source):
-            path.write_text("from ...types import Unset\n" + source, encoding="utf-8")
+        parts = source.split(BRANCH)
+        fixed = BRANCH.join(parts[:2]) + "".join(ELIF + part for part in parts[2:])
+        if "| Unset" in fixed and not re.search(r"import .*\bUnset\b", fixed):
+            fixed = "from ...types import Unset\n" + fixed
+        if fixed != source:
+            path.write_text(fixed, encoding="utf-8")
 
 
 def client_credentials(agency):

@@ -80,7 +80,9 @@ CODES = (
     ("/api/v1/agencies/", "agency"),
     ("/api/v1/procedures/", "code"),
 )
-# Caller kind → the world's account that plays it (None: anonymous).
+# The kinds of caller (TokenSources says which account plays each: the world's
+# owner, desk, officer and leader, a province admin of FUZZ_PROVINCE, the operator,
+# an API client of the world's agency with every scope).
 CALLERS = (
     "anonymous",
     "citizen",
