@@ -49,7 +49,22 @@ def _lang(req):
     return getattr(req.context, "lang", "vi")
 
 
+def answer_json(resp):
+    """Make an error answer JSON, whatever the resource had begun to send.
+
+    A download that fails after it set its stream and media type would otherwise
+    send that media type with the error (or fail to serialise it: an empty 415).
+    """
+    if resp.stream is not None and hasattr(resp.stream, "close"):
+        resp.stream.close()
+    resp.stream = None
+    resp.content_length = None
+    resp.content_type = falcon.MEDIA_JSON
+    resp.delete_header("Content-Disposition")
+
+
 def handle_service_error(req, resp, exc, params):
+    answer_json(resp)
     resp.status = falcon.code_to_http_status(exc.status)
     resp.media = error_body(exc.code, exc.message, exc.details, _lang(req), exc.params)
     if exc.status == 429 and exc.details.get("retry_after"):
@@ -59,6 +74,7 @@ def handle_service_error(req, resp, exc, params):
 def handle_http_error(req, resp, exc, params):
     status = exc.status_code
     code = getattr(exc, "code", None) or HTTP_CODES.get(status, f"HTTP_{status}")
+    answer_json(resp)
     resp.status = exc.status
     resp.media = error_body(code, exc.title or "Error", {}, _lang(req))
     for name, value in (exc.headers or {}).items():
@@ -67,6 +83,7 @@ def handle_http_error(req, resp, exc, params):
 
 def handle_remote_error(req, resp, exc, params):
     log.error("unexpected service error: %s", exc)
+    answer_json(resp)
     resp.status = falcon.HTTP_500
     resp.media = error_body("INTERNAL_ERROR", "Internal error", {}, _lang(req))
 
@@ -75,6 +92,7 @@ def handle_unexpected(req, resp, exc, params):
     if isinstance(exc, falcon.HTTPError):
         return handle_http_error(req, resp, exc, params)
     log.exception("unhandled error")
+    answer_json(resp)
     resp.status = falcon.HTTP_500
     resp.media = error_body("INTERNAL_ERROR", "Internal error", {}, _lang(req))
 

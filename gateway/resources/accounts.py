@@ -20,7 +20,7 @@ from services.accounts.schemas import (
 from services.contracts.resources import accounts as res
 from services.contracts.resources.common import StatusAnswer
 from services.shared.caller import is_authenticated
-from services.shared.errors import Unauthenticated, ValidationFailed
+from services.shared.errors import Forbidden, Unauthenticated, ValidationFailed
 from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 
 from ..apidoc import PUBLIC, Input, op
@@ -40,6 +40,14 @@ def signed_in(req):
     if not is_authenticated(req.context.caller):
         raise Unauthenticated("Authentication required")
     return req.context.caller
+
+
+def own_account(req):
+    """The signed-in person; an API client has no account of its own (403)."""
+    caller = signed_in(req)
+    if caller.get("kind") == "client":
+        raise Forbidden("Not permitted", {"action": ["profile"]})
+    return caller
 
 
 def paged(req, items):
@@ -78,11 +86,11 @@ class Me:
         self.rpc = rpc
 
     def on_get(self, req, resp):
-        caller = signed_in(req)
+        caller = own_account(req)
         resp.media = call(self.rpc, req, "accounts", "get_user", caller["user_id"])
 
     def on_patch(self, req, resp):
-        signed_in(req)
+        own_account(req)
         resp.media = call(self.rpc, req, "accounts", "update_profile", json_object(req))
 
 

@@ -193,11 +193,12 @@ class FileContent:
 
     def on_get(self, req, resp, file_id):
         """Send the file's bytes after checking permission and checksum."""
+        download = req.get_param_as_bool("download")  # 400 before any work
         info = call(self.rpc, req, "files", "open_file", file_id, self.variant)
         spool, size = fetch_verified(info["url"], info["sha256"])
         resp.content_type = info["content_type"] or "application/octet-stream"
         resp.set_stream(spool, size)
-        if info["content_type"] in INLINE and not req.get_param_as_bool("download"):
+        if info["content_type"] in INLINE and not download:
             resp.viewable_as = info["name"]
         else:
             resp.downloadable_as = info["name"]

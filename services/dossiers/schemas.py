@@ -43,12 +43,16 @@ class Template(BaseSchema):
     url = Str()
 
 
+# A procedure's level of online service (1 information ... 4 full service online).
+LEVEL = validate.Range(1, 4)
+
+
 class ProcedureSchema(BaseSchema):
     code = Str(required=True, validate=CODE)
     province = Str(validate=validate.Length(2, 8))
     name = Str(required=True, validate=validate.Length(1, 1000))
     name_en = Str()
-    level = fields.Integer(required=True, validate=validate.Range(1, 4))
+    level = fields.Integer(required=True, validate=LEVEL)
     processing_days = fields.Integer(required=True, validate=validate.Range(0, 365))
     after_15h_next_working_day = fields.Boolean(load_default=False)
     fee = fields.Integer(allow_none=True, load_default=None)
@@ -172,6 +176,15 @@ class TaskPatchSchema(BaseSchema):
     assignee = Str(allow_none=True, validate=USER_ID)
     due_date = fields.Date(allow_none=True)
     status = Str(validate=validate.OneOf(["open", "done", "cancelled"]))
+
+
+class ProcedureQuery(BaseSchema):
+    """The filters of a procedure list (an empty one is no filter)."""
+
+    province = Str()
+    agency = Str()
+    q = Str()
+    level = fields.Integer(validate=LEVEL)
 
 
 class ListFilters(BaseSchema):

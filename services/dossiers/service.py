@@ -81,9 +81,16 @@ class DossiersService:
     @rpc(expected_exceptions=EXPECTED)
     def list_procedures(self, caller, province=None, agency=None, q=None, level=None):
         caller = caller_from(caller)
+        asked = dict(province=province, agency=agency, q=q, level=level)
+        filters = load(
+            schemas.ProcedureQuery(),
+            {k: v for k, v in asked.items() if v not in (None, "")},
+        )
         with self.db.reader() as s:
-            where = province or caller.get("province")
-            return catalogue.list_procedures(s, where, agency, q, level)
+            where = filters.get("province") or caller.get("province")
+            return catalogue.list_procedures(
+                s, where, filters.get("agency"), filters.get("q"), filters.get("level")
+            )
 
     @rpc(expected_exceptions=EXPECTED)
     def get_procedure(self, caller, code, province=None):

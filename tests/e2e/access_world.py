@@ -104,16 +104,23 @@ class World:
     def _login(self, email):
         return login(self.api, email).session.headers["Authorization"][7:]
 
-    def _client(self, scopes):
+    def client_credentials(self, scopes):
+        """A new API client of the home agency: (client_id, client_secret)."""
         made = self._post("/api/v1/api-clients", {
             "name": f"Hệ thống {scopes[0]}", "scopes": scopes, "agency": self.home.code,
         })  # fmt: skip
+        return made["client_id"], made["client_secret"]
+
+    def client_token(self, client_id, client_secret):
         resp = self.api.post("/api/v1/oauth/token", data={
             "grant_type": "client_credentials",
-            "client_id": made["client_id"], "client_secret": made["client_secret"],
+            "client_id": client_id, "client_secret": client_secret,
         })  # fmt: skip
         assert resp.status_code == 200, resp.text
         return resp.json()["access_token"]
+
+    def _client(self, scopes):
+        return self.client_token(*self.client_credentials(scopes))
 
     def as_role(self, role):
         return self.api.as_user(self.tokens[role])

@@ -80,6 +80,26 @@ def test_staff_inputs_out_of_range_answer_a_coded_4xx(operator, path, expected):
     assert code_of(operator.get(path)) == expected
 
 
+def test_an_upload_to_a_dossier_id_that_is_no_uuid_is_not_found(operator):
+    resp = operator.post(
+        "/api/v1/dossiers/not-a-uuid/files",
+        data={"slot": "to_khai"},
+        files={"file": ("a.pdf", PDF, "application/pdf")},
+    )
+    assert code_of(resp) == (404, "DOSSIER_NOT_FOUND")
+
+
+def test_a_procedure_level_that_is_no_number_is_refused_by_name(api, agency):
+    # Found by schemathesis: int() of the filter failed once the province had a
+    # procedure to filter.
+    listed = {"province": "01", "level": "aÛ"}
+    resp = api.get("/api/v1/procedures", params=listed)
+    assert code_of(resp) == (422, "VALIDATION_ERROR")
+    assert "level" in resp.json()["error"]["details"]
+    unfiltered = api.get("/api/v1/procedures", params={"province": "01", "level": ""})
+    assert agency.procedure in [p["code"] for p in unfiltered.json()["items"]]
+
+
 def test_a_long_template_title_is_refused_by_name(operator):
     resp = operator.post(
         "/api/v1/procedures/NOPE/templates",
