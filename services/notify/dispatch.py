@@ -4,7 +4,9 @@ Each thread claims a batch of due messages with `FOR UPDATE SKIP LOCKED` (so any
 number of threads and instances share the work), marks them `sending` with a lease,
 commits, sends them over one reused SMTP connection and records each outcome.
 A message whose lease runs out while `sending` (the instance died) is claimed again:
-a restart resumes queued and interrupted work. Delivery is at-least-once per message.
+a restart resumes queued and interrupted work. Outcomes a database outage kept from
+being written are written before the next claim, so an outage sends nothing twice;
+only an instance killed between the SMTP answer and the write can (at-least-once).
 Transactional messages are claimed before bulk ones, so a 10,000-recipient bulk send
 never delays an activation or a receipt e-mail.
 """
@@ -73,6 +75,7 @@ class Dispatcher(DependencyProvider):
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.wakeups = [LightQueue() for _ in range(self.threads)]
         self.cache = OrderedDict()
+        self.unrecorded = []  # (sent ids, failures) sent but not yet written
         self.composer = Composer(self.sender)
         self.running = False
 
@@ -129,6 +132,7 @@ class Dispatcher(DependencyProvider):
 
     def deliver_once(self, client):
         """Claim and send one batch; return how many were claimed."""
+        self.record_unrecorded()  # still failing: claim nothing, send nothing
         rows = self.claim()
         sent, failed, provinces = [], [], {}
         for row in rows:
@@ -138,12 +142,24 @@ class Dispatcher(DependencyProvider):
                 sent.append(row["id"])
             except SendFailed as exc:
                 failed.append(self._failure(row, exc))
-        self.record(sent, failed)
         for message_id in sent:
             metrics.EMAILS.labels("sent", provinces[message_id]).inc()
         for failure in failed:
             metrics.EMAILS.labels(failure["status"], provinces[failure["b_id"]]).inc()
+        try:
+            self.record(sent, failed)
+        except Exception:
+            # The SMTP server has these: keep their outcome and write it before
+            # claiming again, or the lease would run out and send them twice.
+            self.unrecorded.append((sent, failed))
+            raise
         return len(rows)
+
+    def record_unrecorded(self):
+        """Write the outcomes an outage kept from being recorded, oldest first."""
+        while self.unrecorded:
+            self.record(*self.unrecorded[0])
+            self.unrecorded.pop(0)
 
     def send_one(self, client, row):
         if not valid_email(row["recipient"]):
