@@ -18,11 +18,12 @@ from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
+from services.contracts import files as contract
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.outbox import record_event, utcnow
 
-from . import contracts, domain, settings
+from . import domain, settings
 from .conversion import ConversionError, Office, convert
 from .dependencies import ObjectStore
 from .listener import ManagedListener
@@ -79,7 +80,7 @@ class ConverterService:
     office = Converter()
     request = RequestContext()
 
-    @event_handler("files", contracts.FILE_UPLOADED)
+    @event_handler("files", contract.FILE_UPLOADED)
     def convert_uploaded(self, payload):
         """Convert the uploaded file once; record done or failed with a reason."""
         convert_file(self.db, self.store, self.office, payload["file_id"])
@@ -132,11 +133,11 @@ def _finish(db, file_id, pdf=None, failed=None):
         if failed is not None:
             row.conversion = domain.FAILED
             row.conversion_reason = failed.reason
-            event = contracts.FILE_CONVERSION_FAILED
+            event = contract.FILE_CONVERSION_FAILED
             body = {**base, "reason": failed.reason}
         else:
             row.conversion = domain.DONE
             row.pdf_key, row.pdf_size, row.pdf_sha256 = pdf
-            event = contracts.FILE_CONVERTED
+            event = contract.FILE_CONVERTED
             body = {**base, "pdf_size": row.pdf_size, "pdf_sha256": row.pdf_sha256}
         record_event(session, Outbox, event, body, province=row.province)

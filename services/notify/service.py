@@ -4,24 +4,28 @@ import logging
 
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
+from services.contracts import notify as contract
 from services.shared.caller import caller_from, is_authenticated
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.errors import EXPECTED, Unauthenticated
+from services.shared.entrypoint import contract_rpc
+from services.shared.errors import Unauthenticated
 from services.shared.health import tcp_check
 from services.shared.outbox import OutboxRelay
 from services.shared.permissions import require, require_visible
 from services.shared.schemas import load
 
-from . import bulk, domain, reminders, schemas, settings, store, template_admin
+from . import bulk, domain, reminders, settings, store, template_admin
 from .dependencies import Templates
 from .dispatch import Dispatcher
 from .handling import EventMailer
 from .models import Outbox
 from .peers import Peers
+
+rpc = contract_rpc("notify")
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +113,7 @@ class NotifyService:
         self._handle(payload, self._plan_refused)
 
     # delivery log ---------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_deliveries(self, caller, dossier_id):
         """List the e-mails sent about a dossier and their delivery state."""
         caller = authorised(caller, "delivery.read")
@@ -127,7 +131,7 @@ class NotifyService:
         return {"items": items, "total": len(items)}
 
     # templates ------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def get_template(self, caller, key, lang="vi", province=None):
         """Return the template in force for the caller's province."""
         caller = authorised(caller, "template.manage")
@@ -136,20 +140,20 @@ class NotifyService:
         with self.db.reader() as session:
             return template_admin.describe(session, self.templates, province, key, lang)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def preview_template(self, caller, data):
         """Check a template source and render it with its kind's sample data."""
         caller = authorised(caller, "template.manage")
-        data = load(schemas.TemplateSchema(), data)
+        data = load(contract.TemplateSchema(), data)
         template_admin.province_of(caller, data["province"])
         template_admin.known(self.templates, data["key"], data["lang"])
         return template_admin.checked_preview(self.templates, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def save_template(self, caller, data):
         """Override a template for a province once it passes every check."""
         caller = authorised(caller, "template.manage")
-        data = load(schemas.TemplateSchema(), data)
+        data = load(contract.TemplateSchema(), data)
         province = template_admin.province_of(caller, data["province"])
         template_admin.known(self.templates, data["key"], data["lang"])
         preview = template_admin.checked_preview(self.templates, data)
@@ -170,11 +174,11 @@ class NotifyService:
         }
 
     # bulk e-mail ------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def create_bulk_mail(self, caller, data):
         """Compose a bulk mail: resolve recipients, store drafts, return a preview."""
         caller = authorised(caller, "bulk_mail.send")
-        data = load(schemas.BulkSchema(), data)
+        data = load(contract.BulkSchema(), data)
         bulk.compile_parts(data["subject"], data["body"])
         people, bad = bulk.resolve_recipients(self._peers, caller, data)
         files = [bulk.attachment(self._peers, caller, f) for f in data["attachments"]]
@@ -184,35 +188,35 @@ class NotifyService:
             refs = [store.save_attachment(session, f) for f in files]
             return bulk.create(session, caller, data, people, bad, refs, rate)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def get_bulk_mail(self, caller, bulk_id):
         """Return a bulk mail's progress (counts per delivery state)."""
         caller = authorised(caller, "bulk_mail.send")
         with self.db.reader() as session:
             return bulk.summary(session, bulk.load(session, caller, bulk_id))
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_bulk_recipients(self, caller, bulk_id, query=None):
         """Page through a bulk mail's recipients and their delivery state."""
         caller = authorised(caller, "bulk_mail.send")
-        query = load(schemas.PageSchema(), query or {})
+        query = load(contract.PageSchema(), query or {})
         with self.db.reader() as session:
             found = bulk.load(session, caller, bulk_id)
             return bulk.recipients(
                 session, found, query["page"], query["page_size"], query["status"]
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def confirm_bulk_mail(self, caller, bulk_id):
         """Start sending a previewed bulk mail at its rate."""
         return self._bulk_action(caller, bulk_id, bulk.confirm)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def cancel_bulk_mail(self, caller, bulk_id):
         """Stop a bulk mail: what is not sent yet is cancelled."""
         return self._bulk_action(caller, bulk_id, bulk.cancel)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def approve_bulk_mail(self, caller, bulk_id):
         """Approve an uploaded recipient list (a province admin, not its uploader)."""
         approver = caller_from(caller)
@@ -230,7 +234,7 @@ class NotifyService:
         if day:
             self._run_reminders(day)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def run_reminders(self, caller, day):
         """Queue the reminder digests of `day` now (operators; idempotent per day)."""
         authorised(caller, "province.manage")

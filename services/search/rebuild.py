@@ -83,11 +83,11 @@ def check(index, source, batch=500):
     return {"source": seen, "indexed": indexed, "consistent": seen == indexed}
 
 
-def rpc_source(proxy):
+def rpc_source(dossiers):
     """A source reading `dossiers.list_for_index` as the system caller."""
 
     def fetch(after, limit):
-        return proxy.list_for_index(SYSTEM, after=after, limit=limit)
+        return dossiers.list_for_index(SYSTEM, after=after, limit=limit)
 
     return fetch
 

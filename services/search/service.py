@@ -5,12 +5,14 @@ import logging
 import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
+from services.contracts.search import DashboardSchema, FiltersSchema, PagingSchema
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.errors import EXPECTED, Forbidden
+from services.shared.entrypoint import contract_rpc
+from services.shared.errors import Forbidden
 from services.shared.outbox import OutboxRelay
 from services.shared.permissions import require, scope_of
 from services.shared.schemas import load
@@ -19,7 +21,8 @@ from . import rebuild, settings
 from .dependencies import SearchIndex
 from .exceptions import InvalidFilter, SearchUnavailable
 from .models import Outbox
-from .schemas import DashboardSchema, FiltersSchema, PagingSchema
+
+rpc = contract_rpc("search")
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +92,7 @@ class SearchService:
         self._upsert(payload)
 
     # queries ----------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def query(self, caller, filters=None, sort=None, page=None, page_size=None):
         """Return one page of the caller's visible dossiers: {items, total}."""
         caller = caller_from(caller)
@@ -101,7 +104,7 @@ class SearchService:
         )
         return self.index.query(caller, filters, paging)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def dashboard(self, caller, filters=None, groups=None, interval=None):
         """Return counts and deadline figures over the caller's visible dossiers."""
         caller = caller_from(caller)
@@ -122,13 +125,13 @@ class SearchService:
         if scope_of(caller) != "national":
             raise Forbidden("Not permitted", {"action": ["search.rebuild"]})
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def rebuild_index(self, caller, batch=500):
         """Rebuild the index from the dossiers service and switch the alias."""
         self._require_operator(caller)
         return rebuild.rebuild(self.index, rebuild.rpc_source(self.dossiers), batch)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def check_index(self, caller):
         """Compare the number of indexed dossiers with the dossiers service's."""
         self._require_operator(caller)

@@ -46,8 +46,29 @@ RPC_TIMEOUT = Setting(
     "PORTAL_RPC_TIMEOUT", "15", "Seconds an RPC may take before it fails.", float
 )
 LOG_LEVEL = Setting("PORTAL_LOG_LEVEL", "INFO", "Log level of every process.")
+PEER_TIMEOUT = Setting(
+    "PORTAL_PEER_TIMEOUT",
+    "10",
+    "Seconds a service waits for another service's answer before answering 503.",
+    float,
+)
+CONTRACT_STRICT = Setting(
+    "PORTAL_CONTRACT_STRICT",
+    "0",
+    "Raise (not only log) when an RPC answers outside its contract (tests set 1).",
+    bool,
+)
 
-COMMON = (AMQP_URI, PG_DSN_BASE, DB_PREFIX, MAX_WORKERS, RPC_TIMEOUT, LOG_LEVEL)
+COMMON = (
+    AMQP_URI,
+    PG_DSN_BASE,
+    DB_PREFIX,
+    MAX_WORKERS,
+    RPC_TIMEOUT,
+    LOG_LEVEL,
+    PEER_TIMEOUT,
+    CONTRACT_STRICT,
+)
 
 
 def load(settings, environ=None):

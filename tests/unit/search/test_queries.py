@@ -2,9 +2,9 @@
 
 import pytest
 
+from services.contracts.search import FiltersSchema, PagingSchema
 from services.search import dashboards, mapping, queries
 from services.search.exceptions import InvalidFilter
-from services.search.schemas import FiltersSchema, PagingSchema
 from services.search.service import _validated
 
 PROVINCE, AGENCY, DEPT = "01", "SO-TP", "HT"
