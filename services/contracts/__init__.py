@@ -13,9 +13,14 @@ SERVICES = ("accounts", "dossiers", "files", "notify", "search")
 
 
 def of(service):
-    """The contract module of `service` (its RPC table and EVENTS)."""
+    """The contract module of `service` (its RPC table and EVENTS).
+
+    The service's error types are imported with it: registered with nameko, a
+    caller receives the peer's ServiceError as that type, code, status, details.
+    """
     if service not in SERVICES:
         raise KeyError(service)
+    importlib.import_module(f"services.{service}.exceptions")
     return importlib.import_module(f"services.contracts.{service}")
 
 

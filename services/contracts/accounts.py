@@ -33,6 +33,7 @@ def rule(check):
         if message:
             raise ValidationError(message)
 
+    validator.check = check  # what generators of valid input look for
     return validator
 
 

@@ -249,7 +249,7 @@ class Snapshot(BaseSchema):
     agency = Str(required=True)
     department = _none(Str())
     procedure = fields.Nested(ProcedureRef, required=True)
-    applicant = fields.Nested(ApplicantRef, load_default=dict)
+    applicant = fields.Nested(ApplicantRef, required=True)
     owner = _none(Str())
     status = Str(required=True)
     deadline_state = _none(Str())

@@ -155,7 +155,7 @@ def submit(session, caller, dossier_id, checks, files=None, expected=None):
         references.receiving_agency(
             directory, current, dossier.province, dossier.agency
         )
-    found = file_index.list(str(dossier.public_id), files)
+    found = file_index.list(str(dossier.public_id))  # never the caller's own list
     workflow.validate_for_submit(version, dossier, found)
     data = {"expected_version": expected}
     workflow.transition(

@@ -4,7 +4,6 @@ import logging
 from contextlib import contextmanager
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,6 +15,7 @@ from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
 from services.shared.errors import ValidationFailed
 from services.shared.outbox import OutboxRelay
+from services.shared.peers import Peer
 from services.shared.schemas import load
 
 from . import (
@@ -50,8 +50,8 @@ class DossiersService:
     outbox = OutboxRelay(Outbox)
     request = RequestContext()
     config = Config()
-    accounts = RpcProxy("accounts")
-    files = RpcProxy("files")
+    accounts = Peer("accounts")
+    files = Peer("files")
 
     @contextmanager
     def tx(self):

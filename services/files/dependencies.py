@@ -12,11 +12,11 @@ from minio import Minio
 from minio.commonconfig import REPLACE, CopySource
 from minio.error import S3Error
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 
 from services.shared import visibility
 from services.shared.caller import SYSTEM
 from services.shared.errors import Forbidden, NotFound, Unauthenticated
+from services.shared.peers import Peer
 
 from . import settings
 from .conversion import Office
@@ -186,17 +186,11 @@ class DossiersGate:
         return self.dossiers.get_procedure(caller, code, province)
 
 
-class Dossiers(RpcProxy):
-    """RpcProxy to the dossiers service (name configurable so tests may stand in)."""
+class Dossiers(Peer):
+    """The dossiers peer (its name a setting so tests may stand in), as a gate."""
 
     def __init__(self, **options):
-        super().__init__("dossiers", **options)
-
-    def setup(self):
-        self.target_service = self.container.config.get(
-            settings.DOSSIERS_SERVICE.key, "dossiers"
-        )
-        super().setup()
+        super().__init__("dossiers", settings.DOSSIERS_SERVICE, **options)
 
     def get_dependency(self, worker_ctx):
         return DossiersGate(super().get_dependency(worker_ctx))
@@ -233,8 +227,8 @@ class Directory:
         }
 
 
-class Accounts(RpcProxy):
-    """RpcProxy to accounts, handing out a `Directory` with a process-wide cache."""
+class Accounts(Peer):
+    """The accounts peer, handing out a `Directory` with a process-wide cache."""
 
     def __init__(self, **options):
         super().__init__("accounts", **options)

@@ -2,9 +2,9 @@
 
 import logging
 
+import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.contracts import notify as contract
@@ -12,9 +12,10 @@ from services.shared.caller import caller_from, is_authenticated
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
-from services.shared.errors import Unauthenticated
+from services.shared.errors import Unauthenticated, Unavailable
 from services.shared.health import tcp_check
 from services.shared.outbox import OutboxRelay
+from services.shared.peers import Peer
 from services.shared.permissions import require, require_visible
 from services.shared.schemas import load
 
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 HANDLER = dict(handler_type=SERVICE_POOL, requeue_on_error=True)
 # A malformed payload is dropped (logged), never requeued for ever.
 DATA_ERRORS = (AttributeError, TypeError, ValueError, KeyError)
+# Seconds a handler waits before its message goes back when a peer is down.
+RETRY_DELAY = 2
 
 
 def _event_id(payload):
@@ -60,9 +63,9 @@ class NotifyService:
     config = Config()
     sender = Dispatcher()
     templates = Templates()
-    accounts = RpcProxy("accounts")
-    dossiers = RpcProxy("dossiers")
-    files = RpcProxy("files")
+    accounts = Peer("accounts")
+    dossiers = Peer("dossiers")
+    files = Peer("files")
 
     @rpc
     def health(self):
@@ -247,8 +250,7 @@ class NotifyService:
 
     @property
     def _peers(self):
-        timeout = self.config[settings.PEER_TIMEOUT.key]
-        return Peers(self.accounts, self.dossiers, self.files, timeout)
+        return Peers(self.accounts, self.dossiers, self.files)
 
     def _handle(self, payload, plan, *args):
         """Plan and queue an event's e-mails; drop (and log) a malformed event."""
@@ -263,7 +265,12 @@ class NotifyService:
         mailer = EventMailer(
             self.db, self.templates, self._peers, self.sender, max_bytes
         )
-        mailer.mail(payload, planned)
+        try:
+            mailer.mail(payload, planned)
+        except Unavailable:
+            # a peer is down: nothing was queued; wait, then the message goes back
+            eventlet.sleep(RETRY_DELAY)
+            raise
 
     def _plan_submitted(self, payload, url):
         dossier_id = (payload.get("dossier") or {}).get("id")
@@ -291,14 +298,11 @@ class NotifyService:
         return result
 
     def _run_reminders(self, day):
+        # the work first: a dossiers outage must not use up the day unsent
+        work = self._peers.due_work(within_days=2)
         with self.db.transaction() as session:
             if not reminders.claim_day(session, day):
                 return {"day": day, "queued": 0}
-        work = self._peers.due_work(within_days=2)
-        if work is None:
-            log.info("reminders: dossiers does not offer list_due_work yet")
-            return {"day": day, "queued": 0}
-        with self.db.transaction() as session:
             queued = reminders.queue_digests(
                 session, self.templates, day, work, self._url
             )

@@ -5,7 +5,6 @@ import logging
 import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import RpcProxy
 
 from services.contracts.search import DashboardSchema, FiltersSchema, PagingSchema
 from services.shared.caller import caller_from
@@ -14,6 +13,7 @@ from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
 from services.shared.errors import Forbidden
 from services.shared.outbox import OutboxRelay
+from services.shared.peers import Peer
 from services.shared.permissions import require, scope_of
 from services.shared.schemas import load
 
@@ -54,7 +54,7 @@ class SearchService:
     request = RequestContext()
     config = Config()
     index = SearchIndex()
-    dossiers = RpcProxy("dossiers")
+    dossiers = Peer("dossiers")
 
     # events -----------------------------------------------------------------------
     def _upsert(self, payload):

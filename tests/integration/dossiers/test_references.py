@@ -138,7 +138,7 @@ def test_assignee_check_answers_503_while_accounts_is_down(world, stack, rpc):
             w.act, w.desk, d["id"], "receive", department=w.department,
             assignee=w.officer["user_id"],
         )  # fmt: skip
-        assert (err.status, err.code) == (503, "SERVICE_UNAVAILABLE")
+        assert (err.status, err.code) == (503, "ACCOUNTS_UNAVAILABLE")
     finally:
         stack.start_service("accounts")
         _wait_accounts(rpc)
