@@ -206,7 +206,7 @@ def _opt_code():
 RPC = table(
     "accounts",
     health=Method(result=Health),
-    authenticate=Method(token=opt(fields.String())),
+    authenticate=Method(token=fields.String(required=True, allow_none=True)),
     register=Method(
         result=IdStatus, caller=caller(), data=body(RegisterSchema), ip=opt(text())
     ),

@@ -7,7 +7,7 @@ result schema (or None). The same `Method` loads the arguments on the serving si
 """
 
 from marshmallow import ValidationError as MarshmallowError
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from services.shared.errors import Unauthenticated, ValidationFailed
 from services.shared.schemas import BaseSchema, flatten
@@ -33,8 +33,8 @@ class Caller(BaseSchema):
 class Envelope(BaseSchema):
     """What the outbox adds to every event payload (`services/shared/outbox.py`)."""
 
-    event_id = Str(required=True)
-    occurred_at = Str(required=True)
+    event_id = Str(required=True, validate=validate.Length(1, 36))
+    occurred_at = fields.DateTime(required=True)
     province = Str(allow_none=True, load_default=None)
     request_id = Str(allow_none=True, load_default=None)
 

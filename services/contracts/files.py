@@ -113,12 +113,18 @@ def _id():
     return text(validate=validate.Length(1, 64))
 
 
+def _declared_type():
+    """The type the client declares: always passed, None when it does not know."""
+    return Str(required=True, allow_none=True, validate=validate.Length(max=255))
+
+
 RPC = table(
     "files",
     health=Method(result=Health),
     begin_upload=Method(
         caller=caller(),
-        **_like(BeginUpload, "dossier_id", "slot", "filename", "declared_type"),
+        **_like(BeginUpload, "dossier_id", "slot", "filename"),
+        declared_type=_declared_type(),
         **_like(BeginUpload, "size", "audience"),
     ),
     complete_upload=Method(caller=caller(), upload_id=_id()),
@@ -139,7 +145,8 @@ RPC = table(
     generate_document=Method(caller=caller(), kind=text(), dossier=free(True)),
     begin_template_upload=Method(
         caller=caller(),
-        **_like(BeginTemplateUpload, "procedure_code", "filename", "declared_type"),
+        **_like(BeginTemplateUpload, "procedure_code", "filename"),
+        declared_type=_declared_type(),
         **_like(BeginTemplateUpload, "size", "title", "province"),
     ),
     list_templates=Method(

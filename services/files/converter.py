@@ -21,7 +21,7 @@ from sqlalchemy import select
 from services.contracts import files as contract
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.outbox import record_event, utcnow
+from services.shared.outbox import InvalidEvent, read_event, record_event, utcnow
 
 from . import domain, settings
 from .conversion import ConversionError, Office, convert
@@ -83,6 +83,11 @@ class ConverterService:
     @event_handler("files", contract.FILE_UPLOADED)
     def convert_uploaded(self, payload):
         """Convert the uploaded file once; record done or failed with a reason."""
+        try:
+            payload = read_event("files", contract.FILE_UPLOADED, payload)
+        except InvalidEvent:
+            log.exception("dropping malformed file_uploaded event")
+            return
         convert_file(self.db, self.store, self.office, payload["file_id"])
 
 

@@ -12,9 +12,9 @@ from services.shared.caller import caller_from, is_authenticated
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
-from services.shared.errors import Unauthenticated, Unavailable
+from services.shared.errors import ServiceError, Unauthenticated
 from services.shared.health import tcp_check
-from services.shared.outbox import OutboxRelay
+from services.shared.outbox import InvalidEvent, OutboxRelay, read_event
 from services.shared.peers import Peer
 from services.shared.permissions import require, require_visible
 from services.shared.schemas import load
@@ -79,41 +79,61 @@ class NotifyService:
     # events → e-mails -----------------------------------------------------------
     @event_handler("accounts", "account_registered", **HANDLER)
     def on_account_registered(self, payload):
-        self._handle(payload, domain.plan_account, "account_registered")
+        self._handle(
+            "accounts.account_registered",
+            payload,
+            domain.plan_account,
+            "account_registered",
+        )
 
     @event_handler("accounts", "password_reset_requested", **HANDLER)
     def on_password_reset_requested(self, payload):
-        self._handle(payload, domain.plan_account, "password_reset_requested")
+        self._handle(
+            "accounts.password_reset_requested",
+            payload,
+            domain.plan_account,
+            "password_reset_requested",
+        )
 
     @event_handler("accounts", "account_registration_attempted", **HANDLER)
     def on_account_registration_attempted(self, payload):
         self._handle(
-            payload, domain.plan_account_notice, "account_registration_attempted"
+            "accounts.account_registration_attempted",
+            payload,
+            domain.plan_account_notice,
+            "account_registration_attempted",
         )
 
     @event_handler("accounts", "login_failures_detected", **HANDLER)
     def on_login_failures_detected(self, payload):
-        self._handle(payload, domain.plan_account_notice, "login_failures_detected")
+        self._handle(
+            "accounts.login_failures_detected",
+            payload,
+            domain.plan_account_notice,
+            "login_failures_detected",
+        )
 
     @event_handler("dossiers", "dossier_submitted", **HANDLER)
     def on_dossier_submitted(self, payload):
-        self._handle(payload, self._plan_submitted)
+        self._handle("dossiers.dossier_submitted", payload, self._plan_submitted)
 
     @event_handler("dossiers", "dossier_status_changed", **HANDLER)
     def on_dossier_status_changed(self, payload):
-        self._handle(payload, domain.plan_status_change)
+        self._handle(
+            "dossiers.dossier_status_changed", payload, domain.plan_status_change
+        )
 
     @event_handler("dossiers", "comment_added", **HANDLER)
     def on_comment_added(self, payload):
-        self._handle(payload, domain.plan_comment)
+        self._handle("dossiers.comment_added", payload, domain.plan_comment)
 
     @event_handler("dossiers", "task_assigned", **HANDLER)
     def on_task_assigned(self, payload):
-        self._handle(payload, self._plan_task)
+        self._handle("dossiers.task_assigned", payload, self._plan_task)
 
     @event_handler("dossiers", "dossier_submission_refused", **HANDLER)
     def on_dossier_submission_refused(self, payload):
-        self._handle(payload, self._plan_refused)
+        self._handle("dossiers.dossier_submission_refused", payload, self._plan_refused)
 
     # delivery log ---------------------------------------------------------------
     @rpc
@@ -252,13 +272,15 @@ class NotifyService:
     def _peers(self):
         return Peers(self.accounts, self.dossiers, self.files)
 
-    def _handle(self, payload, plan, *args):
-        """Plan and queue an event's e-mails; drop (and log) a malformed event."""
+    def _handle(self, event, payload, plan, *args):
+        """Load `event` ("source.type") with its contract schema, plan and queue its
+        e-mails; drop (and log) a payload the schema refuses."""
         try:
+            payload = read_event(*event.split("."), payload)
             planned = (
                 plan(*args, payload, self._url) if args else plan(payload, self._url)
             )
-        except DATA_ERRORS:
+        except (InvalidEvent, *DATA_ERRORS):
             log.exception("malformed event dropped: %s", _event_id(payload))
             return
         max_bytes = self.config[settings.RESULT_MAX_BYTES.key]
@@ -267,14 +289,16 @@ class NotifyService:
         )
         try:
             mailer.mail(payload, planned)
-        except Unavailable:
+        except ServiceError as exc:
+            if exc.status < 500:  # a peer refuses for good: retrying cannot help
+                log.exception("event %s dropped: %s", _event_id(payload), exc.code)
+                return
             # a peer is down: nothing was queued; wait, then the message goes back
             eventlet.sleep(RETRY_DELAY)
             raise
 
     def _plan_submitted(self, payload, url):
-        dossier_id = (payload.get("dossier") or {}).get("id")
-        files = payload.get("files") or self._peers.dossier_files(dossier_id)
+        files = self._peers.dossier_files(payload["dossier_id"])
         return domain.plan_submitted({**payload, "files": files}, url)
 
     def _plan_refused(self, payload, url):
@@ -282,7 +306,7 @@ class NotifyService:
         return domain.plan_submission_refused(payload, url, minutes * 60)
 
     def _plan_task(self, payload, url):
-        assignee = (payload.get("task") or {}).get("assignee")
+        assignee = payload["task"]["assignee"]
         if assignee and not isinstance(assignee, dict):
             assignee = self._peers.user(assignee)
         return domain.plan_task(payload, url, assignee)

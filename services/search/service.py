@@ -12,7 +12,7 @@ from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
 from services.shared.errors import Forbidden
-from services.shared.outbox import OutboxRelay
+from services.shared.outbox import InvalidEvent, OutboxRelay, read_event
 from services.shared.peers import Peer
 from services.shared.permissions import require, scope_of
 from services.shared.schemas import load
@@ -57,39 +57,39 @@ class SearchService:
     dossiers = Peer("dossiers")
 
     # events -----------------------------------------------------------------------
-    def _upsert(self, payload):
+    def _upsert(self, event_type, payload):
         try:
+            event_id = payload.get("event_id") if isinstance(payload, dict) else None
+            payload = read_event("dossiers", event_type, payload)
             outcome = self.index.index_dossier(payload)
         except SearchUnavailable:
             # wait before the message goes back, so a down engine is not hammered
             eventlet.sleep(self.config.get(settings.RETRY_DELAY.key, 2))
             raise
-        except (KeyError, TypeError, ValueError):
-            log.exception(
-                "dropping malformed dossier event %s", payload.get("event_id")
-            )
+        except InvalidEvent:
+            log.exception("dropping malformed dossier event %s", event_id)
             return
-        log.info("dossier %s: %s", payload["dossier"].get("id"), outcome)
+        log.info("dossier %s: %s", payload["dossier_id"], outcome)
 
     @event_handler("dossiers", "dossier_submitted", **DOSSIER_EVENT)
     def on_dossier_submitted(self, payload):
-        self._upsert(payload)
+        self._upsert("dossier_submitted", payload)
 
     @event_handler("dossiers", "dossier_status_changed", **DOSSIER_EVENT)
     def on_dossier_status_changed(self, payload):
-        self._upsert(payload)
+        self._upsert("dossier_status_changed", payload)
 
     @event_handler("dossiers", "dossier_updated", **DOSSIER_EVENT)
     def on_dossier_updated(self, payload):
-        self._upsert(payload)
+        self._upsert("dossier_updated", payload)
 
     @event_handler("dossiers", "comment_added", **DOSSIER_EVENT)
     def on_comment_added(self, payload):
-        self._upsert(payload)
+        self._upsert("comment_added", payload)
 
     @event_handler("dossiers", "task_assigned", **DOSSIER_EVENT)
     def on_task_assigned(self, payload):
-        self._upsert(payload)
+        self._upsert("task_assigned", payload)
 
     # queries ----------------------------------------------------------------------
     @rpc

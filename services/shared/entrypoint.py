@@ -56,6 +56,7 @@ def contract_rpc(service, expected=EXPECTED):
         if fn is None:
             return functools.partial(rpc, **options)
         options.setdefault("expected_exceptions", expected)
-        return nameko_rpc(checked(table[fn.__name__], fn), **options)
+        # nameko reads options only in the @rpc(...) form, never as rpc(fn, **options)
+        return nameko_rpc(**options)(checked(table[fn.__name__], fn))
 
     return rpc

@@ -139,6 +139,14 @@ BY_TYPE = (
         fields.Date,
         lambda f: st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)).map(str),
     ),
+    (
+        fields.DateTime,
+        lambda f: st.datetimes(
+            dt.datetime(2000, 1, 1),
+            dt.datetime(2099, 12, 31),
+            timezones=st.just(dt.UTC),
+        ).map(dt.datetime.isoformat),
+    ),
     (fields.Boolean, lambda f: st.booleans()),
     (fields.Integer, _integer),
     (fields.Float, _float),

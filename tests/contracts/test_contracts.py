@@ -43,6 +43,9 @@ def test_each_method_takes_the_declared_arguments_in_order(service):
         named = [p.name for p in params if p.kind is not p.VAR_KEYWORD]
         declared = table[name].params
         assert declared[: len(named)] == tuple(named), (service, name)
+        for param in params[: len(named)]:  # no default in code: required in contract
+            required = param.default is param.empty
+            assert table[name].fields[param.name].required == required, param
         if len(declared) > len(named):  # the rest travels in **options
             assert params and params[-1].kind is params[-1].VAR_KEYWORD, name
 
