@@ -15,12 +15,15 @@ SERVICES = ("accounts", "dossiers", "files", "notify", "search")
 def of(service):
     """The contract module of `service` (its RPC table and EVENTS).
 
-    The service's error types are imported with it: registered with nameko, a
-    caller receives the peer's ServiceError as that type, code, status, details.
+    Every service's error types are imported with it: registered with nameko, a
+    caller receives a peer's ServiceError as that type, code, status and details,
+    also one the peer passes on from a third service (files answers dossiers'
+    DossierNotFound).
     """
     if service not in SERVICES:
         raise KeyError(service)
-    importlib.import_module(f"services.{service}.exceptions")
+    for name in SERVICES:
+        importlib.import_module(f"services.{name}.exceptions")
     return importlib.import_module(f"services.contracts.{service}")
 
 

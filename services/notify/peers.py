@@ -47,18 +47,25 @@ class Peers:
             log.warning("document %s refused: %s", kind, exc)
             return None
 
+    def _files(self, dossier_id):
+        """The dossier's file metas ([] when files refuses: no such dossier)."""
+        try:
+            return self.files.list_files(SYSTEM, dossier_id)
+        except ServiceError as exc:
+            if not _refused(exc):
+                raise
+            log.warning("list_files of %s refused: %s", dossier_id, exc)
+            return []
+
     def dossier_files(self, dossier_id):
         """Return [{name, slot}] of the files received with a dossier."""
-        found = self.files.list_files(SYSTEM, dossier_id)
-        return [{"name": f["name"], "slot": f.get("slot")} for f in found]
+        return [
+            {"name": f["name"], "slot": f.get("slot")} for f in self._files(dossier_id)
+        ]
 
     def slot_files(self, dossier_id, slot):
         """Return the file metas of one slot of a dossier."""
-        return [
-            f
-            for f in self.files.list_files(SYSTEM, dossier_id)
-            if f.get("slot") == slot
-        ]
+        return [f for f in self._files(dossier_id) if f.get("slot") == slot]
 
     def read_files(self, metas):
         """[{name, content_type, data}] of the files, or None if one is refused."""

@@ -274,28 +274,26 @@ class NotifyService:
 
     def _handle(self, event, payload, plan, *args):
         """Load `event` ("source.type") with its contract schema, plan and queue its
-        e-mails; drop (and log) a payload the schema refuses."""
+        e-mails. A payload the schema refuses, or an event a peer refuses for good
+        (4xx), is dropped and logged; a peer that is down puts the message back."""
         try:
             payload = read_event(*event.split("."), payload)
             planned = (
                 plan(*args, payload, self._url) if args else plan(payload, self._url)
             )
+            max_bytes = self.config[settings.RESULT_MAX_BYTES.key]
+            mailer = EventMailer(
+                self.db, self.templates, self._peers, self.sender, max_bytes
+            )
+            mailer.mail(payload, planned)
         except (InvalidEvent, *DATA_ERRORS):
             log.exception("malformed event dropped: %s", _event_id(payload))
-            return
-        max_bytes = self.config[settings.RESULT_MAX_BYTES.key]
-        mailer = EventMailer(
-            self.db, self.templates, self._peers, self.sender, max_bytes
-        )
-        try:
-            mailer.mail(payload, planned)
         except ServiceError as exc:
-            if exc.status < 500:  # a peer refuses for good: retrying cannot help
-                log.exception("event %s dropped: %s", _event_id(payload), exc.code)
-                return
-            # a peer is down: nothing was queued; wait, then the message goes back
-            eventlet.sleep(RETRY_DELAY)
-            raise
+            if exc.status >= 500:
+                # a peer is down: nothing was queued; wait, then the message goes back
+                eventlet.sleep(RETRY_DELAY)
+                raise
+            log.warning("event %s dropped: %s", _event_id(payload), exc.code)
 
     def _plan_submitted(self, payload, url):
         files = self._peers.dossier_files(payload["dossier_id"])
