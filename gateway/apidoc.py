@@ -23,7 +23,7 @@ from marshmallow import RAISE, Schema
 
 from services.contracts import resources
 from services.contracts.resources.common import Error
-from services.search.schemas import OneOrMany
+from services.contracts.search import OneOrMany
 from services.shared.permissions import CLIENT_SCOPES
 
 from .rate_limit import EXEMPT as RATE_EXEMPT

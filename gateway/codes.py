@@ -4,7 +4,7 @@ Message ids of the catalogue are codes, not English text, so there is no `_()` t
 find: this reads the source (never imports it) and yields
 - error codes: a class's `code = "X"`, a `code="X"` argument, the third argument
   of an error class (`ServiceError(message, details, "X")`), the code argument of
-  `CodedHTTPError(status, "X", …)` and the values of `HTTP_CODES`;
+  `CodedHTTPError(status, "X", …)` and the values of a `*_CODES` dict;
 - detail codes: the first argument of `detail("x", …)` (with its param names as a
   comment for translators) and the keys of `MARSHMALLOW` (marshmallow's own
   messages, `services/shared/details.py`).
@@ -54,7 +54,7 @@ def _from_assign(node):
     if "code" in names and (code := _text(node.value, ERROR_CODE)):
         yield code, []
     if isinstance(node.value, ast.Dict):
-        if "HTTP_CODES" in names:
+        if any(name and name.endswith("_CODES") for name in names):
             for value in node.value.values:
                 if code := _text(value, ERROR_CODE):
                     yield code, []

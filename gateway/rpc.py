@@ -3,23 +3,23 @@
 Each proxy owns one AMQP connection and reply queue; a request borrows one, sets the
 request id in its context data (so it travels to the service and on into events), and
 gives it back. Broken proxies are dropped and replaced on next use.
+
+Arguments are dumped with the service's contract (services/contracts) and errors are
+mapped by `services/shared/peers.translate`, exactly as between services.
 """
 
 import logging
 import queue
-import socket
 import uuid
 from contextlib import contextmanager
 
-from kombu.exceptions import OperationalError
-from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.shared.errors import ServiceError, Unavailable
+from services import contracts
+from services.shared.errors import Unavailable
+from services.shared.peers import BROKEN, GONE, translate
 
 log = logging.getLogger(__name__)
-
-BROKEN = (OSError, socket.error, OperationalError, ConnectionError)
 
 
 class _Entry:
@@ -78,17 +78,8 @@ class RpcPool:
         healthy = True
         try:
             yield entry.client
-        except ServiceError:
-            raise
-        except (UnknownService, RpcTimeout) as exc:
-            healthy = False
-            raise Unavailable("Service unavailable", {"service": [str(exc)]}) from exc
-        except BROKEN as exc:
-            healthy = False
-            raise Unavailable(
-                "Message broker unreachable", {"broker": [str(exc)]}
-            ) from exc
-        except RemoteError:
+        except GONE:
+            healthy = False  # the caller maps it (translate)
             raise
         finally:
             if healthy and self._free.qsize() < self.size:
@@ -106,9 +97,16 @@ class RpcPool:
         idempotency_key=None,
         **kwargs,
     ):
-        """Call one RPC method and return its result."""
-        with self.client(request_id, timeout, idempotency_key) as client:
-            return getattr(getattr(client, service), method)(*args, **kwargs)
+        """Call one RPC method (arguments dumped with its contract); its result."""
+        sent = contracts.method(service, method).dump(args, kwargs)
+        try:
+            with self.client(request_id, timeout, idempotency_key) as client:
+                return getattr(getattr(client, service), method)(**sent)
+        except Exception as exc:  # noqa: BLE001 - mapped once, re-raised
+            mapped = translate(exc, service)
+            if mapped is exc:
+                raise
+            raise mapped from exc
 
     def close(self):
         while not self._free.empty():

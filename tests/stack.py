@@ -73,6 +73,8 @@ class Stack:
         env["PORTAL_BUCKET_PREFIX"] = f"t{self.run_id}-"
         env["PORTAL_PORT"] = str(self.port)
         env["PORTAL_PUBLIC_URL"] = self.url
+        # An answer outside its contract fails the call instead of only logging.
+        env["PORTAL_CONTRACT_STRICT"] = "1"
         # Province 01 lets its procedures link to this outside host (tests of it).
         env.setdefault("PORTAL_LINK_HOSTS", "01=dichvucong.gov.vn")
         env.setdefault("PORTAL_MAIL_DIR", str(ROOT / "var" / "mail"))

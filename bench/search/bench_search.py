@@ -16,9 +16,9 @@ import uuid
 
 from nameko.standalone.events import event_dispatcher
 
+from services.contracts.search import FiltersSchema, PagingSchema
 from services.search.dependencies import DossierIndex
 from services.search.engine import Engine
-from services.search.schemas import FiltersSchema, PagingSchema
 from services.shared.schemas import load
 from tests.stack import Stack
 

@@ -3,7 +3,7 @@
 import falcon
 from marshmallow import fields, validate
 
-from services.accounts.schemas import (
+from services.contracts.accounts import (
     CODE,
     PROVINCE,
     AgencySchema,

@@ -7,8 +7,7 @@ the rules (scope, roles, states) live in the service.
 import falcon
 from marshmallow import fields, validate
 
-from services.contracts.resources import dossiers as res
-from services.dossiers.schemas import (
+from services.contracts.dossiers import (
     ActSchema,
     ClaimSchema,
     CommentSchema,
@@ -19,7 +18,8 @@ from services.dossiers.schemas import (
     TaskPatchSchema,
     TaskSchema,
 )
-from services.search.schemas import STATUSES, OneOrMany
+from services.contracts.resources import dossiers as res
+from services.contracts.search import STATUSES, OneOrMany
 from services.shared.errors import detail
 
 from ..apidoc import CSV, HTML, OPTIONAL, XLSX, Input, op

@@ -6,10 +6,10 @@ import falcon
 from marshmallow import fields, validate
 
 from gateway.errors import CodedHTTPError
+from services.contracts.notify import BulkSchema, PageSchema, TemplateSchema
 from services.contracts.resources import notify as res
 from services.notify.domain import LANGS
 from services.notify.kinds import KEYS
-from services.notify.schemas import BulkSchema, PageSchema, TemplateSchema
 from services.shared.errors import ValidationFailed, detail
 from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 

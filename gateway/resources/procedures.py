@@ -3,9 +3,9 @@
 import falcon
 from marshmallow import fields, validate
 
-from services.accounts.schemas import PROVINCE
+from services.contracts.accounts import PROVINCE
+from services.contracts.dossiers import HolidaysSchema, ProcedureSchema
 from services.contracts.resources import catalogue as res
-from services.dossiers.schemas import HolidaysSchema, ProcedureSchema
 
 from ..apidoc import PUBLIC, Input, op
 from .common import call, json_object

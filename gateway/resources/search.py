@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 
 from services.contracts.resources import dossiers as res
 from services.contracts.resources import search as dashboards
-from services.search.schemas import GROUPS, FiltersSchema, PagingSchema
+from services.contracts.search import GROUPS, FiltersSchema, PagingSchema
 from services.shared.errors import ValidationFailed, detail
 
 from .. import apidoc

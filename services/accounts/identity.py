@@ -2,12 +2,13 @@
 
 import uuid
 
+from services.contracts import accounts as contract
 from services.shared import visibility
 from services.shared.errors import Forbidden, NotFound, ValidationFailed, detail
 from services.shared.outbox import record_event
 from services.shared.schemas import load
 
-from . import contracts, domain, schemas, security, settings, store, views
+from . import domain, security, settings, store, views
 from .exceptions import TokenExpired, TokenInvalid, too_many
 from .models import Outbox, Province, Token, User
 
@@ -21,7 +22,7 @@ def register(session, cfg, data, ip=None):
     (the password is hashed either way), and its owner is told instead: the answer
     never reveals who is registered.
     """
-    data = load(schemas.RegisterSchema(), data)
+    data = load(contract.RegisterSchema(), data)
     bucket = f"register:ip:{ip}" if ip else None
     limit = cfg[settings.REGISTRATIONS_IP.key]
     wait = store.wait_seconds(session, bucket, limit, HOUR) if bucket else 0
@@ -80,7 +81,7 @@ def _tell_owner(session, cfg, user, ip):
     record_event(
         session,
         Outbox,
-        contracts.REGISTRATION_ATTEMPTED,
+        contract.REGISTRATION_ATTEMPTED,
         {
             "user_id": str(user.public_id),
             "email": user.email,
@@ -98,7 +99,7 @@ def announce_activation(session, cfg, user, resent):
     record_event(
         session,
         Outbox,
-        contracts.ACCOUNT_REGISTERED,
+        contract.ACCOUNT_REGISTERED,
         {
             "user_id": str(user.public_id),
             "email": user.email,
@@ -140,7 +141,7 @@ def activate(session, raw_token):
 
 def checked_email(email):
     """Return a well-formed e-mail address or raise 422 (before any lookup)."""
-    return load(schemas.EmailSchema(), {"email": email or ""})["email"]
+    return load(contract.EmailSchema(), {"email": email or ""})["email"]
 
 
 def resend_activation(session, cfg, email):
@@ -188,7 +189,7 @@ def request_password_reset(session, cfg, email):
         record_event(
             session,
             Outbox,
-            contracts.PASSWORD_RESET_REQUESTED,
+            contract.PASSWORD_RESET_REQUESTED,
             payload,
             province=user.province,
         )
@@ -197,7 +198,7 @@ def request_password_reset(session, cfg, email):
 
 def reset_password(session, token, password):
     data = load(
-        schemas.ResetSchema(), {"token": token or "", "password": password or ""}
+        contract.ResetSchema(), {"token": token or "", "password": password or ""}
     )
     user = use_token(session, data["token"], "reset")
     if user.status == "deactivated":
@@ -217,7 +218,7 @@ def reset_password(session, token, password):
 
 def update_profile(session, caller, changes):
     user = _self(session, caller)
-    data = load(schemas.ProfileSchema(), changes)
+    data = load(contract.ProfileSchema(), changes)
     if "business_name" in data and user.kind != "business":
         raise ValidationFailed(
             "Invalid input", {"business_name": [detail("business_only")]}

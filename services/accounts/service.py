@@ -6,21 +6,15 @@ from nameko.timer import timer
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.errors import EXPECTED
+from services.shared.entrypoint import contract_rpc
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
-from services.shared.rpc import rpc
 
 from . import identity, sessions, staff, store, tenancy
 from .dependencies import AfterReply, OperatorBootstrap
 from .models import Outbox
 
-SECRET = {"expected_exceptions": EXPECTED}
-
-
-def secret(*names):
-    """RPC options hiding `names` from logs and error reports."""
-    return {"expected_exceptions": EXPECTED, "sensitive_arguments": names}
+rpc = contract_rpc("accounts")
 
 
 class AccountsService:
@@ -59,26 +53,26 @@ class AccountsService:
         return result
 
     # --- citizens and businesses -------------------------------------------------
-    @rpc(**secret("data"))
+    @rpc(sensitive_arguments=("data",))
     def register(self, caller, data, ip=None):
         caller_from(caller)
         return self._write(identity.register, self.config, data, ip)
 
-    @rpc(**secret("token"))
+    @rpc(sensitive_arguments=("token",))
     def activate(self, caller, token):
         caller_from(caller)
         return self._write(identity.activate, token)
 
     # Both answer before looking the e-mail up: the same answer in the same time
     # whether or not it has an account (the work runs after the reply).
-    @rpc(**SECRET)
+    @rpc
     def resend_activation(self, caller, email):
         caller_from(caller)
         email = identity.checked_email(email)
         self.after_reply(self._write, identity.resend_activation, self.config, email)
         return {"status": "sent"}
 
-    @rpc(**SECRET)
+    @rpc
     def request_password_reset(self, caller, email):
         caller_from(caller)
         email = identity.checked_email(email)
@@ -86,21 +80,26 @@ class AccountsService:
         self.after_reply(self._write, handler, self.config, email)
         return {"status": "sent"}
 
-    @rpc(**secret("token", "new_password"))
+    @rpc(
+        sensitive_arguments=(
+            "token",
+            "new_password",
+        )
+    )
     def reset_password(self, caller, token, new_password):
         caller_from(caller)
         return self._write(identity.reset_password, token, new_password)
 
-    @rpc(**secret("changes"))
+    @rpc(sensitive_arguments=("changes",))
     def update_profile(self, caller, changes):
         return self._write(identity.update_profile, caller_from(caller), changes)
 
-    @rpc(**SECRET)
+    @rpc
     def get_user(self, caller, user_id):
         return self._read(identity.get_user, caller_from(caller), user_id)
 
     # --- sessions --------------------------------------------------------------
-    @rpc(**secret("password"))
+    @rpc(sensitive_arguments=("password",))
     def login(self, caller, email, password, ip=None, kind="web"):
         caller_from(caller)
         return self._attempt(sessions.login, email, password, ip, kind)
@@ -110,16 +109,16 @@ class AccountsService:
         """Delete counted attempts too old to matter to any limit (hourly)."""
         self._write(store.prune_attempts, self.config)
 
-    @rpc(**secret("token"))
+    @rpc(sensitive_arguments=("token",))
     def authenticate(self, token):
         return self._read(sessions.authenticate, token)
 
-    @rpc(**secret("token"))
+    @rpc(sensitive_arguments=("token",))
     def logout(self, caller, token):
         caller_from(caller)
         return self._write(sessions.logout, token)
 
-    @rpc(**secret("client_secret"))
+    @rpc(sensitive_arguments=("client_secret",))
     def oauth_token(
         self, caller, grant_type, client_id, client_secret, scope=None, ip=None
     ):
@@ -129,66 +128,66 @@ class AccountsService:
         )
 
     # --- tenancy ---------------------------------------------------------------
-    @rpc(**SECRET)
+    @rpc
     def create_province(self, caller, data):
         return self._write(tenancy.create_province, caller_from(caller), data)
 
-    @rpc(**SECRET)
+    @rpc
     def list_provinces(self, caller):
         caller_from(caller)
         return self._read(tenancy.list_provinces)
 
-    @rpc(**SECRET)
+    @rpc
     def get_province(self, caller, code):
         caller_from(caller)
         return self._read(tenancy.get_province, code)
 
-    @rpc(**SECRET)
+    @rpc
     def create_agency(self, caller, data):
         return self._write(tenancy.create_agency, caller_from(caller), data)
 
-    @rpc(**SECRET)
+    @rpc
     def list_agencies(self, caller, province=None, include_closed=False):
         caller_from(caller)
         return self._read(tenancy.list_agencies, province, include_closed)
 
-    @rpc(**SECRET)
+    @rpc
     def get_agency(self, caller, code):
         caller_from(caller)
         return self._read(tenancy.get_agency, code)
 
-    @rpc(**SECRET)
+    @rpc
     def create_department(self, caller, data):
         return self._write(tenancy.create_department, caller_from(caller), data)
 
-    @rpc(**SECRET)
+    @rpc
     def list_departments(self, caller, agency=None):
         caller_from(caller)
         return self._read(tenancy.list_departments, agency)
 
     # --- staff, API clients, audit ---------------------------------------------
-    @rpc(**secret("data"))
+    @rpc(sensitive_arguments=("data",))
     def create_staff(self, caller, data):
         return self._write(staff.create_staff, caller_from(caller), data)
 
-    @rpc(**SECRET)
+    @rpc
     def list_staff(self, caller, agency=None, department=None, role=None):
         return self._read(
             staff.list_staff, caller_from(caller), agency, department, role
         )
 
-    @rpc(**SECRET)
+    @rpc
     def deactivate_user(self, caller, user_id):
         return self._write(staff.deactivate_user, caller_from(caller), user_id)
 
-    @rpc(**SECRET)
+    @rpc
     def create_api_client(self, caller, data):
         return self._write(staff.create_api_client, caller_from(caller), data)
 
-    @rpc(**SECRET)
+    @rpc
     def list_api_clients(self, caller):
         return self._read(staff.list_api_clients, caller_from(caller))
 
-    @rpc(**SECRET)
+    @rpc
     def list_audit(self, caller, page=1, page_size=50):
         return self._read(staff.list_audit, caller_from(caller), page, page_size)

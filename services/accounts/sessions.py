@@ -4,11 +4,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from services.contracts import accounts as contract
 from services.shared.errors import detail
 from services.shared.outbox import record_event
 from services.shared.schemas import load
 
-from . import contracts, domain, schemas, security, settings, store, views
+from . import domain, security, settings, store, views
 from .exceptions import (
     AccountNotActivated,
     InvalidClient,
@@ -28,7 +29,7 @@ def login(session, cfg, email, password, ip=None, kind="web"):
     failed-attempt count and the audit entry before raising.
     """
     data = load(
-        schemas.LoginSchema(), {"email": email or "", "password": password or ""}
+        contract.LoginSchema(), {"email": email or "", "password": password or ""}
     )
     email = domain.normalize_email(data["email"])
     throttle = Throttle(session, cfg, "login", email, ip)
@@ -61,7 +62,7 @@ def _failed(session, cfg, throttle, user, ip):
     record_event(
         session,
         Outbox,
-        contracts.LOGIN_FAILURES_DETECTED,
+        contract.LOGIN_FAILURES_DETECTED,
         {
             "user_id": str(user.public_id),
             "email": user.email,

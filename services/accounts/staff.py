@@ -4,6 +4,7 @@ import secrets
 
 from sqlalchemy import select
 
+from services.contracts import accounts as contract
 from services.shared import audit
 from services.shared.errors import (
     Conflict,
@@ -15,7 +16,7 @@ from services.shared.errors import (
 from services.shared.permissions import require, require_visible, scope_of, scope_query
 from services.shared.schemas import load
 
-from . import domain, schemas, security, store, views
+from . import domain, security, store, views
 from .exceptions import EmailTaken
 from .models import ApiClient, AuditEntry, Department, User
 
@@ -23,7 +24,7 @@ from .models import ApiClient, AuditEntry, Department, User
 def create_staff(session, caller, data):
     """Create an active staff member (or operator) inside the caller's scope."""
     require(caller, "staff.manage")
-    data = load(schemas.StaffSchema(), data)
+    data = load(contract.StaffSchema(), data)
     if not domain.may_grant(caller.get("roles") or [], data["role"]):
         raise Forbidden("Not permitted", {"role": [detail("role_not_grantable")]})
     province, agency = _placement(session, caller, data)
@@ -137,7 +138,7 @@ def deactivate_user(session, caller, user_id):
 def create_api_client(session, caller, data):
     """Create an API client; its secret is returned once and stored hashed."""
     require(caller, "api_client.manage")
-    data = load(schemas.ApiClientSchema(), data)
+    data = load(contract.ApiClientSchema(), data)
     if data.get("agency"):
         agency = store.agency(session, data["agency"])
         data["province"] = agency.province

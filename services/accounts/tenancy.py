@@ -4,18 +4,19 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from services.contracts import accounts as contract
 from services.shared.errors import NotFound, detail
 from services.shared.permissions import require, require_visible
 from services.shared.schemas import load
 
-from . import schemas, store, views
+from . import store, views
 from .exceptions import AlreadyExists
 from .models import Agency, Department, Province
 
 
 def create_province(session, caller, data):
     require(caller, "province.manage")
-    data = load(schemas.ProvinceSchema(), data)
+    data = load(contract.ProvinceSchema(), data)
     if session.get(Province, data["code"]):
         raise AlreadyExists("Already exists", {"code": [detail("already_exists")]})
     row = Province(
@@ -41,7 +42,7 @@ def get_province(session, code):
 
 def create_agency(session, caller, data):
     require(caller, "agency.manage")
-    data = load(schemas.AgencySchema(), data)
+    data = load(contract.AgencySchema(), data)
     store.province(session, data["province"])
     require_visible(caller, province=data["province"])
     if session.scalar(select(Agency).where(Agency.code == data["code"])):
@@ -102,7 +103,7 @@ def _departments(session, agency_code):
 
 def create_department(session, caller, data):
     require(caller, "department.manage")
-    data = load(schemas.DepartmentSchema(), data)
+    data = load(contract.DepartmentSchema(), data)
     agency = store.agency(session, data["agency"])
     require_visible(caller, province=agency.province, agency=agency.code)
     exists = session.scalar(

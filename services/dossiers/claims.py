@@ -21,11 +21,12 @@ import secrets
 
 from sqlalchemy import func, select
 
+from services.contracts import dossiers as contract
 from services.shared import permissions
 from services.shared.errors import detail
 from services.shared.schemas import load
 
-from . import schemas, store
+from . import store
 from .exceptions import ClaimRefused, TooManyClaims
 from .models import ClaimAttempt, Dossier
 
@@ -92,7 +93,7 @@ def claim(session, caller, data, directory, limit):
     """Return (error, dossier detail); the error is raised after the commit."""
     store.require_login(caller)
     permissions.require(caller, "dossier.claim")
-    data = load(schemas.ClaimSchema(), data)
+    data = load(contract.ClaimSchema(), data)
     user = caller["user_id"]
     count, oldest = _failures(session, user)
     if count >= limit:

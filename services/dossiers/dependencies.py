@@ -1,4 +1,7 @@
-"""Small facades over other services, so the workflow names its intent.
+"""Small facades over other services (`services/shared/peers.py`), so the workflow
+names its intent. Every one fails closed: when the peer does not answer, the call
+raises 503 `ACCOUNTS_UNAVAILABLE` / `FILES_UNAVAILABLE` instead of letting an
+unchecked reference in.
 
 - `Directory.department(agency, code)`: the department exists in the agency
   (accounts `get_agency`).
@@ -8,51 +11,17 @@
   (accounts `list_staff`).
 - `Directory.identity(user_id)`: a user's own national ID / tax code (accounts
   `get_user`), for claiming a paper dossier.
-
-These checks fail closed: when accounts does not answer, they raise 503
-`SERVICE_UNAVAILABLE` instead of letting an unchecked reference in.
-- `FileIndex.files(dossier_id)`: the dossier's files (files `list_files`); while the
-  files service does not expose it, the caller's explicit list is used.
+- `Directory.user(user_id)`, `Directory.leaders(agency, department)`: who to tell.
+- `FileIndex.files(dossier_id)` / `ids(dossier_id)`: the dossier's stored files
+  (files `list_files`).
 """
 
-import logging
-
-import eventlet
-from nameko.exceptions import MethodNotFound, RemoteError, UnknownService
 from nameko.timer import Timer
 
 from services.shared.caller import SYSTEM
 from services.shared.errors import NotFound, ValidationFailed, detail
 
-from .exceptions import PeerUnavailable
-
-log = logging.getLogger(__name__)
-TIMEOUT = 10
-NOT_THERE = (MethodNotFound, UnknownService, eventlet.Timeout)
-
-
-def _call(method, *args):
-    """Call a proxied method with a timeout; return (available, result)."""
-    try:
-        with eventlet.Timeout(TIMEOUT):
-            return True, method.call_async(*args).result()
-    except NOT_THERE as exc:
-        log.warning("remote call unavailable: %s", type(exc).__name__)
-        return False, None
-    except RemoteError as exc:
-        if exc.exc_type == "MethodNotFound":
-            return False, None
-        raise
-
-
-def _required(method, *args):
-    """Call a peer whose answer a check needs: 503 when it cannot say, never a pass."""
-    available, result = _call(method, *args)
-    if not available:
-        raise PeerUnavailable(
-            "A service needed for this check is unavailable", {"service": ["accounts"]}
-        )
-    return result
+PERSON = ("id", "email", "full_name", "lang")
 
 
 class ConfiguredTimer(Timer):
@@ -78,7 +47,7 @@ class Directory:
         if not code:
             raise ValidationFailed("Invalid input", {"department": ["required"]})
         info = self.agency(agency) or {}
-        codes = {d.get("code") for d in info.get("departments") or []}
+        codes = {d["code"] for d in info.get("departments", [])}
         if code not in codes:
             raise ValidationFailed(
                 "Invalid input", {"department": [detail("unknown_department")]}
@@ -88,22 +57,21 @@ class Directory:
     def agency(self, code):
         """The agency with its departments, or None when accounts does not know it."""
         try:
-            return _required(self.accounts.get_agency, SYSTEM, code)
+            return self.accounts.get_agency(SYSTEM, code)
         except NotFound:
             return None
 
     def is_staff(self, agency, department, user_id):
         """Tell whether `user_id` is active staff of that agency's department."""
-        people = _required(self.accounts.list_staff, SYSTEM, agency, department)
+        people = self.accounts.list_staff(SYSTEM, agency, department)
         return any(
-            str(p.get("id")) == str(user_id) and p.get("status") == "active"
-            for p in people or []
+            str(p["id"]) == str(user_id) and p.get("status") == "active" for p in people
         )
 
     def identity(self, user_id):
         """(kind, national ID, tax code) of an account, from accounts."""
         try:
-            found = _required(self.accounts.get_user, SYSTEM, user_id) or {}
+            found = self.accounts.get_user(SYSTEM, user_id)
         except NotFound:
             found = {}
         return found.get("kind"), found.get("national_id"), found.get("tax_code")
@@ -111,23 +79,16 @@ class Directory:
     def user(self, user_id):
         """{id, email, full_name, lang} of a user ({id} alone when unknown)."""
         try:
-            available, found = _call(self.accounts.get_user, SYSTEM, user_id)
+            found = self.accounts.get_user(SYSTEM, user_id)
         except NotFound:
-            available, found = False, None
-        if not available or not found:
             return {"id": user_id, "email": None, "full_name": None, "lang": "vi"}
-        keys = ("id", "email", "full_name", "lang")
-        return {k: found.get(k) for k in keys}
+        return {k: found.get(k) for k in PERSON}
 
     def leaders(self, agency, department):
-        """The leaders of a department ([] when accounts cannot say)."""
-        available, found = _call(
-            self.accounts.list_staff, SYSTEM, agency, department, "leader"
-        )
-        people = found if available and isinstance(found, list) else []
-        keys = ("id", "email", "full_name", "lang")
+        """The leaders of a department."""
+        people = self.accounts.list_staff(SYSTEM, agency, department, "leader")
         return [
-            {k: p.get(k, "vi" if k == "lang" else None) for k in keys} for p in people
+            {k: p.get(k, "vi" if k == "lang" else None) for k in PERSON} for p in people
         ]
 
 
@@ -136,15 +97,10 @@ class FileIndex:
         self.files = files
 
     def ids(self, dossier_id):
-        """Ids of the dossier's stored files, or None when files cannot say."""
-        available, found = _call(self.files.list_files, SYSTEM, dossier_id)
-        if not available or found is None:
-            return None
-        items = found.get("items", []) if isinstance(found, dict) else found
-        return {str(item.get("id")) for item in items}
+        """Ids of the dossier's stored files."""
+        return {str(item["id"]) for item in self.list(dossier_id)}
 
-    def list(self, dossier_id, explicit=None):
-        available, found = _call(self.files.list_files, SYSTEM, dossier_id)
-        if available and found is not None:
-            return found.get("items", found) if isinstance(found, dict) else found
-        return list(explicit or [])
+    def list(self, dossier_id):
+        """The dossier's stored files, as the files service knows them."""
+        found = self.files.list_files(SYSTEM, dossier_id)
+        return found.get("items", []) if isinstance(found, dict) else found

@@ -4,12 +4,13 @@ import uuid
 
 from sqlalchemy import func, select
 
+from services.contracts import dossiers as contract
 from services.shared import permissions
 from services.shared.caller import is_authenticated
 from services.shared.errors import ValidationFailed, detail
 from services.shared.schemas import load
 
-from . import catalogue, claims, domain, forms, references, schemas, store, workflow
+from . import catalogue, claims, domain, forms, references, store, workflow
 from .exceptions import DossierNotFound, UploadsClosed
 from .models import Dossier
 
@@ -81,7 +82,7 @@ def create(session, caller, data, directory):
     """Start an online draft (levels 3 and 4 only) at an agency that may receive it."""
     store.require_login(caller)
     permissions.require(caller, "dossier.create")
-    data = load(schemas.CreateDossierSchema(), data)
+    data = load(contract.CreateDossierSchema(), data)
     province = data.get("province") or caller.get("province")
     _, current = catalogue.current_version(session, province, data["procedure"])
     references.online(current)
@@ -114,7 +115,7 @@ def update(session, caller, dossier_id, data):
     on_behalf = dossier.paper and permissions.can(caller, "dossier.register_paper")
     if not on_behalf:
         permissions.require(caller, "dossier.update")
-    data = load(schemas.PatchDossierSchema(), data)
+    data = load(contract.PatchDossierSchema(), data)
     workflow.check_version(dossier, data.get("expected_version"))
     if dossier.status not in domain.EDITABLE_STATES:
         raise workflow.InvalidTransition(
@@ -154,7 +155,7 @@ def submit(session, caller, dossier_id, checks, files=None, expected=None):
         references.receiving_agency(
             directory, current, dossier.province, dossier.agency
         )
-    found = file_index.list(str(dossier.public_id), files)
+    found = file_index.list(str(dossier.public_id))  # never the caller's own list
     workflow.validate_for_submit(version, dossier, found)
     data = {"expected_version": expected}
     workflow.transition(
@@ -164,7 +165,7 @@ def submit(session, caller, dossier_id, checks, files=None, expected=None):
 
 
 def act(session, caller, dossier_id, data, directory):
-    data = load(schemas.ActSchema(), data)
+    data = load(contract.ActSchema(), data)
     dossier = store.load(session, caller, dossier_id)
     workflow.transition(session, caller, dossier, data["action"], data, directory)
     return store.detail(session, caller, dossier)
@@ -177,7 +178,7 @@ def register_paper(session, caller, data, directory):
     account's only when that person claims it (`claims.claim`).
     """
     permissions.require(caller, "dossier.register_paper")
-    data = load(schemas.PaperDossierSchema(), data)
+    data = load(contract.PaperDossierSchema(), data)
     agency = caller.get("agency")
     version, dossier = _new_dossier(
         session, caller.get("province"), data["procedure"], agency, directory
@@ -217,7 +218,7 @@ FILTERS = ("status", "agency", "department", "province")
 def list_(session, caller, filters):
     store.require_login(caller)
     permissions.require(caller, "dossier.read")
-    data = load(schemas.ListFilters(), filters or {})
+    data = load(contract.ListFilters(), filters or {})
     query = scope_filter(caller, select(Dossier))
     for name in FILTERS:
         if data.get(name):

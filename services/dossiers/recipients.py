@@ -13,10 +13,11 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from services.contracts import dossiers as contract
 from services.shared import permissions
 from services.shared.schemas import load
 
-from . import domain, schemas, store
+from . import domain, store
 from .deadlines import Lookups
 from .models import Dossier, Task
 from .operations import scope_filter
@@ -31,7 +32,7 @@ def _local_start(day):
 def list_applicants(session, caller, query):
     store.require_login(caller)
     permissions.require(caller, "bulk_mail.send")
-    data = load(schemas.ApplicantsQuery(), query)
+    data = load(contract.ApplicantsQuery(), query)
     sql = scope_filter(caller, select(Dossier.applicant)).where(
         Dossier.procedure_code == data["procedure"],
         Dossier.status != domain.DRAFT,

@@ -4,18 +4,19 @@ import logging
 from contextlib import contextmanager
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.contracts import dossiers as contract
 from services.shared import audit, idempotency, permissions
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.errors import EXPECTED, ValidationFailed
+from services.shared.entrypoint import contract_rpc
+from services.shared.errors import ValidationFailed
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
-from services.shared.rpc import rpc
+from services.shared.peers import Peer
 from services.shared.schemas import load
 
 from . import (
@@ -27,7 +28,6 @@ from . import (
     operations,
     recipients,
     refusals,
-    schemas,
     settings,
     store,
     work,
@@ -35,6 +35,8 @@ from . import (
 from .dependencies import Directory, FileIndex, configured_timer
 from .exceptions import ConcurrentUpdate, DossierInvalid, LinkNotAllowed
 from .models import AuditEntry, IdempotentResult, Outbox
+
+rpc = contract_rpc("dossiers")
 
 CONCURRENT = "The dossier was changed by someone else; reload it"
 log = logging.getLogger(__name__)
@@ -51,8 +53,8 @@ class DossiersService:
     metrics = Metrics()
     idempotency_key = idempotency.IdempotencyKey()
     config = Config()
-    accounts = RpcProxy("accounts")
-    files = RpcProxy("files")
+    accounts = Peer("accounts")
+    files = Peer("files")
 
     @contextmanager
     def tx(self):
@@ -78,12 +80,12 @@ class DossiersService:
         return {"dossiers": "ok", "postgres": self.db.ping()}
 
     # --- catalogue -----------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_procedures(self, caller, province=None, agency=None, q=None, level=None):
         caller = caller_from(caller)
         asked = dict(province=province, agency=agency, q=q, level=level)
         filters = load(
-            schemas.ProcedureQuery(),
+            contract.ProcedureQuery(),
             {k: v for k, v in asked.items() if v not in (None, "")},
         )
         with self.db.reader() as s:
@@ -92,17 +94,17 @@ class DossiersService:
                 s, where, filters.get("agency"), filters.get("q"), filters.get("level")
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def get_procedure(self, caller, code, province=None):
         caller = caller_from(caller)
         with self.db.reader() as s:
             return catalogue.get_procedure(s, province or caller.get("province"), code)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def create_procedure(self, caller, data):
         caller = caller_from(caller)
         permissions.require(caller, "procedure.manage")
-        data = load(schemas.ProcedureSchema(), data)
+        data = load(contract.ProcedureSchema(), data)
         province = operations.procedure_province(caller, data)
         self._require_links(data, province)
         with self.tx() as s:
@@ -110,11 +112,11 @@ class DossiersService:
             store.audit(s, caller, "procedure.create", data["code"], province=province)
             return created
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def update_procedure(self, caller, code, data):
         caller = caller_from(caller)
         permissions.require(caller, "procedure.manage")
-        data = load(schemas.ProcedureSchema(), dict(data or {}, code=code))
+        data = load(contract.ProcedureSchema(), dict(data or {}, code=code))
         province = operations.procedure_province(caller, data)
         self._require_links(data, province)
         with self.tx() as s:
@@ -135,19 +137,19 @@ class DossiersService:
         if errors:
             raise LinkNotAllowed("Link not allowed", errors)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def get_holidays(self, caller, province, year):
         caller = caller_from(caller)
         with self.db.transaction() as s:
             return catalogue.dump_holidays(catalogue.holidays_of(s, province, year))
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def put_holidays(self, caller, province, year, holidays):
         caller = caller_from(caller)
         permissions.require(caller, "holiday.manage")
         if operations.province_for(caller, province) != province:
             raise permissions.Forbidden("Not permitted", {"province": [province]})
-        data = load(schemas.HolidaysSchema(), {"holidays": holidays})
+        data = load(contract.HolidaysSchema(), {"holidays": holidays})
         wrong = [h for h in data["holidays"] if h["date"].year != int(year)]
         if wrong:
             raise ValidationFailed("Invalid input", {"holidays": ["invalid_date"]})
@@ -158,7 +160,7 @@ class DossiersService:
             return catalogue.dump_holidays(catalogue.holidays_of(s, province, year))
 
     # --- dossiers ------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def create_dossier(self, caller, data):
         with self.tx() as s:
             return self.once(
@@ -169,12 +171,12 @@ class DossiersService:
                 ),
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def update_dossier(self, caller, dossier_id, data):
         with self.tx() as s:
             return operations.update(s, caller_from(caller), dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def submit_dossier(self, caller, dossier_id, files=None, expected_version=None):
         caller = caller_from(caller)
         checks = FileIndex(self.files), Directory(self.accounts)
@@ -193,7 +195,7 @@ class DossiersService:
                 refusals.record(s, caller, dossier_id, exc.details)
             raise
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def act(self, caller, dossier_id, action, **options):
         caller = caller_from(caller)
         if action == "submit":
@@ -209,7 +211,7 @@ class DossiersService:
                 lambda: operations.act(s, caller, dossier_id, data, directory),
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def register_paper_dossier(self, caller, data):
         with self.tx() as s:
             return self.once(
@@ -220,7 +222,7 @@ class DossiersService:
                 ),
             )
 
-    @rpc(expected_exceptions=EXPECTED, sensitive_arguments=("data",))
+    @rpc(sensitive_arguments=("data",))
     def claim_dossier(self, caller, data):
         """Make a paper dossier the caller's: receipt number + national ID or code."""
         limit = self.config.get(settings.CLAIM_FAILS.key, settings.CLAIM_FAILS.default)
@@ -232,7 +234,7 @@ class DossiersService:
             raise error
         return found
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_audit(self, caller, page=1, page_size=50):
         """Return this database's audit entries in the caller's scope (moves)."""
         with self.db.reader() as s:
@@ -240,33 +242,33 @@ class DossiersService:
                 s, AuditEntry, caller_from(caller), page, page_size
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def get_dossier(self, caller, dossier_id):
         with self.db.transaction() as s:
             return operations.get(s, caller_from(caller), dossier_id)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_dossiers(self, caller, filters=None):
         with self.db.transaction() as s:
             return operations.list_(s, caller_from(caller), filters)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def lookup(self, caller, receipt_number):
         with self.db.transaction() as s:
             return operations.lookup(s, caller_from(caller), receipt_number)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def check_upload(self, caller, dossier_id, slot):
         with self.db.reader() as s:
             return operations.check_upload(s, caller_from(caller), dossier_id, slot)
 
     # --- work inside the agency ---------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def history(self, caller, dossier_id):
         with self.db.reader() as s:
             return work.history(s, caller_from(caller), dossier_id)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def add_comment(self, caller, dossier_id, data):
         index = FileIndex(self.files)
         with self.tx() as s:
@@ -278,12 +280,12 @@ class DossiersService:
                 ),
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_comments(self, caller, dossier_id, task_id=None):
         with self.db.reader() as s:
             return work.list_comments(s, caller_from(caller), dossier_id, task_id)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def create_task(self, caller, dossier_id, data):
         with self.tx() as s:
             return self.once(
@@ -294,12 +296,12 @@ class DossiersService:
                 ),
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_tasks(self, caller, dossier_id):
         with self.db.reader() as s:
             return work.list_tasks(s, caller_from(caller), dossier_id)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def update_task(self, caller, dossier_id, task_id, data):
         directory = Directory(self.accounts)
         with self.tx() as s:
@@ -311,17 +313,17 @@ class DossiersService:
                 ),
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_for_index(self, caller, after=None, limit=500):
         with self.db.transaction() as s:
             return work.list_for_index(s, caller_from(caller), after, limit)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def my_stats(self, caller, query=None):
         with self.db.reader() as s:
             return my_work.my_stats(s, caller_from(caller), query)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def stats(self, caller, group_by="status", **query):
         with self.db.transaction() as s:
             return work.stats(s, caller_from(caller), dict(query, group_by=group_by))
@@ -337,21 +339,21 @@ class DossiersService:
         except Exception:  # noqa: BLE001 - the next tick tries again
             log.warning("deadline sweep failed; retrying next tick", exc_info=True)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def sweep_deadlines(self, caller):
         """Run one deadline sweep now (national operators; the timer does the same)."""
         operations.require_national(caller_from(caller), "dossier.sweep")
         return deadlines.sweep(self.db)
 
     # --- for notify ----------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_applicants(self, caller, procedure=None, date_from=None, date_to=None):
         """[{email, full_name}] of a procedure's applicants in a period (scoped)."""
         query = {"procedure": procedure, "date_from": date_from, "date_to": date_to}
         with self.db.reader() as s:
             return recipients.list_applicants(s, caller_from(caller), query)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_due_work(self, caller, within_days=2):
         """Officers' due-soon/overdue work and leaders' overdue summary (system)."""
         operations.require_national(caller_from(caller), "dossier.due_work")

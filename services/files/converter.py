@@ -20,6 +20,7 @@ from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
+from services.contracts import files as contract
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.metrics import (
@@ -28,9 +29,9 @@ from services.shared.metrics import (
     Metrics,
     province_label,
 )
-from services.shared.outbox import record_event, utcnow
+from services.shared.outbox import InvalidEvent, read_event, record_event, utcnow
 
-from . import contracts, domain, settings
+from . import domain, settings
 from .conversion import ConversionError, Office, convert
 from .dependencies import ObjectStore
 from .listener import ManagedListener
@@ -91,15 +92,16 @@ class ConverterService:
 
     # Requeued on error: the database or MinIO being away must delay the conversion,
     # not lose it (the message used to be acknowledged with the error).
-    @event_handler("files", contracts.FILE_UPLOADED, requeue_on_error=True)
+    @event_handler("files", contract.FILE_UPLOADED, requeue_on_error=True)
     def convert_uploaded(self, payload):
         """Convert the uploaded file once; record done or failed with a reason."""
-        file_id = payload.get("file_id") if isinstance(payload, dict) else None
-        if not file_id:
-            log.error("dropping file_uploaded without a file_id: %r", payload)
+        try:
+            payload = read_event("files", contract.FILE_UPLOADED, payload)
+        except InvalidEvent:
+            log.exception("dropping malformed file_uploaded event")
             return
         try:
-            convert_file(self.db, self.store, self.office, file_id)
+            convert_file(self.db, self.store, self.office, payload["file_id"])
         except Exception:
             eventlet.sleep(RETRY_DELAY)  # before it goes back: do not hammer
             raise
@@ -165,12 +167,12 @@ def _finish(db, file_id, pdf=None, failed=None):
         if failed is not None:
             row.conversion = domain.FAILED
             row.conversion_reason = failed.reason
-            event = contracts.FILE_CONVERSION_FAILED
+            event = contract.FILE_CONVERSION_FAILED
             body = {**base, "reason": failed.reason}
         else:
             row.conversion = domain.DONE
             row.pdf_key, row.pdf_size, row.pdf_sha256 = pdf
-            event = contracts.FILE_CONVERTED
+            event = contract.FILE_CONVERTED
             body = {**base, "pdf_size": row.pdf_size, "pdf_sha256": row.pdf_sha256}
         record_event(session, Outbox, event, body, province=row.province)
         return row.conversion

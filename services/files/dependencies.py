@@ -4,6 +4,7 @@ Each hands entrypoints a small facade whose methods name the intent.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 
@@ -11,11 +12,11 @@ from minio import Minio
 from minio.commonconfig import REPLACE, CopySource
 from minio.error import S3Error
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 
 from services.shared import visibility
 from services.shared.caller import SYSTEM
 from services.shared.errors import Forbidden, NotFound, Unauthenticated
+from services.shared.peers import Peer
 
 from . import settings
 from .conversion import Office
@@ -141,12 +142,12 @@ class ObjectStore(DependencyProvider):
 class DossiersGate:
     """Ask the dossiers service who may upload to or read a dossier's files."""
 
-    def __init__(self, proxy):
-        self.proxy = proxy
+    def __init__(self, dossiers):
+        self.dossiers = dossiers
 
     def check_upload(self, caller, dossier_id, slot):
         """Return {accept, max_count, province, agency, department, owner}."""
-        return self.proxy.check_upload(caller, dossier_id, slot)
+        return self.dossiers.check_upload(caller, dossier_id, slot)
 
     def require_readable(self, caller, dossier_id):
         """Raise NotFound unless the caller may see the dossier."""
@@ -158,7 +159,7 @@ class DossiersGate:
         if visibility.rule(caller, "dossier") == visibility.ALL:
             return {}  # the system sees every record: no need to ask
         try:
-            dossier = self.proxy.get_dossier(caller, dossier_id)
+            dossier = self.dossiers.get_dossier(caller, dossier_id)
         except (NotFound, Forbidden, Unauthenticated):
             # DossierNotFound arrives as a NotFound: service.py imports its type
             return None
@@ -172,7 +173,9 @@ class DossiersGate:
         listed = dossier.get("documents")
         if listed is None:
             try:
-                listed = self.proxy.get_dossier(SYSTEM, dossier["id"]).get("documents")
+                listed = self.dossiers.get_dossier(SYSTEM, dossier["id"]).get(
+                    "documents"
+                )
             except Exception:  # noqa: BLE001 - a slip with slot codes beats no slip
                 log.warning("document names unavailable", exc_info=True)
                 listed = []
@@ -180,20 +183,14 @@ class DossiersGate:
 
     def require_procedure(self, caller, code, province=None):
         """The procedure (of `province`, else the caller's); NotFound if none."""
-        return self.proxy.get_procedure(caller, code, province)
+        return self.dossiers.get_procedure(caller, code, province)
 
 
-class Dossiers(RpcProxy):
-    """RpcProxy to the dossiers service (name configurable so tests may stand in)."""
+class Dossiers(Peer):
+    """The dossiers peer (its name a setting so tests may stand in), as a gate."""
 
     def __init__(self, **options):
-        super().__init__("dossiers", **options)
-
-    def setup(self):
-        self.target_service = self.container.config.get(
-            settings.DOSSIERS_SERVICE.key, "dossiers"
-        )
-        super().setup()
+        super().__init__("dossiers", settings.DOSSIERS_SERVICE, **options)
 
     def get_dependency(self, worker_ctx):
         return DossiersGate(super().get_dependency(worker_ctx))
@@ -202,8 +199,8 @@ class Dossiers(RpcProxy):
 class Directory:
     """Names of agencies and departments (accounts `get_agency`), cached per process."""
 
-    def __init__(self, proxy, cache):
-        self.proxy, self.cache = proxy, cache
+    def __init__(self, accounts, cache):
+        self.accounts, self.cache = accounts, cache
 
     def names(self, dossier):
         """Return {agency, department} display names (codes when unknown)."""
@@ -215,7 +212,7 @@ class Directory:
             }
         if code and code not in self.cache:
             try:
-                self.cache[code] = self.proxy.get_agency(SYSTEM, code) or {}
+                self.cache[code] = self.accounts.get_agency(SYSTEM, code) or {}
             except Exception:  # noqa: BLE001 - a slip still prints with codes
                 log.warning("agency %s: name unavailable", code, exc_info=True)
                 return {"agency": code, "department": dossier.get("department")}
@@ -230,8 +227,8 @@ class Directory:
         }
 
 
-class Accounts(RpcProxy):
-    """RpcProxy to accounts, handing out a `Directory` with a process-wide cache."""
+class Accounts(Peer):
+    """The accounts peer, handing out a `Directory` with a process-wide cache."""
 
     def __init__(self, **options):
         super().__init__("accounts", **options)
@@ -259,6 +256,7 @@ class Uno(DependencyProvider):
 def storage_errors(fn):
     """Turn object-store connection failures into a 503 STORAGE_UNAVAILABLE."""
 
+    @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
@@ -266,6 +264,4 @@ def storage_errors(fn):
             log.warning("object store failed: %s", exc)
             raise StorageUnavailable("File storage unavailable") from exc
 
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
     return wrapper

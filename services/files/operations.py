@@ -10,6 +10,7 @@ import zlib
 
 from sqlalchemy import func, select, text
 
+from services.contracts import files as contract
 from services.shared import audit, idempotency
 from services.shared.caller import is_authenticated
 from services.shared.errors import NotFound, Unauthenticated, detail
@@ -17,7 +18,7 @@ from services.shared.outbox import record_event, utcnow
 from services.shared.permissions import can, require, scope_of
 from services.shared.visibility import sees
 
-from . import contracts, domain, scanning, settings
+from . import domain, scanning, settings
 from .exceptions import (
     DossierFilesTooLarge,
     FileNotFound,
@@ -282,8 +283,8 @@ def _keep(db, store, limits, row, size, sha, content_type, caller, key=None):
         record_event(
             session,
             Outbox,
-            contracts.FILE_UPLOADED,
-            {k: meta.get(k) for k in contracts.PAYLOADS[contracts.FILE_UPLOADED]}
+            contract.FILE_UPLOADED,
+            {k: meta.get(k) for k in contract.UPLOADED_FIELDS}
             | {"file_id": kept.public_id, "owner": kept.owner, "agency": kept.agency},
             province=kept.province,
         )

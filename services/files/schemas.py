@@ -1,47 +1,6 @@
-"""Payload schemas of the files service: RPC input and the file metadata dump."""
-
-from marshmallow import fields, validate
-
-from services.shared.schemas import BaseSchema
-from services.shared.visibility import AUDIENCES
+"""The file metadata dump of the files service (RPC input: services/contracts)."""
 
 from . import domain
-
-
-class BeginUpload(BaseSchema):
-    dossier_id = fields.String(required=True, validate=validate.Length(1, 64))
-    slot = fields.String(required=True, validate=validate.Length(1, 80))
-    filename = fields.String(required=True, validate=validate.Length(1, 1000))
-    declared_type = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=255)
-    )
-    size = fields.Integer(required=True, validate=validate.Range(min=0))
-    task_id = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=64)
-    )
-    comment_id = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=64)
-    )
-    # staff choose; unset, see domain.upload_audience (the applicant's are public)
-    audience = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(AUDIENCES)
-    )
-
-
-class BeginTemplateUpload(BaseSchema):
-    procedure_code = fields.String(required=True, validate=validate.Length(1, 64))
-    filename = fields.String(required=True, validate=validate.Length(1, 1000))
-    declared_type = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=255)
-    )
-    size = fields.Integer(required=True, validate=validate.Range(min=0))
-    title = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=255)
-    )
-    # which province's procedure (codes are national); default: the caller's
-    province = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(1, 8)
-    )
 
 
 def dump_file(row):

@@ -6,21 +6,23 @@ from nameko.dependency_providers import Config
 
 # The dossiers service's errors must arrive as local types (DossierNotFound is a
 # NotFound), not as a RemoteError that would answer 500.
+from services.contracts.files import BeginTemplateUpload, BeginUpload
 from services.dossiers.exceptions import DossierNotFound
 from services.shared import audit, idempotency
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.errors import EXPECTED
+from services.shared.entrypoint import contract_rpc
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
-from services.shared.rpc import rpc
 from services.shared.schemas import load
 
 from . import generation, operations, reading, settings, templates
 from .dependencies import Accounts, Dossiers, ObjectStore, Uno, storage_errors
 from .models import AuditEntry, Outbox
-from .schemas import BeginTemplateUpload, BeginUpload, dump_file
+from .schemas import dump_file
+
+rpc = contract_rpc("files")
 
 
 def known_dossier(dossier_id):
@@ -59,7 +61,7 @@ class FilesService:
         """Report this instance and its backing components."""
         return {"files": "ok", "postgres": self.db.ping(), "minio": self.store.health()}
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     @storage_errors
     def begin_upload(
         self, caller, dossier_id, slot, filename, declared_type, size, audience=None
@@ -87,7 +89,7 @@ class FilesService:
             self.idempotency_key,
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     @storage_errors
     def complete_upload(self, caller, upload_id):
         """Verify the uploaded bytes and keep them; return the file's metadata."""
@@ -100,7 +102,7 @@ class FilesService:
             self.idempotency_key,
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     @storage_errors
     def abort_upload(self, caller, upload_id):
         """Forget an upload whose bytes never arrived."""
@@ -108,7 +110,7 @@ class FilesService:
             self.db, self.store, caller_from(caller), upload_id
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def get_file(self, caller, file_id):
         """Return a visible file's metadata and conversion state."""
         row = operations.load_visible(
@@ -116,7 +118,7 @@ class FilesService:
         )
         return dump_file(row)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_audit(self, caller, page=1, page_size=50):
         """Return this database's audit entries in the caller's scope (downloads)."""
         with self.db.reader() as s:
@@ -124,7 +126,7 @@ class FilesService:
                 s, AuditEntry, caller_from(caller), page, page_size
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_files(self, caller, dossier_id):
         """Return the files of a dossier the caller may see."""
         known_dossier(dossier_id)
@@ -132,7 +134,7 @@ class FilesService:
             self.db, self.dossiers, caller_from(caller), dossier_id
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     @storage_errors
     def open_file(self, caller, file_id, variant="original"):
         """Return a short-lived URL of the original or the PDF, with its checksum."""
@@ -140,7 +142,7 @@ class FilesService:
             self.db, self.store, self.dossiers, caller_from(caller), file_id, variant
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     @storage_errors
     def read_small(self, caller, file_id):
         """Return a small original inline as base64 (e-mail attachments)."""
@@ -148,7 +150,7 @@ class FilesService:
             self.db, self.store, self.dossiers, caller_from(caller), file_id
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     @storage_errors
     def delete_dossier_files(self, caller, dossier_id):
         """Delete the files of a deleted draft dossier."""
@@ -156,7 +158,7 @@ class FilesService:
             self.db, self.store, caller_from(caller), dossier_id
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     @storage_errors
     def generate_document(self, caller, kind, dossier):
         """Render a one-stop slip of a dossier to PDF, once per dossier version."""
@@ -170,7 +172,7 @@ class FilesService:
             self.db, self.store, slips, caller_from(caller), kind, dossier
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     @storage_errors
     def begin_template_upload(
         self,
@@ -204,7 +206,7 @@ class FilesService:
             self.idempotency_key,
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_templates(self, caller, procedure_code, province=None):
         """Anyone: the form templates of a province's procedure."""
         return templates.list_templates(

@@ -19,7 +19,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError
 from sqlalchemy import insert, select, text, update
 
-from services.shared.errors import NotFound
+from services.shared.errors import NotFound, ServiceError
 from services.shared.permissions import can, require_visible
 
 from . import domain, store
@@ -97,7 +97,9 @@ def attachment(peers, caller, file_id):
     """Read a file to attach; refuse any that is not a public document."""
     try:
         found = peers.read_file(caller, file_id)
-    except Exception:  # noqa: BLE001 - any failure means: cannot attach it
+    except ServiceError as exc:  # refused or unknown: cannot attach it
+        if exc.status >= 500:
+            raise  # files is down: 503, not a bad attachment
         found = None
     if not found:
         raise AttachmentUnavailable(

@@ -130,8 +130,9 @@ def dossier_scope(dossier):
 
 
 def _applicant_mail(key, payload, public_url, extra=None, document=None):
-    dossier = payload.get("dossier") or {}
-    applicant = dossier.get("applicant") or {}
+    # payloads arrive loaded with their schema: the snapshot and applicant are there
+    dossier = payload["dossier"]
+    applicant = dossier["applicant"]
     if not applicant.get("email"):
         return []
     context = {
@@ -209,7 +210,7 @@ def plan_account_notice(event_type, payload, public_url):
 
 def plan_status_change(payload, public_url):
     """Plan the citizen's e-mail for a dossier status change."""
-    dossier = payload.get("dossier") or {}
+    dossier = payload["dossier"]
     extra = {
         "reason": payload.get("reason") or "",
         "note": payload.get("note") or "",
@@ -242,8 +243,8 @@ def attachable(files, max_bytes):
 
 def plan_comment(payload, public_url):
     """Plan a mail to the applicant for a public comment written by someone else."""
-    comment = payload.get("comment") or {}
-    applicant = (payload.get("dossier") or {}).get("applicant") or {}
+    comment = payload["comment"]
+    applicant = payload["dossier"]["applicant"]
     author = comment.get("author") or {}
     if comment.get("internal") or author.get("id") == applicant.get("id"):
         return []
@@ -255,9 +256,9 @@ def plan_task(payload, public_url, assignee):
     """Plan a mail to the officer a task was assigned to (`assignee` resolved)."""
     if not assignee or not assignee.get("email"):
         return []
-    dossier = payload.get("dossier") or {}
+    dossier = payload["dossier"]
     context = {
-        "task": payload.get("task") or {},
+        "task": payload["task"],
         "dossier": dossier,
         "name": assignee.get("full_name") or "",
     }

@@ -2,28 +2,32 @@
 
 import logging
 
+import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
+from services.contracts import notify as contract
 from services.shared.caller import caller_from, is_authenticated
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.errors import EXPECTED, Unauthenticated
+from services.shared.entrypoint import contract_rpc
+from services.shared.errors import ServiceError, Unauthenticated
 from services.shared.health import tcp_check
 from services.shared.metrics import Metrics
-from services.shared.outbox import OutboxRelay
+from services.shared.outbox import InvalidEvent, OutboxRelay, read_event
+from services.shared.peers import Peer
 from services.shared.permissions import require, require_visible
-from services.shared.rpc import rpc
 from services.shared.schemas import load
 
-from . import bulk, domain, reminders, schemas, settings, store, template_admin
+from . import bulk, domain, reminders, settings, store, template_admin
 from .dependencies import Templates
 from .dispatch import Dispatcher
 from .handling import EventMailer
 from .models import Outbox
 from .peers import Peers
+
+rpc = contract_rpc("notify")
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,8 @@ log = logging.getLogger(__name__)
 HANDLER = dict(handler_type=SERVICE_POOL, requeue_on_error=True)
 # A malformed payload is dropped (logged), never requeued for ever.
 DATA_ERRORS = (AttributeError, TypeError, ValueError, KeyError)
+# Seconds a handler waits before its message goes back when a peer is down.
+RETRY_DELAY = 2
 
 
 def _event_id(payload):
@@ -59,9 +65,9 @@ class NotifyService:
     config = Config()
     sender = Dispatcher()
     templates = Templates()
-    accounts = RpcProxy("accounts")
-    dossiers = RpcProxy("dossiers")
-    files = RpcProxy("files")
+    accounts = Peer("accounts")
+    dossiers = Peer("dossiers")
+    files = Peer("files")
 
     @rpc
     def health(self):
@@ -75,44 +81,64 @@ class NotifyService:
     # events → e-mails -----------------------------------------------------------
     @event_handler("accounts", "account_registered", **HANDLER)
     def on_account_registered(self, payload):
-        self._handle(payload, domain.plan_account, "account_registered")
+        self._handle(
+            "accounts.account_registered",
+            payload,
+            domain.plan_account,
+            "account_registered",
+        )
 
     @event_handler("accounts", "password_reset_requested", **HANDLER)
     def on_password_reset_requested(self, payload):
-        self._handle(payload, domain.plan_account, "password_reset_requested")
+        self._handle(
+            "accounts.password_reset_requested",
+            payload,
+            domain.plan_account,
+            "password_reset_requested",
+        )
 
     @event_handler("accounts", "account_registration_attempted", **HANDLER)
     def on_account_registration_attempted(self, payload):
         self._handle(
-            payload, domain.plan_account_notice, "account_registration_attempted"
+            "accounts.account_registration_attempted",
+            payload,
+            domain.plan_account_notice,
+            "account_registration_attempted",
         )
 
     @event_handler("accounts", "login_failures_detected", **HANDLER)
     def on_login_failures_detected(self, payload):
-        self._handle(payload, domain.plan_account_notice, "login_failures_detected")
+        self._handle(
+            "accounts.login_failures_detected",
+            payload,
+            domain.plan_account_notice,
+            "login_failures_detected",
+        )
 
     @event_handler("dossiers", "dossier_submitted", **HANDLER)
     def on_dossier_submitted(self, payload):
-        self._handle(payload, self._plan_submitted)
+        self._handle("dossiers.dossier_submitted", payload, self._plan_submitted)
 
     @event_handler("dossiers", "dossier_status_changed", **HANDLER)
     def on_dossier_status_changed(self, payload):
-        self._handle(payload, domain.plan_status_change)
+        self._handle(
+            "dossiers.dossier_status_changed", payload, domain.plan_status_change
+        )
 
     @event_handler("dossiers", "comment_added", **HANDLER)
     def on_comment_added(self, payload):
-        self._handle(payload, domain.plan_comment)
+        self._handle("dossiers.comment_added", payload, domain.plan_comment)
 
     @event_handler("dossiers", "task_assigned", **HANDLER)
     def on_task_assigned(self, payload):
-        self._handle(payload, self._plan_task)
+        self._handle("dossiers.task_assigned", payload, self._plan_task)
 
     @event_handler("dossiers", "dossier_submission_refused", **HANDLER)
     def on_dossier_submission_refused(self, payload):
-        self._handle(payload, self._plan_refused)
+        self._handle("dossiers.dossier_submission_refused", payload, self._plan_refused)
 
     # delivery log ---------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_deliveries(self, caller, dossier_id):
         """List the e-mails sent about a dossier and their delivery state."""
         caller = authorised(caller, "delivery.read")
@@ -130,7 +156,7 @@ class NotifyService:
         return {"items": items, "total": len(items)}
 
     # templates ------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def get_template(self, caller, key, lang="vi", province=None):
         """Return the template in force for the caller's province."""
         caller = authorised(caller, "template.manage")
@@ -139,20 +165,20 @@ class NotifyService:
         with self.db.reader() as session:
             return template_admin.describe(session, self.templates, province, key, lang)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def preview_template(self, caller, data):
         """Check a template source and render it with its kind's sample data."""
         caller = authorised(caller, "template.manage")
-        data = load(schemas.TemplateSchema(), data)
+        data = load(contract.TemplateSchema(), data)
         template_admin.province_of(caller, data["province"])
         template_admin.known(self.templates, data["key"], data["lang"])
         return template_admin.checked_preview(self.templates, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def save_template(self, caller, data):
         """Override a template for a province once it passes every check."""
         caller = authorised(caller, "template.manage")
-        data = load(schemas.TemplateSchema(), data)
+        data = load(contract.TemplateSchema(), data)
         province = template_admin.province_of(caller, data["province"])
         template_admin.known(self.templates, data["key"], data["lang"])
         preview = template_admin.checked_preview(self.templates, data)
@@ -173,11 +199,11 @@ class NotifyService:
         }
 
     # bulk e-mail ------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def create_bulk_mail(self, caller, data):
         """Compose a bulk mail: resolve recipients, store drafts, return a preview."""
         caller = authorised(caller, "bulk_mail.send")
-        data = load(schemas.BulkSchema(), data)
+        data = load(contract.BulkSchema(), data)
         bulk.compile_parts(data["subject"], data["body"])
         people, bad = bulk.resolve_recipients(self._peers, caller, data)
         files = [bulk.attachment(self._peers, caller, f) for f in data["attachments"]]
@@ -187,35 +213,35 @@ class NotifyService:
             refs = [store.save_attachment(session, f) for f in files]
             return bulk.create(session, caller, data, people, bad, refs, rate)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def get_bulk_mail(self, caller, bulk_id):
         """Return a bulk mail's progress (counts per delivery state)."""
         caller = authorised(caller, "bulk_mail.send")
         with self.db.reader() as session:
             return bulk.summary(session, bulk.load(session, caller, bulk_id))
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def list_bulk_recipients(self, caller, bulk_id, query=None):
         """Page through a bulk mail's recipients and their delivery state."""
         caller = authorised(caller, "bulk_mail.send")
-        query = load(schemas.PageSchema(), query or {})
+        query = load(contract.PageSchema(), query or {})
         with self.db.reader() as session:
             found = bulk.load(session, caller, bulk_id)
             return bulk.recipients(
                 session, found, query["page"], query["page_size"], query["status"]
             )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def confirm_bulk_mail(self, caller, bulk_id):
         """Start sending a previewed bulk mail at its rate."""
         return self._bulk_action(caller, bulk_id, bulk.confirm)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def cancel_bulk_mail(self, caller, bulk_id):
         """Stop a bulk mail: what is not sent yet is cancelled."""
         return self._bulk_action(caller, bulk_id, bulk.cancel)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def approve_bulk_mail(self, caller, bulk_id):
         """Approve an uploaded recipient list (a province admin, not its uploader)."""
         approver = caller_from(caller)
@@ -233,7 +259,7 @@ class NotifyService:
         if day:
             self._run_reminders(day)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def run_reminders(self, caller, day):
         """Queue the reminder digests of `day` now (operators; idempotent per day)."""
         authorised(caller, "province.manage")
@@ -246,27 +272,33 @@ class NotifyService:
 
     @property
     def _peers(self):
-        timeout = self.config[settings.PEER_TIMEOUT.key]
-        return Peers(self.accounts, self.dossiers, self.files, timeout)
+        return Peers(self.accounts, self.dossiers, self.files)
 
-    def _handle(self, payload, plan, *args):
-        """Plan and queue an event's e-mails; drop (and log) a malformed event."""
+    def _handle(self, event, payload, plan, *args):
+        """Load `event` ("source.type") with its contract schema, plan and queue its
+        e-mails. A payload the schema refuses, or an event a peer refuses for good
+        (4xx), is dropped and logged; a peer that is down puts the message back."""
         try:
+            payload = read_event(*event.split("."), payload)
             planned = (
                 plan(*args, payload, self._url) if args else plan(payload, self._url)
             )
-        except DATA_ERRORS:
+            max_bytes = self.config[settings.RESULT_MAX_BYTES.key]
+            mailer = EventMailer(
+                self.db, self.templates, self._peers, self.sender, max_bytes
+            )
+            mailer.mail(payload, planned)
+        except (InvalidEvent, *DATA_ERRORS):
             log.exception("malformed event dropped: %s", _event_id(payload))
-            return
-        max_bytes = self.config[settings.RESULT_MAX_BYTES.key]
-        mailer = EventMailer(
-            self.db, self.templates, self._peers, self.sender, max_bytes
-        )
-        mailer.mail(payload, planned)
+        except ServiceError as exc:
+            if exc.status >= 500:
+                # a peer is down: nothing was queued; wait, then the message goes back
+                eventlet.sleep(RETRY_DELAY)
+                raise
+            log.warning("event %s dropped: %s", _event_id(payload), exc.code)
 
     def _plan_submitted(self, payload, url):
-        dossier_id = (payload.get("dossier") or {}).get("id")
-        files = payload.get("files") or self._peers.dossier_files(dossier_id)
+        files = self._peers.dossier_files(payload["dossier_id"])
         return domain.plan_submitted({**payload, "files": files}, url)
 
     def _plan_refused(self, payload, url):
@@ -274,7 +306,7 @@ class NotifyService:
         return domain.plan_submission_refused(payload, url, minutes * 60)
 
     def _plan_task(self, payload, url):
-        assignee = (payload.get("task") or {}).get("assignee")
+        assignee = payload["task"]["assignee"]
         if assignee and not isinstance(assignee, dict):
             assignee = self._peers.user(assignee)
         return domain.plan_task(payload, url, assignee)
@@ -290,14 +322,11 @@ class NotifyService:
         return result
 
     def _run_reminders(self, day):
+        # the work first: a dossiers outage must not use up the day unsent
+        work = self._peers.due_work(within_days=2)
         with self.db.transaction() as session:
             if not reminders.claim_day(session, day):
                 return {"day": day, "queued": 0}
-        work = self._peers.due_work(within_days=2)
-        if work is None:
-            log.info("reminders: dossiers does not offer list_due_work yet")
-            return {"day": day, "queued": 0}
-        with self.db.transaction() as session:
             queued = reminders.queue_digests(
                 session, self.templates, day, work, self._url
             )

@@ -48,12 +48,6 @@ REMINDER_TIME = Setting(
 TIMEZONE = Setting(
     "PORTAL_TIMEZONE", "Asia/Ho_Chi_Minh", "Time zone of reminder times."
 )
-PEER_TIMEOUT = Setting(
-    "PORTAL_NOTIFY_PEER_TIMEOUT",
-    "10",
-    "Seconds an RPC to another service may take.",
-    float,
-)
 REFUSAL_MINUTES = Setting(
     "PORTAL_NOTIFY_REFUSAL_MINUTES",
     "10",
@@ -83,7 +77,6 @@ SETTINGS = (
     BULK_RATE,
     REMINDER_TIME,
     TIMEZONE,
-    PEER_TIMEOUT,
     REFUSAL_MINUTES,
     RESULT_MAX_BYTES,
 )

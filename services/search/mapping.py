@@ -117,8 +117,5 @@ def document_from(snapshot):
 
 
 def version_of(payload):
-    """Return the dossier version an event carries (top level, else the snapshot's)."""
-    version = payload.get("version")
-    if version is None:
-        version = (payload.get("dossier") or {}).get("version")
-    return int(version)
+    """Return the dossier version an event carries (its contract requires one)."""
+    return int(payload["version"])

@@ -4,9 +4,8 @@ No engine client here: these functions turn validated input into the engine's qu
 DSL and its answers back into plain dicts, so they are unit-tested without a cluster.
 """
 
+from services.contracts.search import SORTS
 from services.shared import visibility
-
-from .schemas import SORTS
 
 NOTHING = {"bool": {"must_not": [{"match_all": {}}]}}
 MAX_WINDOW = 10_000

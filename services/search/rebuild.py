@@ -83,11 +83,11 @@ def check(index, source, batch=500):
     return {"source": seen, "indexed": indexed, "consistent": seen == indexed}
 
 
-def rpc_source(proxy):
+def rpc_source(dossiers):
     """A source reading `dossiers.list_for_index` as the system caller."""
 
     def fetch(after, limit):
-        return proxy.list_for_index(SYSTEM, after=after, limit=limit)
+        return dossiers.list_for_index(SYSTEM, after=after, limit=limit)
 
     return fetch
 
@@ -96,6 +96,7 @@ def main(argv=None):
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from services.shared import config
+    from services.shared.peers import PeerClient
 
     from . import settings
     from .dependencies import DossierIndex
@@ -113,7 +114,8 @@ def main(argv=None):
     )
     amqp = {"AMQP_URI": cfg["AMQP_URI"], "serializer": "json"}
     with ClusterRpcProxy(amqp, timeout=120) as cluster:
-        source = rpc_source(cluster.dossiers)
+        # the same contract dump and error mapping as every other call to dossiers
+        source = rpc_source(PeerClient("dossiers", cluster.dossiers, timeout=120))
         work = check if args.check else rebuild
         report = work(DossierIndex(engine), source, args.batch)
     print(json.dumps(report))

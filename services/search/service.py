@@ -5,23 +5,25 @@ import logging
 import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
-from nameko.rpc import RpcProxy
 
+from services.contracts.search import DashboardSchema, FiltersSchema, PagingSchema
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
-from services.shared.errors import EXPECTED, Forbidden
+from services.shared.entrypoint import contract_rpc
+from services.shared.errors import Forbidden
 from services.shared.metrics import Metrics
-from services.shared.outbox import OutboxRelay
+from services.shared.outbox import InvalidEvent, OutboxRelay, read_event
+from services.shared.peers import Peer
 from services.shared.permissions import require, scope_of
-from services.shared.rpc import rpc
 from services.shared.schemas import load
 
 from . import rebuild, settings
 from .dependencies import SearchIndex
 from .exceptions import InvalidFilter, SearchUnavailable
 from .models import Outbox
-from .schemas import DashboardSchema, FiltersSchema, PagingSchema
+
+rpc = contract_rpc("search")
 
 log = logging.getLogger(__name__)
 
@@ -54,45 +56,45 @@ class SearchService:
     metrics = Metrics()
     config = Config()
     index = SearchIndex()
-    dossiers = RpcProxy("dossiers")
+    dossiers = Peer("dossiers")
 
     # events -----------------------------------------------------------------------
-    def _upsert(self, payload):
+    def _upsert(self, event_type, payload):
         try:
+            event_id = payload.get("event_id") if isinstance(payload, dict) else None
+            payload = read_event("dossiers", event_type, payload)
             outcome = self.index.index_dossier(payload)
         except SearchUnavailable:
             # wait before the message goes back, so a down engine is not hammered
             eventlet.sleep(self.config.get(settings.RETRY_DELAY.key, 2))
             raise
-        except (KeyError, TypeError, ValueError):
-            log.exception(
-                "dropping malformed dossier event %s", payload.get("event_id")
-            )
+        except InvalidEvent:
+            log.exception("dropping malformed dossier event %s", event_id)
             return
-        log.info("dossier %s: %s", payload["dossier"].get("id"), outcome)
+        log.info("dossier %s: %s", payload["dossier_id"], outcome)
 
     @event_handler("dossiers", "dossier_submitted", **DOSSIER_EVENT)
     def on_dossier_submitted(self, payload):
-        self._upsert(payload)
+        self._upsert("dossier_submitted", payload)
 
     @event_handler("dossiers", "dossier_status_changed", **DOSSIER_EVENT)
     def on_dossier_status_changed(self, payload):
-        self._upsert(payload)
+        self._upsert("dossier_status_changed", payload)
 
     @event_handler("dossiers", "dossier_updated", **DOSSIER_EVENT)
     def on_dossier_updated(self, payload):
-        self._upsert(payload)
+        self._upsert("dossier_updated", payload)
 
     @event_handler("dossiers", "comment_added", **DOSSIER_EVENT)
     def on_comment_added(self, payload):
-        self._upsert(payload)
+        self._upsert("comment_added", payload)
 
     @event_handler("dossiers", "task_assigned", **DOSSIER_EVENT)
     def on_task_assigned(self, payload):
-        self._upsert(payload)
+        self._upsert("task_assigned", payload)
 
     # queries ----------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def query(self, caller, filters=None, sort=None, page=None, page_size=None):
         """Return one page of the caller's visible dossiers: {items, total}."""
         caller = caller_from(caller)
@@ -104,7 +106,7 @@ class SearchService:
         )
         return self.index.query(caller, filters, paging)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def dashboard(self, caller, filters=None, groups=None, interval=None):
         """Return counts and deadline figures over the caller's visible dossiers."""
         caller = caller_from(caller)
@@ -125,13 +127,13 @@ class SearchService:
         if scope_of(caller) != "national":
             raise Forbidden("Not permitted", {"action": ["search.rebuild"]})
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def rebuild_index(self, caller, batch=500):
         """Rebuild the index from the dossiers service and switch the alias."""
         self._require_operator(caller)
         return rebuild.rebuild(self.index, rebuild.rpc_source(self.dossiers), batch)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @rpc
     def check_index(self, caller):
         """Compare the number of indexed dossiers with the dossiers service's."""
         self._require_operator(caller)

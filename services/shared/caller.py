@@ -4,25 +4,15 @@ The gateway builds it from a verified session or API token; services never trust
 anything else. Services check it with `permissions.require` and the scope helpers.
 """
 
-from marshmallow import fields
+from services.contracts.base import Caller
 
 from .errors import Unauthenticated
-from .schemas import BaseSchema
 
 KINDS = ("anonymous", "citizen", "business", "staff", "operator", "client")
 
 
-class CallerSchema(BaseSchema):
-    user_id = fields.String(load_default=None, allow_none=True)
-    kind = fields.String(load_default="anonymous")
-    roles = fields.List(fields.String(), load_default=list)
-    province = fields.String(load_default=None, allow_none=True)
-    agency = fields.String(load_default=None, allow_none=True)
-    department = fields.String(load_default=None, allow_none=True)
-    scopes = fields.List(fields.String(), load_default=list)
-    full_name = fields.String(load_default=None, allow_none=True)
-    email = fields.String(load_default=None, allow_none=True)
-    request_id = fields.String(load_default=None, allow_none=True)
+# The schema lives in the contract package, shared by every RPC.
+CallerSchema = Caller
 
 
 ANONYMOUS = {"kind": "anonymous", "roles": []}

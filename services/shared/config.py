@@ -55,9 +55,31 @@ METRICS_PORT = Setting(
 METRICS_HOST = Setting(
     "PORTAL_METRICS_HOST", "127.0.0.1", "Address a service's /metrics listens on."
 )
+PEER_TIMEOUT = Setting(
+    "PORTAL_PEER_TIMEOUT",
+    "10",
+    "Seconds a service waits for another service's answer before answering 503.",
+    float,
+)
+CONTRACT_STRICT = Setting(
+    "PORTAL_CONTRACT_STRICT",
+    "0",
+    "Raise (not only log) when an RPC answers outside its contract (tests set 1).",
+    bool,
+)
 
-COMMON = (AMQP_URI, PG_DSN_BASE, DB_PREFIX, MAX_WORKERS, RPC_TIMEOUT, LOG_LEVEL)
-COMMON += (METRICS_PORT, METRICS_HOST)
+COMMON = (
+    AMQP_URI,
+    PG_DSN_BASE,
+    DB_PREFIX,
+    MAX_WORKERS,
+    RPC_TIMEOUT,
+    LOG_LEVEL,
+    METRICS_PORT,
+    METRICS_HOST,
+    PEER_TIMEOUT,
+    CONTRACT_STRICT,
+)
 
 
 def load(settings, environ=None):

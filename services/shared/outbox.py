@@ -4,6 +4,11 @@ Entrypoints call `record_event(session, ...)` inside their transaction. `OutboxR
 publishes committed rows to the service's nameko event exchange after commit (woken at
 the end of each worker, polling otherwise), marking them published. Delivery is
 at-least-once, so consumers de-duplicate by `event_id` with `first_delivery`.
+
+Every payload is checked against its schema in the emitting service's contract
+(`services/contracts/<service>.py` EVENTS) when it is written: an invalid event fails
+the transaction of the change. Consumers read payloads with `read_event`, the same
+schema, and get every declared field (defaults filled in).
 """
 
 import datetime as dt
@@ -12,12 +17,15 @@ import uuid
 
 import eventlet
 from eventlet.queue import Empty, LightQueue
+from marshmallow import ValidationError
 from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 from sqlalchemy import JSON, BigInteger, DateTime, String, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from services import contracts
 
 from .clock import utcnow  # noqa: F401 - re-exported for the services
 from .config import database_url
@@ -46,8 +54,32 @@ class ProcessedEventMixin:
     processed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class InvalidEvent(Exception):
+    """A payload that does not match its event's schema (a bug of its producer)."""
+
+
+def _schema(source, event_type):
+    try:
+        return contracts.event_schema(source, event_type)()
+    except KeyError:
+        raise InvalidEvent(f"{source}.{event_type} is not in the contract") from None
+
+
+def read_event(source, event_type, payload):
+    """The payload loaded with its schema and dumped back: every declared field, in
+    the producer's names; InvalidEvent when it does not match."""
+    schema = _schema(source, event_type)
+    try:
+        return schema.dump(schema.load(payload if isinstance(payload, dict) else {}))
+    except ValidationError as exc:
+        raise InvalidEvent(f"{source}.{event_type}: {exc.messages}") from None
+
+
 def record_event(session, model, event_type, payload, province=None):
-    """Add an event to the outbox in the caller's transaction; return its payload."""
+    """Add an event to the outbox in the caller's transaction; return its payload.
+
+    The emitting service is the one whose models module defines `model`.
+    """
     body = dict(payload)
     body.update(
         event_id=str(uuid.uuid4()),
@@ -55,6 +87,7 @@ def record_event(session, model, event_type, payload, province=None):
         province=province if province is not None else payload.get("province"),
         request_id=request_id_var.get(),
     )
+    read_event(model.__module__.split(".")[1], event_type, body)
     session.add(
         model(
             event_id=body["event_id"],

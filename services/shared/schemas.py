@@ -84,10 +84,10 @@ def load(schema, data, partial=False):
     try:
         return schema.load(data, partial=partial)
     except MarshmallowError as exc:
-        raise ValidationFailed("Invalid input", _flatten(exc.messages)) from None
+        raise ValidationFailed("Invalid input", flatten(exc.messages)) from None
 
 
-def _flatten(messages, prefix=""):
+def flatten(messages, prefix=""):
     """Turn nested marshmallow messages into {"a.b": [detail codes]}."""
     flat = {}
     if isinstance(messages, list | str):
@@ -95,7 +95,7 @@ def _flatten(messages, prefix=""):
     for key, value in messages.items():
         name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, dict) and "code" not in value:
-            flat.update(_flatten(value, name))
+            flat.update(flatten(value, name))
         else:
             flat[name] = _details(value)
     return flat

@@ -11,11 +11,11 @@ import inspect
 from hypothesis import strategies as st
 from marshmallow import Schema
 
-from services.accounts import schemas as accounts_schemas
-from services.dossiers import schemas as dossiers_schemas
-from services.files import schemas as files_schemas
-from services.notify import schemas as notify_schemas
-from services.search import schemas as search_schemas
+from services.contracts import accounts as accounts_schemas
+from services.contracts import dossiers as dossiers_schemas
+from services.contracts import files as files_schemas
+from services.contracts import notify as notify_schemas
+from services.contracts import search as search_schemas
 
 DEEP = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
 SCALARS = [

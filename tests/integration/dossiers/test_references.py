@@ -138,11 +138,39 @@ def test_assignee_check_answers_503_while_accounts_is_down(world, stack, rpc):
             w.act, w.desk, d["id"], "receive", department=w.department,
             assignee=w.officer["user_id"],
         )  # fmt: skip
-        assert (err.status, err.code) == (503, "SERVICE_UNAVAILABLE")
+        assert (err.status, err.code) == (503, "ACCOUNTS_UNAVAILABLE")
     finally:
         stack.start_service("accounts")
         _wait_accounts(rpc)
     assert w.call("get_dossier", w.desk, d["id"])["status"] == "waiting_reception"
+
+
+def test_a_submission_answers_503_while_files_is_down_never_judged_on_no_files(
+    world, stack, rpc
+):
+    """The files a submission is judged against come from the files service only:
+    while it is down the submit is 503 FILES_UNAVAILABLE and the draft stays one."""
+    w = world
+    d = w.draft()
+    stack.stop_process("files")
+    try:
+        err = refused(w.call, "submit_dossier", w.citizen, d["id"])
+        assert (err.status, err.code) == (503, "FILES_UNAVAILABLE")
+    finally:
+        stack.start_service("files")
+        _wait_for(rpc, "files")
+    assert w.call("get_dossier", w.citizen, d["id"])["status"] == "draft"
+    assert w.call("submit_dossier", w.citizen, d["id"])["status"] != "draft"
+
+
+def _wait_for(rpc, service, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return rpc.call(service, "health", timeout=3)
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.3)
+    raise AssertionError(f"{service} did not come back")
 
 
 # --- the receiving agency --------------------------------------------------------

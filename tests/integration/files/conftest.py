@@ -36,6 +36,12 @@ class TestRpc(RpcPool):
         return super().call(service, method, *args, **kwargs)
 
 
+def fake(pool, method, *args):
+    """Call the dossiers stand-in itself (a test double: it has no contract)."""
+    with pool.client(timeout=5) as client:
+        return getattr(client.files_fake_dossiers, method)(*args)
+
+
 def wait_for(check, timeout=60, interval=0.3):
     deadline = time.monotonic() + timeout
     while True:
@@ -64,7 +70,7 @@ def files_stack():
             stack.start_service(target)
         pool = RpcPool(stack.env["PORTAL_AMQP_URI"], size=4, timeout=30)
         wait_for(lambda: pool.call("files", "health", timeout=5)["postgres"] == "ok")
-        wait_for(lambda: pool.call("files_fake_dossiers", "health", timeout=5))
+        wait_for(lambda: fake(pool, "health"))
         stack.pool = pool
         yield stack
         pool.close()
@@ -134,7 +140,7 @@ def dossier(frpc):
             "pdf_only": {"accept": ["application/pdf"], "max_count": 1},
         },
     }
-    frpc.call("files_fake_dossiers", "register", body)
+    fake(frpc, "register", body)
     return body, owner
 
 

@@ -9,7 +9,7 @@ import pytest
 from urllib3 import encode_multipart_formdata
 
 from . import samples
-from .conftest import citizen, headers, staff, wait_for
+from .conftest import citizen, fake, headers, staff, wait_for
 
 
 def upload(client, dossier_id, caller, name, data, slot="any"):
@@ -155,7 +155,7 @@ def test_staff_of_the_department_read_the_file_once_the_dossier_is_submitted(
     path = f"/api/v1/files/{meta['id']}"
     # a draft, with its files, is the applicant's alone
     assert client.simulate_get(path, headers=headers(officer)).status_code == 404
-    frpc.call("files_fake_dossiers", "register", dict(record, status="processing"))
+    fake(frpc, "register", dict(record, status="processing"))
     resp = client.simulate_get(path, headers=headers(officer))
     assert resp.status_code == 200
 

@@ -9,7 +9,7 @@ import pytest
 from services.files.generated import KINDS
 from services.shared.caller import SYSTEM
 
-from .conftest import citizen, headers, staff
+from .conftest import citizen, fake, headers, staff
 
 
 def snapshot(record, owner, version=1):
@@ -35,7 +35,7 @@ def submitted(frpc, dossier):
     """The dossier once submitted: before that it is its applicant's alone."""
     record, owner = dossier
     record = dict(record, status="waiting_reception")
-    frpc.call("files_fake_dossiers", "register", record)
+    fake(frpc, "register", record)
     return record, owner
 
 

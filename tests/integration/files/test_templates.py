@@ -6,7 +6,7 @@ import uuid
 from urllib3 import encode_multipart_formdata
 
 from . import samples
-from .conftest import citizen, headers, staff
+from .conftest import citizen, fake, headers, staff
 from .test_files import converted, upload
 
 
@@ -25,7 +25,7 @@ def post_template(client, code, caller, name, data, title=None):
 
 def procedure(frpc):
     code = f"T{uuid.uuid4().hex[:8]}"
-    frpc.call("files_fake_dossiers", "register_procedure", code)
+    fake(frpc, "register_procedure", code)
     return code
 
 

@@ -11,6 +11,7 @@ import services.dossiers.exceptions  # noqa: F401 - registers the error types
 import services.notify.exceptions  # noqa: F401
 from services.notify.samples import DOSSIER
 from services.shared.config import database_url
+from tests.contracts.events import complete
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -23,7 +24,7 @@ PDF = (
 def publish(stack, source, event_type, payload):
     """Publish an event as `source` would, on the run's vhost."""
     config = {"AMQP_URI": stack.env["PORTAL_AMQP_URI"], "serializer": "json"}
-    event_dispatcher(config)(source, event_type, payload)
+    event_dispatcher(config)(source, event_type, complete(source, event_type, payload))
 
 
 def event(**fields):

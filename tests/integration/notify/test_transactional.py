@@ -199,7 +199,7 @@ def test_task_assignment_mails_the_assignee_resolved_through_accounts(
     officer = agency.caller("officer")
     title = f"Xác minh thực địa {uuid.uuid4().hex[:6]}"
     task = {
-        "id": "t1",
+        "id": 1,
         "title": title,
         "assignee": officer["user_id"],
         "due_date": "2026-02-10",
@@ -215,7 +215,7 @@ def test_task_assignment_mails_the_assignee_resolved_through_accounts(
 def test_public_comment_by_staff_mails_the_applicant(stack, mailbox):
     to = address()
     comment = {
-        "id": "c1",
+        "id": 1,
         "body": "Vui lòng mang bản gốc",
         "internal": False,
         "author": {"id": "officer-1"},

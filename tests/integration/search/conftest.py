@@ -6,6 +6,8 @@ import uuid
 import pytest
 from nameko.standalone.events import event_dispatcher
 
+from tests.contracts.events import complete
+
 
 def snapshot(**overrides):
     """A dossier index snapshot as the dossiers service sends it."""
@@ -60,7 +62,7 @@ def publish(stack):
         version = dossier["version"] if version is None else version
         body = {"dossier": dict(dossier, version=version), "version": version}
         body.update(event_id=str(uuid.uuid4()), dossier_id=dossier["id"])
-        dispatch("dossiers", event_type, body)
+        dispatch("dossiers", event_type, complete("dossiers", event_type, body))
 
     return send
 

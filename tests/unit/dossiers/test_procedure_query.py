@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.dossiers import schemas
+from services.contracts import dossiers as schemas
 from services.shared.errors import ValidationFailed
 from services.shared.schemas import load
 

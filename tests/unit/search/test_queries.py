@@ -2,9 +2,9 @@
 
 import pytest
 
+from services.contracts.search import FiltersSchema, PagingSchema
 from services.search import dashboards, mapping, queries
 from services.search.exceptions import InvalidFilter
-from services.search.schemas import FiltersSchema, PagingSchema
 from services.search.service import _validated
 
 PROVINCE, AGENCY, DEPT = "01", "SO-TP", "HT"
@@ -127,8 +127,7 @@ def test_document_keeps_only_listed_fields():
     assert doc["procedure"] == {"code": "P1", "name": "Khai sinh", "version": 1}
 
 
-def test_event_version_falls_back_to_the_snapshot():
-    assert mapping.version_of({"dossier": {"version": 4}}) == 4
+def test_the_event_version_is_the_top_level_one():
     assert mapping.version_of({"version": 5, "dossier": {"version": 4}}) == 5
 
 

@@ -1,9 +1,17 @@
-"""Input schemas of the search service: list filters, paging and sorting."""
+"""The search service's contract: its RPC methods (list filters, paging, sorting,
+dashboards) with their arguments and results. Search emits no events; it consumes
+those of dossiers. A refused argument is 422 INVALID_FILTER.
+"""
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+import copy
 
+from marshmallow import ValidationError, fields, missing, validate, validates_schema
+
+from services.search.exceptions import InvalidFilter
 from services.shared.errors import detail
 from services.shared.schemas import BaseSchema
+
+from .base import Health, Method, body, caller, opt, table
 
 STATUSES = (
     "draft",
@@ -115,3 +123,38 @@ class DashboardSchema(BaseSchema):
     interval = fields.String(
         load_default="month", validate=validate.OneOf(("day", "week", "month"))
     )
+
+
+EVENTS = {}
+
+
+def _like(schema, name):
+    """An optional argument declared as a field of `schema` (without its default)."""
+    field = copy.deepcopy(schema._declared_fields[name])
+    field.load_default = missing
+    return opt(field)
+
+
+RPC = table(
+    "search",
+    health=Method(result=Health),
+    query=Method(
+        refusal=InvalidFilter,
+        caller=caller(),
+        filters=body(FiltersSchema, required=False),
+        sort=_like(PagingSchema, "sort"),
+        page=_like(PagingSchema, "page"),
+        page_size=_like(PagingSchema, "page_size"),
+    ),
+    dashboard=Method(
+        refusal=InvalidFilter,
+        caller=caller(),
+        filters=body(FiltersSchema, required=False),
+        groups=_like(DashboardSchema, "groups"),
+        interval=_like(DashboardSchema, "interval"),
+    ),
+    rebuild_index=Method(
+        caller=caller(), batch=opt(fields.Integer(validate=validate.Range(1, 10_000)))
+    ),
+    check_index=Method(caller=caller()),
+)

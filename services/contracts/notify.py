@@ -1,10 +1,14 @@
-"""Payload schemas of the notify RPCs."""
+"""The notify service's contract: its RPC methods with their arguments and results.
+
+Notify emits no events; it consumes those of accounts and dossiers (their schemas).
+"""
 
 from marshmallow import fields, validate
 
+from services.notify.domain import LANGS
 from services.shared.schemas import BaseSchema
 
-from .domain import LANGS
+from .base import Health, Method, body, caller, opt, table, text
 
 # An uploaded recipient list (the gateway reads at most 5 MiB of CSV).
 CSV_MAX = 5 * 1024 * 1024
@@ -56,3 +60,42 @@ class PageSchema(BaseSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     page_size = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     status = fields.String(load_default=None, allow_none=True)
+
+
+class Queued(BaseSchema):
+    day = fields.String(required=True)
+    queued = fields.Integer(required=True)
+
+
+EVENTS = {}
+
+
+def _ref():
+    """A record's key as the caller has it (an integer id or its text)."""
+    return fields.Raw(required=True)
+
+
+RPC = table(
+    "notify",
+    health=Method(result=Health),
+    list_deliveries=Method(
+        caller=caller(), dossier_id=text(validate=validate.Length(1, 64))
+    ),
+    get_template=Method(
+        caller=caller(),
+        key=text(validate=validate.Length(1, 60)),
+        lang=opt(fields.String(validate=validate.OneOf(LANGS))),
+        province=opt(fields.String(validate=validate.Length(2, 8))),
+    ),
+    preview_template=Method(caller=caller(), data=body(TemplateSchema)),
+    save_template=Method(caller=caller(), data=body(TemplateSchema)),
+    create_bulk_mail=Method(caller=caller(), data=body(BulkSchema)),
+    get_bulk_mail=Method(caller=caller(), bulk_id=_ref()),
+    list_bulk_recipients=Method(
+        caller=caller(), bulk_id=_ref(), query=body(PageSchema, required=False)
+    ),
+    confirm_bulk_mail=Method(caller=caller(), bulk_id=_ref()),
+    cancel_bulk_mail=Method(caller=caller(), bulk_id=_ref()),
+    approve_bulk_mail=Method(caller=caller(), bulk_id=_ref()),
+    run_reminders=Method(result=Queued, caller=caller(), day=fields.Raw(required=True)),
+)

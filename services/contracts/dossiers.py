@@ -1,0 +1,465 @@
+"""The dossiers service's contract: its RPC methods with their arguments and results,
+and the events it emits. Every event carries `dossier` (the index snapshot of
+`services/dossiers/store.py`) and `version` (the dossier's integer version).
+"""
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from services.dossiers import domain, forms
+from services.shared.errors import detail
+from services.shared.schemas import BaseSchema
+
+from .base import Envelope, Health, Method, body, caller, free, opt, table, text
+
+Str = fields.String
+CODE = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$")
+USER_ID = validate.Length(max=64)  # the width of tasks.assignee
+ROW_ID = validate.Range(1, 2**31 - 1)  # a PostgreSQL integer key
+
+
+class FieldDef(BaseSchema):
+    name = Str(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    label = Str(required=True, validate=validate.Length(1, 300))
+    label_en = Str()
+    type = Str(required=True, validate=validate.OneOf(forms.FIELD_TYPES))
+    required = fields.Boolean(load_default=False)
+    options = fields.List(Str())
+    max_length = fields.Integer(validate=validate.Range(1, 100_000))
+    min = fields.Float()
+    max = fields.Float()
+
+
+class FormDef(BaseSchema):
+    fields = fields.List(fields.Nested(FieldDef), load_default=list)
+
+
+class DocumentDef(BaseSchema):
+    slot = Str(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    name = Str(required=True)
+    required = fields.Boolean(load_default=False)
+    accept = fields.List(Str(), load_default=list)
+    max_count = fields.Integer(load_default=10, validate=validate.Range(1, 100))
+
+
+class Template(BaseSchema):
+    name = Str(required=True)
+    file_id = Str()
+    url = Str()
+
+
+# A procedure's level of online service (1 information ... 4 full service online).
+LEVEL = validate.Range(1, 4)
+
+
+class ProcedureSchema(BaseSchema):
+    code = Str(required=True, validate=CODE)
+    province = Str(validate=validate.Length(2, 8))
+    name = Str(required=True, validate=validate.Length(1, 1000))
+    name_en = Str()
+    level = fields.Integer(required=True, validate=LEVEL)
+    processing_days = fields.Integer(required=True, validate=validate.Range(0, 365))
+    after_15h_next_working_day = fields.Boolean(load_default=False)
+    fee = fields.Integer(allow_none=True, load_default=None)
+    agencies = fields.List(Str(validate=CODE), load_default=list)
+    legal_basis = fields.List(Str(), load_default=list)
+    steps = fields.List(Str(), load_default=list)
+    form = fields.Nested(FormDef, load_default=lambda: {"fields": []})
+    documents = fields.List(fields.Nested(DocumentDef), load_default=list)
+    templates = fields.List(fields.Nested(Template), load_default=list)
+    # working days per workflow step, e.g. {reception: 1, processing: 5, approval: 1}
+    step_limits = fields.Dict(
+        keys=Str(validate=validate.OneOf(domain.STEPS)),
+        values=fields.Integer(validate=validate.Range(0, 365)),
+        load_default=dict,
+    )
+
+
+class HolidaySchema(BaseSchema):
+    date = fields.Date(required=True)
+    name = Str(required=True, validate=validate.Length(1, 300))
+
+
+class HolidaysSchema(BaseSchema):
+    holidays = fields.List(fields.Nested(HolidaySchema), required=True)
+
+
+class CreateDossierSchema(BaseSchema):
+    procedure = Str(required=True, validate=CODE)
+    agency = Str(required=True, validate=CODE)
+    province = Str(validate=validate.Length(2, 8))
+    form = fields.Dict(load_default=dict)
+
+
+class PatchDossierSchema(BaseSchema):
+    form = fields.Dict(required=True)
+    expected_version = fields.Integer()
+
+
+NATIONAL_ID = validate.Regexp(r"^[0-9]{12}$", error=detail("invalid_national_id"))
+TAX_CODE = validate.Regexp(r"^[0-9]{10}(-[0-9]{3})?$", error=detail("invalid_tax_code"))
+PHONE = validate.Regexp(r"^\+?[0-9 .-]{8,20}$", error=detail("invalid_phone"))
+
+
+class ApplicantSchema(BaseSchema):
+    """Who brought a paper dossier, as the desk reads it from their papers.
+
+    No account id: the dossier belongs to nobody until the applicant claims it.
+    """
+
+    full_name = Str(required=True, validate=validate.Length(1, 200))
+    email = fields.Email(load_default=None, allow_none=True)
+    phone = Str(load_default=None, allow_none=True, validate=PHONE)
+    kind = Str(load_default="citizen", validate=validate.OneOf(["citizen", "business"]))
+    national_id = Str(load_default=None, allow_none=True, validate=NATIONAL_ID)
+    tax_code = Str(load_default=None, allow_none=True, validate=TAX_CODE)
+
+    @validates_schema
+    def identified_and_reachable(self, data, **kwargs):
+        needed = "tax_code" if data.get("kind") == "business" else "national_id"
+        errors = {}
+        if not data.get(needed):
+            errors[needed] = ["required"]
+        if not (data.get("email") or data.get("phone")):
+            errors["email"] = [detail("email_or_phone_required")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClaimSchema(BaseSchema):
+    """A receipt number with the applicant's national ID (or tax code) or the code."""
+
+    receipt_number = Str(required=True, validate=validate.Length(3, 96))
+    national_id = Str(
+        load_default=None, allow_none=True, validate=validate.Length(1, 20)
+    )
+    access_code = Str(
+        load_default=None, allow_none=True, validate=validate.Length(1, 20)
+    )
+
+    @validates_schema
+    def one_proof(self, data, **kwargs):
+        if bool(data.get("national_id")) == bool(data.get("access_code")):
+            raise ValidationError([detail("national_id_or_access_code")], "national_id")
+
+
+class PaperDossierSchema(BaseSchema):
+    procedure = Str(required=True, validate=CODE)
+    applicant = fields.Nested(ApplicantSchema, required=True)
+    department = Str(required=True, validate=CODE)
+    form = fields.Dict(load_default=dict)
+    note = Str(load_default=None, allow_none=True)
+
+
+class ActSchema(BaseSchema):
+    action = Str(required=True, validate=validate.OneOf(domain.ACTIONS))
+    note = Str(load_default=None, allow_none=True, validate=validate.Length(0, 5000))
+    reason = Str(load_default=None, allow_none=True, validate=validate.Length(0, 5000))
+    # staff may address a note to the applicant; otherwise it stays internal
+    note_public = fields.Boolean(load_default=None, allow_none=True)
+    department = Str(load_default=None, allow_none=True, validate=CODE)
+    assignee = Str(load_default=None, allow_none=True, validate=USER_ID)
+    expected_version = fields.Integer(load_default=None, allow_none=True)
+
+
+class CommentSchema(BaseSchema):
+    body = Str(required=True, validate=validate.Length(1, 20_000))
+    # unset: the applicant's comments are public, staff's internal (safe default)
+    internal = fields.Boolean(load_default=None, allow_none=True)
+    task_id = fields.Integer(load_default=None, allow_none=True, validate=ROW_ID)
+    file_ids = fields.List(Str(), load_default=list)
+
+
+class TaskSchema(BaseSchema):
+    title = Str(required=True, validate=validate.Length(1, 500))
+    assignee = Str(load_default=None, allow_none=True, validate=USER_ID)
+    due_date = fields.Date(load_default=None, allow_none=True)
+
+
+class TaskPatchSchema(BaseSchema):
+    title = Str(validate=validate.Length(1, 500))
+    assignee = Str(allow_none=True, validate=USER_ID)
+    due_date = fields.Date(allow_none=True)
+    status = Str(validate=validate.OneOf(["open", "done", "cancelled"]))
+
+
+class ProcedureQuery(BaseSchema):
+    """The filters of a procedure list (an empty one is no filter)."""
+
+    province = Str()
+    agency = Str()
+    q = Str()
+    level = fields.Integer(validate=LEVEL)
+
+
+class ListFilters(BaseSchema):
+    status = Str()
+    procedure = Str()
+    agency = Str()
+    department = Str()
+    province = Str()
+    assignee = Str()
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(1, 200))
+
+
+class StatsQuery(BaseSchema):
+    group_by = Str(
+        load_default="status",
+        validate=validate.OneOf(
+            ["status", "procedure", "agency", "department", "deadline_state", "month"]
+        ),
+    )
+    province = Str()
+    agency = Str()
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+
+
+class MyStatsQuery(BaseSchema):
+    date_from = fields.Date(data_key="from")
+
+
+class ApplicantsQuery(BaseSchema):
+    procedure = Str(required=True, validate=CODE)
+    date_from = fields.Date(load_default=None, allow_none=True)
+    date_to = fields.Date(load_default=None, allow_none=True)
+
+
+# --- events ------------------------------------------------------------------------
+def _none(field):
+    """A payload field that is present but may be null."""
+    field.allow_none = True
+    field.load_default = None
+    return field
+
+
+class Actor(BaseSchema):
+    id = _none(Str())
+    full_name = _none(Str())
+    role = _none(Str())
+
+
+class ProcedureRef(BaseSchema):
+    code = Str(required=True)
+    name = Str(required=True)
+    version = fields.Integer(required=True)
+
+
+class ApplicantRef(BaseSchema):
+    id = _none(Str())
+    kind = _none(Str())
+    full_name = _none(Str())
+    email = _none(Str())
+
+
+class Snapshot(BaseSchema):
+    """The dossier as the search index and every event sees it (no ID numbers)."""
+
+    id = Str(required=True)
+    receipt_number = _none(Str())
+    province = Str(required=True)
+    agency = Str(required=True)
+    department = _none(Str())
+    procedure = fields.Nested(ProcedureRef, required=True)
+    applicant = fields.Nested(ApplicantRef, required=True)
+    owner = _none(Str())
+    status = Str(required=True)
+    deadline_state = _none(Str())
+    days_late = _none(fields.Integer())
+    appointment_date = _none(fields.Date())
+    submitted_at = _none(fields.DateTime())
+    received_at = _none(fields.DateTime())
+    completed_at = _none(fields.DateTime())
+    updated_at = _none(fields.DateTime())
+    assignees = fields.List(Str(), load_default=list)
+    fee = _none(fields.Integer())
+    form_text = _none(Str(validate=validate.Length(max=10_000_000)))
+    paper = fields.Boolean(load_default=False)
+    step = _none(Str())
+    step_due_date = _none(fields.Date())
+    step_state = _none(Str())
+    version = fields.Integer(required=True)
+
+
+class _DossierEvent(Envelope):
+    dossier_id = Str(required=True)
+    dossier = fields.Nested(Snapshot, required=True)
+    version = fields.Integer(required=True)
+
+
+class StatusChanged(_DossierEvent):
+    """A move of the workflow (`from` → `to` by `action`)."""
+
+    from_ = _none(Str(data_key="from"))
+    to = Str(required=True)
+    action = Str(required=True)
+    actor = fields.Nested(Actor, required=True)
+    note = _none(Str())
+    reason = _none(Str())
+    receipt_number = _none(Str())
+    appointment_date = _none(Str())
+
+
+class Submitted(StatusChanged):
+    """A (re)submission; `resubmission` when it answers a supplement request."""
+
+    resubmission = fields.Boolean(load_default=False)
+
+
+class Updated(_DossierEvent):
+    """What changed (`form` field names, `owner`, `deadline_state`, `task`...)."""
+
+    changes = fields.List(Str(), required=True)
+    actor = fields.Nested(Actor, load_default=None, allow_none=True)
+
+
+class Comment(BaseSchema):
+    id = fields.Integer(required=True)
+    body = Str(required=True)
+    internal = fields.Boolean(required=True)
+    author = fields.Dict(load_default=dict)
+    task_id = _none(fields.Integer())
+    file_ids = fields.List(Str(), load_default=list)
+    at = _none(Str())
+
+
+class CommentAdded(_DossierEvent):
+    comment = fields.Nested(Comment, required=True)
+
+
+class Task(BaseSchema):
+    id = fields.Integer(required=True)
+    title = Str(required=True)
+    assignee = _none(Str())
+    created_by = _none(Str())
+    due_date = _none(Str())
+    due_state = _none(Str())
+    status = Str(required=True)
+
+
+class TaskAssigned(_DossierEvent):
+    task = fields.Nested(Task, required=True)
+
+
+class Label(BaseSchema):
+    vi = _none(Str())
+    en = _none(Str())
+
+
+class SubmissionRefused(_DossierEvent):
+    """A submit answered 422 DOSSIER_INVALID (its own transaction; unchanged)."""
+
+    problems = fields.Dict(keys=Str(), values=fields.List(Str()), required=True)
+    labels = fields.Dict(keys=Str(), values=fields.Nested(Label), load_default=dict)
+    actor = fields.Nested(Actor, required=True)
+
+
+EVENTS = {
+    "dossier_submitted": Submitted,
+    "dossier_status_changed": StatusChanged,
+    "dossier_updated": Updated,
+    "comment_added": CommentAdded,
+    "task_assigned": TaskAssigned,
+    "dossier_submission_refused": SubmissionRefused,
+}
+
+
+# --- RPC methods ---------------------------------------------------------------------
+def _id():
+    return text(validate=validate.Length(1, 64))
+
+
+def _code(required=False):
+    field = Str(validate=validate.Length(1, 64))
+    return text(validate=validate.Length(1, 64)) if required else opt(field)
+
+
+def _number():
+    """An integer argument; numeric strings are read as numbers."""
+    return opt(fields.Integer())
+
+
+RPC = table(
+    "dossiers",
+    health=Method(result=Health),
+    list_procedures=Method(
+        caller=caller(),
+        province=_code(),
+        agency=_code(),
+        q=opt(Str(validate=validate.Length(max=200))),
+        level=_number(),
+    ),
+    get_procedure=Method(caller=caller(), code=_code(True), province=_code()),
+    # the method merges `code` in and loads ProcedureSchema itself
+    create_procedure=Method(caller=caller(), data=body(ProcedureSchema)),
+    update_procedure=Method(caller=caller(), code=_code(True), data=free(True)),
+    get_holidays=Method(
+        caller=caller(), province=_code(True), year=fields.Integer(required=True)
+    ),
+    put_holidays=Method(
+        caller=caller(),
+        province=_code(True),
+        year=fields.Integer(required=True),
+        holidays=fields.List(fields.Nested(HolidaySchema), required=True),
+    ),
+    create_dossier=Method(caller=caller(), data=body(CreateDossierSchema)),
+    update_dossier=Method(
+        caller=caller(), dossier_id=_id(), data=body(PatchDossierSchema)
+    ),
+    submit_dossier=Method(
+        caller=caller(),
+        dossier_id=_id(),
+        files=opt(fields.List(fields.Dict())),
+        expected_version=_number(),
+    ),
+    # **options: the other fields of ActSchema
+    act=Method(
+        caller=caller(),
+        dossier_id=_id(),
+        action=Str(required=True, validate=validate.OneOf(domain.ACTIONS)),
+        note=opt(Str(validate=validate.Length(0, 5000))),
+        reason=opt(Str(validate=validate.Length(0, 5000))),
+        note_public=opt(fields.Boolean()),
+        department=_code(),
+        assignee=opt(Str(validate=USER_ID)),
+        expected_version=_number(),
+    ),
+    register_paper_dossier=Method(caller=caller(), data=body(PaperDossierSchema)),
+    claim_dossier=Method(caller=caller(), data=body(ClaimSchema)),
+    list_audit=Method(caller=caller(), page=_number(), page_size=_number()),
+    get_dossier=Method(caller=caller(), dossier_id=_id()),
+    list_dossiers=Method(caller=caller(), filters=body(ListFilters, required=False)),
+    lookup=Method(caller=caller(), receipt_number=text()),
+    check_upload=Method(caller=caller(), dossier_id=_id(), slot=text()),
+    history=Method(caller=caller(), dossier_id=_id()),
+    add_comment=Method(caller=caller(), dossier_id=_id(), data=body(CommentSchema)),
+    list_comments=Method(caller=caller(), dossier_id=_id(), task_id=opt(fields.Raw())),
+    create_task=Method(caller=caller(), dossier_id=_id(), data=body(TaskSchema)),
+    list_tasks=Method(caller=caller(), dossier_id=_id()),
+    update_task=Method(
+        caller=caller(),
+        dossier_id=_id(),
+        task_id=fields.Raw(required=True),
+        data=body(TaskPatchSchema),
+    ),
+    list_for_index=Method(
+        caller=caller(), after=_number(), limit=opt(fields.Integer())
+    ),
+    my_stats=Method(caller=caller(), query=body(MyStatsQuery, required=False)),
+    # **query: the other fields of StatsQuery ("from" and "to" as sent)
+    stats=Method(
+        caller=caller(),
+        group_by=opt(Str()),
+        province=opt(Str()),
+        agency=opt(Str()),
+        **{"from": opt(Str()), "to": opt(Str())},
+    ),
+    sweep_deadlines=Method(caller=caller()),
+    list_applicants=Method(
+        caller=caller(),
+        procedure=_code(),
+        date_from=opt(fields.Date()),
+        date_to=opt(fields.Date()),
+    ),
+    list_due_work=Method(caller=caller(), within_days=_number()),
+)

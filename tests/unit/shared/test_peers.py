@@ -1,0 +1,52 @@
+"""One error mapping for every call to a peer (services and the gateway's pool)."""
+
+import eventlet
+from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+
+from services.dossiers.exceptions import DossierNotFound
+from services.shared.errors import Unavailable
+from services.shared.peers import PeerClient, translate
+
+
+def test_a_peer_error_comes_back_as_its_own_type_code_and_status():
+    error = DossierNotFound("Dossier not found", {"id": ["x"]})
+    assert translate(error, "dossiers") is error
+    remote = translate(RemoteError("DossierNotFound", "Dossier not found"), "dossiers")
+    assert isinstance(remote, DossierNotFound) and remote.status == 404
+
+
+def test_a_peer_that_does_not_answer_is_503_naming_it():
+    for gone in (RpcTimeout(), UnknownService("files"), OSError("broken pipe")):
+        mapped = translate(gone, "files")
+        assert isinstance(mapped, Unavailable)
+        assert (mapped.status, mapped.code) == (503, "FILES_UNAVAILABLE")
+    missing = translate(RemoteError("MethodNotFound", "list_files"), "files")
+    assert missing.code == "FILES_UNAVAILABLE"
+
+
+def test_an_unknown_remote_error_stays_a_bug():
+    bug = RemoteError("KeyError", "'id'")
+    assert translate(bug, "files") is bug
+
+
+class _Slow:
+    """A proxy whose reply never comes."""
+
+    class list_files:  # noqa: N801 - stands for the proxy's method attribute
+        @staticmethod
+        def call_async(**kwargs):
+            class Reply:
+                def result(self):
+                    eventlet.sleep(5)
+
+            return Reply()
+
+
+def test_a_call_waits_at_most_the_timeout_then_answers_503():
+    client = PeerClient("files", _Slow(), timeout=0.05)
+    try:
+        client.list_files(None, "d-1")
+    except Unavailable as exc:
+        assert exc.code == "FILES_UNAVAILABLE"
+    else:
+        raise AssertionError("no 503")
