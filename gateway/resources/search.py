@@ -9,19 +9,12 @@ from marshmallow import fields, validate
 
 from services.contracts.resources import dossiers as res
 from services.contracts.resources import search as dashboards
-from services.contracts.search import GROUPS, FiltersSchema, PagingSchema
-from services.shared.errors import ValidationFailed, detail
+from services.contracts.search import GROUPS, FiltersSchema, InvalidFilter, PagingSchema
+from services.shared.errors import detail
 
 from .. import apidoc
 from . import search_render as render
 from .common import call
-
-
-class InvalidFilter(ValidationFailed):
-    """A query parameter the gateway itself refuses (the search service's code)."""
-
-    code = "INVALID_FILTER"
-
 
 NOT_FILTERS = {"page", "page_size", "sort", "format", "lang", "group_by", "interval"}
 FORMATS = ("json", "csv", "xlsx", "html")

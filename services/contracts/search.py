@@ -7,11 +7,19 @@ import copy
 
 from marshmallow import ValidationError, fields, missing, validate, validates_schema
 
-from services.search.exceptions import InvalidFilter
-from services.shared.errors import detail
+from services.shared.errors import ServiceError, detail
 from services.shared.schemas import BaseSchema
 
 from .base import Health, Method, body, caller, opt, table
+
+
+class InvalidFilter(ServiceError):
+    """A list or dashboard query named an unknown filter or a bad value (the
+    contract's refusal, so callers, the gateway included, share the type)."""
+
+    code = "INVALID_FILTER"
+    status = 422
+
 
 STATUSES = (
     "draft",

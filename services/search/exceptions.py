@@ -1,13 +1,7 @@
 """Errors of the search service, each with a stable code."""
 
+from services.contracts.search import InvalidFilter  # noqa: F401 - the contract's
 from services.shared.errors import ServiceError
-
-
-class InvalidFilter(ServiceError):
-    """A list or dashboard query named an unknown filter or a bad value."""
-
-    code = "INVALID_FILTER"
-    status = 422
 
 
 class SearchUnavailable(ServiceError):
