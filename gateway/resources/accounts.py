@@ -386,8 +386,9 @@ OPERATIONS = {
         errors=(400, 401, 403, 429),
         acts=False,
         description="Form-encoded (or JSON) body; the client may instead send "
-        "its id and secret with HTTP Basic. 400 UNSUPPORTED_GRANT_TYPE or "
-        "INVALID_SCOPE; 401 INVALID_CLIENT; 429 TOO_MANY_ATTEMPTS.",
+        "its id and secret with HTTP Basic. 400 UNSUPPORTED_GRANT_TYPE, "
+        "INVALID_SCOPE or INVALID_TOKEN_REQUEST; 401 INVALID_CLIENT; "
+        "429 TOO_MANY_ATTEMPTS.",
     ),
     "GET /api/v1/provinces": op(
         "The provinces (34 seeded, codes of Quyết định 19/2025/QĐ-TTg).",

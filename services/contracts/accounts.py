@@ -4,7 +4,7 @@ the events it emits with their payloads (marshmallow, unknown fields refused).""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.accounts import domain
-from services.shared.errors import detail
+from services.shared.errors import ValidationFailed, detail
 from services.shared.permissions import CLIENT_SCOPES
 from services.shared.schemas import BaseSchema
 
@@ -42,6 +42,14 @@ def rule(check):
 
 def sized(maximum, required=True, **kw):
     return fields.String(required=required, validate=validate.Length(1, maximum), **kw)
+
+
+class InvalidTokenRequest(ValidationFailed):
+    """A token request missing its parameters: 400, as RFC 6749 §5.2 answers an
+    invalid_request (a form an OAuth client sends, not a body of ours)."""
+
+    code = "INVALID_TOKEN_REQUEST"
+    status = 400
 
 
 class RegisterSchema(BaseSchema):
@@ -241,6 +249,7 @@ RPC = table(
     ),
     logout=Method(caller=caller(), token=text()),
     oauth_token=Method(
+        refusal=InvalidTokenRequest,
         caller=caller(),
         grant_type=text(),
         client_id=text(),

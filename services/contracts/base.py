@@ -65,9 +65,26 @@ def caller():
     return fields.Nested(Caller, required=True, allow_none=True)
 
 
+class Body(fields.Nested):
+    """A request body: a JSON object at the boundary, loaded with its schema by the
+    method itself once it has checked who may call it — so a caller without the
+    right gets 403 whatever it sent, never a 422 that describes the body first. The
+    schema stays named here (documents, generated payloads, the handler's load)."""
+
+    default_error_messages = {"type": "Invalid input type."}
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        if not isinstance(value, dict):
+            raise self.make_error("type")
+        return value
+
+
 def body(schema, required=True):
-    """A request body: its field errors are reported as the body's own (`email`)."""
-    return fields.Nested(
+    """A request body; its field errors are reported as the body's own (`email`)."""
+    return Body(
         schema, required=required, allow_none=not required, metadata={"body": True}
     )
 
