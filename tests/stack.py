@@ -205,9 +205,9 @@ class Stack:
         Returns once it answers /healthz (it needs no service for that).
         """
         url = self.start_gateway(name, free_port(), env)
-        deadline = time.monotonic() + timeout
+        deadline, baseline = time.monotonic() + timeout, self.restarts()
         while time.monotonic() < deadline:
-            self._check_alive()
+            self._check_alive(baseline)
             try:
                 if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
                     return url
