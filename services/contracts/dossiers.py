@@ -374,9 +374,18 @@ def _code(required=False):
     return text(validate=validate.Length(1, 64)) if required else opt(field)
 
 
+class _Filter(fields.Integer):
+    """An integer filter of a query string: numeric text is a number, empty is none."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "":
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _number():
-    """An integer argument; numeric strings are read as numbers."""
-    return opt(fields.Integer())
+    """An integer argument; numeric strings are read as numbers, "" as absent."""
+    return opt(_Filter())
 
 
 RPC = table(
