@@ -12,6 +12,8 @@ from services.shared.errors import detail
 from services.shared.schemas import BaseSchema
 
 from .base import Health, Method, body, caller, opt, table
+from .resources import dossiers as dossiers_res
+from .resources import search as res
 
 STATUSES = (
     "draft",
@@ -139,6 +141,7 @@ RPC = table(
     "search",
     health=Method(result=Health),
     query=Method(
+        result=dossiers_res.DossierPage,
         refusal=InvalidFilter,
         caller=caller(),
         filters=body(FiltersSchema, required=False),
@@ -147,6 +150,7 @@ RPC = table(
         page_size=_like(PagingSchema, "page_size"),
     ),
     dashboard=Method(
+        result=res.Dashboard,
         refusal=InvalidFilter,
         caller=caller(),
         filters=body(FiltersSchema, required=False),
