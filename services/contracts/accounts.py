@@ -11,7 +11,6 @@ from services.shared.schemas import BaseSchema
 from .base import (
     Envelope,
     Health,
-    IdStatus,
     Method,
     Status,
     body,
@@ -20,6 +19,7 @@ from .base import (
     table,
     text,
 )
+from .resources import accounts as res
 
 LANGS = validate.OneOf(("vi", "en"))
 CODE = validate.Regexp(
@@ -219,9 +219,12 @@ RPC = table(
     health=Method(result=Health),
     authenticate=Method(token=fields.String(required=True, allow_none=True)),
     register=Method(
-        result=IdStatus, caller=caller(), data=body(RegisterSchema), ip=opt(text())
+        result=res.AccountState,
+        caller=caller(),
+        data=body(RegisterSchema),
+        ip=opt(text()),
     ),
-    activate=Method(result=IdStatus, caller=caller(), token=text()),
+    activate=Method(result=res.AccountState, caller=caller(), token=text()),
     resend_activation=Method(
         result=Status,
         caller=caller(),
@@ -233,23 +236,27 @@ RPC = table(
         email=fields.String(required=True, allow_none=True),
     ),
     reset_password=Method(
-        result=IdStatus,
+        result=res.AccountState,
         caller=caller(),
         token=text(),
         new_password=text(),
     ),
-    update_profile=Method(caller=caller(), changes=body(ProfileSchema)),
-    get_user=Method(caller=caller(), user_id=_user_id()),
+    update_profile=Method(
+        result=res.User, caller=caller(), changes=body(ProfileSchema)
+    ),
+    get_user=Method(result=res.User, caller=caller(), user_id=_user_id()),
     login=Method(
+        result=res.IssuedSession,
         caller=caller(),
         email=text(),
         password=text(),
         ip=opt(text()),
         kind=opt(fields.String(validate=validate.OneOf(("web", "api")))),
     ),
-    logout=Method(caller=caller(), token=text()),
+    logout=Method(result=Status, caller=caller(), token=text()),
     oauth_token=Method(
         refusal=InvalidTokenRequest,
+        result=res.OAuthToken,
         caller=caller(),
         grant_type=text(),
         client_id=text(),
@@ -257,24 +264,40 @@ RPC = table(
         scope=opt(fields.String()),
         ip=opt(text()),
     ),
-    create_province=Method(caller=caller(), data=body(ProvinceSchema)),
-    list_provinces=Method(caller=caller()),
-    get_province=Method(caller=caller(), code=_code()),
-    create_agency=Method(caller=caller(), data=body(AgencySchema)),
+    create_province=Method(
+        result=res.Province, caller=caller(), data=body(ProvinceSchema)
+    ),
+    list_provinces=Method(result=res.Province, caller=caller()),
+    get_province=Method(result=res.Province, caller=caller(), code=_code()),
+    create_agency=Method(result=res.Agency, caller=caller(), data=body(AgencySchema)),
     list_agencies=Method(
-        caller=caller(), province=_opt_code(), include_closed=opt(fields.Boolean())
+        result=res.Agency,
+        caller=caller(),
+        province=_opt_code(),
+        include_closed=opt(fields.Boolean()),
     ),
-    get_agency=Method(caller=caller(), code=_code()),
-    create_department=Method(caller=caller(), data=body(DepartmentSchema)),
-    list_departments=Method(caller=caller(), agency=_opt_code()),
-    create_staff=Method(caller=caller(), data=body(StaffSchema)),
+    get_agency=Method(result=res.Agency, caller=caller(), code=_code()),
+    create_department=Method(
+        result=res.Department, caller=caller(), data=body(DepartmentSchema)
+    ),
+    list_departments=Method(result=res.Department, caller=caller(), agency=_opt_code()),
+    create_staff=Method(result=res.Staff, caller=caller(), data=body(StaffSchema)),
     list_staff=Method(
-        caller=caller(), agency=_opt_code(), department=_opt_code(), role=_opt_code()
+        result=res.Staff,
+        caller=caller(),
+        agency=_opt_code(),
+        department=_opt_code(),
+        role=_opt_code(),
     ),
-    deactivate_user=Method(caller=caller(), user_id=_user_id()),
-    create_api_client=Method(caller=caller(), data=body(ApiClientSchema)),
-    list_api_clients=Method(caller=caller()),
+    deactivate_user=Method(result=res.Staff, caller=caller(), user_id=_user_id()),
+    create_api_client=Method(
+        result=res.ApiClientCreated, caller=caller(), data=body(ApiClientSchema)
+    ),
+    list_api_clients=Method(result=res.ApiClient, caller=caller()),
     list_audit=Method(
-        caller=caller(), page=opt(fields.Integer()), page_size=opt(fields.Integer())
+        result=res.AuditPage,
+        caller=caller(),
+        page=opt(fields.Integer()),
+        page_size=opt(fields.Integer()),
     ),
 )

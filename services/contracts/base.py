@@ -164,8 +164,11 @@ class Method:
             return Unauthenticated("Invalid caller")
         details = {}
         for name, problems in messages.items():
+            head, _, rest = name.partition(".")
             if name in self.bodies and isinstance(problems, dict):
                 details.update(flatten(problems))
+            elif head in self.bodies and rest:  # the text guard's dotted paths
+                details.update(flatten({rest: problems}))
             else:
                 details.update(flatten({name: problems}))
         return self.refusal("Invalid input", details)

@@ -10,6 +10,9 @@ from services.shared.errors import detail
 from services.shared.schemas import BaseSchema
 
 from .base import Envelope, Health, Method, body, caller, free, opt, table, text
+from .resources import accounts as accounts_res
+from .resources import catalogue
+from .resources import dossiers as res
 
 Str = fields.String
 CODE = validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$")
@@ -392,30 +395,47 @@ RPC = table(
     "dossiers",
     health=Method(result=Health),
     list_procedures=Method(
+        result=catalogue.Procedure,
         caller=caller(),
         province=_code(),
         agency=_code(),
         q=opt(Str(validate=validate.Length(max=200))),
         level=_number(),
     ),
-    get_procedure=Method(caller=caller(), code=_code(True), province=_code()),
+    get_procedure=Method(
+        result=catalogue.Procedure, caller=caller(), code=_code(True), province=_code()
+    ),
     # the method merges `code` in and loads ProcedureSchema itself
-    create_procedure=Method(caller=caller(), data=body(ProcedureSchema)),
-    update_procedure=Method(caller=caller(), code=_code(True), data=free(True)),
+    create_procedure=Method(
+        result=catalogue.Procedure, caller=caller(), data=body(ProcedureSchema)
+    ),
+    update_procedure=Method(
+        result=catalogue.Procedure, caller=caller(), code=_code(True), data=free(True)
+    ),
     get_holidays=Method(
-        caller=caller(), province=_code(True), year=fields.Integer(required=True)
+        result=catalogue.Holiday,
+        caller=caller(),
+        province=_code(True),
+        year=fields.Integer(required=True),
     ),
     put_holidays=Method(
+        result=catalogue.Holiday,
         caller=caller(),
         province=_code(True),
         year=fields.Integer(required=True),
         holidays=fields.List(fields.Nested(HolidaySchema), required=True),
     ),
-    create_dossier=Method(caller=caller(), data=body(CreateDossierSchema)),
+    create_dossier=Method(
+        result=res.Dossier, caller=caller(), data=body(CreateDossierSchema)
+    ),
     update_dossier=Method(
-        caller=caller(), dossier_id=_id(), data=body(PatchDossierSchema)
+        result=res.Dossier,
+        caller=caller(),
+        dossier_id=_id(),
+        data=body(PatchDossierSchema),
     ),
     submit_dossier=Method(
+        result=res.Dossier,
         caller=caller(),
         dossier_id=_id(),
         files=opt(fields.List(fields.Dict())),
@@ -423,6 +443,7 @@ RPC = table(
     ),
     # **options: the other fields of ActSchema
     act=Method(
+        result=res.Dossier,
         caller=caller(),
         dossier_id=_id(),
         action=Str(required=True, validate=validate.OneOf(domain.ACTIONS)),
@@ -433,19 +454,37 @@ RPC = table(
         assignee=opt(Str(validate=USER_ID)),
         expected_version=_number(),
     ),
-    register_paper_dossier=Method(caller=caller(), data=body(PaperDossierSchema)),
-    claim_dossier=Method(caller=caller(), data=body(ClaimSchema)),
-    list_audit=Method(caller=caller(), page=_number(), page_size=_number()),
-    get_dossier=Method(caller=caller(), dossier_id=_id()),
-    list_dossiers=Method(caller=caller(), filters=body(ListFilters, required=False)),
-    lookup=Method(caller=caller(), receipt_number=text()),
+    register_paper_dossier=Method(
+        result=res.PaperDossier, caller=caller(), data=body(PaperDossierSchema)
+    ),
+    claim_dossier=Method(result=res.Dossier, caller=caller(), data=body(ClaimSchema)),
+    list_audit=Method(
+        result=accounts_res.AuditPage,
+        caller=caller(),
+        page=_number(),
+        page_size=_number(),
+    ),
+    get_dossier=Method(result=res.Dossier, caller=caller(), dossier_id=_id()),
+    list_dossiers=Method(
+        result=res.DossierPage,
+        caller=caller(),
+        filters=body(ListFilters, required=False),
+    ),
+    lookup=Method(result=res.Lookup, caller=caller(), receipt_number=text()),
     check_upload=Method(caller=caller(), dossier_id=_id(), slot=text()),
-    history=Method(caller=caller(), dossier_id=_id()),
-    add_comment=Method(caller=caller(), dossier_id=_id(), data=body(CommentSchema)),
-    list_comments=Method(caller=caller(), dossier_id=_id(), task_id=opt(fields.Raw())),
-    create_task=Method(caller=caller(), dossier_id=_id(), data=body(TaskSchema)),
-    list_tasks=Method(caller=caller(), dossier_id=_id()),
+    history=Method(result=res.HistoryEntry, caller=caller(), dossier_id=_id()),
+    add_comment=Method(
+        result=res.Comment, caller=caller(), dossier_id=_id(), data=body(CommentSchema)
+    ),
+    list_comments=Method(
+        result=res.Comment, caller=caller(), dossier_id=_id(), task_id=opt(fields.Raw())
+    ),
+    create_task=Method(
+        result=res.Task, caller=caller(), dossier_id=_id(), data=body(TaskSchema)
+    ),
+    list_tasks=Method(result=res.Task, caller=caller(), dossier_id=_id()),
     update_task=Method(
+        result=res.Task,
         caller=caller(),
         dossier_id=_id(),
         task_id=fields.Raw(required=True),
@@ -454,7 +493,9 @@ RPC = table(
     list_for_index=Method(
         caller=caller(), after=_number(), limit=opt(fields.Integer())
     ),
-    my_stats=Method(caller=caller(), query=body(MyStatsQuery, required=False)),
+    my_stats=Method(
+        result=res.MyWork, caller=caller(), query=body(MyStatsQuery, required=False)
+    ),
     # **query: the other fields of StatsQuery ("from" and "to" as sent)
     stats=Method(
         caller=caller(),

@@ -10,6 +10,8 @@ from services.shared.schemas import BaseSchema
 from services.shared.visibility import AUDIENCES
 
 from .base import Envelope, Health, Method, caller, free, opt, table, text
+from .resources import accounts as accounts_res
+from .resources import files as res
 
 Str = fields.String
 
@@ -127,13 +129,16 @@ RPC = table(
         declared_type=_declared_type(),
         **_like(BeginUpload, "size", "audience"),
     ),
-    complete_upload=Method(caller=caller(), upload_id=_id()),
+    complete_upload=Method(result=res.FileMeta, caller=caller(), upload_id=_id()),
     abort_upload=Method(caller=caller(), upload_id=_id()),
-    get_file=Method(caller=caller(), file_id=_id()),
+    get_file=Method(result=res.FileMeta, caller=caller(), file_id=_id()),
     list_audit=Method(
-        caller=caller(), page=opt(fields.Integer()), page_size=opt(fields.Integer())
+        result=accounts_res.AuditPage,
+        caller=caller(),
+        page=opt(fields.Integer()),
+        page_size=opt(fields.Integer()),
     ),
-    list_files=Method(caller=caller(), dossier_id=_id()),
+    list_files=Method(result=res.FileMeta, caller=caller(), dossier_id=_id()),
     open_file=Method(
         caller=caller(),
         file_id=_id(),
@@ -142,7 +147,9 @@ RPC = table(
     read_small=Method(caller=caller(), file_id=_id()),
     delete_dossier_files=Method(caller=caller(), dossier_id=_id()),
     # the dossier snapshot or detail the slip is printed from
-    generate_document=Method(caller=caller(), kind=text(), dossier=free(True)),
+    generate_document=Method(
+        result=res.FileMeta, caller=caller(), kind=text(), dossier=free(True)
+    ),
     begin_template_upload=Method(
         caller=caller(),
         **_like(BeginTemplateUpload, "procedure_code", "filename"),
@@ -150,6 +157,7 @@ RPC = table(
         **_like(BeginTemplateUpload, "size", "title", "province"),
     ),
     list_templates=Method(
+        result=res.FileMeta,
         caller=caller(),
         procedure_code=text(validate=validate.Length(1, 64)),
         province=opt(Str(validate=validate.Length(1, 8))),

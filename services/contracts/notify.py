@@ -9,6 +9,7 @@ from services.notify.domain import LANGS
 from services.shared.schemas import BaseSchema
 
 from .base import Health, Method, body, caller, opt, table, text
+from .resources import notify as res
 
 # An uploaded recipient list (the gateway reads at most 5 MiB of CSV).
 CSV_MAX = 5 * 1024 * 1024
@@ -79,23 +80,35 @@ RPC = table(
     "notify",
     health=Method(result=Health),
     list_deliveries=Method(
-        caller=caller(), dossier_id=text(validate=validate.Length(1, 64))
+        result=res.DeliveryPage,
+        caller=caller(),
+        dossier_id=text(validate=validate.Length(1, 64)),
     ),
     get_template=Method(
+        result=res.NotificationTemplate,
         caller=caller(),
         key=text(validate=validate.Length(1, 60)),
         lang=opt(fields.String(validate=validate.OneOf(LANGS))),
         province=opt(fields.String(validate=validate.Length(2, 8))),
     ),
-    preview_template=Method(caller=caller(), data=body(TemplateSchema)),
-    save_template=Method(caller=caller(), data=body(TemplateSchema)),
-    create_bulk_mail=Method(caller=caller(), data=body(BulkSchema)),
-    get_bulk_mail=Method(caller=caller(), bulk_id=_ref()),
-    list_bulk_recipients=Method(
-        caller=caller(), bulk_id=_ref(), query=body(PageSchema, required=False)
+    preview_template=Method(
+        result=res.Rendered, caller=caller(), data=body(TemplateSchema)
     ),
-    confirm_bulk_mail=Method(caller=caller(), bulk_id=_ref()),
-    cancel_bulk_mail=Method(caller=caller(), bulk_id=_ref()),
-    approve_bulk_mail=Method(caller=caller(), bulk_id=_ref()),
+    save_template=Method(
+        result=res.SavedTemplate, caller=caller(), data=body(TemplateSchema)
+    ),
+    create_bulk_mail=Method(
+        result=res.BulkMail, caller=caller(), data=body(BulkSchema)
+    ),
+    get_bulk_mail=Method(result=res.BulkMail, caller=caller(), bulk_id=_ref()),
+    list_bulk_recipients=Method(
+        result=res.DeliveryPage,
+        caller=caller(),
+        bulk_id=_ref(),
+        query=body(PageSchema, required=False),
+    ),
+    confirm_bulk_mail=Method(result=res.BulkMail, caller=caller(), bulk_id=_ref()),
+    cancel_bulk_mail=Method(result=res.BulkMail, caller=caller(), bulk_id=_ref()),
+    approve_bulk_mail=Method(result=res.BulkMail, caller=caller(), bulk_id=_ref()),
     run_reminders=Method(result=Queued, caller=caller(), day=fields.Raw(required=True)),
 )

@@ -11,6 +11,8 @@ from services.shared.errors import ServiceError, detail
 from services.shared.schemas import BaseSchema
 
 from .base import Health, Method, body, caller, opt, table
+from .resources import dossiers as dossiers_res
+from .resources import search as res
 
 
 class InvalidFilter(ServiceError):
@@ -147,6 +149,7 @@ RPC = table(
     "search",
     health=Method(result=Health),
     query=Method(
+        result=dossiers_res.DossierPage,
         refusal=InvalidFilter,
         caller=caller(),
         filters=body(FiltersSchema, required=False),
@@ -155,6 +158,7 @@ RPC = table(
         page_size=_like(PagingSchema, "page_size"),
     ),
     dashboard=Method(
+        result=res.Dashboard,
         refusal=InvalidFilter,
         caller=caller(),
         filters=body(FiltersSchema, required=False),

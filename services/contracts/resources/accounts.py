@@ -46,13 +46,18 @@ class SessionUser(Resource):
     email = Sent(fields.String)
 
 
-class Session(Resource):
-    """A signed-in session: the bearer token (also set as an HttpOnly cookie)."""
+class IssuedSession(Resource):
+    """What accounts' `login` answers; the gateway adds the form token."""
 
     token = Sent(fields.String)
     expires_at = Sent(fields.DateTime)
     expires_in = Sent(fields.Integer, metadata={"description": "Seconds."})
     user = Sent(fields.Nested, SessionUser)
+
+
+class Session(IssuedSession):
+    """A signed-in session: the bearer token (also set as an HttpOnly cookie)."""
+
     csrf_token = Sent(
         fields.String,
         metadata={"description": "Send as X-CSRF-Token with the cookie."},

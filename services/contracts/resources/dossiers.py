@@ -84,6 +84,12 @@ class Dossier(DossierSummary):
     form = Sent(fields.Dict, metadata={"description": "Field name → value."})
     documents = Sent(fields.List, fields.Nested(DocumentSlot))
     actions = Sent(fields.List, fields.String())
+    access_code = fields.String(
+        metadata={
+            "description": "Paper dossiers not yet claimed, to the desk only: "
+            "printed on the slip; lets the applicant claim it."
+        }
+    )
 
 
 class PaperDossier(Dossier):
