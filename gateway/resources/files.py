@@ -17,7 +17,7 @@ from marshmallow import fields, validate
 from gateway.errors import CodedHTTPError
 from services.contracts.resources import files as res
 from services.files.settings import MAX_FILE_BYTES
-from services.shared.errors import Unavailable, ValidationFailed
+from services.shared.errors import Unavailable, ValidationFailed, detail
 from services.shared.visibility import AUDIENCES
 
 from ..apidoc import BINARY, PUBLIC, Input, op
@@ -184,6 +184,16 @@ def fetch_verified(url, sha256):
     return spool, size
 
 
+def download_flag(req):
+    """`?download=`: true/false (or absent); anything else is 422 naming it."""
+    try:
+        return req.get_param_as_bool("download")
+    except falcon.HTTPInvalidParam:
+        raise ValidationFailed(
+            "Invalid input", {"download": [detail("invalid_boolean")]}
+        ) from None
+
+
 class FileContent:
     """Stream the original (or the PDF) with a UTF-8 file name (RFC 5987)."""
 
@@ -193,7 +203,7 @@ class FileContent:
 
     def on_get(self, req, resp, file_id):
         """Send the file's bytes after checking permission and checksum."""
-        download = req.get_param_as_bool("download")  # 400 before any work
+        download = download_flag(req)  # refused before any work
         info = call(self.rpc, req, "files", "open_file", file_id, self.variant)
         spool, size = fetch_verified(info["url"], info["sha256"])
         resp.content_type = info["content_type"] or "application/octet-stream"

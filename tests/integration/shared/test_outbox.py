@@ -11,7 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from services.accounts.models import Outbox
 from services.shared.config import database_url
 from services.shared.database import make_engine
-from services.shared.outbox import record_event
+from services.shared.outbox import InvalidEvent, record_event
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def listener(stack):
         queue = Queue(
             "test-outbox-listener",
             exchange,
-            routing_key="outbox_probe",
+            routing_key="login_failures_detected",
             auto_delete=True,
         )
         with conn.SimpleQueue(queue) as simple:
@@ -53,12 +53,26 @@ def drain(simple, seconds):
     return bodies
 
 
+PROBE = "login_failures_detected"  # a real event: the outbox checks its contract
+
+
+def probe(failures):
+    return {
+        "user_id": "outbox-probe",
+        "email": "outbox-probe@e2e.test",
+        "full_name": "Outbox Probe",
+        "lang": "vi",
+        "failures": failures,
+        "ip": None,
+    }
+
+
 def test_committed_event_is_published_once_and_marked(accounts_db, listener):
     with accounts_db() as session, session.begin():
-        body = record_event(session, Outbox, "outbox_probe", {"n": 1}, province="01")
+        body = record_event(session, Outbox, PROBE, probe(1), province="01")
     received = drain(listener, 5)
     assert [b["event_id"] for b in received] == [body["event_id"]]
-    assert received[0]["province"] == "01" and received[0]["n"] == 1
+    assert received[0]["province"] == "01" and received[0]["failures"] == 1
     with accounts_db() as session:
         row = session.scalars(
             select(Outbox).where(Outbox.event_id == body["event_id"])
@@ -68,6 +82,12 @@ def test_committed_event_is_published_once_and_marked(accounts_db, listener):
 
 def test_rolled_back_change_publishes_nothing(accounts_db, listener):
     with pytest.raises(RuntimeError), accounts_db() as session, session.begin():
-        record_event(session, Outbox, "outbox_probe", {"n": 2})
+        record_event(session, Outbox, PROBE, probe(2))
         raise RuntimeError("the change failed")
     assert drain(listener, 3) == []
+
+
+def test_an_event_outside_its_contract_fails_the_change(accounts_db, listener):
+    with pytest.raises(InvalidEvent), accounts_db() as session, session.begin():
+        record_event(session, Outbox, PROBE, {"n": 3})
+    assert drain(listener, 2) == []
