@@ -3,6 +3,8 @@
 import email
 import email.policy
 import os
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -12,6 +14,38 @@ import requests
 from gateway.rpc import RpcPool
 
 from .stack import Stack
+
+# Session teardown was seen to hang after the last test (the main thread parked in an
+# eventlet hub; cause not found yet). So that a run whose every test has reported
+# still ends with the right status, a watchdog started at the last teardown ends the
+# process after TEARDOWN_GRACE seconds with the tally of the reports: failures
+# (setup, call or teardown) make it exit 1.
+TEARDOWN_GRACE = float(os.environ.get("PORTAL_TEARDOWN_GRACE", "240"))
+_tally = {"failed": 0, "passed": 0}
+
+
+def pytest_runtest_logreport(report):
+    if report.failed:
+        _tally["failed"] += 1
+    elif report.passed and report.when == "call":
+        _tally["passed"] += 1
+
+
+def _end_stuck_session():
+    time.sleep(TEARDOWN_GRACE)
+    sys.__stderr__.write(
+        f"\nsession teardown still running after {TEARDOWN_GRACE:.0f} s: ending it; "
+        f"{_tally['passed']} passed, {_tally['failed']} failed (reports)\n"
+    )
+    sys.__stderr__.flush()
+    os._exit(1 if _tally["failed"] else 0)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    if nextitem is None:
+        threading.Thread(target=_end_stuck_session, daemon=True).start()
+    yield
 
 
 @pytest.fixture(scope="session")
