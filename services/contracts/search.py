@@ -23,25 +23,10 @@ class InvalidFilter(ServiceError):
     status = 422
 
 
-STATUSES = (
-    "draft",
-    "waiting_reception",
-    "processing",
-    "supplement_requested",
-    "pending_approval",
-    "approved",
-    "completed",
-    "rejected",
-    "cancelled",
-)
-DEADLINE_STATES = (
-    "on_time",
-    "due_soon",
-    "overdue",
-    "completed_on_time",
-    "completed_late",
-    "cancelled",
-)
+STATUSES, DEADLINE_STATES = (
+    dossiers_res.STATUSES,
+    dossiers_res.DEADLINE_STATES,
+)  # one list
 # public sort key -> indexed field
 SORTS = {
     "time_left": "appointment_date",
