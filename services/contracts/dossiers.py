@@ -9,7 +9,18 @@ from services.dossiers import domain, forms
 from services.shared.errors import detail
 from services.shared.schemas import BaseSchema
 
-from .base import Envelope, Health, Method, body, caller, free, opt, table, text
+from .base import (
+    Body,
+    Envelope,
+    Health,
+    Method,
+    body,
+    caller,
+    free,
+    opt,
+    table,
+    text,
+)
 from .resources import accounts as accounts_res
 from .resources import catalogue
 from .resources import dossiers as res
@@ -423,7 +434,8 @@ RPC = table(
         caller=caller(),
         province=_code(True),
         year=fields.Integer(required=True),
-        holidays=fields.List(fields.Nested(HolidaySchema), required=True),
+        # loaded by the method after its permission check, as a body is
+        holidays=fields.List(Body(HolidaySchema), required=True),
     ),
     create_dossier=Method(
         result=res.Dossier, caller=caller(), data=body(CreateDossierSchema)
