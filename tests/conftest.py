@@ -15,11 +15,12 @@ from gateway.rpc import RpcPool
 
 from .stack import Stack
 
-# Session teardown was seen to hang after the last test (the main thread parked in an
-# eventlet hub; cause not found yet). So that a run whose every test has reported
-# still ends with the right status, a watchdog started at the last teardown ends the
-# process after TEARDOWN_GRACE seconds with the tally of the reports: failures
-# (setup, call or teardown) make it exit 1.
+# Session teardown used to hang after the last test, the main thread parked in
+# eventlet's hub: a test had imported a module that monkey-patches eventlet on import
+# (the runner), which turned this process's threads, sleeps and subprocess waits green.
+# `_process_stays_unpatched` below fails the test that patches the process. Should a
+# teardown still hang, a watchdog started at the last teardown ends the process after
+# TEARDOWN_GRACE seconds with the tally of the reports (failures make it exit 1).
 TEARDOWN_GRACE = float(os.environ.get("PORTAL_TEARDOWN_GRACE", "240"))
 _tally = {"failed": 0, "passed": 0}
 
@@ -41,11 +42,34 @@ def _end_stuck_session():
     os._exit(1 if _tally["failed"] else 0)
 
 
+def _eventlet_patched():
+    patcher = sys.modules.get("eventlet.patcher")
+    return bool(patcher) and patcher.is_monkey_patched("thread")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     if nextitem is None:
         threading.Thread(target=_end_stuck_session, daemon=True).start()
     yield
+
+
+_patched_reported = []
+
+
+@pytest.fixture(autouse=True)
+def _process_stays_unpatched(request):
+    """Fail the first test after which eventlet has patched this process."""
+    yield
+    patcher = sys.modules.get("eventlet.patcher")
+    if not _patched_reported and patcher and patcher.is_monkey_patched("thread"):
+        _patched_reported.append(request.node.nodeid)
+        pytest.fail(
+            f"{request.node.nodeid} monkey-patched eventlet in the test process (its "
+            "threads, sleeps and waits turn green and the session's teardown hangs): "
+            "import that module in a subprocess",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")

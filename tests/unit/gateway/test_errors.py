@@ -59,5 +59,6 @@ def test_a_bad_download_flag_is_refused_before_any_service_is_asked(path):
     cfg = config.load(settings.SETTINGS, {})
     client = falcon.testing.TestClient(create_app(NoRpc(), cfg))
     resp = client.simulate_get(path, params={"download": "10000000.0"})
-    assert resp.status_code == 400
-    assert resp.json["error"]["code"] == "BAD_REQUEST"
+    assert resp.status_code == 422
+    assert resp.json["error"]["code"] == "VALIDATION_ERROR"
+    assert "download" in resp.json["error"]["details"]
