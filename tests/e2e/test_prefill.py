@@ -3,8 +3,9 @@
 A business signs up (name, phone, tax code, business name, address) and adds its
 owner's date of birth to the profile; a procedure maps six of its fields to profile
 keys (and one date field to a text-only key, which must stay empty). The new-dossier
-page shows the values in the inputs; the applicant changes one and saves, and the
-draft keeps what was on the page, the change included.
+page shows the values in the inputs (server-rendered: the browser runs without
+JavaScript); the applicant changes one and saves, and the draft keeps what was on
+the page, the change included. axe-core finds nothing serious on the page.
 """
 
 import re
@@ -15,6 +16,7 @@ import pytest
 from services.accounts import domain
 
 from .conftest import ACCEPT, PASSWORD
+from .test_accessibility import AXE, violations
 from .test_journey import log_in
 
 pytestmark = pytest.mark.e2e
@@ -90,7 +92,7 @@ def test_profile_prefills_the_mapped_fields_and_they_stay_editable(
 ):
     email, profile = business(api, mailbox)
     code = mapped_procedure(agency)
-    page = browser.new_context().new_page()
+    page = browser.new_context(java_script_enabled=False).new_page()
     log_in(page, stack.url, email)
     page.goto(f"{stack.url}/ho-so/moi?thu_tuc={code}")
     shots(page, "new-dossier-prefilled")
@@ -119,9 +121,19 @@ def test_profile_prefills_the_mapped_fields_and_they_stay_editable(
     assert saved.json()["form"] == {k: v for k, v in expected.items() if v}
 
 
-def test_nothing_is_prefilled_without_a_mapping_or_for_staff(
-    browser, stack, agency, shots
+def test_nothing_is_prefilled_without_a_mapping_or_for_staff_and_axe_is_clean(
+    browser, stack, api, mailbox, agency, shots
 ):
+    email, _ = business(api, mailbox)
+    code = mapped_procedure(agency)
+    if AXE.is_file():  # the prefilled page, looked at by axe-core
+        citizen = browser.new_context(bypass_csp=True).new_page()
+        log_in(citizen, stack.url, email)
+        citizen.goto(f"{stack.url}/ho-so/moi?thu_tuc={code}")
+        assert citizen.locator("#prefilled").is_visible()
+        assert violations(citizen) == []
+        citizen.goto(f"{stack.url}/ho-so/moi?thu_tuc={agency.procedure}")
+        assert citizen.locator("#prefilled").count() == 0  # nothing mapped
     page = browser.new_context().new_page()
     log_in(page, stack.url, agency.staff["desk"])
     page.goto(f"{stack.url}/ho-so/moi?thu_tuc={agency.procedure}")
