@@ -58,10 +58,10 @@ OUTCOMES = {
     "cancelled": (5, 2),
     "rejected": (4, 3),
     "awaiting_supplement": (2, 8),
-    "waiting": (0, 8),
+    "waiting": (0, 20),
     "processing": (4, 22),
-    "pending_approval": (2, 10),
-    "approved": (1, 8),
+    "pending_approval": (1, 10),
+    "approved": (0, 8),
     "overdue": (4, 7),
 }
 # the status each step leaves the dossier in (comments, tasks, uploads: unchanged)
@@ -187,7 +187,7 @@ def _outcome(rng, old, online):
     return rng.choices(names, weights)[0]
 
 
-def plan(seed, procedures, days, count, until, online_share=0.05):
+def plan(seed, procedures, days, count, until, online_share=0.12):
     """`count` stories over `days` (a Days); procedures carry their `department`.
 
     Steps that would fall after `until` (an aware datetime: now) are not planned,
