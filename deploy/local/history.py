@@ -208,7 +208,8 @@ def plan(seed, procedures, days, count, until, online_share=0.12):
                       outcome)  # fmt: skip
         steps = _steps(rng, days, story, days.moment(rng, day))
         story.steps = [s for s in steps if s[0] <= until]
-        if story.steps:
+        # a draft nobody submitted is nobody's history (staff never see drafts)
+        if story.steps and story.final != "draft":
             stories.append(story)
     return stories
 
