@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services import contracts
+from services.shared.clock import CONTEXT_KEY as CLOCK_KEY
 from services.shared.errors import Unavailable
 from services.shared.peers import BROKEN, GONE, translate
 
@@ -57,11 +58,13 @@ class RpcPool:
             return entry
 
     @contextmanager
-    def client(self, request_id=None, timeout=None, idempotency_key=None):
+    def client(self, request_id=None, timeout=None, idempotency_key=None, clock=None):
         """Yield a cluster proxy (`client.accounts.login(...)`).
 
         `idempotency_key` (the caller's Idempotency-Key, bound to the caller) travels
         in the context data: the acting operations keep their result under it.
+        `clock` (an aware datetime) is the moment the call runs at, for services that
+        take it (`PORTAL_CLOCK_FROM_CONTEXT`, the demo seeder); pages never send one.
         """
         timeout = timeout or self.timeout
         try:
@@ -75,6 +78,9 @@ class RpcPool:
         entry.context.pop("idempotency_key", None)
         if idempotency_key:
             entry.context["idempotency_key"] = idempotency_key
+        entry.context.pop(CLOCK_KEY, None)
+        if clock is not None:
+            entry.context[CLOCK_KEY] = clock.isoformat()
         healthy = True
         try:
             yield entry.client
@@ -95,12 +101,13 @@ class RpcPool:
         request_id=None,
         timeout=None,
         idempotency_key=None,
+        clock=None,
         **kwargs,
     ):
         """Call one RPC method (arguments dumped with its contract); its result."""
         sent = contracts.method(service, method).dump(args, kwargs)
         try:
-            with self.client(request_id, timeout, idempotency_key) as client:
+            with self.client(request_id, timeout, idempotency_key, clock) as client:
                 return getattr(getattr(client, service), method)(**sent)
         except Exception as exc:  # noqa: BLE001 - mapped once, re-raised
             mapped = translate(exc, service)

@@ -75,6 +75,8 @@ class Stack:
         env["PORTAL_PUBLIC_URL"] = self.url
         # An answer outside its contract fails the call instead of only logging.
         env["PORTAL_CONTRACT_STRICT"] = "1"
+        # the demo seeder (tests/e2e/test_demo_seed.py) back-dates history with it
+        env["PORTAL_CLOCK_FROM_CONTEXT"] = "1"
         # Province 01 lets its procedures link to this outside host (tests of it).
         env.setdefault("PORTAL_LINK_HOSTS", "01=dichvucong.gov.vn")
         env.setdefault("PORTAL_MAIL_DIR", str(ROOT / "var" / "mail"))

@@ -9,7 +9,7 @@ import os
 
 from gateway.rpc import RpcPool
 
-AREAS = ("accounts", "dossiers", "files", "notify", "search")
+AREAS = ("accounts", "dossiers", "files", "notify", "search", "history")
 
 
 def main():

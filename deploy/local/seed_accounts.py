@@ -2,7 +2,8 @@
 
 Idempotent (what exists is left as it is); everything goes through the accounts RPCs
 as the system caller. Puts into `ctx`: "province" (code), "agency" (code),
-"departments" (list of codes) and "users" (list of {email, password, role}).
+"departments" (list of codes), "users" (list of {email, password, role}) and "staff"
+(the same with each one's department).
 
 Agency code: "000.00.01.H26" follows the shape of the electronic identifiers of
 agencies (mã định danh điện tử, Quyết định 20/2020/QĐ-TTg, QCVN 102:2016/BTTTT):
@@ -15,7 +16,14 @@ from services.accounts.exceptions import AlreadyExists, EmailTaken
 from services.shared.caller import SYSTEM
 
 PROVINCE = "01"
-AGENCY = {"code": "000.00.01.H26", "name": "UBND phường Ba Đình", "province": PROVINCE}
+# The wards of the two-level reform exist since 2025-07-01: the demo history
+# (seed_history.py) starts after that, so its dossiers find the agency open.
+AGENCY = {
+    "code": "000.00.01.H26",
+    "name": "UBND phường Ba Đình",
+    "province": PROVINCE,
+    "valid_from": "2025-07-01",
+}
 DEPARTMENTS = (("TPHT", "Tư pháp – Hộ tịch"), ("KTHT", "Kinh tế – Hạ tầng"))
 STAFF = (
     ("desk@demo.portal.vn", "Lê Thị Một Cửa", "desk", None, "Demo-Desk-2026"),
@@ -33,6 +41,13 @@ STAFF = (
         "officer",
         "KTHT",
         "Demo-Officer-2026",
+    ),
+    (
+        "leader.ktht@demo.portal.vn",
+        "Ngô Thanh Tùng",
+        "leader",
+        "KTHT",
+        "Demo-Leader-2026",
     ),
     ("admin@demo.portal.vn", "Vũ Quang Quản", "admin", None, "Demo-Admin-2026"),
 )
@@ -68,6 +83,14 @@ def seed(rpc, ctx):
             staff["department"] = department
         call("create_staff", staff)
         ctx["users"].append({"email": email, "password": password, "role": role})
+        ctx.setdefault("staff", []).append(
+            {
+                "email": email,
+                "password": password,
+                "role": role,
+                "department": department,
+            }
+        )
     ctx["province"] = PROVINCE
     ctx["agency"] = AGENCY["code"]
     ctx["departments"] = [code for code, _ in DEPARTMENTS]

@@ -19,7 +19,7 @@ ACCEPT = [
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 ]
 LEVELS = {"toàn trình": 4, "một phần": 3}
-FIELD_KEYS = ("type", "required", "options")
+FIELD_KEYS = ("type", "required", "options", "profile")
 
 
 def field(item):

@@ -9,6 +9,7 @@ these pages only turn rows of inputs into its JSON and its field errors (keyed l
 import datetime as dt
 
 from services.shared.errors import Forbidden, ValidationFailed
+from services.shared.profile import PROFILE_KEYS
 
 from .admin_files import TemplateUpload, template_list
 from .base import Page, field_errors, form_of, page, redirect
@@ -49,8 +50,11 @@ def rows(form, prefix, keys):
 
 def field_rows(form):
     fields = []
-    for row in rows(form, "form.fields", ("name", "label", "type", "options")):
+    keys = ("name", "label", "type", "options", "profile")
+    for row in rows(form, "form.fields", keys):
         options = codes(row.pop("options"))
+        if not row["profile"]:
+            del row["profile"]  # not prefilled
         fields.append(dict(row, options=options) if options else row)
     return fields
 
@@ -130,11 +134,12 @@ class ProcedureForm(Page):
         redirect(resp, "/quan-tri/thu-tuc?ok=saved")
 
     def show(self, req, resp, proc, errors, code, status=200):
-        form = proc.get("form") or {}
+        form, lang = proc.get("form") or {}, req.context.lang
         templates = template_list(self.web, req, code) if code else []
         self.render(
             req, resp, "admin_procedure.html", http_status=status, proc=proc,
             editing=code, errors=errors, field_types=FIELD_TYPES,
+            profile_keys=[(k, label("profile", k, lang)) for k in PROFILE_KEYS],
             field_rows=padded(form.get("fields") or []),
             doc_rows=padded(proc.get("documents") or []),
             labels=error_labels(errors, req.context.lang), templates=templates,

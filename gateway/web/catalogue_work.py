@@ -56,6 +56,12 @@ MESSAGES = {
     "dossier.days_late": ("Số ngày trễ", "Days late"),
     "dossier.paper": ("Hồ sơ giấy", "Paper dossier"),
     "dossier.new": ("Nộp hồ sơ mới", "New application"),
+    "dossier.prefilled": (
+        "Một số trường đã được điền sẵn từ thông tin tài khoản của bạn; hãy kiểm tra"
+        " và sửa nếu cần trước khi lưu.",
+        "Some fields are filled in from your account; check them and change what"
+        " is needed before saving.",
+    ),
     "dossier.edit": ("Cập nhật hồ sơ", "Update dossier"),
     "dossier.save": ("Lưu nháp", "Save draft"),
     "dossier.submit": ("Nộp hồ sơ", "Submit the dossier"),

@@ -9,6 +9,7 @@ Files are uploaded by the page's script to the JSON upload endpoint.
 import math
 
 from services.shared.errors import ServiceError, ValidationFailed
+from services.shared.profile import prefill
 from services.shared.routes import PAGES
 
 from ..errors import CodedHTTPError
@@ -86,7 +87,8 @@ class NewDossier(Page):
     @page(login=True)
     def on_get(self, req, resp):
         proc = self._procedure(req, req.get_param("thu_tuc") or "")
-        self._show(req, resp, proc, {}, {})
+        values = self._prefilled(req, proc)
+        self._show(req, resp, proc, values, {}, prefilled=sorted(values))
 
     @page(login=True)
     def on_post(self, req, resp):
@@ -111,10 +113,19 @@ class NewDossier(Page):
             req, "dossiers", "get_procedure", code, self.web.province_of(req)
         )
 
-    def _show(self, req, resp, proc, values, errors, agency=None):
+    def _prefilled(self, req, proc):
+        """The applicant's own profile values for the fields the procedure maps."""
+        caller = req.context.caller
+        if caller.get("kind") not in ("citizen", "business"):
+            return {}
+        me = self.call(req, "accounts", "get_user", caller["user_id"])
+        return prefill(proc.get("form"), me)
+
+    def _show(self, req, resp, proc, values, errors, agency=None, prefilled=()):
         agencies = proc.get("agencies") or []
         self.render(
             req, resp, "new_dossier.html", proc=proc, values=values, errors=errors,
+            prefilled=prefilled,
             labels=labels_of(proc, req.context.lang), agencies=agencies,
             agency=agency or (agencies[0] if len(agencies) == 1 else ""),
         )  # fmt: skip

@@ -11,6 +11,7 @@ import math
 import re
 import secrets
 
+from services.shared.clock import VN_TZ, utcnow
 from services.shared.codes import detail
 
 # Mobile prefixes after the 2018 move from 11 to 10 digits (Bộ TT&TT plan of
@@ -91,6 +92,16 @@ def national_id_error(value, today=None):
     year = CENTURY[int(value[3])] + int(value[4:6])
     if year > (today or dt.date.today()).year:
         return detail("national_id_birth_year")
+    return None
+
+
+OLDEST_BIRTH = dt.date(1900, 1, 1)
+
+
+def birth_date_error(value, today=None):
+    """A date of birth is a real day between 1900 and today (Vietnam's clock)."""
+    if not OLDEST_BIRTH <= value <= (today or utcnow().astimezone(VN_TZ).date()):
+        return detail("birth_date_range")
     return None
 
 

@@ -59,6 +59,7 @@ def _new_user(data, password_hash):
         tax_code=data.get("tax_code"),
         business_name=data.get("business_name"),
         address=data.get("address"),
+        date_of_birth=data.get("date_of_birth"),
         province=data["province"],
         status="pending_activation",
         password_hash=password_hash,

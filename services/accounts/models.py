@@ -94,6 +94,7 @@ class User(Base):
     tax_code: Mapped[str | None] = mapped_column(String(14))
     business_name: Mapped[str | None] = mapped_column(String(255))
     address: Mapped[str | None] = mapped_column(String(500))
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
     province: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
     status: Mapped[str] = mapped_column(String(24), default="pending_activation")
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -57,6 +57,7 @@ def user(row, private=False):
             national_id=row.national_id,
             tax_code=row.tax_code,
             address=row.address,
+            date_of_birth=_iso(row.date_of_birth),
             created_at=_iso(row.created_at),
         )
     return body

@@ -64,6 +64,7 @@ class RegisterSchema(BaseSchema):
     tax_code = fields.String(validate=rule(domain.tax_code_error))
     business_name = sized(255, required=False)
     address = sized(500, required=False)
+    date_of_birth = fields.Date(validate=rule(domain.birth_date_error))
     province = fields.String(required=True, validate=PROVINCE)
     lang = fields.String(load_default="vi", validate=LANGS)
 
@@ -83,6 +84,7 @@ class ProfileSchema(BaseSchema):
     full_name = sized(200, required=False)
     phone = fields.String(validate=rule(domain.phone_error))
     address = sized(500, required=False)
+    date_of_birth = fields.Date(allow_none=True, validate=rule(domain.birth_date_error))
     lang = fields.String(validate=LANGS)
     business_name = sized(255, required=False)
 

@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.dossiers import domain, forms
 from services.shared.errors import detail
+from services.shared.profile import PROFILE_KEYS
 from services.shared.schemas import BaseSchema
 
 from .base import (
@@ -41,6 +42,8 @@ class FieldDef(BaseSchema):
     max_length = fields.Integer(validate=validate.Range(1, 100_000))
     min = fields.Float()
     max = fields.Float()
+    # the applicant's profile value that prefills it (services/shared/profile.py)
+    profile = Str(validate=validate.OneOf(tuple(PROFILE_KEYS)))
 
 
 class FormDef(BaseSchema):

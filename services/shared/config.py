@@ -61,6 +61,13 @@ PEER_TIMEOUT = Setting(
     "Seconds a service waits for another service's answer before answering 503.",
     float,
 )
+CLOCK_FROM_CONTEXT = Setting(
+    "PORTAL_CLOCK_FROM_CONTEXT",
+    "0",
+    "Let an RPC's context data `clock` (ISO time) set the moment it runs at: the demo"
+    " seeder back-dates history with it (deploy/local/up sets 1; never in production).",
+    bool,
+)
 CONTRACT_STRICT = Setting(
     "PORTAL_CONTRACT_STRICT",
     "0",

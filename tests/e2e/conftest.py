@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("PORTAL_SCREENSHOTS", ROOT / "var" / "screenshots"))
+# the widths every page is looked at: a desktop and a phone (CSS pixels)
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 PASSWORD = "Portal-E2e-2026"
 ACCEPT = [
     "application/pdf",
@@ -44,23 +47,61 @@ def browser(stack):
 
 
 class Shots:
-    """Screenshots of each step, kept under test-artifacts/e2e/<test>/."""
+    """Screenshots of a page at each width, under var/screenshots/<test>/.
+
+    `shots(page, "step")` writes `NN-step-desktop.png` and `NN-step-phone.png` (the
+    whole page, scrolled), then gives the page its size back. Every browser test
+    calls it at its steps; `look_at_every_page` below also calls it for each page
+    still open when a test ends, so no page a browser test shows goes unseen.
+    """
 
     def __init__(self, name):
-        self.dir = ARTIFACTS / name
+        self.dir = SCREENSHOTS / name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.count = 0
 
     def __call__(self, page, step):
         self.count += 1
-        page.screenshot(
-            path=str(self.dir / f"{self.count:02d}-{step}.png"), full_page=True
-        )
+        size = page.viewport_size
+        for width_name, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            name = f"{self.count:02d}-{step}-{width_name}.png"
+            page.screenshot(path=str(self.dir / name), full_page=True)
+        if size:
+            page.set_viewport_size(size)
 
 
 @pytest.fixture
 def shots(request):
     return Shots(request.node.name)
+
+
+@pytest.fixture(autouse=True)
+def look_at_every_page(request):
+    """After a browser test, a screenshot of each page it left open (both widths)."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = {id(context) for context in browser.contexts}
+    yield
+    shots = Shots(request.node.name)
+    shots.count = 90  # after the test's own steps
+    for context in browser.contexts:
+        if id(context) in before:
+            continue
+        for page in context.pages:
+            if not page.is_closed() and page.url.startswith("http"):
+                try:
+                    shots(page, "end")
+                except playwright_error() as exc:  # a page gone meanwhile: say so
+                    print(f"no end screenshot of {page.url}: {exc}")
+
+
+def playwright_error():
+    from playwright.sync_api import Error
+
+    return Error
 
 
 class Agency:

@@ -4,7 +4,8 @@ Citizen registers (bad input first), activates from the e-mail, logs in, files a
 dossier with a DOCX and a JPEG; desk receives; officer asks for a supplement; the
 citizen updates ("Cập nhật thành công"); desk receives again; officer sends for
 approval; leader approves; desk returns; the citizen sees it completed and downloads
-a document. Screenshots of every step go to test-artifacts/e2e/.
+a document. Screenshots of every step, at desktop and phone widths, go to
+var/screenshots/ (tests/e2e/conftest.py `Shots`).
 """
 
 import re

@@ -92,6 +92,7 @@ class User(Resource):
     national_id = fields.String(allow_none=True)
     tax_code = fields.String(allow_none=True)
     address = fields.String(allow_none=True)
+    date_of_birth = fields.Date(allow_none=True)
     created_at = fields.DateTime(allow_none=True)
 
 

@@ -2,6 +2,8 @@
 
 from marshmallow import fields, validate
 
+from services.shared.profile import PROFILE_KEYS
+
 from .common import Nullable, Resource, Sent, page_of
 
 FIELD_TYPES = ("text", "textarea", "number", "date", "select", "checkbox")
@@ -17,6 +19,10 @@ class FormField(Resource):
     max_length = fields.Integer()
     min = fields.Float()
     max = fields.Float()
+    profile = fields.String(
+        validate=validate.OneOf(tuple(PROFILE_KEYS)),
+        metadata={"description": "The applicant's profile value that prefills it."},
+    )
 
 
 class Form(Resource):
