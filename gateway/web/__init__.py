@@ -9,6 +9,7 @@ import os
 
 from services.shared.routes import PAGES
 
+from ..names import names_for
 from . import (
     account,
     admin_audit,
@@ -30,7 +31,7 @@ DEFAULT_PROVINCE = "01"
 
 def routes(rpc):
     province = os.environ.get("PORTAL_WEB_PROVINCE") or DEFAULT_PROVINCE
-    web = Web(rpc, Renderer(), province)
+    web = Web(rpc, Renderer(names=names_for(rpc)), province)
     home = public.Home(web)
     return [
         ("/", home),

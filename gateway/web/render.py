@@ -102,7 +102,7 @@ def page_link(url):
 class Renderer:
     """Render templates with the request's language, caller and form token."""
 
-    def __init__(self, directory=TEMPLATES):
+    def __init__(self, directory=TEMPLATES, names=None):
         self.env = Environment(
             loader=FileSystemLoader(str(directory)),
             autoescape=select_autoescape(("html",), default_for_string=True),
@@ -112,6 +112,14 @@ class Renderer:
         )
         self.env.globals["field_id"] = field_id
         self.env.globals["page_link"] = page_link
+        # agencies and departments by name on every page (gateway/names.py)
+        self.names = names
+        if names is not None:
+            self.env.globals["agency_name"] = names.agency
+            self.env.globals["department_name"] = names.department
+        else:
+            self.env.globals["agency_name"] = lambda code: code or ""
+            self.env.globals["department_name"] = lambda code, agency=None: code or ""
 
     def page(self, req, template, **context):
         """Return the HTML text of `template` for this request."""

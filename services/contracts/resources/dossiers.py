@@ -58,6 +58,7 @@ class DossierSummary(Resource):
     appointment_date = Nullable(fields.Date)
     submitted_at = Nullable(fields.DateTime)
     received_at = Nullable(fields.DateTime)
+    received_by = Nullable(fields.String)
     completed_at = Nullable(fields.DateTime)
     updated_at = Nullable(fields.DateTime)
     assignees = Sent(fields.List, fields.String())
