@@ -21,6 +21,7 @@ from . import (
     claims,
     printing,
     public,
+    stats,
     work,
 )
 from .base import Web
@@ -49,6 +50,7 @@ def routes(rpc):
         *claims.routes(web),
         *agency.routes(web),
         *work.routes(web),
+        *stats.routes(web),
         *printing.routes(web),
         *admin_catalogue.routes(web),
         *admin_people.routes(web),
