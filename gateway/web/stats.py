@@ -70,8 +70,9 @@ def scope_key(caller):
 OWN_HIDDEN = ("assignee", "attention_by_officer")
 
 
-def _exports(group, filters, interval):
-    query = dict(filters, group_by=group, interval=interval)
+def _exports(group, filters, interval, lang):
+    # in the page's language (the API otherwise follows Accept-Language)
+    query = dict(filters, group_by=group, interval=interval, lang=lang)
     return [(fmt.upper(), f"{EXPORT}?{urlencode(dict(query, format=fmt))}")
             for fmt in ("csv", "xlsx")]  # fmt: skip
 
@@ -93,7 +94,7 @@ def _deadlines(group, groups, labels, lang, filters, interval):
     )  # fmt: skip
     exports = []
     for name, _ in SERIES:
-        exports += _exports(name, filters, interval)
+        exports += _exports(name, filters, interval, lang)
     return {
         "id": group, "title": title, "chart": Markup(chart.svg),
         "headers": ["dash.group", *[key for _, key in SERIES]],
@@ -135,7 +136,7 @@ def _section(group, kind, groups, labels, lang, filters, interval):
         rows = [[r["label"], r["count"]] for r in found]
     return {
         "id": group, "title": title, "chart": Markup(chart.svg), "headers": headers,
-        "rows": rows, "exports": _exports(group, filters, interval),
+        "rows": rows, "exports": _exports(group, filters, interval, lang),
     }  # fmt: skip
 
 
