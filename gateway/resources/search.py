@@ -13,6 +13,8 @@ from services.contracts.search import GROUPS, FiltersSchema, InvalidFilter, Pagi
 from services.shared.errors import detail
 
 from .. import apidoc
+from ..names import names_for
+from ..web.stats_labels import Labels
 from . import search_render as render
 from .common import call
 
@@ -33,6 +35,7 @@ TITLES = {
     "attention_by_department": "Sắp đến hạn và quá hạn theo phòng ban",
     "overdue_by_days_late": "Hồ sơ quá hạn theo số ngày trễ",
     "overdue_series": "Hồ sơ quá hạn theo thời gian",
+    "due_soon_series": "Hồ sơ sắp đến hạn theo ngày hẹn trả",
     "on_time_rate": "Tỷ lệ đúng hạn",
 }
 
@@ -103,11 +106,18 @@ class Dashboard:
         self.rpc = rpc
 
     def _group(self, req, group):
+        """One group's rows, each with the `label` people read (names, not codes)."""
         interval = req.get_param("interval")
         result = call(
             self.rpc, req, "search", "dashboard", filters_of(req), [group], interval
         )
-        return render.group_rows(group, result["groups"][group])
+        caller = req.context.caller
+        labels = Labels(
+            names_for(self.rpc), lambda *a, **k: call(self.rpc, req, *a, **k),
+            caller, caller.get("province"), req.context.lang, interval or "month",
+        )  # fmt: skip
+        rows = render.group_rows(group, result["groups"][group])
+        return rows if group == "on_time_rate" else labels.rows(group, rows)
 
     def on_get(self, req, resp):
         """Answer the dashboard as JSON, or one group as CSV, XLSX or printable HTML."""

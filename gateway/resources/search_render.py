@@ -1,7 +1,8 @@
 """Render search lists and dashboard groups as CSV, XLSX, printable HTML and SVG.
 
-Charts are plain SVG drawn on the server from a Jinja2 template: no JavaScript, so
+Charts are plain SVG drawn on the server by `gateway/charts.py`: no JavaScript, so
 they print, embed in e-mails and pass the strict Content-Security-Policy unchanged.
+A group's rows carry the key (for programs) and its label (names, not codes).
 """
 
 import csv
@@ -9,6 +10,8 @@ import io
 
 from jinja2 import Environment
 from openpyxl import Workbook
+
+from .. import charts
 
 LIST_COLUMNS = (
     ("receipt_number", "Số biên nhận"),
@@ -25,38 +28,15 @@ LIST_COLUMNS = (
     ("fee", "Phí"),
 )
 GROUP_COLUMNS = (("key", "Nhóm"), ("count", "Số hồ sơ"))
-ATTENTION_COLUMNS = GROUP_COLUMNS + (
+# dashboard groups: the key for programs, its name for people
+LABELLED_COLUMNS = (("key", "Mã"), ("label", "Tên"), ("count", "Số hồ sơ"))
+ATTENTION_COLUMNS = LABELLED_COLUMNS + (
     ("due_soon", "Sắp đến hạn"),
     ("overdue", "Quá hạn"),
 )
-LINE_GROUPS = ("month", "overdue_series")
+LINE_GROUPS = ("month", "overdue_series", "due_soon_series")
 
 _env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-
-SVG = _env.from_string(
-    """<svg xmlns="http://www.w3.org/2000/svg" width="{{ w }}" height="{{ h }}" \
-viewBox="0 0 {{ w }} {{ h }}" role="img" aria-label="{{ title }}" \
-font-family="sans-serif" font-size="11">
-<title>{{ title }}</title>
-<text x="{{ w / 2 }}" y="16" text-anchor="middle" font-size="14">{{ title }}</text>
-<line x1="{{ left }}" y1="{{ base }}" x2="{{ w - 10 }}" y2="{{ base }}" stroke="#333"/>
-{% if line %}
-<polyline fill="none" stroke="#1f5fa8" stroke-width="2" points="\
-{% for p in points %}{{ p.x }},{{ p.y }} {% endfor %}"/>
-{% endif %}
-{% for p in points %}
-{% if not line %}
-<rect x="{{ p.x - bar / 2 }}" y="{{ p.y }}" width="{{ bar }}" \
-height="{{ base - p.y }}" fill="#1f5fa8"/>
-{% else %}
-<circle cx="{{ p.x }}" cy="{{ p.y }}" r="3" fill="#1f5fa8"/>
-{% endif %}
-<text x="{{ p.x }}" y="{{ p.y - 4 }}" text-anchor="middle">{{ p.value }}</text>
-<text x="{{ p.x }}" y="{{ base + 14 }}" text-anchor="middle">{{ p.label }}</text>
-{% endfor %}
-</svg>
-"""
-)
 
 HTML = _env.from_string(
     """<!doctype html>
@@ -85,7 +65,9 @@ def table(items, columns):
 
 
 def group_columns(group):
-    return ATTENTION_COLUMNS if group.startswith("attention_") else GROUP_COLUMNS
+    if group.startswith("attention_"):
+        return ATTENTION_COLUMNS
+    return GROUP_COLUMNS if group == "on_time_rate" else LABELLED_COLUMNS
 
 
 def group_rows(group, value):
@@ -123,28 +105,12 @@ def to_html(headers, rows, title, chart=None):
     )
 
 
-def to_svg(group, rows, title, width=720, height=320):
-    """Draw rows ({key, count}) as a bar chart, or a line for time series."""
-    left, top, base = 40, 30, height - 30
+def to_svg(group, rows, title):
+    """Draw rows ({key, label, count}) as bars, or a line for time series."""
     rows = [r for r in rows if isinstance(r.get("count"), int | float)]
-    peak = max((r["count"] for r in rows), default=0) or 1
-    step = (width - left - 20) / max(len(rows), 1)
-    points = [
-        {
-            "x": round(left + step * (i + 0.5), 1),
-            "y": round(base - (base - top - 12) * r["count"] / peak, 1),
-            "value": r["count"],
-            "label": str(r["key"])[:16],
-        }
-        for i, r in enumerate(rows)
-    ]
-    return SVG.render(
-        w=width,
-        h=height,
-        left=left,
-        base=base,
-        bar=round(step * 0.6, 1),
-        points=points,
-        line=group in LINE_GROUPS,
-        title=title,
-    )
+    named = [(r.get("label", r["key"]), r["count"]) for r in rows]
+    if group in LINE_GROUPS:
+        labels = [label for label, _ in named]
+        series = [(title, [count for _, count in named])]
+        return charts.lines(f"c-{group}", title, labels, series).svg
+    return charts.bars(f"c-{group}", title, named).svg

@@ -9,6 +9,7 @@ import os
 
 from services.shared.routes import PAGES
 
+from ..names import names_for
 from . import (
     account,
     admin_audit,
@@ -20,6 +21,7 @@ from . import (
     claims,
     printing,
     public,
+    stats,
     work,
 )
 from .base import Web
@@ -30,7 +32,7 @@ DEFAULT_PROVINCE = "01"
 
 def routes(rpc):
     province = os.environ.get("PORTAL_WEB_PROVINCE") or DEFAULT_PROVINCE
-    web = Web(rpc, Renderer(), province)
+    web = Web(rpc, Renderer(names=names_for(rpc)), province)
     home = public.Home(web)
     return [
         ("/", home),
@@ -48,6 +50,7 @@ def routes(rpc):
         *claims.routes(web),
         *agency.routes(web),
         *work.routes(web),
+        *stats.routes(web),
         *printing.routes(web),
         *admin_catalogue.routes(web),
         *admin_people.routes(web),

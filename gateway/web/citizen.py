@@ -125,8 +125,8 @@ class NewDossier(Page):
         agencies = proc.get("agencies") or []
         self.render(
             req, resp, "new_dossier.html", proc=proc, values=values, errors=errors,
-            prefilled=prefilled,
-            labels=labels_of(proc, req.context.lang), agencies=agencies,
+            prefilled=prefilled, labels=labels_of(proc, req.context.lang),
+            agencies=self.web.renderer.names.agencies(agencies),
             agency=agency or (agencies[0] if len(agencies) == 1 else ""),
         )  # fmt: skip
 

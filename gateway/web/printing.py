@@ -6,7 +6,7 @@ never renders it twice. The dossier, discussion and history print from a page wi
 no forms or navigation (print CSS hides the rest).
 """
 
-from services.shared.errors import NotFound, ServiceError
+from services.shared.errors import NotFound
 from services.shared.routes import PAGES
 
 from .base import Page, page, redirect
@@ -29,15 +29,14 @@ def documents_for(dossier):
 
 
 def agency_names(page, req, dossier):
-    """{agency_name, department_name} of the dossier (accounts), {} if unavailable."""
-    try:
-        agency = page.call(req, "accounts", "get_agency", dossier["agency"])
-    except ServiceError:
-        return {}  # codes are shown instead of the names
-    names = {d["code"]: d["name"] for d in agency.get("departments") or []}
-    extra = {"agency_name": agency.get("name") or dossier["agency"]}
-    if dossier.get("department") in names:
-        extra["department_name"] = names[dossier["department"]]
+    """{agency_name, department_name} of the dossier for its slips (the names
+    helper; the codes themselves when accounts cannot say)."""
+    names = page.web.renderer.names
+    extra = {"agency_name": names.agency(dossier["agency"])}
+    if dossier.get("department"):
+        extra["department_name"] = names.department(
+            dossier["department"], dossier["agency"]
+        )
     return extra
 
 
@@ -65,7 +64,6 @@ class PrintDossier(Page):
         fields = (proc.get("form") or {}).get("fields", [])
         self.render(
             req, resp, "print_dossier.html", dossier=dossier,
-            names=agency_names(self, req, dossier),
             field_labels={f["name"]: f.get("label") or f["name"] for f in fields},
             history=self.call(req, "dossiers", "history", dossier_id),
             comments=self.call(req, "dossiers", "list_comments", dossier_id),

@@ -15,13 +15,14 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_aut
 from services.shared import permissions
 from services.shared.clock import VN_TZ
 
-from . import catalogue, catalogue_admin, catalogue_work
+from . import catalogue, catalogue_admin, catalogue_stats, catalogue_work
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 MESSAGES = {
     **catalogue.MESSAGES,
     **catalogue_work.MESSAGES,
     **catalogue_admin.MESSAGES,
+    **catalogue_stats.MESSAGES,
 }
 LANG_INDEX = {"vi": 0, "en": 1}
 HTML = "text/html; charset=utf-8"
@@ -102,7 +103,7 @@ def page_link(url):
 class Renderer:
     """Render templates with the request's language, caller and form token."""
 
-    def __init__(self, directory=TEMPLATES):
+    def __init__(self, directory=TEMPLATES, names=None):
         self.env = Environment(
             loader=FileSystemLoader(str(directory)),
             autoescape=select_autoescape(("html",), default_for_string=True),
@@ -112,6 +113,14 @@ class Renderer:
         )
         self.env.globals["field_id"] = field_id
         self.env.globals["page_link"] = page_link
+        # agencies and departments by name on every page (gateway/names.py)
+        self.names = names
+        if names is not None:
+            self.env.globals["agency_name"] = names.agency
+            self.env.globals["department_name"] = names.department
+        else:
+            self.env.globals["agency_name"] = lambda code: code or ""
+            self.env.globals["department_name"] = lambda code, agency=None: code or ""
 
     def page(self, req, template, **context):
         """Return the HTML text of `template` for this request."""

@@ -286,6 +286,7 @@ class Snapshot(BaseSchema):
     appointment_date = _none(fields.Date())
     submitted_at = _none(fields.DateTime())
     received_at = _none(fields.DateTime())
+    received_by = _none(Str())
     completed_at = _none(fields.DateTime())
     updated_at = _none(fields.DateTime())
     assignees = fields.List(Str(), load_default=list)

@@ -50,6 +50,7 @@ GROUPS = (
     "attention_by_department",
     "overdue_by_days_late",
     "overdue_series",
+    "due_soon_series",
     "on_time_rate",
 )
 

@@ -127,6 +127,8 @@ class Dossier(Base):
     appointment_date: Mapped[dt.date | None] = mapped_column(Date)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     received_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    # who received it at the desk (the desk's own statistics count these)
+    received_by: Mapped[str | None] = mapped_column(String(64), index=True)
     completed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     paused_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     paused_days: Mapped[int] = mapped_column(Integer, default=0)

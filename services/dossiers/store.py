@@ -161,6 +161,7 @@ def snapshot(session, dossier, procedure=None, calendar=None):
         "appointment_date": _iso(dossier.appointment_date),
         "submitted_at": _iso(dossier.submitted_at),
         "received_at": _iso(dossier.received_at),
+        "received_by": dossier.received_by,
         "completed_at": _iso(dossier.completed_at),
         "updated_at": _iso(dossier.updated_at),
         "assignees": list(dossier.assignees or []),

@@ -70,6 +70,7 @@ def apply(session, caller, dossier, move, data, directory):
         dossier.receipt_number = store.next_receipt(session, dossier.agency, day)
     if "mark_received" in effects and dossier.received_at is None:
         dossier.received_at = moment
+        dossier.received_by = caller.get("user_id")
     if "mark_submitted" in effects:
         dossier.submitted_at = moment
     _clock(dossier, effects, calendar, moment)

@@ -59,6 +59,11 @@ def aggregation(group, interval):
             "filter": {"terms": {"deadline_state": ["overdue", "completed_late"]}},
             "aggs": {"by": _histogram("appointment_date", interval)},
         }
+    if group == "due_soon_series":  # open dossiers falling due soon, by due date
+        return {
+            "filter": _term_state("due_soon"),
+            "aggs": {"by": _histogram("appointment_date", interval)},
+        }
     return {  # on_time_rate
         "filters": {
             "filters": {
@@ -103,7 +108,7 @@ def read_group(group, agg):
     """Turn one aggregation answer into rows (or the on-time figures)."""
     if group in ATTENTION_BY:
         return _attention_rows(agg)
-    if group in ("overdue_by_days_late", "overdue_series"):
+    if group in ("overdue_by_days_late", "overdue_series", "due_soon_series"):
         return _rows(agg["by"]["buckets"])
     if group == "on_time_rate":
         on_time = agg["buckets"]["on_time"]["doc_count"]

@@ -62,11 +62,10 @@ class DossierIndex:
         raise InvalidFilter("Invalid filter", {"page": [detail("page_too_deep")]})
 
     def aggregate(self, caller, filters, groups, interval):
-        """Return the dashboard groups over the caller's visible dossiers."""
+        """Return the dashboard groups over the caller's statistics scope."""
         self.engine.ensure()
-        body = dashboards.dashboard_body(
-            queries.bool_query(caller, filters), groups, interval
-        )
+        query = queries.bool_query(caller, filters, queries.stats_scope_clause)
+        body = dashboards.dashboard_body(query, groups, interval)
         return dashboards.read_dashboard(self.engine.search(body), groups)
 
     def health(self):

@@ -65,6 +65,8 @@ PROPERTIES = {
     "appointment_date": DATE,
     "submitted_at": DATE,
     "received_at": DATE,
+    # the desk member who received it (the desk's own statistics)
+    "received_by": KEYWORD,
     "completed_at": DATE,
     "updated_at": DATE,
     "assignees": KEYWORD,
@@ -81,7 +83,7 @@ PROPERTIES = {
 }
 # Fields added after v1 was created: `Engine.ensure` adds them to an existing index
 # (adding fields to a mapping is allowed in place; no rebuild needed).
-ADDED_FIELDS = ("step", "step_due_date", "step_state", "owner")
+ADDED_FIELDS = ("step", "step_due_date", "step_state", "owner", "received_by")
 
 SCALARS = tuple(k for k, v in PROPERTIES.items() if "properties" not in v)
 NESTED = {"procedure": ("code", "name", "version"), "applicant": ("id", "kind")}

@@ -5,7 +5,7 @@ DSL and its answers back into plain dicts, so they are unit-tested without a clu
 """
 
 from services.contracts.search import SORTS
-from services.shared import visibility
+from services.shared import permissions, visibility
 
 NOTHING = {"bool": {"must_not": [{"match_all": {}}]}}
 MAX_WINDOW = 10_000
@@ -36,12 +36,47 @@ SCOPE_FIELDS = {
     "owner": "owner",
     "assignees": "assignees",
     "submitted_at": "submitted_at",
+    "received_by": "received_by",
+}
+# Statistics of one's own work (`stats.own` without `stats.read`): which dossiers
+# are a role's own — the officer's are assigned to him, the desk's received by him.
+OWN_WORK = {
+    "officer": ("has", "assignees"),
+    "desk": ("eq", "received_by"),
 }
 
 
 def scope_clause(caller):
     """Return the filter that limits a query to what the caller may see (None: all)."""
     predicate = visibility.rule(caller, "dossier")
+    if predicate == visibility.ALL:
+        return None
+    return visibility.to_search(predicate, SCOPE_FIELDS)
+
+
+def own_work(caller):
+    """The predicate of the caller's own dossiers (by role; NONE when no role has)."""
+    user = caller.get("user_id")
+    roles = caller.get("roles") or ()
+    parts = [(op, field, user) for role, (op, field) in OWN_WORK.items()
+             if role in roles]  # fmt: skip
+    if not user or not parts:
+        return visibility.NONE
+    return parts[0] if len(parts) == 1 else ("or", *parts)
+
+
+def stats_predicate(caller):
+    """The dashboards' scope: everything the caller sees when he holds `stats.read`
+    (leaders their department, admins their agency or province, the operator all),
+    else (`stats.own`: officers, the desk) only his own work within it."""
+    predicate = visibility.rule(caller, "dossier")
+    if permissions.can(caller, "stats.read"):
+        return predicate
+    return ("and", predicate, own_work(caller))
+
+
+def stats_scope_clause(caller):
+    predicate = stats_predicate(caller)
     if predicate == visibility.ALL:
         return None
     return visibility.to_search(predicate, SCOPE_FIELDS)
@@ -102,10 +137,10 @@ def filter_clauses(filters):
     return clauses
 
 
-def bool_query(caller, filters):
+def bool_query(caller, filters, scope=scope_clause):
     """Return the full query: the caller's scope and the filters, q scored."""
     clauses = filter_clauses(filters)
-    scope = scope_clause(caller)
+    scope = scope(caller)
     if scope is not None:
         clauses.append(scope)
     query = {"bool": {"filter": clauses}}

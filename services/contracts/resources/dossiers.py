@@ -58,6 +58,7 @@ class DossierSummary(Resource):
     appointment_date = Nullable(fields.Date)
     submitted_at = Nullable(fields.DateTime)
     received_at = Nullable(fields.DateTime)
+    received_by = Nullable(fields.String)
     completed_at = Nullable(fields.DateTime)
     updated_at = Nullable(fields.DateTime)
     assignees = Sent(fields.List, fields.String())
@@ -205,6 +206,7 @@ EXAMPLES = {
         "appointment_date": "2026-12-04",
         "submitted_at": "2026-12-01T09:15:00+07:00",
         "received_at": "2026-12-01T10:02:00+07:00",
+        "received_by": "8b0c1d2e-3f40-4a5b-9c6d-7e8f90a1b2c3",
         "completed_at": None,
         "updated_at": "2026-12-01T10:02:00+07:00",
         "assignees": ["13531452-e37a-44b6-9c06-b7618ffc869b"],

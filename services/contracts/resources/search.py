@@ -36,6 +36,7 @@ class DashboardGroups(Resource):
     attention_by_department = rows()
     overdue_by_days_late = rows()
     overdue_series = rows()
+    due_soon_series = rows()
     on_time_rate = fields.Nested(OnTimeRate)
 
 

@@ -24,9 +24,11 @@ BOARD = {
     "total": 3,
     "groups": {
         "status": [{"key": "processing", "count": 2}, {"key": "completed", "count": 1}],
-        "month": [{"key": "2025-03-01", "count": 3}],
+        "month": [{"key": "2025-02-01", "count": 1}, {"key": "2025-03-01", "count": 2}],
+        "agency": [{"key": "000.00.01.H26", "count": 3}],
     },
 }
+AGENCIES = [{"code": "000.00.01.H26", "name": "UBND tỉnh Hưng Yên"}]
 
 
 class FakeRpc(RpcPool):
@@ -42,6 +44,8 @@ class FakeRpc(RpcPool):
             return dict(OFFICER)
         if self.fail:
             raise self.fail
+        if service == "accounts":
+            return AGENCIES if method == "list_agencies" else []
         if method == "query":
             page = args[3] or 1
             return {"items": [ITEM] if page == 1 else [], "total": 1}
@@ -88,7 +92,19 @@ def test_dashboard_group_exports_xlsx():
         "/api/v1/dashboards/dossiers", params={"format": "xlsx", "group_by": "status"}
     )
     sheet = load_workbook(io.BytesIO(result.content)).active
-    assert [c.value for c in sheet[2]] == ["processing", 2]
+    assert [c.value for c in sheet[1]] == ["Mã", "Tên", "Số hồ sơ"]
+    assert [c.value for c in sheet[2]] == ["processing", "Đang xử lý", 2]
+
+
+def test_dashboard_exports_name_agencies_not_only_their_codes():
+    result = client(FakeRpc()).simulate_get(
+        "/api/v1/dashboards/dossiers", params={"format": "csv", "group_by": "agency"}
+    )
+    assert "000.00.01.H26,UBND tỉnh Hưng Yên,3" in result.text
+    chart = client(FakeRpc()).simulate_get(
+        "/api/v1/dashboards/dossiers.svg", params={"group_by": "agency"}
+    )
+    assert "UBND tỉnh Hưng Yên: 3" in chart.text and 'role="img"' in chart.text
 
 
 def test_dashboard_chart_is_svg_without_script():

@@ -6,6 +6,7 @@ from services.contracts.search import FiltersSchema, PagingSchema
 from services.search import dashboards, mapping, queries
 from services.search.exceptions import InvalidFilter
 from services.search.service import _validated
+from services.shared import visibility
 
 PROVINCE, AGENCY, DEPT = "01", "SO-TP", "HT"
 
@@ -139,3 +140,71 @@ def test_on_time_rate_is_on_time_over_completed():
 def test_on_time_rate_without_completed_dossiers_is_none():
     agg = {"buckets": {"on_time": {"doc_count": 0}, "late": {"doc_count": 0}}}
     assert dashboards.read_group("on_time_rate", agg)["rate"] is None
+
+
+# --- the dashboards' scope: own work for officers and the desk ------------------
+def _dossier(**fields):
+    base = {
+        "province": PROVINCE,
+        "agency": AGENCY,
+        "department": DEPT,
+        "owner": "c1",
+        "assignees": [],
+        "submitted_at": "2026-03-02T08:00:00+00:00",
+        "received_by": None,
+    }
+    base.update(fields)
+    return base
+
+
+MINE = _dossier(assignees=["u1"], received_by="u1")
+COLLEAGUES = _dossier(assignees=["u2"], received_by="u2")
+OTHER_DEPT = _dossier(department="KT", assignees=["u2"], received_by="u2")
+OTHER_AGENCY = _dossier(agency="SO-KH", department="KT", received_by="u2")
+OTHER_PROVINCE = _dossier(province="79", agency="X", department="Y")
+DRAFT = _dossier(submitted_at=None, assignees=["u1"], received_by="u1")
+RECORDS = [MINE, COLLEAGUES, OTHER_DEPT, OTHER_AGENCY, OTHER_PROVINCE, DRAFT]
+
+
+def _seen(who):
+    predicate = queries.stats_predicate(who)
+    return [r for r in RECORDS if visibility.matches(predicate, r)]
+
+
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        (caller("officer"), [MINE]),  # assigned to him, not his department's others
+        (caller("desk"), [MINE]),  # received by him
+        (caller("leader"), [MINE, COLLEAGUES]),  # his department
+        (caller("admin"), [MINE, COLLEAGUES, OTHER_DEPT]),  # the agency
+        (
+            caller("province_admin"),
+            [MINE, COLLEAGUES, OTHER_DEPT, OTHER_AGENCY],
+        ),
+        (
+            caller("operator"),
+            [MINE, COLLEAGUES, OTHER_DEPT, OTHER_AGENCY, OTHER_PROVINCE],
+        ),
+    ],
+    ids=["officer", "desk", "leader", "admin", "province_admin", "operator"],
+)
+def test_each_role_counts_its_own_scope(who, expected):
+    assert _seen(who) == expected
+
+
+def test_officer_assigned_outside_his_department_counts_that_work():
+    elsewhere = _dossier(department="KT", assignees=["u1"])
+    predicate = queries.stats_predicate(caller("officer"))
+    assert visibility.matches(predicate, elsewhere)
+
+
+def test_own_work_needs_a_user_and_a_role_that_has_one():
+    assert _seen(caller("officer", user_id=None)) == []
+    assert queries.own_work(caller("citizen")) == visibility.NONE
+
+
+def test_the_stats_scope_renders_as_an_engine_clause():
+    clause = queries.stats_scope_clause(caller("desk"))
+    assert {"term": {"received_by": "u1"}} in clause["bool"]["filter"]
+    assert queries.stats_scope_clause(caller("system")) is None

@@ -33,10 +33,10 @@ def test_no_receipt_slip_is_offered_before_reception():
 
 def test_slip_is_generated_with_agency_names_and_opens_the_stored_pdf():
     client, fake = desk_client()
-    fake.answers[("accounts", "get_agency")] = {
-        "code": "UBX", "name": "UBND xã X",
-        "departments": [{"code": "TP", "name": "Tư pháp"}],
-    }  # fmt: skip
+    fake.answers[("accounts", "list_agencies")] = [{"code": "UBX", "name": "UBND xã X"}]
+    fake.answers[("accounts", "list_departments")] = [
+        {"code": "TP", "name": "Tư pháp", "agency": "UBX"}
+    ]
     cookies, _ = session_cookies()
     resp = client.simulate_get("/can-bo/ho-so/d-1/giay-to/receipt", cookies=cookies)
     assert resp.status_code == 303
@@ -84,11 +84,12 @@ def test_print_page_holds_dossier_discussion_and_history_without_forms():
 def test_print_page_shows_agency_and_department_names_not_codes():
     fake = FakeRpc(caller=DESK)
     fake.answers[("dossiers", "get_dossier")] = dict(DOSSIER, department="TP")
-    fake.answers[("accounts", "get_agency")] = {
-        "code": "UBX",
-        "name": "UBND xã Đông Anh",
-        "departments": [{"code": "TP", "name": "Tư pháp"}],
-    }
+    fake.answers[("accounts", "list_agencies")] = [
+        {"code": "UBX", "name": "UBND xã Đông Anh"}
+    ]
+    fake.answers[("accounts", "list_departments")] = [
+        {"code": "TP", "name": "Tư pháp", "agency": "UBX"}
+    ]
     cookies, _ = session_cookies()
     text = (
         make_client(fake).simulate_get("/can-bo/ho-so/d-1/ban-in", cookies=cookies).text

@@ -1,0 +1,190 @@
+"""The statistics page (`/can-bo/thong-ke`): every staff member's dashboard.
+
+One view model, gathered in `dashboard_view`: the search service's `dashboard` over
+the caller's statistics scope (officers their assigned work, the desk its receptions,
+leaders their department, admins their agency or province, the operator everything:
+decided in the service), each group as a server-rendered SVG chart with the same
+figures in a table, names instead of codes, and CSV/XLSX links to the API's export
+of the same group and filters. Prints without navigation or forms (stats.css).
+"""
+
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+
+from services.contracts.search import GROUPS
+from services.shared.errors import ServiceError
+from services.shared.permissions import can, scope_of
+
+from .. import charts
+from .base import Page, page
+from .render import fmt_number, gettext
+from .stats_labels import Labels
+
+PATH = "/can-bo/thong-ke"
+EXPORT = "/api/v1/dashboards/dossiers"
+INTERVALS = ("day", "week", "month")
+# (group, how it is drawn) in page order; the deadline series share one chart
+SECTIONS = (
+    ("status", "bars"),
+    ("deadline_state", "bars"),
+    ("procedure", "bars"),
+    ("agency", "bars"),
+    ("department", "bars"),
+    ("assignee", "bars"),
+    ("attention_by_officer", "attention"),
+    ("attention_by_department", "attention"),
+    ("overdue_by_days_late", "bars"),
+    ("month", "line"),
+    ("deadlines_over_time", "deadlines"),
+)
+SERIES = (("due_soon_series", "dash.due_soon"), ("overdue_series", "dash.overdue"))
+# Groups that only tell something when the scope spans several of them
+WIDE_ONLY = {
+    "agency": ("province", "national"),
+    "department": ("agency", "province", "national"),
+}
+
+
+def page_filters(req):
+    """The page's query (?tu=&den=&thu_tuc=&khoang=) as search filters + interval."""
+    filters = {}
+    for param, name in (("tu", "submitted_from"), ("den", "submitted_to")):
+        if req.get_param(param):
+            filters[name] = req.get_param(param)
+    if req.get_param("thu_tuc"):
+        filters["procedure"] = req.get_param("thu_tuc")
+    interval = req.get_param("khoang")
+    return filters, interval if interval in INTERVALS else "month"
+
+
+def scope_key(caller):
+    """The catalogue key saying whose figures these are."""
+    if can(caller, "stats.read"):
+        return f"dash.scope.{scope_of(caller)}"
+    officer = "officer" in (caller.get("roles") or ())
+    return "dash.scope.own_officer" if officer else "dash.scope.own_desk"
+
+
+# one's own figures: the per-officer groups would only name oneself
+OWN_HIDDEN = ("assignee", "attention_by_officer")
+
+
+def _exports(group, filters, interval, lang):
+    # in the page's language (the API otherwise follows Accept-Language)
+    query = dict(filters, group_by=group, interval=interval, lang=lang)
+    return [(fmt.upper(), f"{EXPORT}?{urlencode(dict(query, format=fmt))}")
+            for fmt in ("csv", "xlsx")]  # fmt: skip
+
+
+def _deadlines(group, groups, labels, lang, filters, interval):
+    """Due soon and overdue over time: two lines on the due dates of both series."""
+    number = lambda v: fmt_number(v, lang)  # noqa: E731 - the charts' formatter
+    title = labels.title(group)
+    keys = sorted({r["key"] for name, _ in SERIES for r in groups[name]})
+    counts = {name: {r["key"]: r["count"] for r in groups[name]} for name, _ in SERIES}
+    series = [
+        (gettext(key, lang), [counts[name].get(k, 0) for k in keys])
+        for name, key in SERIES
+    ]
+    when = [labels.key("month", k) for k in keys]
+    chart = charts.lines(
+        f"c-{group}", title, when, series,
+        empty=gettext("dash.no_data", lang), fmt=number,
+    )  # fmt: skip
+    exports = []
+    for name, _ in SERIES:
+        exports += _exports(name, filters, interval, lang)
+    return {
+        "id": group, "title": title, "chart": Markup(chart.svg),
+        "headers": ["dash.group", *[key for _, key in SERIES]],
+        "rows": [[w, *(values[i] for _, values in series)]
+                 for i, w in enumerate(when)],
+        "exports": exports,
+    }  # fmt: skip
+
+
+def _section(group, kind, groups, labels, lang, filters, interval):
+    if kind == "deadlines":
+        return _deadlines(group, groups, labels, lang, filters, interval)
+    number = lambda v: fmt_number(v, lang)  # noqa: E731 - the charts' formatter
+    empty = gettext("dash.no_data", lang)
+    title = labels.title(group)
+    found = labels.rows(group, groups[group])
+    if kind == "line":
+        chart = charts.lines(
+            f"c-{group}", title, [r["label"] for r in found],
+            [(gettext("dash.count", lang), [r["count"] for r in found])],
+            empty=empty, fmt=number,
+        )  # fmt: skip
+    elif kind == "attention":
+        chart = charts.bars(
+            f"c-{group}", title + " — " + gettext("dash.overdue", lang),
+            [(r["label"], r.get("overdue", 0)) for r in found],
+            empty=empty, fmt=number, color=charts.COLORS[1],
+        )  # fmt: skip
+    else:
+        chart = charts.bars(
+            f"c-{group}", title, [(r["label"], r["count"]) for r in found],
+            empty=empty, fmt=number,
+        )  # fmt: skip
+    if kind == "attention":
+        headers = ["dash.group", "dash.due_soon", "dash.overdue"]
+        rows = [[r["label"], r.get("due_soon", 0), r.get("overdue", 0)] for r in found]
+    else:
+        headers = ["dash.group", "dash.count"]
+        rows = [[r["label"], r["count"]] for r in found]
+    return {
+        "id": group, "title": title, "chart": Markup(chart.svg), "headers": headers,
+        "rows": rows, "exports": _exports(group, filters, interval, lang),
+    }  # fmt: skip
+
+
+def dashboard_view(web, req, filters, interval):
+    """Everything the page shows, gathered once: {board, sections, rate, error}."""
+    caller, lang = req.context.caller, req.context.lang
+    error = None
+    try:
+        board = web.call(req, "search", "dashboard", filters, list(GROUPS), interval)
+    except ServiceError as exc:
+        if exc.status != 422:
+            raise
+        error, filters = "dash.invalid", {}
+        board = web.call(req, "search", "dashboard", {}, list(GROUPS), interval)
+    labels = Labels(
+        web.renderer.names, lambda *a, **k: web.call(req, *a, **k), caller,
+        web.province_of(req), lang, interval,
+    )  # fmt: skip
+    scope = scope_of(caller) if can(caller, "stats.read") else "own"
+    sections = [
+        _section(group, kind, board["groups"], labels, lang, filters, interval)
+        for group, kind in SECTIONS
+        if scope in WIDE_ONLY.get(group, (scope,))
+        and not (scope == "own" and group in OWN_HIDDEN)
+    ]
+    return {
+        "total": board["total"], "rate": board["groups"]["on_time_rate"],
+        "sections": sections, "error": error, "filters": filters,
+        "interval": interval,
+    }  # fmt: skip
+
+
+class Statistics(Page):
+    @page(login=True)
+    def on_get(self, req, resp):
+        """The caller's dashboard (403 page for those without statistics)."""
+        filters, interval = page_filters(req)
+        view = dashboard_view(self.web, req, filters, interval)
+        procedures = self.call(
+            req, "dossiers", "list_procedures", province=self.web.province_of(req)
+        )
+        self.render(
+            req, resp, "stats.html", view=view, procedures=procedures,
+            intervals=INTERVALS, scope_key=scope_key(req.context.caller),
+            query={"tu": req.get_param("tu") or "", "den": req.get_param("den") or "",
+                   "thu_tuc": req.get_param("thu_tuc") or ""},
+        )  # fmt: skip
+
+
+def routes(web):
+    return [(PATH, Statistics(web))]

@@ -1,0 +1,122 @@
+"""The statistics page: charts with their tables, names not codes, scope, errors."""
+
+import re
+
+from services.contracts.search import GROUPS
+from services.shared.errors import Forbidden, ValidationFailed
+
+from .conftest import FakeRpc, make_client, session_cookies
+
+LEADER = {
+    "user_id": "l1",
+    "kind": "staff",
+    "roles": ["leader"],
+    "province": "01",
+    "agency": "UBX",
+    "department": "TP",
+    "full_name": "Lãnh đạo",
+}
+OFFICER = dict(LEADER, user_id="o1", roles=["officer"])
+ADMIN = dict(LEADER, user_id="a1", roles=["admin"], department=None)
+CITIZEN = {"user_id": "c1", "kind": "citizen", "roles": ["citizen"], "province": "01"}
+
+
+def board(**groups):
+    empty = {g: [] for g in GROUPS}
+    empty["on_time_rate"] = {"completed": 4, "on_time": 3, "late": 1, "rate": 0.75}
+    empty.update(groups)
+    return {"total": 9, "groups": empty}
+
+
+BOARD = board(
+    status=[{"key": "processing", "count": 6}, {"key": "completed", "count": 3}],
+    procedure=[{"key": "1.001193", "count": 9}],
+    department=[{"key": "TP", "count": 7}, {"key": "DC", "count": 2}],
+    attention_by_officer=[{"key": "o1", "count": 2, "due_soon": 1, "overdue": 1}],
+    month=[{"key": "2026-02-01", "count": 4}, {"key": "2026-03-01", "count": 5}],
+    overdue_series=[{"key": "2026-03-01", "count": 1}],
+    due_soon_series=[{"key": "2026-03-01", "count": 2}],
+)
+
+
+def show(caller, answer=BOARD, path="/can-bo/thong-ke"):
+    fake = FakeRpc(caller=caller)
+    fake.answers[("search", "dashboard")] = answer
+    fake.answers[("accounts", "list_agencies")] = [{"code": "UBX", "name": "UBND xã X"}]
+    fake.answers[("accounts", "list_departments")] = [
+        {"agency": "UBX", "code": "TP", "name": "Tư pháp"},
+        {"agency": "UBX", "code": "DC", "name": "Địa chính"},
+    ]
+    fake.answers[("accounts", "list_staff")] = [
+        {"id": "o1", "full_name": "Trần Văn Bảo"}
+    ]
+    resp = make_client(fake).simulate_get(path, cookies=session_cookies()[0])
+    return resp, fake
+
+
+def section(text, group):
+    found = re.search(rf'<section[^>]*id="s-{group}".*?</section>', text, re.S)
+    return found and found.group(0)
+
+
+def test_each_group_is_a_chart_with_its_table_and_names_instead_of_codes():
+    resp, fake = show(ADMIN)
+    assert resp.status_code == 200
+    text = resp.text
+    status = section(text, "status")
+    assert (
+        '<svg xmlns="http://www.w3.org/2000/svg"' in status and 'role="img"' in status
+    )
+    assert "Đang xử lý" in status and ">processing<" not in status
+    assert "Đăng ký khai sinh" in section(text, "procedure")
+    departments = section(text, "department")
+    assert "Tư pháp" in departments and "Địa chính" in departments
+    assert "Trần Văn Bảo" in section(text, "attention_by_officer")
+    assert "03/2026" in section(text, "month")
+    deadlines = section(text, "deadlines_over_time")
+    assert "Sắp đến hạn" in deadlines and "Quá hạn" in deadlines
+    assert 'id="stats-total">9<' in text and "75 %" in text
+    # every group is asked of the search service, as the caller
+    ((_, _, args, _),) = fake.called("dashboard")
+    assert args[0]["user_id"] == "a1" and set(args[2]) == set(GROUPS)
+
+
+def test_exports_link_the_same_group_and_filters():
+    resp, fake = show(ADMIN, path="/can-bo/thong-ke?tu=2026-01-01&khoang=week")
+    status = section(resp.text, "status")
+    assert (
+        "/api/v1/dashboards/dossiers?submitted_from=2026-01-01&amp;group_by=status"
+        in status
+    )
+    assert (
+        "format=csv" in status and "format=xlsx" in status and "interval=week" in status
+    )
+    ((_, _, args, _),) = fake.called("dashboard")
+    assert args[1] == {"submitted_from": "2026-01-01"} and args[3] == "week"
+
+
+def test_an_officer_sees_his_own_work_without_the_per_officer_groups():
+    resp, _ = show(OFFICER)
+    assert resp.status_code == 200
+    assert "Số liệu các hồ sơ được giao cho bạn." in resp.text
+    assert section(resp.text, "attention_by_officer") is None
+    assert section(resp.text, "status") is not None
+
+
+def test_a_bad_filter_shows_the_unfiltered_figures_with_a_notice():
+    calls = []
+
+    def answer(caller, filters, groups, interval):
+        calls.append(filters)
+        if filters:
+            raise ValidationFailed("Invalid filter", {"submitted_from": ["invalid"]})
+        return BOARD
+
+    resp, _ = show(LEADER, answer, "/can-bo/thong-ke?tu=nope")
+    assert resp.status_code == 200 and "Bộ lọc chưa hợp lệ" in resp.text
+    assert calls == [{"submitted_from": "nope"}, {}]
+
+
+def test_a_citizen_gets_the_forbidden_page():
+    resp, _ = show(CITIZEN, Forbidden("Not permitted"))
+    assert resp.status_code == 403
