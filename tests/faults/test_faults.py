@@ -5,7 +5,8 @@ by the desk) and breaks one thing in the middle of it. Afterwards it counts, for
 every change a client was told of: the dossier in the database in its status, the
 same status in the index, exactly one e-mail per status change, an empty outbox; and
 every service up again without a hand restart (the supervisor's restarts are
-counted too). Each test is bounded by its burst's deadline and `verify`'s timeout.
+counted too). Each test is bounded: clients retry for `BURST_SECONDS`, and while
+the fault lasts (itself bounded) plus a minute; `verify` polls for 90 s.
 """
 
 import time
