@@ -267,6 +267,10 @@ class Stack:
         return self.wait_ready()
 
     def stop(self):
+        self.stop_processes()
+        self.remove_resources()
+
+    def stop_processes(self):
         # Signal every process first, then wait: each nameko service takes 2-3 s to
         # stop, so one by one the teardown took the sum, in parallel the slowest.
         for proc in self.processes.values():
@@ -274,6 +278,10 @@ class Stack:
                 os.killpg(proc.pid, signal.SIGTERM)
         for name in list(self.processes):
             self.stop_process(name)
+
+    def remove_resources(self):
+        """The run's vhost, databases and indices (each best effort but the
+        databases, which must go whatever happened before)."""
         self.delete_vhost()
         self.drop_databases()
         self.delete_indices()

@@ -50,7 +50,7 @@ def main():
                 int(rabbit.env["PORTAL_CLUSTER_RABBIT_NODES"])
             ),
         )
-        for stack, world in running(planned):
+        for stack, world in running(planned, rabbit):
             for name, action in (
                 ("all nodes up", None),
                 ("node 1 killed", lambda: rabbit.kill("rabbitmq-c1")),
@@ -68,7 +68,7 @@ def main():
                 report(name, outcome, lost)
             rabbit.start("rabbitmq-c1")
     finally:
-        rabbit.stop()
+        rabbit.kill_all()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "deploy" / "local" / "infra"
 KEEP = ("PORTAL_CACHE", "PORTAL_VENV", "PORTAL_UNO_VENV")
+# How long a node may take to be ready (infra's own bound is 120 s): the clusters
+# start together on two shared cores, where a JVM alone was seen to need 130 s.
+START_TIMEOUT = 300
 
 
 def _base_environ():
@@ -45,24 +48,43 @@ class Cluster:
         self.env = cluster_environ()
         self.var = Path(self.env["PORTAL_VAR"])
 
-    def infra(self, command, *names, timeout=300):
+    def infra(self, command, *names, timeout=START_TIMEOUT + 60):
+        env = dict(_base_environ(), PORTAL_START_TIMEOUT=str(START_TIMEOUT))
         subprocess.run(
             [str(INFRA), "--cluster", command, *(names or (self.component,))],
-            env=_base_environ(),
+            env=env,
             check=True,
             timeout=timeout,
         )
 
+    @property
+    def stem(self):
+        """What the names of its nodes (pid files, data dirs) start with."""
+        return {"minio": "minio-ec"}.get(self.component, self.component + "-c")
+
     def data_dirs(self):
-        stem = {"minio": "minio-ec"}.get(self.component, self.component + "-c")
-        return sorted((self.var / "data").glob(stem + "*"))
+        return sorted((self.var / "data").glob(self.stem + "*"))
+
+    def nodes(self):
+        """The nodes that have been started (a pid file each)."""
+        pids = (self.var / "run").glob(self.stem + "*.pid")
+        return sorted(p.name[: -len(".pid")] for p in pids if ".beam." not in p.name)
 
     def start_fresh(self):
         """Start the cluster on empty data directories (a cluster formed anew)."""
-        self.infra("stop")
+        self.kill_all()
         for path in self.data_dirs():
             shutil.rmtree(path)
         self.infra("start")
+
+    def kill_all(self):
+        """SIGKILL every node: the cluster's data is thrown away after a test (the
+        next start is fresh), so a graceful stop would only cost time."""
+        for node in self.nodes():
+            self.kill(node)
+            # no pid file left to name a process that may later reuse the pid
+            for path in (self.var / "run").glob(node + ".*pid"):
+                path.unlink()
 
     def stop(self, *nodes):
         self.infra("stop", *nodes)
@@ -80,8 +102,11 @@ class Cluster:
 
     def kill(self, node):
         """SIGKILL a node's whole process group, as a crash or an OOM kill would."""
-        pid = self.pid(node)
-        os.killpg(pid, signal.SIGKILL)
+        try:
+            pid = self.pid(node)
+            os.killpg(pid, signal.SIGKILL)
+        except (FileNotFoundError, ProcessLookupError):
+            return  # not running
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:

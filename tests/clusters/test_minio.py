@@ -21,7 +21,7 @@ SIZES = (1, 1000, 64 * 1024, 3 * 1024 * 1024 + 17)
 
 @pytest.fixture(scope="module")
 def files_stack(minio):
-    yield from running(stack_on(minio, ("PORTAL_S3_ENDPOINT",)))
+    yield from running(stack_on(minio, ("PORTAL_S3_ENDPOINT",)), minio)
 
 
 def pdf(size):

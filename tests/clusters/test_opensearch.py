@@ -23,7 +23,7 @@ COUNT = 12
 
 @pytest.fixture(scope="module")
 def search_stack(opensearch):
-    yield from running(stack_on(opensearch, ("PORTAL_OPENSEARCH_URL",)))
+    yield from running(stack_on(opensearch, ("PORTAL_OPENSEARCH_URL",)), opensearch)
 
 
 def listed(citizen):

@@ -15,21 +15,21 @@ from .conftest import cluster_fixture, running, stack_on
 
 pytestmark = pytest.mark.clusters
 
-rabbit = cluster_fixture("rabbitmq")
+rabbitmq = cluster_fixture("rabbitmq")
 TOTAL, KILL_AFTER = 60, 15
 
 
 @pytest.fixture(scope="module")
-def rabbit_stack(rabbit):
+def rabbit_stack(rabbitmq):
     # The test vhost is managed through the last node: the first is the one killed.
     stack = stack_on(
-        rabbit,
+        rabbitmq,
         ("PORTAL_AMQP_URI", "PORTAL_RABBIT_QUEUE_TYPE"),
-        PORTAL_RABBIT_MGMT_URL=rabbit.management_url(
-            int(rabbit.env["PORTAL_CLUSTER_RABBIT_NODES"])
+        PORTAL_RABBIT_MGMT_URL=rabbitmq.management_url(
+            int(rabbitmq.env["PORTAL_CLUSTER_RABBIT_NODES"])
         ),
     )
-    yield from running(stack)
+    yield from running(stack, rabbitmq)
 
 
 def queues(stack):
@@ -38,9 +38,9 @@ def queues(stack):
     return resp.json()
 
 
-def test_service_queues_are_quorum_queues_on_every_node(rabbit, rabbit_stack):
+def test_service_queues_are_quorum_queues_on_every_node(rabbitmq, rabbit_stack):
     stack, _ = rabbit_stack
-    nodes = int(rabbit.env["PORTAL_CLUSTER_RABBIT_NODES"])
+    nodes = int(rabbitmq.env["PORTAL_CLUSTER_RABBIT_NODES"])
     durable = [q for q in queues(stack) if q["name"].startswith(("rpc-", "evt-"))]
     assert {q["name"] for q in durable} >= {"rpc-dossiers", "rpc-notify"}
     assert any(q["name"].startswith("evt-dossiers-dossier_submitted") for q in durable)
@@ -49,13 +49,13 @@ def test_service_queues_are_quorum_queues_on_every_node(rabbit, rabbit_stack):
         assert len(queue["members"]) == nodes, queue["name"]
 
 
-def test_node_killed_during_a_burst_loses_nothing(rabbit, rabbit_stack):
+def test_node_killed_during_a_burst_loses_nothing(rabbitmq, rabbit_stack):
     stack, world = rabbit_stack
     outcome = burst.run(
         world.citizen,
         world.agency,
         TOTAL,
-        action=lambda: rabbit.kill("rabbitmq-c1"),
+        action=lambda: rabbitmq.kill("rabbitmq-c1"),
         action_after=KILL_AFTER,
     )
     assert outcome.action_at is not None, "the node was never killed"
@@ -67,7 +67,7 @@ def test_node_killed_during_a_burst_loses_nothing(rabbit, rabbit_stack):
         if queue["name"].startswith(("rpc-", "evt-")):
             assert queue["leader"] != "portal-c1@localhost", queue["name"]
     # the killed node starts again and rejoins the cluster
-    rabbit.start("rabbitmq-c1")
+    rabbitmq.start("rabbitmq-c1")
     nodes = requests.get(
         stack._mgmt() + "/api/nodes", params={"columns": "name,running"}, timeout=30
     ).json()

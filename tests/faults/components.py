@@ -206,8 +206,10 @@ class PrivatePostgres:
 class Toxiproxy:
     """A Toxiproxy server (deploy/local/install builds it) and its proxies.
 
-    `down(name)` disables a proxy: its open connections are cut and new ones refused,
-    as when the component behind it dies; `up(name)` lets connections through again.
+    A component may have several addresses (a cluster's nodes): each gets its own
+    proxy, all under the component's name. `down(name)` disables every proxy of it:
+    open connections are cut and new ones refused, as when the component dies;
+    `up(name)` lets connections through again.
     """
 
     def __init__(self, binary=None, port=None):
@@ -219,6 +221,7 @@ class Toxiproxy:
         self.api = f"http://127.0.0.1:{self.port}"
         self.proc = None
         self.next_port = 8480
+        self.proxies = {}  # component -> the names of its proxies
 
     def start(self):
         if not Path(self.binary).exists():
@@ -231,19 +234,26 @@ class Toxiproxy:
         )
         wait_for("toxiproxy", lambda: requests.get(f"{self.api}/version").ok, 20)
 
-    def proxy(self, name, upstream):
-        """Create a proxy to `upstream` (host:port); return its listening address."""
-        port = first_free(range(self.next_port, 8490))
-        self.next_port = port + 1
-        listen = f"127.0.0.1:{port}"
-        body = {"name": name, "listen": listen, "upstream": upstream, "enabled": True}
-        requests.post(f"{self.api}/proxies", json=body, timeout=5).raise_for_status()
-        return listen
+    def proxy(self, name, upstreams):
+        """Proxy each `host:port` of `upstreams`; return their listening addresses."""
+        listening = []
+        for upstream in upstreams:
+            port = first_free(range(self.next_port, 8490))
+            self.next_port = port + 1
+            listen = f"127.0.0.1:{port}"
+            proxy = f"{name}-{len(listening)}"
+            body = {"name": proxy, "listen": listen, "upstream": upstream}
+            resp = requests.post(f"{self.api}/proxies", json=body, timeout=5)
+            resp.raise_for_status()
+            self.proxies.setdefault(name, []).append(proxy)
+            listening.append(listen)
+        return listening
 
     def _set(self, name, enabled):
-        requests.post(
-            f"{self.api}/proxies/{name}", json={"enabled": enabled}, timeout=5
-        ).raise_for_status()
+        for proxy in self.proxies[name]:
+            requests.post(
+                f"{self.api}/proxies/{proxy}", json={"enabled": enabled}, timeout=5
+            ).raise_for_status()
 
     def down(self, name):
         self._set(name, False)

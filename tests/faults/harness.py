@@ -8,6 +8,7 @@ without stopping them for anybody else.
 
 import os
 import signal
+import socket
 import time
 from contextlib import contextmanager
 
@@ -26,11 +27,12 @@ KILLS = {
     "files.converter-ConverterService": ("any",),
     "gateway": ("any",),
 }
-PROXIED = ("opensearch", "minio", "smtp")
-# search handles an event in milliseconds, too fast for RabbitMQ's figures (sampled
-# every 0.5 s) to show it in hand; with OpenSearch cut off it holds the event for
-# seconds (timeout, then a pause before requeueing), and is killed then.
-HOLD_WITH_OUTAGE = {"search": "opensearch"}
+# search handles an event, and files most RPCs, in milliseconds: too fast for
+# RabbitMQ's figures (sampled every 0.5 s) to show them in hand (files was missed
+# for 15 s in one run of four). With a component they need cut off they hold the
+# message for seconds (search: a timeout, then a pause before requeueing; files: the
+# MinIO client's retries while it stores a reception's slip), and are killed then.
+HOLD_WITH_OUTAGE = {"search": "opensearch", "files": "minio"}
 
 
 def queues_of(name):
@@ -97,39 +99,81 @@ class Faults:
         return False
 
 
-def upstream(url_or_hostport):
-    return url_or_hostport.split("://", 1)[-1].rstrip("/")
+def addresses(value):
+    """The `host:port` of each URL or address in a ','-separated list (env.sh gives a
+    cluster's OpenSearch nodes that way)."""
+    found = []
+    for item in value.split(","):
+        if item := item.strip():
+            found.append(item.split("://", 1)[-1].split("/", 1)[0])
+    return found
+
+
+def upstreams(env):
+    """What each proxied component is behind Toxiproxy: its variables' addresses."""
+    return {
+        "opensearch": addresses(env.get("PORTAL_OPENSEARCH_URL", "127.0.0.1:9201")),
+        "minio": addresses(env.get("PORTAL_S3_ENDPOINT", "127.0.0.1:9100")),
+        "smtp": [
+            f"{env.get('PORTAL_SMTP_HOST', '127.0.0.1')}:"
+            f"{env.get('PORTAL_SMTP_PORT', '2525')}"
+        ],
+    }
+
+
+PROXIED = tuple(upstreams({}))
+
+
+def unreachable(targets):
+    """The components none of whose addresses accepts a connection, with them."""
+    return {
+        name: found
+        for name, found in targets.items()
+        if all(not reachable(address) for address in found)
+    }
+
+
+def reachable(address):
+    host, port = address.rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=3).close()
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager
 def fault_stack(clients):
     """Start the components, the proxies, the stack and a world of `clients`."""
+    targets = upstreams(os.environ)
+    # A proxy in front of nothing answers every connection by closing it: the stack
+    # would never be ready, and its /readyz would only say "ConnectionError".
+    if missing := unreachable(targets):
+        raise RuntimeError(
+            f"not answering: {missing}; the fault stack reaches the shared "
+            "OpenSearch, MinIO and SMTP sink through Toxiproxy (deploy/local/infra "
+            "start)"
+        )
     rabbit, postgres, toxiproxy, stack = PrivateRabbit(), PrivatePostgres(), None, None
     try:
         rabbit.start()
         postgres.start()
         toxiproxy = Toxiproxy()
         toxiproxy.start()
+        proxied = {name: toxiproxy.proxy(name, to) for name, to in targets.items()}
+        smtp_host, smtp_port = proxied["smtp"][0].split(":")
+        search_urls = ",".join(f"http://{a}" for a in proxied["opensearch"])
         env = dict(os.environ)
-        search = toxiproxy.proxy(
-            "opensearch", upstream(env.get("PORTAL_OPENSEARCH_URL", "127.0.0.1:9201"))
-        )
-        minio = toxiproxy.proxy(
-            "minio", upstream(env.get("PORTAL_S3_ENDPOINT", "127.0.0.1:9100"))
-        )
-        smtp = toxiproxy.proxy(
-            "smtp",
-            f"{env.get('PORTAL_SMTP_HOST', '127.0.0.1')}:"
-            f"{env.get('PORTAL_SMTP_PORT', '2525')}",
-        )
+        # One private broker node: a cluster's queue type does not apply.
+        env.pop("PORTAL_RABBIT_QUEUE_TYPE", None)
         env.update(
             PORTAL_AMQP_URI=rabbit.amqp_uri,
             PORTAL_RABBIT_MGMT_URL=rabbit.mgmt_url,
             PORTAL_PG_DSN_BASE=postgres.dsn_base,
-            PORTAL_OPENSEARCH_URL=f"http://{search}",
-            PORTAL_S3_ENDPOINT=minio,
-            PORTAL_SMTP_HOST=smtp.split(":")[0],
-            PORTAL_SMTP_PORT=smtp.split(":")[1],
+            PORTAL_OPENSEARCH_URL=search_urls,
+            PORTAL_S3_ENDPOINT=proxied["minio"][0],
+            PORTAL_SMTP_HOST=smtp_host,
+            PORTAL_SMTP_PORT=smtp_port,
         )
         stack = Stack(env)
         stack.start()
