@@ -12,16 +12,17 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
-from services.shared import permissions
+from services.shared import permissions, routes
 from services.shared.clock import VN_TZ
 
-from . import catalogue, catalogue_admin, catalogue_work
+from . import catalogue, catalogue_admin, catalogue_files, catalogue_work, files_view
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 MESSAGES = {
     **catalogue.MESSAGES,
     **catalogue_work.MESSAGES,
     **catalogue_admin.MESSAGES,
+    **catalogue_files.MESSAGES,
 }
 LANG_INDEX = {"vi": 0, "en": 1}
 HTML = "text/html; charset=utf-8"
@@ -112,6 +113,9 @@ class Renderer:
         )
         self.env.globals["field_id"] = field_id
         self.env.globals["page_link"] = page_link
+        # every link a template writes to a named page: services/shared/routes.py
+        self.env.globals["link"] = routes.link
+        self.env.globals["file_views"] = files_view.views
 
     def page(self, req, template, **context):
         """Return the HTML text of `template` for this request."""

@@ -150,6 +150,6 @@ def routes(web):
     base = PAGES["staff_dossier"]
     return [
         (PAGES["my_work"], MyWork(web)),
-        (f"{base}/cong-viec/{{task_id}}", TaskUpdate(web)),
+        (PAGES["task"], TaskUpdate(web)),
         (f"{base}/y-kien", Comment(web)),
     ]

@@ -1,9 +1,10 @@
-"""The portal's pages that anything outside the gateway links to, by name.
+"""The portal's pages (and file views) that anything links to, by name.
 
 One table: the gateway registers these pages under these paths (its route lists read
 them from here), and every link the services emit (e-mails, slips, QR codes) is built
-with `url(base, name, ...)`. A test checks that every path here is a page the gateway
-serves, so a link can no longer point to a page that does not exist.
+with `url(base, name, ...)`; templates write theirs with `link(name, ...)`. A test
+checks that every path here is a page the gateway serves, so a link can no longer
+point to a page that does not exist.
 """
 
 from urllib.parse import quote, urlencode
@@ -19,6 +20,17 @@ PAGES = {
     "forgot_password": "/quen-mat-khau",
     # anyone holding a receipt slip follows it here (?so=<receipt number>)
     "lookup": "/tra-cuu",
+    "procedure": "/thu-tuc/{code}",
+    "task": "/can-bo/ho-so/{dossier_id}/cong-viec/{task_id}",
+    # files: shown inline (PDF, images) unless ?download=1; the print view
+    "file_content": "/api/v1/files/{file_id}/content",
+    "file_pdf": "/api/v1/files/{file_id}/pdf",
+    "file_print": "/tep/{file_id}/ban-in",
+    "template_content": "/api/v1/templates/{file_id}/content",
+    "template_pdf": "/api/v1/templates/{file_id}/pdf",
+    "dossier_files": "/api/v1/dossiers/{dossier_id}/files",
+    # staff add results and attachments from the workspace
+    "staff_upload": "/can-bo/ho-so/{dossier_id}/tep",
 }
 
 
@@ -28,7 +40,12 @@ def path(name, **params):
     return PAGES[name].format(**values)
 
 
+def link(name, query=None, **params):
+    """The path of page `name` with its query (a link within the portal)."""
+    found = path(name, **params)
+    return f"{found}?{urlencode(query)}" if query else found
+
+
 def url(base, name, query=None, **params):
     """The absolute URL of page `name` under the portal's public `base`."""
-    found = base.rstrip("/") + path(name, **params)
-    return f"{found}?{urlencode(query)}" if query else found
+    return base.rstrip("/") + link(name, query, **params)
