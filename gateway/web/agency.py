@@ -164,7 +164,7 @@ class Act(Workspace):
             message = errors.get(field) or " ".join(errors.values())
             errors = {f"{action}.{field}" if field else "action": message}
             return self.show(req, resp, dossier, errors, status=422)
-        redirect(resp, f"/can-bo/ho-so/{dossier_id}?ok={action}")
+        redirect(resp, link("staff_dossier", {"ok": action}, dossier_id=dossier_id))
 
 
 class TaskForm(Page):
@@ -174,7 +174,7 @@ class TaskForm(Page):
         body = {k: (form.get(k) or "").strip() for k in ("title", "assignee")}
         body["due_date"] = form.get("due_date") or None
         self.call(req, "dossiers", "create_task", dossier_id, body)
-        redirect(resp, f"/can-bo/ho-so/{dossier_id}#tasks")
+        redirect(resp, link("staff_dossier", dossier_id=dossier_id) + "#tasks")
 
 
 class StaffUpload(Workspace):
@@ -247,7 +247,9 @@ class Paper(Page):
             values = dict(form_values(proc, form), **applicant)
             procs = self.call(req, "dossiers", "list_procedures")
             return self._show(req, resp, procs, proc, values, errors)
-        redirect(resp, f"/can-bo/ho-so/{dossier['id']}?ok=receive")
+        redirect(
+            resp, link("staff_dossier", {"ok": "receive"}, dossier_id=dossier["id"])
+        )
 
     def _procedure(self, req, code):
         return self.call(req, "dossiers", "get_procedure", code)
@@ -294,12 +296,11 @@ class Admin(Page):
 
 
 def routes(web):
-    base = PAGES["staff_dossier"]
     return [
-        ("/can-bo", Queue(web)),
-        (base, Workspace(web)),
-        (f"{base}/xu-ly", Act(web)),
-        (f"{base}/cong-viec", TaskForm(web)),
+        (PAGES["queue"], Queue(web)),
+        (PAGES["staff_dossier"], Workspace(web)),
+        (PAGES["staff_act"], Act(web)),
+        (PAGES["task_create"], TaskForm(web)),
         (PAGES["staff_upload"], StaffUpload(web)),
         ("/can-bo/ho-so-giay", Paper(web)),
         ("/quan-tri", Admin(web)),

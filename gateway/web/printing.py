@@ -95,9 +95,8 @@ class PrintFile(Page):
 
 
 def routes(web):
-    base = PAGES["staff_dossier"]
     return [
-        (f"{base}/giay-to/{{kind}}", Slip(web)),
-        (f"{base}/ban-in", PrintDossier(web)),
+        (PAGES["slip"], Slip(web)),
+        (PAGES["print_dossier"], PrintDossier(web)),
         (PAGES["file_print"], PrintFile(web)),
     ]

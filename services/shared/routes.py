@@ -10,10 +10,22 @@ point to a page that does not exist.
 from urllib.parse import quote, urlencode
 
 PAGES = {
-    # the applicant's page of one dossier (citizen, business)
+    # the applicant's pages (citizen, business)
+    "my_dossiers": "/ho-so",
+    "new_dossier": "/ho-so/moi",
+    "claim_paper": "/ho-so/nhan-ho-so-giay",
     "citizen_dossier": "/ho-so/{dossier_id}",
-    # the agency's workspace of one dossier (desk, officers, leaders, admins)
+    "edit_dossier": "/ho-so/{dossier_id}/sua",
+    "citizen_upload": "/ho-so/{dossier_id}/tep",
+    # the agency's pages: the queue, and the workspace of one dossier (desk,
+    # officers, leaders, admins) with the forms it posts to
+    "queue": "/can-bo",
     "staff_dossier": "/can-bo/ho-so/{dossier_id}",
+    "staff_act": "/can-bo/ho-so/{dossier_id}/xu-ly",
+    "task_create": "/can-bo/ho-so/{dossier_id}/cong-viec",
+    "comment": "/can-bo/ho-so/{dossier_id}/y-kien",
+    "slip": "/can-bo/ho-so/{dossier_id}/giay-to/{kind}",
+    "print_dossier": "/can-bo/ho-so/{dossier_id}/ban-in",
     "my_work": "/can-bo/viec-cua-toi",
     "activate": "/activate",
     "reset_password": "/reset-password",
