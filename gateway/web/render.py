@@ -113,8 +113,9 @@ class Renderer:
         )
         self.env.globals["field_id"] = field_id
         self.env.globals["page_link"] = page_link
-        # every link a template writes to a named page: services/shared/routes.py
-        self.env.globals["link"] = routes.link
+        # every link a template writes to a named page (services/shared/routes.py);
+        # not `link`: pages pass a `link` of their own (the message page)
+        self.env.globals["url_for"] = routes.link
         self.env.globals["file_views"] = files_view.views
 
     def page(self, req, template, **context):

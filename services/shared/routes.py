@@ -2,7 +2,7 @@
 
 One table: the gateway registers these pages under these paths (its route lists read
 them from here), and every link the services emit (e-mails, slips, QR codes) is built
-with `url(base, name, ...)`; templates write theirs with `link(name, ...)`. A test
+with `url(base, name, ...)`; templates write theirs with `url_for(name, ...)`. A test
 checks that every path here is a page the gateway serves, so a link can no longer
 point to a page that does not exist.
 """

@@ -61,7 +61,7 @@ def hand_written():
 
 
 def test_no_template_or_page_writes_a_named_page_by_hand():
-    # link('staff_dossier', dossier_id=...) in a template, routes.link in Python
+    # url_for('staff_dossier', dossier_id=...) in a template, routes.link in Python
     assert hand_written() == []
 
 
