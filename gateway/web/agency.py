@@ -177,11 +177,15 @@ class TaskForm(Page):
         redirect(resp, link("staff_dossier", dossier_id=dossier_id) + "#tasks")
 
 
-class StaffUpload(Workspace):
-    """Results and attachments from the workspace: multipart `slot` and `file`s."""
+class StaffUpload(Page):
+    """Results and attachments from the workspace: multipart `slot` and `file`s.
+
+    POST only: a refusal shows the workspace again with the message.
+    """
 
     def __init__(self, web):
         super().__init__(web)
+        self.workspace = Workspace(web)
         self.max_body = max_body()
 
     @page(login=True)
@@ -209,7 +213,7 @@ class StaffUpload(Workspace):
         else:
             message = gettext("upload.too_large" if exc else "upload.choose", lang)
         dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
-        self.show(req, resp, dossier, {"upload": message}, status=422)
+        self.workspace.show(req, resp, dossier, {"upload": message}, status=422)
 
 
 # Who brought the dossier, as read from their papers: no account id (they claim it).

@@ -227,3 +227,23 @@ def test_staff_upload_results_and_attachments_from_the_workspace(
     assert file_item(citizen, result.name).count() == 1  # a result is hers
     assert file_item(citizen, note.name).count() == 0  # an attachment is internal
     context.close()
+
+
+def test_the_file_pages_have_no_serious_accessibility_violations(
+    browser, stack, filed, shots
+):
+    from .test_accessibility import check
+
+    problems = []
+    staff = browser.new_context(bypass_csp=True).new_page()  # axe is injected
+    log_in(staff, stack.url, filed.agency.staff["officer"])
+    check(staff, f"{stack.url}/can-bo/ho-so/{filed.dossier_id}", shots,
+          "a11y-workspace-files", problems)  # fmt: skip
+    check(staff, f"{stack.url}/tep/{filed.jpeg['id']}/ban-in", shots,
+          "a11y-print-image", problems)  # fmt: skip
+    check(staff, f"{stack.url}/tep/{filed.docx['id']}/ban-in", shots,
+          "a11y-print-pdf", problems)  # fmt: skip
+    visitor = browser.new_context(bypass_csp=True).new_page()
+    check(visitor, f"{stack.url}/thu-tuc/{filed.agency.procedure}", shots,
+          "a11y-procedure-templates", problems)  # fmt: skip
+    assert problems == []
