@@ -117,22 +117,34 @@ class RequestContext:
 
 
 class SecurityHeaders:
-    """Send the headers that keep browsers from being turned against our users."""
+    """Send the headers that keep browsers from being turned against our users.
 
+    No page may be framed, except a resource marked `frameable = True` (the file
+    views): the portal's own pages may frame it (the workspace's PDF view, the print
+    view), no other site may.
+    """
+
+    CSP = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        "script-src 'self'; frame-src 'self'; object-src 'self'; "
+        "frame-ancestors {ancestors}; base-uri 'self'; form-action 'self'"
+    )
     HEADERS = {
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "same-origin",
-        "Content-Security-Policy": (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            "script-src 'self'; frame-src 'self'; object-src 'self'; "
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-        ),
+        "Content-Security-Policy": CSP.format(ancestors="'none'"),
         "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    FRAMEABLE = {
+        **HEADERS,
+        "X-Frame-Options": "SAMEORIGIN",
+        "Content-Security-Policy": CSP.format(ancestors="'self'"),
     }
 
     def process_response(self, req, resp, resource, req_succeeded):
-        for name, value in self.HEADERS.items():
+        frameable = getattr(resource, "frameable", False)
+        for name, value in (self.FRAMEABLE if frameable else self.HEADERS).items():
             if resp.get_header(name) is None:
                 resp.set_header(name, value)
 

@@ -18,6 +18,7 @@ from gateway.errors import CodedHTTPError
 from services.contracts.resources import files as res
 from services.files.settings import MAX_FILE_BYTES
 from services.shared.errors import Unavailable, ValidationFailed, detail
+from services.shared.routes import PAGES
 from services.shared.visibility import AUDIENCES
 
 from ..apidoc import BINARY, PUBLIC, Input, op
@@ -195,7 +196,13 @@ def download_flag(req):
 
 
 class FileContent:
-    """Stream the original (or the PDF) with a UTF-8 file name (RFC 5987)."""
+    """Stream the original (or the PDF) with a UTF-8 file name (RFC 5987).
+
+    Shown inline (PDF, images) unless `?download=1`; the portal's own pages may
+    frame it (the workspace's PDF view, the print view), no other site.
+    """
+
+    frameable = True
 
     def __init__(self, rpc, variant):
         self.rpc = rpc
@@ -218,13 +225,13 @@ class FileContent:
 def routes(rpc):
     max_file = MAX_FILE_BYTES.read()
     return [
-        ("/api/v1/dossiers/{dossier_id}/files", DossierFiles(rpc, max_file)),
+        (PAGES["dossier_files"], DossierFiles(rpc, max_file)),
         ("/api/v1/files/{file_id}", FileMeta(rpc)),
-        ("/api/v1/files/{file_id}/content", FileContent(rpc, "original")),
-        ("/api/v1/files/{file_id}/pdf", FileContent(rpc, "pdf")),
+        (PAGES["file_content"], FileContent(rpc, "original")),
+        (PAGES["file_pdf"], FileContent(rpc, "pdf")),
         ("/api/v1/procedures/{code}/templates", ProcedureTemplates(rpc, max_file)),
-        ("/api/v1/templates/{file_id}/content", FileContent(rpc, "original")),
-        ("/api/v1/templates/{file_id}/pdf", FileContent(rpc, "pdf")),
+        (PAGES["template_content"], FileContent(rpc, "original")),
+        (PAGES["template_pdf"], FileContent(rpc, "pdf")),
     ]
 
 

@@ -99,6 +99,13 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
       b.addEventListener("click", function () { window.print(); });
     });
+    // a framed file (same origin) prints its own content, not the page around it
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print-frame]"), function (b) {
+      b.addEventListener("click", function () {
+        var frame = document.getElementById(b.getAttribute("data-print-frame"));
+        try { frame.contentWindow.focus(); frame.contentWindow.print(); } catch (e) { window.print(); }
+      });
+    });
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });

@@ -37,7 +37,7 @@ def routes(rpc):
     return [
         ("/", home),
         ("/thu-tuc", home),
-        ("/thu-tuc/{code}", public.ProcedurePage(web)),
+        (PAGES["procedure"], public.ProcedurePage(web)),
         (PAGES["lookup"], public.Lookup(web)),
         ("/static/{name}", public.Static()),
         ("/dang-ky", account.Register(web)),

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from gateway.errors import CodedHTTPError
 from services.shared.errors import ServiceError
+from services.shared.routes import link
 
 from ..resources.files import put_upload
 from .base import Page, field_errors, page, redirect
@@ -24,10 +25,7 @@ def template_list(web, req, code):
     """The procedure's templates, with their download link."""
     province = web.province_of(req)
     items = web.call(req, "files", "list_templates", code, province) or []
-    return [
-        dict(t, url=f"/api/v1/templates/{quote(str(t['id']), safe='')}/content")
-        for t in items
-    ]
+    return [dict(t, url=link("template_content", file_id=t["id"])) for t in items]
 
 
 def upload_template(web, req, code, title, upload):

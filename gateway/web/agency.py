@@ -5,14 +5,16 @@ caller in the dossier's state (`get_dossier(...)["actions"]`); the service check
 them again when the form is posted.
 """
 
+from gateway.errors import CodedHTTPError
 from services.shared.errors import ServiceError
-from services.shared.routes import PAGES
+from services.shared.routes import PAGES, link
 
 from . import choices
 from .base import Page, field_errors, form_of, page, redirect
 from .citizen import form_values, labels_of
 from .printing import documents_for
 from .render import MESSAGES, gettext
+from .uploads import max_body, max_file, upload_one
 
 PAGE_SIZE = 20
 STATUSES = (
@@ -39,10 +41,15 @@ ACTION_INPUT = {
 }
 # Actions whose note is internal unless staff tick "show it to the applicant".
 PRIVATE_NOTES = ("send_back",)
+# The slots staff upload into from the workspace (the dossiers service's STAFF_SLOTS
+# decides; a result is public, an attachment internal: services/files/domain.py).
+STAFF_UPLOAD_SLOTS = ("result", "attachment")
 
 
 def done_notice(action, lang):
     """ "Đã thực hiện: Tiếp nhận" after a successful action (None otherwise)."""
+    if action == "uploaded":
+        return gettext("files.uploaded", lang)
     if not action or f"action.{action}" not in MESSAGES:
         return None
     return f"{gettext('work.done', lang)}: {gettext('action.' + action, lang)}"
@@ -105,6 +112,8 @@ class Workspace(Page):
             files=self.call(req, "files", "list_files", dossier_id),
             notice=done_notice(done, lang), staff_names=dict(extra["staff"]),
             documents=documents_for(dossier),
+            upload_slots=[(s, gettext(f"files.slot.{s}", lang))
+                          for s in STAFF_UPLOAD_SLOTS],
             **extra,
         )  # fmt: skip
 
@@ -155,7 +164,7 @@ class Act(Workspace):
             message = errors.get(field) or " ".join(errors.values())
             errors = {f"{action}.{field}" if field else "action": message}
             return self.show(req, resp, dossier, errors, status=422)
-        redirect(resp, f"/can-bo/ho-so/{dossier_id}?ok={action}")
+        redirect(resp, link("staff_dossier", {"ok": action}, dossier_id=dossier_id))
 
 
 class TaskForm(Page):
@@ -165,7 +174,46 @@ class TaskForm(Page):
         body = {k: (form.get(k) or "").strip() for k in ("title", "assignee")}
         body["due_date"] = form.get("due_date") or None
         self.call(req, "dossiers", "create_task", dossier_id, body)
-        redirect(resp, f"/can-bo/ho-so/{dossier_id}#tasks")
+        redirect(resp, link("staff_dossier", dossier_id=dossier_id) + "#tasks")
+
+
+class StaffUpload(Page):
+    """Results and attachments from the workspace: multipart `slot` and `file`s.
+
+    POST only: a refusal shows the workspace again with the message.
+    """
+
+    def __init__(self, web):
+        super().__init__(web)
+        self.workspace = Workspace(web)
+        self.max_body = max_body()
+
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id):
+        """Stream each chosen file into the slot, then back to the workspace."""
+        parts = getattr(req.context, "parts", None)
+        count = 0
+        try:
+            for upload in parts.files(max_file()) if parts else ():
+                slot = parts.get("slot") or ""
+                upload_one(self.web, req, dossier_id, slot, upload)
+                count += 1
+        except (ServiceError, CodedHTTPError) as exc:
+            return self._refused(req, resp, dossier_id, exc)
+        if not count:
+            return self._refused(req, resp, dossier_id, None)
+        redirect(resp, link("staff_dossier", {"ok": "uploaded"}, dossier_id=dossier_id))
+
+    def _refused(self, req, resp, dossier_id, exc):
+        lang = req.context.lang
+        if isinstance(exc, ServiceError):
+            if exc.status not in (409, 413, 422):
+                raise exc
+            message = "; ".join(field_errors(exc, lang).values())
+        else:
+            message = gettext("upload.too_large" if exc else "upload.choose", lang)
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        self.workspace.show(req, resp, dossier, {"upload": message}, status=422)
 
 
 # Who brought the dossier, as read from their papers: no account id (they claim it).
@@ -203,7 +251,9 @@ class Paper(Page):
             values = dict(form_values(proc, form), **applicant)
             procs = self.call(req, "dossiers", "list_procedures")
             return self._show(req, resp, procs, proc, values, errors)
-        redirect(resp, f"/can-bo/ho-so/{dossier['id']}?ok=receive")
+        redirect(
+            resp, link("staff_dossier", {"ok": "receive"}, dossier_id=dossier["id"])
+        )
 
     def _procedure(self, req, code):
         return self.call(req, "dossiers", "get_procedure", code)
@@ -250,12 +300,12 @@ class Admin(Page):
 
 
 def routes(web):
-    base = PAGES["staff_dossier"]
     return [
-        ("/can-bo", Queue(web)),
-        (base, Workspace(web)),
-        (f"{base}/xu-ly", Act(web)),
-        (f"{base}/cong-viec", TaskForm(web)),
+        (PAGES["queue"], Queue(web)),
+        (PAGES["staff_dossier"], Workspace(web)),
+        (PAGES["staff_act"], Act(web)),
+        (PAGES["task_create"], TaskForm(web)),
+        (PAGES["staff_upload"], StaffUpload(web)),
         ("/can-bo/ho-so-giay", Paper(web)),
         ("/quan-tri", Admin(web)),
     ]

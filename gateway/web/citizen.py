@@ -10,7 +10,7 @@ import math
 
 from services.shared.errors import ServiceError, ValidationFailed
 from services.shared.profile import prefill
-from services.shared.routes import PAGES
+from services.shared.routes import PAGES, link
 
 from ..errors import CodedHTTPError
 from .base import Page, field_errors, form_of, page, redirect
@@ -106,7 +106,9 @@ class NewDossier(Page):
         except ValidationFailed as exc:
             errors = field_errors(exc, req.context.lang)
             return self._show(req, resp, proc, values, errors, posted.get("agency"))
-        redirect(resp, f"/ho-so/{dossier['id']}/sua?ok=created")
+        redirect(
+            resp, link("edit_dossier", {"ok": "created"}, dossier_id=dossier["id"])
+        )
 
     def _procedure(self, req, code):
         return self.call(
@@ -136,7 +138,7 @@ class EditDossier(Page):
     def on_get(self, req, resp, dossier_id):
         dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
         if dossier["status"] not in EDITABLE:
-            return redirect(resp, f"/ho-so/{dossier_id}")
+            return redirect(resp, link("citizen_dossier", dossier_id=dossier_id))
         self._show(req, resp, dossier, dossier.get("form") or {}, {})
 
     @page(login=True)
@@ -162,9 +164,11 @@ class EditDossier(Page):
         outcome = self._outcome(dossier, posted.get("do"))
         # The desk supplements a paper dossier here too, then goes back to its desk.
         staff = req.context.caller.get("kind") == "staff"
-        done = f"/can-bo/ho-so/{dossier_id}" if staff else f"/ho-so/{dossier_id}"
-        target = done if outcome != "saved" else f"/ho-so/{saved['id']}/sua"
-        redirect(resp, f"{target}?ok={outcome}")
+        done = ("staff_dossier" if staff else "citizen_dossier", dossier_id)
+        page_name, target = (
+            done if outcome != "saved" else ("edit_dossier", saved["id"])
+        )
+        redirect(resp, link(page_name, {"ok": outcome}, dossier_id=target))
 
     @staticmethod
     def _outcome(dossier, do):
@@ -210,7 +214,7 @@ class UploadFiles(EditDossier):
         if not count:
             slot = parts.get("slot", "") if parts else ""
             return self._refused(req, resp, dossier_id, slot, None)
-        redirect(resp, f"/ho-so/{dossier_id}/sua?ok=uploaded")
+        redirect(resp, link("edit_dossier", {"ok": "uploaded"}, dossier_id=dossier_id))
 
     def _refused(self, req, resp, dossier_id, slot, exc):
         lang = req.context.lang
@@ -243,9 +247,9 @@ class DossierView(Page):
 
 def routes(web):
     return [
-        ("/ho-so", MyDossiers(web)),
-        ("/ho-so/moi", NewDossier(web)),
+        (PAGES["my_dossiers"], MyDossiers(web)),
+        (PAGES["new_dossier"], NewDossier(web)),
         (PAGES["citizen_dossier"], DossierView(web)),
-        ("/ho-so/{dossier_id}/sua", EditDossier(web)),
-        ("/ho-so/{dossier_id}/tep", UploadFiles(web)),
+        (PAGES["edit_dossier"], EditDossier(web)),
+        (PAGES["citizen_upload"], UploadFiles(web)),
     ]

@@ -5,6 +5,7 @@ them (or the receipt number and their national ID) and the dossier becomes their
 """
 
 from services.shared.errors import ServiceError
+from services.shared.routes import PAGES, link
 
 from ..i18n import error_text
 from .base import Page, field_errors, form_of, page, redirect
@@ -33,7 +34,9 @@ class ClaimPaper(Page):
             if exc.status not in (422, 429):
                 raise
             return self._show(req, resp, values, self._errors(req, exc))
-        redirect(resp, f"/ho-so/{dossier['id']}?ok=claimed")
+        redirect(
+            resp, link("citizen_dossier", {"ok": "claimed"}, dossier_id=dossier["id"])
+        )
 
     @staticmethod
     def _errors(req, exc):
@@ -54,4 +57,4 @@ class ClaimPaper(Page):
 
 
 def routes(web):
-    return [("/ho-so/nhan-ho-so-giay", ClaimPaper(web))]
+    return [(PAGES["claim_paper"], ClaimPaper(web))]

@@ -3,12 +3,16 @@
 A slip is a PDF the files service renders once per dossier + kind + version; the
 page asks for it and sends the browser to the stored PDF, so printing it twice
 never renders it twice. The dossier, discussion and history print from a page with
-no forms or navigation (print CSS hides the rest).
+no forms or navigation (print CSS hides the rest). One uploaded file prints from its
+own page: an image as an image, any other file as its PDF in a same-origin frame
+whose print button prints the frame (the browser's PDF viewer), not the page.
 """
 
-from services.shared.errors import NotFound
-from services.shared.routes import PAGES
+from services.shared.errors import NotFound, ServiceError
+from services.shared.permissions import scope_of
+from services.shared.routes import PAGES, link
 
+from . import files_view
 from .base import Page, page, redirect
 
 KINDS = ("receipt", "control", "supplement_request", "refusal", "apology")
@@ -49,7 +53,7 @@ class Slip(Page):
         dossier = dict(self.call(req, "dossiers", "get_dossier", dossier_id))
         dossier.update(agency_names(self, req, dossier))
         meta = self.call(req, "files", "generate_document", kind, dossier)
-        redirect(resp, f"/api/v1/files/{meta['id']}/content")
+        redirect(resp, link("file_content", file_id=meta["id"]))
 
 
 class PrintDossier(Page):
@@ -71,9 +75,26 @@ class PrintDossier(Page):
         )  # fmt: skip
 
 
+class PrintFile(Page):
+    @page(login=True)
+    def on_get(self, req, resp, file_id):
+        """One file ready to print, for whoever may see it (files decides: 404)."""
+        meta = self.call(req, "files", "get_file", file_id)
+        dossier, back = None, None
+        if meta.get("dossier_id"):
+            dossier = self.call(req, "dossiers", "get_dossier", meta["dossier_id"])
+            own = scope_of(req.context.caller) == "own"
+            name = "citizen_dossier" if own else "staff_dossier"
+            back = link(name, dossier_id=dossier["id"])
+        self.render(
+            req, resp, "print_file.html", file=meta, views=files_view.views(meta),
+            dossier=dossier, back=back,
+        )  # fmt: skip
+
+
 def routes(web):
-    base = PAGES["staff_dossier"]
     return [
-        (f"{base}/giay-to/{{kind}}", Slip(web)),
-        (f"{base}/ban-in", PrintDossier(web)),
+        (PAGES["slip"], Slip(web)),
+        (PAGES["print_dossier"], PrintDossier(web)),
+        (PAGES["file_print"], PrintFile(web)),
     ]

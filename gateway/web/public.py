@@ -36,14 +36,15 @@ class ProcedurePage(Page):
     @page()
     def on_get(self, req, resp, code):
         """One procedure: steps, documents, fee, time, legal basis, level, forms."""
-        proc = self.call(
-            req, "dossiers", "get_procedure", code, self.web.province_of(req)
-        )
+        province = self.web.province_of(req)
+        proc = self.call(req, "dossiers", "get_procedure", code, province)
+        uploaded = self.call(req, "files", "list_templates", proc["code"], province)
         self.render(
             req,
             resp,
             "procedure.html",
             proc=proc,
+            uploaded_templates=uploaded or [],
             signed_in=is_authenticated(req.context.caller),
         )
 

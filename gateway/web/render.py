@@ -12,10 +12,17 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
-from services.shared import permissions
+from services.shared import permissions, routes
 from services.shared.clock import VN_TZ
 
-from . import catalogue, catalogue_admin, catalogue_stats, catalogue_work
+from . import (
+    catalogue,
+    catalogue_admin,
+    catalogue_files,
+    catalogue_stats,
+    catalogue_work,
+    files_view,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 MESSAGES = {
@@ -23,6 +30,7 @@ MESSAGES = {
     **catalogue_work.MESSAGES,
     **catalogue_admin.MESSAGES,
     **catalogue_stats.MESSAGES,
+    **catalogue_files.MESSAGES,
 }
 LANG_INDEX = {"vi": 0, "en": 1}
 HTML = "text/html; charset=utf-8"
@@ -121,6 +129,10 @@ class Renderer:
         else:
             self.env.globals["agency_name"] = lambda code: code or ""
             self.env.globals["department_name"] = lambda code, agency=None: code or ""
+        # every link a template writes to a named page (services/shared/routes.py);
+        # not `link`: pages pass a `link` of their own (the message page)
+        self.env.globals["url_for"] = routes.link
+        self.env.globals["file_views"] = files_view.views
 
     def page(self, req, template, **context):
         """Return the HTML text of `template` for this request."""

@@ -7,7 +7,7 @@ dossiers of the page that list the caller as an assignee (at most one page of th
 """
 
 from services.shared.errors import NotFound, ServiceError
-from services.shared.routes import PAGES
+from services.shared.routes import PAGES, link
 
 from .base import Page, form_list, form_of, page, redirect, safe_next
 from .uploads import max_body, max_file, upload_one
@@ -101,7 +101,9 @@ class TaskUpdate(Page):
         status = form.get("status")
         data = {"status": status} if status in TASK_STATUSES else {}
         self.call(req, "dossiers", "update_task", dossier_id, task_id, data)
-        back = safe_next(form.get("next")) or f"/can-bo/ho-so/{dossier_id}#tasks"
+        back = safe_next(form.get("next")) or (
+            link("staff_dossier", dossier_id=dossier_id) + "#tasks"
+        )
         redirect(resp, back)
 
 
@@ -142,14 +144,15 @@ class Comment(Page):
         if task.isascii() and task.isdigit():  # "²".isdigit() too, int() refuses it
             body["task_id"] = int(task)
         self.call(req, "dossiers", "add_comment", dossier_id, body)
-        back = safe_next(form.get("next")) or f"/can-bo/ho-so/{dossier_id}#discussion"
+        back = safe_next(form.get("next")) or (
+            link("staff_dossier", dossier_id=dossier_id) + "#discussion"
+        )
         redirect(resp, back)
 
 
 def routes(web):
-    base = PAGES["staff_dossier"]
     return [
         (PAGES["my_work"], MyWork(web)),
-        (f"{base}/cong-viec/{{task_id}}", TaskUpdate(web)),
-        (f"{base}/y-kien", Comment(web)),
+        (PAGES["task"], TaskUpdate(web)),
+        (PAGES["comment"], Comment(web)),
     ]

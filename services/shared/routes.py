@@ -1,24 +1,48 @@
-"""The portal's pages that anything outside the gateway links to, by name.
+"""The portal's pages (and file views) that anything links to, by name.
 
 One table: the gateway registers these pages under these paths (its route lists read
 them from here), and every link the services emit (e-mails, slips, QR codes) is built
-with `url(base, name, ...)`. A test checks that every path here is a page the gateway
-serves, so a link can no longer point to a page that does not exist.
+with `url(base, name, ...)`; templates write theirs with `url_for(name, ...)`. A test
+checks that every path here is a page the gateway serves, so a link can no longer
+point to a page that does not exist.
 """
 
 from urllib.parse import quote, urlencode
 
 PAGES = {
-    # the applicant's page of one dossier (citizen, business)
+    # the applicant's pages (citizen, business)
+    "my_dossiers": "/ho-so",
+    "new_dossier": "/ho-so/moi",
+    "claim_paper": "/ho-so/nhan-ho-so-giay",
     "citizen_dossier": "/ho-so/{dossier_id}",
-    # the agency's workspace of one dossier (desk, officers, leaders, admins)
+    "edit_dossier": "/ho-so/{dossier_id}/sua",
+    "citizen_upload": "/ho-so/{dossier_id}/tep",
+    # the agency's pages: the queue, and the workspace of one dossier (desk,
+    # officers, leaders, admins) with the forms it posts to
+    "queue": "/can-bo",
     "staff_dossier": "/can-bo/ho-so/{dossier_id}",
+    "staff_act": "/can-bo/ho-so/{dossier_id}/xu-ly",
+    "task_create": "/can-bo/ho-so/{dossier_id}/cong-viec",
+    "comment": "/can-bo/ho-so/{dossier_id}/y-kien",
+    "slip": "/can-bo/ho-so/{dossier_id}/giay-to/{kind}",
+    "print_dossier": "/can-bo/ho-so/{dossier_id}/ban-in",
     "my_work": "/can-bo/viec-cua-toi",
     "activate": "/activate",
     "reset_password": "/reset-password",
     "forgot_password": "/quen-mat-khau",
     # anyone holding a receipt slip follows it here (?so=<receipt number>)
     "lookup": "/tra-cuu",
+    "procedure": "/thu-tuc/{code}",
+    "task": "/can-bo/ho-so/{dossier_id}/cong-viec/{task_id}",
+    # files: shown inline (PDF, images) unless ?download=1; the print view
+    "file_content": "/api/v1/files/{file_id}/content",
+    "file_pdf": "/api/v1/files/{file_id}/pdf",
+    "file_print": "/tep/{file_id}/ban-in",
+    "template_content": "/api/v1/templates/{file_id}/content",
+    "template_pdf": "/api/v1/templates/{file_id}/pdf",
+    "dossier_files": "/api/v1/dossiers/{dossier_id}/files",
+    # staff add results and attachments from the workspace
+    "staff_upload": "/can-bo/ho-so/{dossier_id}/tep",
 }
 
 
@@ -28,7 +52,12 @@ def path(name, **params):
     return PAGES[name].format(**values)
 
 
+def link(name, query=None, **params):
+    """The path of page `name` with its query (a link within the portal)."""
+    found = path(name, **params)
+    return f"{found}?{urlencode(query)}" if query else found
+
+
 def url(base, name, query=None, **params):
     """The absolute URL of page `name` under the portal's public `base`."""
-    found = base.rstrip("/") + path(name, **params)
-    return f"{found}?{urlencode(query)}" if query else found
+    return base.rstrip("/") + link(name, query, **params)

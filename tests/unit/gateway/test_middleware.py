@@ -79,3 +79,12 @@ def test_form_encoded_sign_in_answers_415_before_any_service(client):
     )
     assert resp.status_code == 415
     assert resp.json["error"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+
+
+def test_only_file_views_may_be_framed_and_only_by_the_portal(client):
+    page = client.simulate_get("/healthz")
+    view = client.simulate_get("/api/v1/files/x/content", params={"download": "x"})
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert view.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in view.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
