@@ -8,7 +8,7 @@ own page: an image as an image, any other file as its PDF in a same-origin frame
 whose print button prints the frame (the browser's PDF viewer), not the page.
 """
 
-from services.shared.errors import NotFound, ServiceError
+from services.shared.errors import NotFound
 from services.shared.permissions import scope_of
 from services.shared.routes import PAGES, link
 
