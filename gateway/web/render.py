@@ -15,13 +15,14 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_aut
 from services.shared import permissions
 from services.shared.clock import VN_TZ
 
-from . import catalogue, catalogue_admin, catalogue_work
+from . import catalogue, catalogue_admin, catalogue_lists, catalogue_work
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 MESSAGES = {
     **catalogue.MESSAGES,
     **catalogue_work.MESSAGES,
     **catalogue_admin.MESSAGES,
+    **catalogue_lists.MESSAGES,
 }
 LANG_INDEX = {"vi": 0, "en": 1}
 HTML = "text/html; charset=utf-8"

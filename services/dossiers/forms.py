@@ -136,3 +136,16 @@ def form_text(form_def, values):
         if isinstance(value, str) and value and field.get("type") != "date":
             parts.append(value)
     return " ".join(parts)
+
+
+def value_of(form_def, values):
+    """The dossier's value: the number in the field the procedure names (`value_field`),
+    e.g. the declared value of a property; None when it names none or it is empty."""
+    name = (form_def or {}).get("value_field")
+    value = (values or {}).get(name) if name else None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None

@@ -21,6 +21,7 @@ from .models import (
     Outbox,
     ProcedureVersion,
     ReceiptCounter,
+    Task,
 )
 
 
@@ -134,6 +135,25 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def dump_task(t):
+    """A task as RPCs, events and the search index see it."""
+    return {
+        "id": t.id,
+        "title": t.title,
+        "assignee": t.assignee,
+        "created_by": t.created_by,
+        "due_date": _iso(t.due_date),
+        "due_state": t.due_state,
+        "status": t.status,
+    }
+
+
+def tasks_of(session, dossier):
+    """Every task of the dossier (the snapshot carries them: the index lists tasks)."""
+    query = select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
+    return [dump_task(t) for t in session.scalars(query)]
+
+
 def snapshot(session, dossier, procedure=None, calendar=None):
     """The dossier as the search index and every event sees it (no ID numbers)."""
     procedure = procedure or version_of(session, dossier)
@@ -165,11 +185,13 @@ def snapshot(session, dossier, procedure=None, calendar=None):
         "updated_at": _iso(dossier.updated_at),
         "assignees": list(dossier.assignees or []),
         "fee": procedure.fee,
+        "value": forms.value_of(procedure.form, dossier.form),
         "form_text": forms.form_text(procedure.form, dossier.form),
         "paper": bool(dossier.paper),
         "step": dossier.step,
         "step_due_date": _iso(dossier.step_due_date),
         "step_state": domain.step_state(dossier.step_due_date, today(), calendar),
+        "tasks": tasks_of(session, dossier) if dossier.id is not None else [],
         "version": dossier.version,
     }
 

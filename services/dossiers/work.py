@@ -119,16 +119,7 @@ def list_comments(session, caller, dossier_id, task_id=None):
     return [dump_comment(c) for c in session.scalars(query.order_by(Comment.id))]
 
 
-def dump_task(t):
-    return {
-        "id": t.id,
-        "title": t.title,
-        "assignee": t.assignee,
-        "created_by": t.created_by,
-        "due_date": _iso(t.due_date),
-        "due_state": t.due_state,
-        "status": t.status,
-    }
+dump_task = store.dump_task
 
 
 def _task(session, dossier, task_id):
