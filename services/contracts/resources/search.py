@@ -52,7 +52,15 @@ class Tabs(Resource):
 
 
 class DossierRef(Resource):
+    """What a task or file document copies of its dossier."""
+
     dossier_id = Sent(fields.String)
+    province = fields.String(allow_none=True)
+    agency = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    assignees = fields.List(fields.String())
+    version = fields.Integer(metadata={"description": "The dossier's version."})
     receipt_number = Nullable(fields.String)
     procedure = Sent(fields.Dict, metadata={"description": "{code, name}"})
     applicant = Sent(fields.Dict, metadata={"description": "{full_name}"})
