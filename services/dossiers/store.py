@@ -149,7 +149,8 @@ def dump_task(t):
 
 
 def tasks_of(session, dossier):
-    """Every task of the dossier (the snapshot carries them: the index lists tasks)."""
+    """Every task of the dossier: events and the index's source carry them (the
+    search index lists tasks); RPC answers do not (tasks have their own rule)."""
     query = select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
     return [dump_task(t) for t in session.scalars(query)]
 
@@ -191,7 +192,6 @@ def snapshot(session, dossier, procedure=None, calendar=None):
         "step": dossier.step,
         "step_due_date": _iso(dossier.step_due_date),
         "step_state": domain.step_state(dossier.step_due_date, today(), calendar),
-        "tasks": tasks_of(session, dossier) if dossier.id is not None else [],
         "version": dossier.version,
     }
 
@@ -285,7 +285,10 @@ def emit(session, dossier, event_type, payload, procedure=None, calendar=None):
     remember_figures(dossier, procedure, calendar)
     session.flush()
     body = dict(payload, dossier_id=str(dossier.public_id))
-    body["dossier"] = snapshot(session, dossier, procedure, calendar)
+    body["dossier"] = dict(
+        snapshot(session, dossier, procedure, calendar),
+        tasks=tasks_of(session, dossier),
+    )
     body["version"] = dossier.version
     return record_event(session, Outbox, event_type, body, province=dossier.province)
 

@@ -216,7 +216,9 @@ def list_for_index(session, caller, after=None, limit=500):
         query = query.where(Dossier.id > int(after))
     items = []
     for dossier in session.scalars(query):
-        items.append(dict(store.snapshot(session, dossier), internal_id=dossier.id))
+        found = store.snapshot(session, dossier)
+        found["tasks"] = store.tasks_of(session, dossier)
+        items.append(dict(found, internal_id=dossier.id))
     return items
 
 
