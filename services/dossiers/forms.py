@@ -1,7 +1,8 @@
 """Pure validation of a dossier's form values and files against its procedure.
 
 A procedure's form is `{fields: [{name, label, type, required, options, max_length,
-min, max}]}` and its documents `[{slot, name, required, accept, max_count}]`.
+min, max}], value_field}` (`value_field`: the number field that is the dossier's
+value) and its documents `[{slot, name, required, accept, max_count}]`.
 Errors come back keyed `form.<field>` and `documents.<slot>` so the citizen's page
 can point at each one.
 """
