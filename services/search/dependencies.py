@@ -35,8 +35,11 @@ class DossierIndex:
         doc["version"] = version
         fresh = self.engine.index_document(doc, version)
         self.engine.index_while_building(doc, version)
+        # even when stale: a redelivery after a failure between these writes must
+        # still write the tasks (versioned: an older one is skipped) and the files'
+        # part (read from the dossier document now indexed, the newest state)
+        self._follow(snapshot, version, names)
         if fresh:
-            self._follow(snapshot, version, names)
             self.written()
         return "indexed" if fresh else "stale"
 
@@ -50,7 +53,8 @@ class DossierIndex:
         if pairs:
             self.engine.bulk_index(pairs, target=tasks)
         files = self.engine.ensure_kind("files")
-        part = mapping.dossier_part(snapshot)
+        current = (self.engine.get(snapshot["id"]) or {}).get("_source") or snapshot
+        part = mapping.dossier_part(current)
         self.engine.update_where(files, {"dossier_id": snapshot["id"]}, part)
 
     def index_file(self, meta):
