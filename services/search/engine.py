@@ -118,13 +118,22 @@ class Engine:
             except os_exc.RequestError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
-            self.client.cluster.health(
-                index=f"{alias}-v1",
-                params={"wait_for_status": "yellow", "timeout": "10s"},
-                request_timeout=12,
-            )
+        # another instance (or worker) may have just created it: wait for its shard
+        self._wait_for(f"{alias}-v1")
         self._kinds_ready.add(kind)
         return alias
+
+    def _wait_for(self, index):
+        self.client.cluster.health(
+            index=index,
+            params={
+                "wait_for_status": "yellow",
+                "wait_for_no_initializing_shards": "true",
+                "wait_for_events": "languid",
+                "timeout": "10s",
+            },
+            request_timeout=12,
+        )
 
     @guarded
     def update_where(self, alias, term, fields):

@@ -5,6 +5,8 @@ and the applicant's e-mail is left out as well, since nobody searches by it and 
 index is read far more widely than the dossier itself.
 """
 
+import datetime as dt
+
 # Vietnamese folding: lowercase + asciifolding ("Nguyễn Thị Hằng" -> "nguyen thi hang").
 # OpenSearch 2.19's asciifolding already folds đ/Đ to d; the mapping char filter makes
 # that explicit so any engine plugged in behind the adapter behaves the same.
@@ -193,7 +195,7 @@ DOSSIER_PART = {
 }
 TASK_PROPERTIES = {
     "id": KEYWORD,  # "<dossier id>:<task id>"
-    "task_id": {"type": "integer"},
+    "task_id": {"type": "long"},
     "title": TEXT,
     "assignee": KEYWORD,
     "assignee_name": NAME,
@@ -234,6 +236,14 @@ def dossier_part(snapshot):
     return part
 
 
+def _date(value):
+    """An ISO date, or None (the event's task carries it as text)."""
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).isoformat() if value else None
+    except ValueError:
+        return None
+
+
 def task_documents(snapshot, names=None):
     """One document per task of the snapshot (drafts have none that anyone lists)."""
     names = names or {}
@@ -249,7 +259,7 @@ def task_documents(snapshot, names=None):
                 assignee=task.get("assignee"),
                 assignee_name=names.get(task.get("assignee")),
                 created_by=task.get("created_by"),
-                due_date=task.get("due_date"),
+                due_date=_date(task.get("due_date")),
                 due_state=task.get("due_state"),
                 task_status=task.get("status"),
             )

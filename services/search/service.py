@@ -20,7 +20,7 @@ from services.shared.caller import SYSTEM, caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
-from services.shared.errors import Forbidden, NotFound, ServiceError
+from services.shared.errors import Forbidden, ServiceError
 from services.shared.metrics import Metrics
 from services.shared.outbox import InvalidEvent, OutboxRelay, read_event
 from services.shared.peers import Peer
@@ -110,11 +110,11 @@ class SearchService:
                 continue
             try:
                 name = self.accounts.get_user(SYSTEM, user_id).get("full_name")
-            except NotFound:
-                name = None
-            except ServiceError:
-                log.warning("accounts unavailable: indexing without names")
-                continue
+            except ServiceError as exc:
+                if exc.status >= 500:
+                    log.warning("accounts unavailable: indexing without names")
+                    continue
+                name = None  # not a user accounts knows (404) or not an id (422)
             NAMES[user_id] = (name, now)
             found[user_id] = name
         return found
@@ -131,8 +131,12 @@ class SearchService:
             return
         try:
             meta = self.files.get_file(SYSTEM, payload["file_id"])
-        except NotFound:
-            return  # refused by the scan or removed since
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise  # files unavailable: the message is retried
+            # refused by the scan or removed since (404), or not a file id (422)
+            log.info("file %s not indexed: %s", payload["file_id"], exc.code)
+            return
         try:
             self.index.index_file(meta)
         except SearchUnavailable:
