@@ -10,6 +10,7 @@ import time
 import uuid
 
 from .conftest import ACCEPT, PASSWORD, Agency
+from .test_accessibility import AXE, check
 from .test_journey import log_in
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -235,3 +236,17 @@ def test_a_desk_officer_works_the_lists_like_a_one_stop_office(
     theirs = other.get("/api/v1/search/files", params={"q": "quyen su dung"}).json()
     assert hang["id"] not in {f["dossier_id"] for f in theirs["items"]}
     assert other.get("/api/v1/search/dossiers/tabs", params=mine).json()["total"] == 0
+
+    # axe-core over the three lists (its script needs CSP bypassed, as in
+    # test_accessibility.py)
+    if AXE.exists():
+        audit = browser.new_context(bypass_csp=True).new_page()
+        log_in(audit, stack.url, agency.staff["leader"])
+        problems = []
+        for name, path in (
+            ("a11y-work-list", f"/can-bo?tab=processing&thu_tuc={procedure}"),
+            ("a11y-task-list", f"/can-bo/cong-viec?thu_tuc={procedure}"),
+            ("a11y-documents", "/tai-lieu?tu_khoa=giay"),
+        ):
+            check(audit, stack.url + path, shots, name, problems)
+        assert problems == []
