@@ -9,7 +9,16 @@ from marshmallow import fields, validate
 
 from services.contracts.resources import dossiers as res
 from services.contracts.resources import search as dashboards
-from services.contracts.search import GROUPS, FiltersSchema, InvalidFilter, PagingSchema
+from services.contracts.search import (
+    GROUPS,
+    FileFiltersSchema,
+    FilePagingSchema,
+    FiltersSchema,
+    InvalidFilter,
+    PagingSchema,
+    TaskFiltersSchema,
+    TaskPagingSchema,
+)
 from services.shared.errors import detail
 
 from .. import apidoc
@@ -101,6 +110,29 @@ class DossierSearch:
         send(resp, fmt, headers, rows, TITLES["list"], "dossiers")
 
 
+class DossierTabs:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp):
+        """The work list's tabs with their counts under the same filters."""
+        filters = {k: v for k, v in filters_of(req).items() if k != "tab"}
+        resp.media = call(self.rpc, req, "search", "count_tabs", filters)
+
+
+class IndexList:
+    """A list of the index answered by one RPC (`query_tasks`, `query_files`)."""
+
+    def __init__(self, rpc, method):
+        self.rpc, self.method = rpc, method
+
+    def on_get(self, req, resp):
+        """One page of the list: filters, sort, page, page_size."""
+        page, size = req.get_param("page"), req.get_param("page_size")
+        args = (filters_of(req), req.get_param("sort"), page, size)
+        resp.media = call(self.rpc, req, "search", self.method, *args)
+
+
 class Dashboard:
     def __init__(self, rpc):
         self.rpc = rpc
@@ -150,6 +182,9 @@ class DashboardChart(Dashboard):
 def routes(rpc):
     return [
         ("/api/v1/search/dossiers", DossierSearch(rpc)),
+        ("/api/v1/search/dossiers/tabs", DossierTabs(rpc)),
+        ("/api/v1/search/tasks", IndexList(rpc, "query_tasks")),
+        ("/api/v1/search/files", IndexList(rpc, "query_files")),
         ("/api/v1/dashboards/dossiers", Dashboard(rpc)),
         ("/api/v1/dashboards/dossiers.svg", DashboardChart(rpc)),
     ]
@@ -161,6 +196,14 @@ class DossierListQuery(FiltersSchema, PagingSchema):
     from_ = fields.Date(data_key="from", metadata={"description": "Submitted from."})
     to = fields.Date(metadata={"description": "Submitted until."})
     format = fields.String(validate=validate.OneOf(FORMATS))
+
+
+class TaskListQuery(TaskFiltersSchema, TaskPagingSchema):
+    """The task list's filters (repeat one, or join with commas, for several)."""
+
+
+class FileListQuery(FileFiltersSchema, FilePagingSchema):
+    """Document search: `q` matches file names with or without diacritics."""
 
 
 class DashboardQuery(FiltersSchema):
@@ -179,6 +222,25 @@ OPERATIONS = {
         description="`q` matches with or without Vietnamese diacritics; `format` "
         "csv, xlsx or html exports up to 5,000 rows. 422 INVALID_FILTER names "
         "the filter.",
+    ),
+    "GET /api/v1/search/dossiers/tabs": apidoc.op(
+        "The work list's tabs (waiting reception … to return) with their counts.",
+        query=DossierListQuery(exclude=("format", "sort", "page", "page_size", "tab")),
+        ok=dashboards.Tabs,
+        description="Counts of open dossiers per tab under the other filters.",
+    ),
+    "GET /api/v1/search/tasks": apidoc.op(
+        "The tasks the caller may see, from the search index (filters, q, sort).",
+        query=TaskListQuery,
+        ok=dashboards.TaskPage,
+        description="`deadline_state` is the task's due state (on_time, due_soon, "
+        "overdue); `sort=time_left` lists the nearest due date first.",
+    ),
+    "GET /api/v1/search/files": apidoc.op(
+        "Dossier files found by name, among those the caller may open.",
+        query=FileListQuery,
+        ok=dashboards.FilePage,
+        description="`q` matches parts of the file name with or without diacritics.",
     ),
     "GET /api/v1/dashboards/dossiers": apidoc.op(
         "Dashboard aggregations over the caller's visible dossiers (or exports).",

@@ -1,4 +1,4 @@
-"""Agency pages: the work queue, the dossier workspace, paper dossiers, admin.
+"""Agency pages: the dossier workspace, paper dossiers, admin.
 
 The workspace shows only the actions the dossiers service lists as allowed for the
 caller in the dossier's state (`get_dossier(...)["actions"]`); the service checks
@@ -16,21 +16,6 @@ from .printing import documents_for
 from .render import MESSAGES, gettext
 from .uploads import max_body, max_file, upload_one
 
-PAGE_SIZE = 20
-STATUSES = (
-    "waiting_reception",
-    "processing",
-    "supplement_requested",
-    "pending_approval",
-    "approved",
-    "completed",
-    "rejected",
-)
-FIRST_STATUS = {
-    "desk": "waiting_reception",
-    "officer": "processing",
-    "leader": "pending_approval",
-}
 # The extra input each action needs: (field, catalogue key of its label).
 ACTION_INPUT = {
     "receive": ("department", "work.department"),
@@ -53,32 +38,6 @@ def done_notice(action, lang):
     if not action or f"action.{action}" not in MESSAGES:
         return None
     return f"{gettext('work.done', lang)}: {gettext('action.' + action, lang)}"
-
-
-def default_status(caller):
-    for role in caller.get("roles") or []:
-        if role in FIRST_STATUS:
-            return FIRST_STATUS[role]
-    return ""
-
-
-class Queue(Page):
-    @page(login=True)
-    def on_get(self, req, resp):
-        """Dossiers waiting for the caller's role, one page at a time."""
-        status = req.get_param("trang_thai")
-        if status is None:
-            status = default_status(req.context.caller)
-        number = max(req.get_param_as_int("trang", default=1) or 1, 1)
-        filters = {"page": number, "page_size": PAGE_SIZE}
-        if status in STATUSES:
-            filters["status"] = status
-        found = self.call(req, "dossiers", "list_dossiers", filters)
-        self.render(
-            req, resp, "queue.html", dossiers=found["items"], total=found["total"],
-            page_number=number, page_size=PAGE_SIZE, status=status,
-            statuses=STATUSES, pager_extra=f"&trang_thai={status or ''}",
-        )  # fmt: skip
 
 
 class Workspace(Page):
@@ -301,7 +260,6 @@ class Admin(Page):
 
 def routes(web):
     return [
-        (PAGES["queue"], Queue(web)),
         (PAGES["staff_dossier"], Workspace(web)),
         (PAGES["staff_act"], Act(web)),
         (PAGES["task_create"], TaskForm(web)),

@@ -19,6 +19,7 @@ from . import (
     catalogue,
     catalogue_admin,
     catalogue_files,
+    catalogue_lists,
     catalogue_stats,
     catalogue_work,
     files_view,
@@ -31,6 +32,7 @@ MESSAGES = {
     **catalogue_admin.MESSAGES,
     **catalogue_stats.MESSAGES,
     **catalogue_files.MESSAGES,
+    **catalogue_lists.MESSAGES,
 }
 LANG_INDEX = {"vi": 0, "en": 1}
 HTML = "text/html; charset=utf-8"

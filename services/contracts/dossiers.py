@@ -48,6 +48,16 @@ class FieldDef(BaseSchema):
 
 class FormDef(BaseSchema):
     fields = fields.List(fields.Nested(FieldDef), load_default=list)
+    # the number field that is the dossier's value (lists sort by it), e.g. the
+    # declared value of a property
+    value_field = Str(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+
+    @validates_schema
+    def value_field_is_a_number(self, data, **kwargs):
+        name = data.get("value_field")
+        numbers = {f["name"] for f in data.get("fields", ()) if f["type"] == "number"}
+        if name and name not in numbers:
+            raise ValidationError(detail("not_a_number_field"), "value_field")
 
 
 class DocumentDef(BaseSchema):
@@ -269,6 +279,16 @@ class ApplicantRef(BaseSchema):
     email = _none(Str())
 
 
+class Task(BaseSchema):
+    id = fields.Integer(required=True)
+    title = Str(required=True)
+    assignee = _none(Str())
+    created_by = _none(Str())
+    due_date = _none(Str())
+    due_state = _none(Str())
+    status = Str(required=True)
+
+
 class Snapshot(BaseSchema):
     """The dossier as the search index and every event sees it (no ID numbers)."""
 
@@ -291,11 +311,14 @@ class Snapshot(BaseSchema):
     updated_at = _none(fields.DateTime())
     assignees = fields.List(Str(), load_default=list)
     fee = _none(fields.Integer())
+    value = _none(fields.Float())
     form_text = _none(Str(validate=validate.Length(max=10_000_000)))
     paper = fields.Boolean(load_default=False)
     step = _none(Str())
     step_due_date = _none(fields.Date())
     step_state = _none(Str())
+    # every task of the dossier (the search index lists tasks from them)
+    tasks = fields.List(fields.Nested(Task), load_default=list)
     version = fields.Integer(required=True)
 
 
@@ -343,16 +366,6 @@ class Comment(BaseSchema):
 
 class CommentAdded(_DossierEvent):
     comment = fields.Nested(Comment, required=True)
-
-
-class Task(BaseSchema):
-    id = fields.Integer(required=True)
-    title = Str(required=True)
-    assignee = _none(Str())
-    created_by = _none(Str())
-    due_date = _none(Str())
-    due_state = _none(Str())
-    status = Str(required=True)
 
 
 class TaskAssigned(_DossierEvent):

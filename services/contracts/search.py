@@ -33,10 +33,42 @@ SORTS = {
     "appointment_date": "appointment_date",
     "submitted_at": "submitted_at",
     "updated_at": "updated_at",
-    "assignee": "assignees",
+    # by the assignees' names (the first in order; the last when descending)
+    "assignee": "assignee_names",
+    "assignee_id": "assignees",
     "fee": "fee",
+    # the form field the procedure names as the dossier's value (declared value...)
+    "value": "value",
     "receipt_number": "receipt_number",
     "applicant": "applicant.full_name.sort",
+}
+# The work list's tabs of open dossiers (their filters: services/search/queries.py).
+TABS = (
+    "waiting_reception",
+    "processing",
+    "due_soon",
+    "overdue",
+    "supplement_requested",
+    "pending_approval",
+    "to_return",
+)
+# public sort key of the task list -> indexed field of a task document
+TASK_SORTS = {
+    "time_left": "due_date",
+    "due_date": "due_date",
+    "submitted_at": "submitted_at",
+    "assignee": "assignee_name",
+    "value": "value",
+    "receipt_number": "receipt_number",
+    "title": "title.sort",
+}
+TASK_STATUSES = ("open", "done", "cancelled")
+DUE_STATES = ("on_time", "due_soon", "overdue")
+FILE_SORTS = {
+    "name": "name.sort",
+    "uploaded_at": "uploaded_at",
+    "submitted_at": "submitted_at",
+    "receipt_number": "receipt_number",
 }
 GROUPS = (
     "status",
@@ -88,6 +120,7 @@ class FiltersSchema(BaseSchema):
     status = OneOrMany(STATUSES)
     deadline_state = OneOrMany(DEADLINE_STATES)
     step_state = OneOrMany(("on_time", "due_soon", "overdue"))
+    tab = fields.String(validate=validate.OneOf(TABS))
     paper = fields.Boolean()
     submitted_from = fields.Date()
     submitted_to = fields.Date()
@@ -102,16 +135,74 @@ class FiltersSchema(BaseSchema):
                 raise ValidationError(detail("before_range_start"), f"{name}_to")
 
 
-def _sort_ok(value):
-    if not all(k.strip().lstrip("-") in SORTS for k in value.split(",")):
-        raise ValidationError(detail("unknown_sort_key"))
-    return True
+def _sorts_of(keys):
+    def sort_ok(value):
+        if not all(k.strip().lstrip("-") in keys for k in value.split(",")):
+            raise ValidationError(detail("unknown_sort_key"))
+        return True
+
+    return sort_ok
+
+
+_sort_ok = _sorts_of(SORTS)
 
 
 class PagingSchema(BaseSchema):
     sort = fields.String(load_default="-submitted_at", validate=_sort_ok)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class TaskPagingSchema(PagingSchema):
+    sort = fields.String(load_default="time_left", validate=_sorts_of(TASK_SORTS))
+
+
+class FilePagingSchema(PagingSchema):
+    sort = fields.String(load_default="-uploaded_at", validate=_sorts_of(FILE_SORTS))
+
+
+class _Ranged(BaseSchema):
+    """Date ranges `<name>_from`/`<name>_to` whose end may not precede the start."""
+
+    RANGES = ()
+
+    @validates_schema
+    def ranges_are_ordered(self, data, **kwargs):
+        for name in self.RANGES:
+            start, end = data.get(f"{name}_from"), data.get(f"{name}_to")
+            if start and end and end < start:
+                raise ValidationError(detail("before_range_start"), f"{name}_to")
+
+
+class TaskFiltersSchema(_Ranged):
+    """The task list's filters: the dossier list's where they apply to a task."""
+
+    RANGES = ("submitted", "due")
+    q = fields.String(validate=validate.Length(min=1, max=200))
+    receipt_number = fields.String(validate=validate.Length(min=1, max=64))
+    procedure = OneOrMany()
+    agency = OneOrMany()
+    department = OneOrMany()
+    assignee = OneOrMany()
+    status = OneOrMany(TASK_STATUSES)
+    deadline_state = OneOrMany(DUE_STATES)
+    submitted_from = fields.Date()
+    submitted_to = fields.Date()
+    due_from = fields.Date()
+    due_to = fields.Date()
+
+
+class FileFiltersSchema(_Ranged):
+    """Document search: by file name (diacritics optional), within the dossiers and
+    files the caller may see."""
+
+    RANGES = ("uploaded",)
+    q = fields.String(validate=validate.Length(min=1, max=200))
+    receipt_number = fields.String(validate=validate.Length(min=1, max=64))
+    procedure = OneOrMany()
+    dossier_id = fields.String(validate=validate.Length(min=1, max=64))
+    uploaded_from = fields.Date()
+    uploaded_to = fields.Date()
 
 
 class DashboardSchema(BaseSchema):
@@ -150,6 +241,30 @@ RPC = table(
         filters=body(FiltersSchema, required=False),
         groups=_like(DashboardSchema, "groups"),
         interval=_like(DashboardSchema, "interval"),
+    ),
+    count_tabs=Method(
+        result=res.Tabs,
+        refusal=InvalidFilter,
+        caller=caller(),
+        filters=body(FiltersSchema, required=False),
+    ),
+    query_tasks=Method(
+        result=res.TaskPage,
+        refusal=InvalidFilter,
+        caller=caller(),
+        filters=body(TaskFiltersSchema, required=False),
+        sort=_like(TaskPagingSchema, "sort"),
+        page=_like(PagingSchema, "page"),
+        page_size=_like(PagingSchema, "page_size"),
+    ),
+    query_files=Method(
+        result=res.FilePage,
+        refusal=InvalidFilter,
+        caller=caller(),
+        filters=body(FileFiltersSchema, required=False),
+        sort=_like(FilePagingSchema, "sort"),
+        page=_like(PagingSchema, "page"),
+        page_size=_like(PagingSchema, "page_size"),
     ),
     rebuild_index=Method(
         caller=caller(), batch=opt(fields.Integer(validate=validate.Range(1, 10_000)))

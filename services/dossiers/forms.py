@@ -1,7 +1,8 @@
 """Pure validation of a dossier's form values and files against its procedure.
 
 A procedure's form is `{fields: [{name, label, type, required, options, max_length,
-min, max}]}` and its documents `[{slot, name, required, accept, max_count}]`.
+min, max}], value_field}` (`value_field`: the number field that is the dossier's
+value) and its documents `[{slot, name, required, accept, max_count}]`.
 Errors come back keyed `form.<field>` and `documents.<slot>` so the citizen's page
 can point at each one.
 """
@@ -136,3 +137,16 @@ def form_text(form_def, values):
         if isinstance(value, str) and value and field.get("type") != "date":
             parts.append(value)
     return " ".join(parts)
+
+
+def value_of(form_def, values):
+    """The dossier's value: the number in the field the procedure names (`value_field`),
+    e.g. the declared value of a property; None when it names none or it is empty."""
+    name = (form_def or {}).get("value_field")
+    value = (values or {}).get(name) if name else None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None

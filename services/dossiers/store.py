@@ -21,6 +21,7 @@ from .models import (
     Outbox,
     ProcedureVersion,
     ReceiptCounter,
+    Task,
 )
 
 
@@ -134,6 +135,26 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def dump_task(t):
+    """A task as RPCs, events and the search index see it."""
+    return {
+        "id": t.id,
+        "title": t.title,
+        "assignee": t.assignee,
+        "created_by": t.created_by,
+        "due_date": _iso(t.due_date),
+        "due_state": t.due_state,
+        "status": t.status,
+    }
+
+
+def tasks_of(session, dossier):
+    """Every task of the dossier: events and the index's source carry them (the
+    search index lists tasks); RPC answers do not (tasks have their own rule)."""
+    query = select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
+    return [dump_task(t) for t in session.scalars(query)]
+
+
 def snapshot(session, dossier, procedure=None, calendar=None):
     """The dossier as the search index and every event sees it (no ID numbers)."""
     procedure = procedure or version_of(session, dossier)
@@ -166,6 +187,7 @@ def snapshot(session, dossier, procedure=None, calendar=None):
         "updated_at": _iso(dossier.updated_at),
         "assignees": list(dossier.assignees or []),
         "fee": procedure.fee,
+        "value": forms.value_of(procedure.form, dossier.form),
         "form_text": forms.form_text(procedure.form, dossier.form),
         "paper": bool(dossier.paper),
         "step": dossier.step,
@@ -264,7 +286,10 @@ def emit(session, dossier, event_type, payload, procedure=None, calendar=None):
     remember_figures(dossier, procedure, calendar)
     session.flush()
     body = dict(payload, dossier_id=str(dossier.public_id))
-    body["dossier"] = snapshot(session, dossier, procedure, calendar)
+    body["dossier"] = dict(
+        snapshot(session, dossier, procedure, calendar),
+        tasks=tasks_of(session, dossier),
+    )
     body["version"] = dossier.version
     return record_event(session, Outbox, event_type, body, province=dossier.province)
 

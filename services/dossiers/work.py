@@ -119,16 +119,7 @@ def list_comments(session, caller, dossier_id, task_id=None):
     return [dump_comment(c) for c in session.scalars(query.order_by(Comment.id))]
 
 
-def dump_task(t):
-    return {
-        "id": t.id,
-        "title": t.title,
-        "assignee": t.assignee,
-        "created_by": t.created_by,
-        "due_date": _iso(t.due_date),
-        "due_state": t.due_state,
-        "status": t.status,
-    }
+dump_task = store.dump_task
 
 
 def _task(session, dossier, task_id):
@@ -225,7 +216,9 @@ def list_for_index(session, caller, after=None, limit=500):
         query = query.where(Dossier.id > int(after))
     items = []
     for dossier in session.scalars(query):
-        items.append(dict(store.snapshot(session, dossier), internal_id=dossier.id))
+        found = store.snapshot(session, dossier)
+        found["tasks"] = store.tasks_of(session, dossier)
+        items.append(dict(found, internal_id=dossier.id))
     return items
 
 

@@ -21,30 +21,66 @@ class DossierIndex:
         self.engine = engine
         self.written = written or (lambda: None)
 
-    def index_dossier(self, payload):
+    def index_dossier(self, payload, names=None):
         """Upsert the event's snapshot unless a newer version is indexed already.
 
-        Returns "indexed" or "stale". A stale write is a normal outcome of
-        at-least-once, unordered delivery, not an error.
+        Its tasks are written too (versioned by the dossier), and its files' copy of
+        the dossier's fields follows. Returns "indexed" or "stale". A stale write is
+        a normal outcome of at-least-once, unordered delivery, not an error.
         """
         self.engine.ensure()
-        doc = mapping.document_from(payload["dossier"])
+        snapshot = payload["dossier"]
+        doc = mapping.document_from(snapshot, names)
         version = mapping.version_of(payload)
         doc["version"] = version
         fresh = self.engine.index_document(doc, version)
         self.engine.index_while_building(doc, version)
+        # even when stale: a redelivery after a failure between these writes must
+        # still write the tasks (versioned: an older one is skipped) and the files'
+        # part (read from the dossier document now indexed, the newest state)
+        self._follow(snapshot, version, names)
         if fresh:
             self.written()
         return "indexed" if fresh else "stale"
 
-    def bulk_index(self, snapshots, target=None):
+    def _follow(self, snapshot, version, names):
+        """Write the dossier's tasks and refresh its files' copy of its fields."""
+        tasks = self.engine.ensure_kind("tasks")
+        pairs = [
+            (dict(task, version=version), version)
+            for task in mapping.task_documents(snapshot, names)
+        ]
+        if pairs:
+            self.engine.bulk_index(pairs, target=tasks)
+        files = self.engine.ensure_kind("files")
+        current = (self.engine.get(snapshot["id"]) or {}).get("_source") or snapshot
+        part = mapping.dossier_part(current)
+        self.engine.update_where(files, {"dossier_id": snapshot["id"]}, part)
+
+    def index_file(self, meta):
+        """Index one dossier file (files `get_file`) with its dossier's fields."""
+        self.engine.ensure()
+        alias = self.engine.ensure_kind("files")
+        found = self.engine.get(meta["dossier_id"]) or {}
+        doc = mapping.file_document(meta, found.get("_source"))
+        self.engine.put(doc, alias)
+        self.written()
+        return "indexed"
+
+    def bulk_index(self, snapshots, target=None, names=None):
         """Index many snapshots at once (catch-up, rebuild); return (ok, failed)."""
         self.engine.ensure()
-        pairs = []
+        pairs, tasks = [], []
         for snapshot in snapshots:
-            doc = mapping.document_from(snapshot)
+            doc = mapping.document_from(snapshot, names)
             doc["version"] = int(snapshot.get("version") or 1)
             pairs.append((doc, doc["version"]))
+            tasks += [
+                (dict(task, version=doc["version"]), doc["version"])
+                for task in mapping.task_documents(snapshot, names)
+            ]
+        if tasks:
+            self.engine.bulk_index(tasks, target=self.engine.ensure_kind("tasks"))
         return self.engine.bulk_index(pairs, target=target)
 
     def query(self, caller, filters, paging):
@@ -60,6 +96,31 @@ class DossierIndex:
         if body["from"] >= total:
             return {"items": [], "total": total}
         raise InvalidFilter("Invalid filter", {"page": [detail("page_too_deep")]})
+
+    def count_tabs(self, caller, filters):
+        """Return the work list's tabs with their counts."""
+        self.engine.ensure()
+        return queries.read_tabs(self.engine.search(queries.tabs_body(caller, filters)))
+
+    def query_tasks(self, caller, filters, paging):
+        """Return one page of the tasks the caller may see."""
+        alias = self.engine.ensure_kind("tasks")
+        body = queries.task_body(caller, filters, paging)
+        return self._page(body, alias)
+
+    def query_files(self, caller, filters, paging):
+        """Return one page of the dossier files the caller may open."""
+        alias = self.engine.ensure_kind("files")
+        body = queries.file_body(caller, filters, paging)
+        return self._page(body, alias)
+
+    def _page(self, body, alias):
+        if body["from"] + body["size"] > queries.MAX_WINDOW:
+            total = self.engine.count(index=alias, body={"query": body["query"]})
+            if body["from"] >= total:
+                return {"items": [], "total": total}
+            raise InvalidFilter("Invalid filter", {"page": [detail("page_too_deep")]})
+        return queries.page_of(self.engine.search(body, index=alias))
 
     def aggregate(self, caller, filters, groups, interval):
         """Return the dashboard groups over the caller's statistics scope."""
@@ -107,7 +168,7 @@ class SearchIndex(DependencyProvider):
                 continue
             self.dirty = False
             try:
-                self.engine.refresh()
+                self.engine.refresh_all()
             except Exception:  # noqa: BLE001 - the index's own refresh still runs
                 log.warning("refresh after indexing failed", exc_info=True)
 

@@ -65,6 +65,9 @@ class Engine:
         self.building_alias = f"{prefix}dossiers-rebuilding"
         self.prefix = prefix
         self._ready = False
+        # the task and file indexes, each behind its own alias (`{prefix}tasks`...)
+        self.aliases = {kind: f"{prefix}{kind}" for kind in ("tasks", "files")}
+        self._kinds_ready = set()
 
     def close(self):
         self.client.close()
@@ -100,6 +103,53 @@ class Engine:
         else:
             self._add_new_fields()
         self._ready = True
+
+    @guarded
+    def ensure_kind(self, kind):
+        """Create the `tasks` or `files` index behind its alias unless it exists."""
+        if kind in self._kinds_ready:
+            return self.aliases[kind]
+        alias = self.aliases[kind]
+        if not self.client.indices.exists_alias(name=alias):
+            body = mapping.index_body(kind=kind)
+            body["aliases"] = {alias: {}}
+            try:
+                self.client.indices.create(index=f"{alias}-v1", body=body)
+            except os_exc.RequestError as exc:
+                if exc.error != "resource_already_exists_exception":
+                    raise
+        # another instance (or worker) may have just created it: wait for its shard
+        self._wait_for(f"{alias}-v1")
+        self._kinds_ready.add(kind)
+        return alias
+
+    def _wait_for(self, index):
+        self.client.cluster.health(
+            index=index,
+            params={
+                "wait_for_status": "yellow",
+                "wait_for_no_initializing_shards": "true",
+                "wait_for_events": "languid",
+                "timeout": "10s",
+            },
+            request_timeout=12,
+        )
+
+    @guarded
+    def update_where(self, alias, term, fields):
+        """Set `fields` on every document of `alias` matching the term (no version
+        check: these fields follow their dossier, whose own write is versioned)."""
+        script = {
+            "lang": "painless",
+            "source": "for (e in params.f.entrySet()) { ctx._source[e.getKey()] = "
+            "e.getValue() }",
+            "params": {"f": fields},
+        }
+        return self.client.update_by_query(
+            index=alias,
+            body={"query": {"term": term}, "script": script},
+            params={"conflicts": "proceed", "refresh": "false"},
+        )["updated"]
 
     def _add_new_fields(self):
         props = {name: mapping.PROPERTIES[name] for name in mapping.ADDED_FIELDS}
@@ -148,6 +198,12 @@ class Engine:
     def refresh(self, name=None):
         self.client.indices.refresh(index=name or self.alias)
 
+    @guarded
+    def refresh_all(self):
+        """Refresh the dossiers index and whichever of the others exist."""
+        names = [self.alias] + [self.aliases[k] for k in sorted(self._kinds_ready)]
+        self.client.indices.refresh(index=",".join(names))
+
     # writes ---------------------------------------------------------------------
     @guarded
     def index_document(self, doc, version, target=None):
@@ -164,6 +220,11 @@ class Engine:
         except os_exc.ConflictError:
             return False
         return True
+
+    @guarded
+    def put(self, doc, target):
+        """Write one unversioned document (a file: its metadata never changes)."""
+        self.client.index(index=target, id=doc["id"], body=doc, require_alias=True)
 
     @guarded
     def index_while_building(self, doc, version):
@@ -207,9 +268,9 @@ class Engine:
         return self.client.count(index=index or self.alias, body=body)["count"]
 
     @guarded
-    def get(self, doc_id):
+    def get(self, doc_id, index=None):
         try:
-            return self.client.get(index=self.alias, id=doc_id)
+            return self.client.get(index=index or self.alias, id=doc_id)
         except os_exc.NotFoundError:
             return None
 

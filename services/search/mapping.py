@@ -5,11 +5,21 @@ and the applicant's e-mail is left out as well, since nobody searches by it and 
 index is read far more widely than the dossier itself.
 """
 
+import datetime as dt
+
 # Vietnamese folding: lowercase + asciifolding ("Nguyễn Thị Hằng" -> "nguyen thi hang").
 # OpenSearch 2.19's asciifolding already folds đ/Đ to d; the mapping char filter makes
 # that explicit so any engine plugged in behind the adapter behaves the same.
 ANALYSIS = {
-    "char_filter": {"vi_d": {"type": "mapping", "mappings": ["đ=>d", "Đ=>D"]}},
+    "char_filter": {
+        "vi_d": {"type": "mapping", "mappings": ["đ=>d", "Đ=>D"]},
+        # "to-khai_ban.chinh.pdf" -> "to khai ban chinh pdf": each part a word
+        "name_parts": {
+            "type": "pattern_replace",
+            "pattern": "[._\\-]+",
+            "replacement": " ",
+        },
+    },
     "filter": {
         "vi_edge": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20},
     },
@@ -24,6 +34,16 @@ ANALYSIS = {
             "char_filter": ["vi_d"],
             "filter": ["lowercase", "asciifolding", "vi_edge"],
         },
+        "vi_file": {
+            "tokenizer": "standard",
+            "char_filter": ["vi_d", "name_parts"],
+            "filter": ["lowercase", "asciifolding"],
+        },
+        "vi_file_prefix": {
+            "tokenizer": "standard",
+            "char_filter": ["vi_d", "name_parts"],
+            "filter": ["lowercase", "asciifolding", "vi_edge"],
+        },
     },
     "normalizer": {
         "vi_keyword": {
@@ -35,6 +55,7 @@ ANALYSIS = {
 }
 
 KEYWORD = {"type": "keyword"}
+NAME = {"type": "keyword", "normalizer": "vi_keyword"}
 DATE = {"type": "date"}
 TEXT = {
     "type": "text",
@@ -46,6 +67,19 @@ TEXT = {
             "search_analyzer": "vi_text",
         },
         "sort": {"type": "keyword", "normalizer": "vi_keyword", "ignore_above": 256},
+    },
+}
+
+FILE_NAME = {
+    "type": "text",
+    "analyzer": "vi_file",
+    "fields": {
+        "prefix": {
+            "type": "text",
+            "analyzer": "vi_file_prefix",
+            "search_analyzer": "vi_file",
+        },
+        "sort": TEXT["fields"]["sort"],
     },
 }
 
@@ -73,6 +107,10 @@ PROPERTIES = {
     # whose dossier it is (the applicant's account; none for an unclaimed paper one)
     "owner": KEYWORD,
     "fee": {"type": "double"},
+    # the number of the form field the procedure names its value (`value_field`)
+    "value": {"type": "double"},
+    # the assignees' names (accounts), so lists sort by name rather than by user id
+    "assignee_names": NAME,
     "form_text": {"type": "text", "analyzer": "vi_text"},
     "paper": {"type": "boolean"},
     # the current workflow step and its own time limit (dossiers' step_limits)
@@ -83,13 +121,21 @@ PROPERTIES = {
 }
 # Fields added after v1 was created: `Engine.ensure` adds them to an existing index
 # (adding fields to a mapping is allowed in place; no rebuild needed).
-ADDED_FIELDS = ("step", "step_due_date", "step_state", "owner", "received_by")
+ADDED_FIELDS = (
+    "step",
+    "step_due_date",
+    "step_state",
+    "owner",
+    "value",
+    "assignee_names",
+    "received_by",
+)
 
 SCALARS = tuple(k for k, v in PROPERTIES.items() if "properties" not in v)
 NESTED = {"procedure": ("code", "name", "version"), "applicant": ("id", "kind")}
 
 
-def index_body(shards=1, replicas="0-1"):
+def index_body(shards=1, replicas="0-1", kind="dossiers"):
     """Return the settings and mappings of a new dossiers index.
 
     Replicas follow the cluster: none on one node (the index stays green), one copy
@@ -103,19 +149,143 @@ def index_body(shards=1, replicas="0-1"):
             "refresh_interval": "1s",
             "analysis": ANALYSIS,
         },
-        "mappings": {"dynamic": "strict", "properties": PROPERTIES},
+        "mappings": {"dynamic": "strict", "properties": INDEXES[kind]},
     }
 
 
-def document_from(snapshot):
-    """Build the index document from a dossier snapshot, keeping only listed fields."""
+def document_from(snapshot, names=None):
+    """Build the index document from a dossier snapshot, keeping only listed fields.
+
+    `names` maps user ids to names (accounts); an unknown id keeps no name.
+    """
+    names = names or {}
     doc = {key: snapshot.get(key) for key in SCALARS if key in snapshot}
     for key, fields in NESTED.items():
         part = snapshot.get(key) or {}
         doc[key] = {name: part.get(name) for name in fields if name in part}
     doc["applicant"]["full_name"] = (snapshot.get("applicant") or {}).get("full_name")
     doc["assignees"] = [str(a) for a in snapshot.get("assignees") or ()]
+    doc["assignee_names"] = [names[a] for a in doc["assignees"] if names.get(a)]
     return doc
+
+
+def people_of(snapshot):
+    """The user ids whose names the documents of a snapshot carry."""
+    tasks = snapshot.get("tasks") or ()
+    found = {str(a) for a in snapshot.get("assignees") or ()}
+    return found | {t["assignee"] for t in tasks if t.get("assignee")}
+
+
+# --- tasks: one document per task, with its dossier's scope and list fields --------
+# The dossier fields a task and a file document copy (scope fields of the visibility
+# rule, and what their lists show, filter and sort by).
+DOSSIER_FIELDS = (
+    "province",
+    "agency",
+    "department",
+    "owner",
+    "assignees",
+    "submitted_at",
+    "receipt_number",
+    "status",
+    "value",
+)
+COPIED = {name: PROPERTIES[name] for name in DOSSIER_FIELDS}
+DOSSIER_PART = {
+    "dossier_id": KEYWORD,
+    "procedure": {"properties": {"code": KEYWORD, "name": TEXT}},
+    "applicant": {"properties": {"full_name": TEXT}},
+}
+TASK_PROPERTIES = {
+    "id": KEYWORD,  # "<dossier id>:<task id>"
+    "task_id": {"type": "long"},
+    "title": TEXT,
+    "assignee": KEYWORD,
+    "assignee_name": NAME,
+    "created_by": KEYWORD,
+    "due_date": DATE,
+    "due_state": KEYWORD,
+    "task_status": KEYWORD,
+    "version": {"type": "long"},
+    **DOSSIER_PART,
+    **COPIED,
+}
+FILE_PROPERTIES = {
+    "id": KEYWORD,  # the file id
+    "name": FILE_NAME,
+    "slot": KEYWORD,
+    "kind": KEYWORD,
+    "audience": KEYWORD,
+    "content_type": KEYWORD,
+    "size": {"type": "long"},
+    "uploaded_at": DATE,
+    **DOSSIER_PART,
+    **COPIED,
+}
+# The index behind each alias: name -> its properties.
+INDEXES = {"dossiers": PROPERTIES, "tasks": TASK_PROPERTIES, "files": FILE_PROPERTIES}
+
+
+def dossier_part(snapshot):
+    """What a task or file document copies of its dossier (from a dossier document
+    or snapshot)."""
+    part = {name: snapshot.get(name) for name in DOSSIER_FIELDS}
+    procedure = snapshot.get("procedure") or {}
+    part["procedure"] = {"code": procedure.get("code"), "name": procedure.get("name")}
+    applicant = snapshot.get("applicant") or {}
+    part["applicant"] = {"full_name": applicant.get("full_name")}
+    part["assignees"] = [str(a) for a in snapshot.get("assignees") or ()]
+    part["dossier_id"] = snapshot.get("id")
+    return part
+
+
+def _date(value):
+    """An ISO date, or None (the event's task carries it as text)."""
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).isoformat() if value else None
+    except ValueError:
+        return None
+
+
+def task_documents(snapshot, names=None):
+    """One document per task of the snapshot (drafts have none that anyone lists)."""
+    names = names or {}
+    part = dossier_part(snapshot)
+    docs = []
+    for task in snapshot.get("tasks") or ():
+        docs.append(
+            dict(
+                part,
+                id=f"{snapshot['id']}:{task['id']}",
+                task_id=task["id"],
+                title=task.get("title"),
+                assignee=task.get("assignee"),
+                assignee_name=names.get(task.get("assignee")),
+                created_by=task.get("created_by"),
+                due_date=_date(task.get("due_date")),
+                due_state=task.get("due_state"),
+                task_status=task.get("status"),
+            )
+        )
+    return docs
+
+
+def file_document(meta, dossier=None):
+    """The document of one dossier file (files `get_file`), with its dossier's part
+    when the dossier is indexed (a draft's files get it on submission)."""
+    doc = {
+        "id": str(meta["id"]),
+        "name": meta.get("name"),
+        "slot": meta.get("slot"),
+        "kind": meta.get("kind"),
+        "audience": meta.get("audience"),
+        "content_type": meta.get("content_type"),
+        "size": meta.get("size"),
+        "uploaded_at": meta.get("created_at") or meta.get("uploaded_at"),
+    }
+    part = dossier_part(dossier or {})
+    part["dossier_id"] = meta.get("dossier_id")
+    return dict(doc, **part)
 
 
 def version_of(payload):

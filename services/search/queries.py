@@ -4,7 +4,7 @@ No engine client here: these functions turn validated input into the engine's qu
 DSL and its answers back into plain dicts, so they are unit-tested without a cluster.
 """
 
-from services.contracts.search import SORTS
+from services.contracts.search import FILE_SORTS, SORTS, TABS, TASK_SORTS
 from services.shared import permissions, visibility
 
 NOTHING = {"bool": {"must_not": [{"match_all": {}}]}}
@@ -22,6 +22,27 @@ TERMS_FILTERS = {
 RANGES = {"submitted": "submitted_at", "appointment": "appointment_date"}
 ATTENTION = ("due_soon", "overdue")
 DAYS_LATE = (("1-3", 1, 4), ("4-7", 4, 8), ("8-14", 8, 15), ("15-30", 15, 31))
+
+
+# The work list's tabs: which open dossiers each lists (one place; the gateway shows
+# them in the order of contracts.search.TABS).
+OPEN = (
+    "waiting_reception",
+    "processing",
+    "supplement_requested",
+    "pending_approval",
+    "approved",
+)
+TAB_FILTERS = {
+    "waiting_reception": {"status": ["waiting_reception"]},
+    "processing": {"status": ["processing"]},
+    "due_soon": {"status": list(OPEN), "deadline_state": ["due_soon"]},
+    "overdue": {"status": list(OPEN), "deadline_state": ["overdue"]},
+    "supplement_requested": {"status": ["supplement_requested"]},
+    "pending_approval": {"status": ["pending_approval"]},
+    "to_return": {"status": ["approved"]},
+}
+assert tuple(TAB_FILTERS) == TABS
 
 
 def _term(field, value):
@@ -140,6 +161,8 @@ def filter_clauses(filters):
 def bool_query(caller, filters, scope=scope_clause):
     """Return the full query: the caller's scope and the filters, q scored."""
     clauses = filter_clauses(filters)
+    if filters.get("tab"):
+        clauses += filter_clauses(TAB_FILTERS[filters["tab"]])
     scope = scope(caller)
     if scope is not None:
         clauses.append(scope)
@@ -149,30 +172,165 @@ def bool_query(caller, filters, scope=scope_clause):
     return query
 
 
-def sort_clause(sort):
+LIST_FIELDS = ("assignees", "assignee_names")
+
+
+def sort_clause(sort, keys=SORTS):
     """Turn "-submitted_at,fee" into engine sort clauses with a stable tiebreak."""
     clauses = []
     for key in sort.split(","):
         key = key.strip()
         order = "desc" if key.startswith("-") else "asc"
         spec = {"order": order, "missing": "_last"}
-        if SORTS[key.lstrip("-")] == "assignees":
+        field = keys[key.lstrip("-")]
+        if field in LIST_FIELDS:
             spec["mode"] = "min" if order == "asc" else "max"
-        clauses.append({SORTS[key.lstrip("-")]: spec})
+        clauses.append({field: spec})
     clauses.append({"id": {"order": "asc"}})
     return clauses
 
 
-def search_body(caller, filters, paging):
-    """Return the search request body for one page of a list."""
+def tabs_body(caller, filters):
+    """Count each tab's dossiers under the other filters (the tab itself aside)."""
+    filters = {k: v for k, v in filters.items() if k != "tab"}
+    query = bool_query(caller, filters)
+    tabs = {
+        tab: {"bool": {"filter": filter_clauses(spec)}}
+        for tab, spec in TAB_FILTERS.items()
+    }
+    query["bool"]["filter"].append({"terms": {"status": list(OPEN)}})
+    return {
+        "query": query,
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {"tabs": {"filters": {"filters": tabs}}},
+    }
+
+
+def read_tabs(response):
+    buckets = response["aggregations"]["tabs"]["buckets"]
+    items = [{"key": tab, "count": buckets[tab]["doc_count"]} for tab in TABS]
+    return {"items": items, "total": response["hits"]["total"]["value"]}
+
+
+# --- tasks and files: the dossier part's fields are the same in every index ---
+# Record fields of the visibility rule -> fields of a task or file document.
+PART_SCOPE = dict(SCOPE_FIELDS, assignee="assignee", created_by="created_by")
+PART_SCOPE["audience"] = "audience"
+
+
+def part_scope(caller, kind):
+    predicate = visibility.rule(caller, kind)
+    if predicate == visibility.ALL:
+        return None
+    return visibility.to_search(predicate, PART_SCOPE)
+
+
+def _text(q, fields, prefix_fields):
+    should = [
+        {
+            "multi_match": {
+                "query": q,
+                "fields": names,
+                "type": "cross_fields",
+                "operator": "and",
+            }
+        }
+        for names in (fields, prefix_fields)
+    ]
+    code = q.strip().lower()
+    should.append({"term": {"receipt_number": {"value": code, "boost": 10}}})
+    should.append({"prefix": {"receipt_number": {"value": code, "boost": 5}}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _part_filters(filters, ranges):
+    clauses = []
+    if filters.get("procedure"):
+        clauses.append({"terms": {"procedure.code": list(filters["procedure"])}})
+    if filters.get("receipt_number"):
+        clauses.append(_term("receipt_number", filters["receipt_number"].lower()))
+    for name, field in ranges.items():
+        bounds = {}
+        if filters.get(f"{name}_from"):
+            bounds["gte"] = filters[f"{name}_from"].isoformat()
+        if filters.get(f"{name}_to"):
+            bounds["lte"] = filters[f"{name}_to"].isoformat()
+        if bounds:
+            clauses.append({"range": {field: bounds}})
+    return clauses
+
+
+TASK_TERMS = {
+    "agency": "agency",
+    "department": "department",
+    "assignee": "assignee",
+    "status": "task_status",
+    "deadline_state": "due_state",
+}
+
+
+def task_query(caller, filters):
+    """The task list's query: the caller's tasks (visibility rule `task`), filtered."""
+    clauses = _part_filters(filters, {"submitted": "submitted_at", "due": "due_date"})
+    for name, field in TASK_TERMS.items():
+        if filters.get(name):
+            clauses.append({"terms": {field: list(filters[name])}})
+    scope = part_scope(caller, "task")
+    if scope is not None:
+        clauses.append(scope)
+    query = {"bool": {"filter": clauses}}
+    if filters.get("q"):
+        query["bool"]["must"] = [
+            _text(
+                filters["q"],
+                ["title^3", "applicant.full_name^2", "procedure.name"],
+                ["title.prefix", "applicant.full_name.prefix", "procedure.name.prefix"],
+            )
+        ]
+    return query
+
+
+def file_query(caller, filters):
+    """Files by name within what the caller may open (visibility rule `file`)."""
+    clauses = _part_filters(filters, {"uploaded": "uploaded_at"})
+    if filters.get("dossier_id"):
+        clauses.append(_term("dossier_id", filters["dossier_id"]))
+    # a file whose dossier is not indexed yet (a draft's) has no scope: only the
+    # system sees it until the dossier's submission fills its part in
+    scope = part_scope(caller, "file")
+    if scope is not None:
+        clauses.append(scope)
+    query = {"bool": {"filter": clauses}}
+    if filters.get("q"):
+        query["bool"]["must"] = [
+            _text(filters["q"], ["name^2", "procedure.name"], ["name.prefix"])
+        ]
+    return query
+
+
+def list_body(query, paging, keys):
     size = paging["page_size"]
     return {
-        "query": bool_query(caller, filters),
-        "sort": sort_clause(paging["sort"]),
+        "query": query,
+        "sort": sort_clause(paging["sort"], keys),
         "from": (paging["page"] - 1) * size,
         "size": size,
         "track_total_hits": True,
     }
+
+
+def task_body(caller, filters, paging):
+    return list_body(task_query(caller, filters), paging, TASK_SORTS)
+
+
+def file_body(caller, filters, paging):
+    return list_body(file_query(caller, filters), paging, FILE_SORTS)
+
+
+def search_body(caller, filters, paging):
+    """Return the search request body for one page of a list."""
+    return list_body(bool_query(caller, filters), paging, SORTS)
 
 
 def page_of(response):

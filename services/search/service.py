@@ -1,24 +1,33 @@
 """The search service's entrypoints: index events in, lists and dashboards out."""
 
 import logging
+import time
 
 import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
 
-from services.contracts.search import DashboardSchema, FiltersSchema, PagingSchema
-from services.shared.caller import caller_from
+from services.contracts.search import (
+    DashboardSchema,
+    FileFiltersSchema,
+    FilePagingSchema,
+    FiltersSchema,
+    PagingSchema,
+    TaskFiltersSchema,
+    TaskPagingSchema,
+)
+from services.shared.caller import SYSTEM, caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
-from services.shared.errors import Forbidden
+from services.shared.errors import Forbidden, ServiceError
 from services.shared.metrics import Metrics
 from services.shared.outbox import InvalidEvent, OutboxRelay, read_event
 from services.shared.peers import Peer
 from services.shared.permissions import can, require, scope_of
 from services.shared.schemas import load
 
-from . import rebuild, settings
+from . import mapping, rebuild, settings
 from .dependencies import SearchIndex
 from .exceptions import InvalidFilter, SearchUnavailable
 from .models import Outbox
@@ -45,6 +54,16 @@ def _validated(*pairs):
     return loaded
 
 
+# user id -> (name, when looked up): staff names change rarely; a renamed officer's
+# lists follow within NAME_TTL seconds' worth of events
+NAMES, NAME_TTL = {}, 600.0
+
+
+def _paging(sort, page, page_size):
+    paging = {"sort": sort, "page": page, "page_size": page_size}
+    return {k: v for k, v in paging.items() if v is not None}
+
+
 class SearchService:
     """The OpenSearch index of dossiers: lists, filters, dashboards, reports."""
 
@@ -57,13 +76,16 @@ class SearchService:
     config = Config()
     index = SearchIndex()
     dossiers = Peer("dossiers")
+    accounts = Peer("accounts")
+    files = Peer("files")
 
     # events -----------------------------------------------------------------------
     def _upsert(self, event_type, payload):
         try:
             event_id = payload.get("event_id") if isinstance(payload, dict) else None
             payload = read_event("dossiers", event_type, payload)
-            outcome = self.index.index_dossier(payload)
+            names = self._names(mapping.people_of(payload["dossier"]))
+            outcome = self.index.index_dossier(payload, names)
         except SearchUnavailable:
             # wait before the message goes back, so a down engine is not hammered
             eventlet.sleep(self.config.get(settings.RETRY_DELAY.key, 2))
@@ -72,6 +94,54 @@ class SearchService:
             log.exception("dropping malformed dossier event %s", event_id)
             return
         log.info("dossier %s: %s", payload["dossier_id"], outcome)
+
+    def _names(self, user_ids):
+        """The names of these users (accounts `get_user` as the system), cached.
+
+        A user accounts does not know keeps no name; when accounts does not answer
+        the documents go without names (the next event of the dossier brings them)
+        rather than holding back the lists.
+        """
+        now, found = time.monotonic(), {}
+        for user_id in user_ids:
+            cached = NAMES.get(user_id)
+            if cached and now - cached[1] < NAME_TTL:
+                found[user_id] = cached[0]
+                continue
+            try:
+                name = self.accounts.get_user(SYSTEM, user_id).get("full_name")
+            except ServiceError as exc:
+                if exc.status >= 500:
+                    log.warning("accounts unavailable: indexing without names")
+                    continue
+                name = None  # not a user accounts knows (404) or not an id (422)
+            NAMES[user_id] = (name, now)
+            found[user_id] = name
+        return found
+
+    @event_handler("files", "file_uploaded", **DOSSIER_EVENT)
+    def on_file_uploaded(self, payload):
+        """Index a dossier file by name (templates and slips without a dossier not)."""
+        try:
+            payload = read_event("files", "file_uploaded", payload)
+        except InvalidEvent:
+            log.exception("dropping malformed file event")
+            return
+        if not payload.get("dossier_id"):
+            return
+        try:
+            meta = self.files.get_file(SYSTEM, payload["file_id"])
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise  # files unavailable: the message is retried
+            # refused by the scan or removed since (404), or not a file id (422)
+            log.info("file %s not indexed: %s", payload["file_id"], exc.code)
+            return
+        try:
+            self.index.index_file(meta)
+        except SearchUnavailable:
+            eventlet.sleep(self.config.get(settings.RETRY_DELAY.key, 2))
+            raise
 
     @event_handler("dossiers", "dossier_submitted", **DOSSIER_EVENT)
     def on_dossier_submitted(self, payload):
@@ -105,6 +175,36 @@ class SearchService:
             (FiltersSchema(), filters), (PagingSchema(), paging)
         )
         return self.index.query(caller, filters, paging)
+
+    @rpc
+    def count_tabs(self, caller, filters=None):
+        """Return the work list's tabs with the number of dossiers each lists."""
+        caller = caller_from(caller)
+        require(caller, "dossier.read")
+        (filters,) = _validated((FiltersSchema(), filters))
+        return self.index.count_tabs(caller, filters)
+
+    @rpc
+    def query_tasks(self, caller, filters=None, sort=None, page=None, page_size=None):
+        """Return one page of the tasks the caller may see: {items, total}."""
+        caller = caller_from(caller)
+        require(caller, "task.read")
+        filters, paging = _validated(
+            (TaskFiltersSchema(), filters),
+            (TaskPagingSchema(), _paging(sort, page, page_size)),
+        )
+        return self.index.query_tasks(caller, filters, paging)
+
+    @rpc
+    def query_files(self, caller, filters=None, sort=None, page=None, page_size=None):
+        """Return one page of the dossier files the caller may open: {items, total}."""
+        caller = caller_from(caller)
+        require(caller, "file.read")
+        filters, paging = _validated(
+            (FileFiltersSchema(), filters),
+            (FilePagingSchema(), _paging(sort, page, page_size)),
+        )
+        return self.index.query_files(caller, filters, paging)
 
     @rpc
     def dashboard(self, caller, filters=None, groups=None, interval=None):

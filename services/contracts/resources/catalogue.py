@@ -26,6 +26,9 @@ class FormField(Resource):
 
 
 class Form(Resource):
+    value_field = fields.String(
+        metadata={"description": "The number field that is the dossier's value."}
+    )
     fields = Sent(fields.List, fields.Nested(FormField))
 
 

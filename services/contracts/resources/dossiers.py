@@ -62,7 +62,14 @@ class DossierSummary(Resource):
     completed_at = Nullable(fields.DateTime)
     updated_at = Nullable(fields.DateTime)
     assignees = Sent(fields.List, fields.String())
+    assignee_names = fields.List(
+        fields.String(), metadata={"description": "Search lists: their names."}
+    )
     fee = Nullable(fields.Integer)
+    value = Nullable(
+        fields.Float,
+        metadata={"description": "The form field the procedure names as its value."},
+    )
     form_text = Nullable(fields.String)
     paper = Sent(fields.Boolean)
     step = Nullable(fields.String)
@@ -211,6 +218,7 @@ EXAMPLES = {
         "updated_at": "2026-12-01T10:02:00+07:00",
         "assignees": ["13531452-e37a-44b6-9c06-b7618ffc869b"],
         "fee": 8000,
+        "value": None,
         "form_text": "Nguyễn Văn An",
         "paper": False,
         "step": "processing",

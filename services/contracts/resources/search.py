@@ -2,7 +2,7 @@
 
 from marshmallow import fields
 
-from .common import Nullable, Resource, Sent
+from .common import Nullable, Resource, Sent, page_of
 from .dossiers import GroupCount
 
 
@@ -43,3 +43,59 @@ class DashboardGroups(Resource):
 class Dashboard(Resource):
     total = Sent(fields.Integer)
     groups = Sent(fields.Nested, DashboardGroups)
+
+
+class Tabs(Resource):
+    """The work list's tabs, each with the number of dossiers it lists."""
+
+    items = Sent(fields.List, fields.Nested(GroupCount))
+    total = Sent(fields.Integer, metadata={"description": "Open dossiers listed."})
+
+
+class DossierRef(Resource):
+    """What a task or file document copies of its dossier."""
+
+    dossier_id = Sent(fields.String)
+    province = fields.String(allow_none=True)
+    agency = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    assignees = fields.List(fields.String())
+    version = fields.Integer(metadata={"description": "The dossier's version."})
+    receipt_number = Nullable(fields.String)
+    procedure = Sent(fields.Dict, metadata={"description": "{code, name}"})
+    applicant = Sent(fields.Dict, metadata={"description": "{full_name}"})
+    status = Nullable(fields.String)
+    submitted_at = Nullable(fields.DateTime)
+    value = Nullable(fields.Float)
+
+
+class TaskItem(DossierRef):
+    """A task from the index, with what its list shows of its dossier."""
+
+    id = Sent(fields.String, metadata={"description": "<dossier id>:<task id>"})
+    task_id = Sent(fields.Integer)
+    title = Sent(fields.String)
+    assignee = Nullable(fields.String)
+    assignee_name = Nullable(fields.String)
+    created_by = Nullable(fields.String)
+    due_date = Nullable(fields.Date)
+    due_state = Nullable(fields.String)
+    task_status = Sent(fields.String)
+
+
+class FileItem(DossierRef):
+    """A dossier file found by name (only those the caller may open)."""
+
+    id = Sent(fields.String)
+    name = Sent(fields.String)
+    slot = Nullable(fields.String)
+    kind = Nullable(fields.String)
+    audience = Nullable(fields.String)
+    content_type = Nullable(fields.String)
+    size = Nullable(fields.Integer)
+    uploaded_at = Nullable(fields.DateTime)
+
+
+TaskPage = page_of(TaskItem, "TaskPage")
+FilePage = page_of(FileItem, "FilePage")

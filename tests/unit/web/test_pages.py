@@ -218,18 +218,28 @@ def test_static_files_are_served_and_names_are_checked(client):
     assert client.simulate_get("/static/..%2fapp.py").status_code == 404
 
 
-def test_desk_queue_asks_for_waiting_dossiers_and_links_each_one():
+def test_desk_queue_asks_the_index_for_its_tab_and_links_each_one():
     fake = FakeRpc(caller=DESK)
-    fake.answers[("dossiers", "list_dossiers")] = lambda *a, **kw: {
+    fake.answers[("search", "query")] = lambda *a, **kw: {
         "items": [fake.answers[("dossiers", "get_dossier")]],
+        "total": 1,
+    }
+    fake.answers[("search", "count_tabs")] = {
+        "items": [{"key": "waiting_reception", "count": 1}],
         "total": 1,
     }
     client = make_client(fake)
     cookies, _ = session_cookies()
-    resp = client.simulate_get("/can-bo", cookies=cookies)
+    resp = client.simulate_get(
+        "/can-bo", params={"tu_khoa": "hang", "sap_xep": "-value"}, cookies=cookies
+    )
     assert resp.status_code == 200
-    assert fake.called("list_dossiers")[0][2][1]["status"] == "waiting_reception"
+    (args,) = [c[2] for c in fake.called("query")]
+    assert args[1] == {"tab": "waiting_reception", "q": "hang"}
+    assert args[2] == "-value"
+    assert "tab" not in fake.called("count_tabs")[0][2][1]
     assert 'href="/can-bo/ho-so/d-1"' in resp.text
+    assert 'data-tab="waiting_reception" aria-current="page"' in resp.text
 
 
 def test_a_stored_javascript_template_link_is_never_a_link(client, fake):

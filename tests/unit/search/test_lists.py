@@ -1,0 +1,91 @@
+"""Pure parts of the work lists: tabs, sorts by name and value, task and file docs."""
+
+import pytest
+
+from services.contracts.dossiers import FormDef
+from services.contracts.search import TABS, FileFiltersSchema, TaskFiltersSchema
+from services.dossiers import forms
+from services.search import mapping, queries
+from services.search.exceptions import InvalidFilter
+from services.search.service import _validated
+from services.shared.errors import ValidationFailed
+from services.shared.schemas import load
+
+OFFICER = {
+    "user_id": "off-1",
+    "kind": "staff",
+    "roles": ["officer"],
+    "province": "01",
+    "agency": "AG",
+    "department": "D1",
+}
+
+
+def test_every_tab_has_its_filter_and_counts_only_open_dossiers():
+    body = queries.tabs_body(OFFICER, {"tab": "overdue", "q": "hang"})
+    assert list(body["aggs"]["tabs"]["filters"]["filters"]) == list(TABS)
+    assert {"terms": {"status": list(queries.OPEN)}} in body["query"]["bool"]["filter"]
+    # the tab asked for does not narrow the counts of the others
+    assert "overdue" not in repr(body["query"])
+
+
+def test_sorting_by_assignee_uses_the_indexed_names():
+    (clause, tiebreak) = queries.sort_clause("-assignee")
+    assert clause == {
+        "assignee_names": {"order": "desc", "missing": "_last", "mode": "max"}
+    }
+    assert tiebreak == {"id": {"order": "asc"}}
+    doc = mapping.document_from(
+        {"id": "d", "assignees": ["u1", "u2", "u3"]}, {"u1": "Trần Bình", "u2": "An"}
+    )
+    assert doc["assignee_names"] == ["Trần Bình", "An"]
+
+
+def test_the_value_is_the_number_of_the_field_the_procedure_names():
+    form = {"fields": [{"name": "gia_tri", "type": "number"}], "value_field": "gia_tri"}
+    assert forms.value_of(form, {"gia_tri": 1500000}) == 1500000.0
+    assert forms.value_of(form, {}) is None
+    assert forms.value_of({"fields": []}, {"gia_tri": 3}) is None
+    with pytest.raises(ValidationFailed) as refused:
+        load(FormDef(), {"fields": [{"name": "ten", "label": "Tên", "type": "text"}],
+                         "value_field": "ten"})  # fmt: skip
+    assert "value_field" in refused.value.details
+
+
+def test_a_task_document_carries_its_dossiers_scope_and_the_assignees_name():
+    snapshot = {
+        "id": "d1", "province": "01", "agency": "AG", "department": "D1",
+        "owner": "c1", "assignees": ["off-1"], "submitted_at": "2025-03-01",
+        "procedure": {"code": "KS", "name": "Khai sinh", "version": 2},
+        "applicant": {"id": "c1", "full_name": "Lê Hoa", "email": "x@y.vn"},
+        "tasks": [{"id": 7, "title": "Xác minh", "assignee": "off-1",
+                   "created_by": "l1", "due_date": "2025-03-05",
+                   "due_state": "overdue", "status": "open"}],
+    }  # fmt: skip
+    (doc,) = mapping.task_documents(snapshot, {"off-1": "Cán bộ A"})
+    assert doc["id"] == "d1:7" and doc["assignee_name"] == "Cán bộ A"
+    assert doc["applicant"] == {"full_name": "Lê Hoa"}  # no e-mail in the index
+    assert set(doc) <= set(mapping.TASK_PROPERTIES)
+    # an officer's task list: only the tasks assigned to or created by him
+    query = repr(queries.task_query(OFFICER, {}))
+    assert "'assignee': 'off-1'" in query and "'created_by': 'off-1'" in query
+
+
+def test_file_search_keeps_to_what_the_caller_may_open():
+    citizen = {"user_id": "c1", "kind": "citizen", "roles": ["citizen"]}
+    query = repr(queries.file_query(citizen, {"q": "giay"}))
+    assert "'owner': 'c1'" in query and "'audience': 'public'" in query
+    doc = mapping.file_document(
+        {"id": "f1", "dossier_id": "d1", "name": "a.pdf", "audience": "internal"}
+    )
+    assert doc["province"] is None  # nobody's until its dossier is indexed
+
+
+def test_list_filters_are_refused_by_field():
+    with pytest.raises(InvalidFilter) as refused:
+        _validated(
+            (TaskFiltersSchema(), {"deadline_state": "late", "due_from": "x"}),
+            (FileFiltersSchema(), {"uploaded_from": "2025-02-01",
+                                   "uploaded_to": "2025-01-01"}),
+        )  # fmt: skip
+    assert set(refused.value.details) == {"deadline_state", "due_from", "uploaded_to"}
