@@ -31,7 +31,7 @@ def test_smoke_prints_every_row(stack):
     for name, _ in ROWS:
         # each level: req/s, p50, p99 (and a ratio for rows with a floor)
         assert re.search(
-            re.escape(name) + rf"\|{number}{number}{number}", run.stdout
+            re.escape(name) + rf"\s*\|{number}{number}{number}", run.stdout
         ), (
             name,
             run.stdout,
