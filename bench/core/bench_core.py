@@ -229,22 +229,22 @@ def user_class(row, world, pool):  # noqa: C901 - the steps of every row, togeth
 
         @task
         def step_row(self):
-            kind = row.split(" ")[0] if not row.startswith("GET") else row[:12]
             steps = {
                 "GET /healthz": lambda: self.get("/healthz"),
-                "GET procedur": lambda: self.get(
+                "GET procedure": lambda: self.get(
                     f"/api/v1/procedures/{world.agency.procedure}"
                 ),
-                "GET dossier,": lambda: self.get(
+                "GET dossier": lambda: self.get(
                     f"/api/v1/dossiers/{world.dossier}", self.citizen
                 ),
                 "create": self.create_submit,
                 "mixed": self.journey,
             }
-            if kind == "reception":
+            if row.startswith("reception"):
                 self.reception()
-            else:
-                timed(self, f"row:{row}", steps[kind])
+                return
+            (step,) = [run for prefix, run in steps.items() if row.startswith(prefix)]
+            timed(self, f"row:{row}", step)
 
     return RowUser
 
