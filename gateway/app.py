@@ -15,6 +15,7 @@ from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeade
 from .resources import accounts, dossiers, files, health, notify, openapi, procedures
 from .resources import search as search_area
 from .rpc import RpcPool
+from .sessions import SessionListener, Sessions
 from .store import open_store
 
 AREAS = (
@@ -48,8 +49,9 @@ def shared_limits(store, cfg):
     ]
 
 
-def create_app(rpc, cfg, store=None, deprecations=None):
-    """Build the app; without a `store` (unit tests) there are no limits or keys."""
+def create_app(rpc, cfg, store=None, deprecations=None, sessions=None):
+    """Build the app; without a `store` (unit tests) there are no limits or keys,
+    without `sessions` every token is checked by accounts."""
     middleware = [
         metrics.RequestMetrics(),
         RequestContext(cfg.get(settings.PUBLIC_URL.key)),
@@ -57,7 +59,7 @@ def create_app(rpc, cfg, store=None, deprecations=None):
         Deprecations(deprecations),
         text_guard.TextGuard(),
         BodyLimit(cfg[settings.MAX_BODY.key]),
-        Authentication(rpc),
+        Authentication(sessions or Sessions(rpc)),
     ]
     if store is not None:
         middleware += shared_limits(store, cfg)
@@ -81,4 +83,10 @@ def get_app():
         size=cfg[settings.RPC_POOL.key],
         timeout=cfg[config.RPC_TIMEOUT.key],
     )
-    return create_app(rpc, cfg, open_store())
+    key = cfg.get(settings.SESSION_KEY.key)
+    listener = None
+    if key:
+        heartbeat = cfg[settings.REVOCATION_HEARTBEAT.key]
+        listener = SessionListener(cfg[config.AMQP_URI.key], rpc, heartbeat).start()
+    sessions = Sessions(rpc, key, listener)
+    return create_app(rpc, cfg, open_store(), sessions=sessions)

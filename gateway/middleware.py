@@ -173,13 +173,23 @@ class BodyLimit:
             )
 
 
-class Authentication:
-    """Resolve the bearer token or session cookie to a caller through accounts."""
+def resolve_caller(req, token):
+    """Set the request's caller from `token` (gateway/sessions.py decides how)."""
+    caller = req.context.sessions.caller(token, req.context.request_id)
+    if caller:
+        caller["request_id"] = req.context.request_id
+        req.context.caller = caller
 
-    def __init__(self, rpc):
-        self.rpc = rpc
+
+class Authentication:
+    """Resolve the bearer token or session cookie to a caller (gateway/sessions.py:
+    a signed token locally, any other through accounts)."""
+
+    def __init__(self, sessions):
+        self.sessions = sessions
 
     def process_request(self, req, resp):
+        req.context.sessions = self.sessions
         token = None
         header = req.get_header("Authorization") or ""
         if header.lower().startswith("bearer "):
@@ -198,9 +208,4 @@ class Authentication:
             req.context.csrf_failed = True
             return
         req.context.token = token
-        caller = self.rpc.call(
-            "accounts", "authenticate", token, request_id=req.context.request_id
-        )
-        if caller:
-            caller["request_id"] = req.context.request_id
-            req.context.caller = caller
+        resolve_caller(req, token)

@@ -1,6 +1,7 @@
 """Settings of the gateway (environment key, default, meaning)."""
 
 from services.shared.config import AMQP_URI, LOG_LEVEL, RPC_TIMEOUT, Setting
+from services.shared.session_tokens import SESSION_KEY
 
 PORT = Setting("PORTAL_PORT", "8000", "Port the gateway listens on (127.0.0.1).", int)
 MAX_BODY = Setting(
@@ -40,6 +41,13 @@ RATE_ANONYMOUS = Setting(
     "Requests per window of one IP address without identity.",
     int,
 )
+REVOCATION_HEARTBEAT = Setting(
+    "PORTAL_REVOCATION_HEARTBEAT",
+    "10",
+    "Seconds between broker heartbeats of the session listener; after two without "
+    "word from the broker, signed tokens go back to accounts until it reconnects.",
+    float,
+)
 
 SETTINGS = (
     AMQP_URI,
@@ -56,4 +64,6 @@ SETTINGS = (
     RATE_CLIENT,
     RATE_CLIENT_PROVINCES,
     RATE_ANONYMOUS,
+    SESSION_KEY,
+    REVOCATION_HEARTBEAT,
 )

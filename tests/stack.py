@@ -8,6 +8,7 @@ removes what it created when it ends.
 """
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -95,6 +96,8 @@ class Stack:
         # so high it is never throttled (tests of the limits start their own gateway).
         for kind in ("USER", "CLIENT", "ANONYMOUS"):
             env.setdefault(f"PORTAL_RATE_LIMIT_{kind}", "10000000")
+        # Accounts signs session tokens with it and the gateways check them locally.
+        env.setdefault("PORTAL_SESSION_KEY", secrets.token_urlsafe(32))
         env["PYTHONPATH"] = str(ROOT)
         return env
 

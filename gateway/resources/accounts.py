@@ -151,6 +151,7 @@ class CurrentSession:
         """Log out: revoke the token and clear the cookies."""
         signed_in(req)
         call(self.rpc, req, "accounts", "logout", req.context.token)
+        req.context.sessions.forget(req.context.token)
         for name in (SESSION_COOKIE, CSRF_COOKIE):
             resp.unset_cookie(name, path="/")
         resp.status = falcon.HTTP_204

@@ -158,6 +158,7 @@ class Logout(Page):
     def on_post(self, req, resp):
         if req.context.token:
             self.call(req, "accounts", "logout", req.context.token)
+            req.context.sessions.forget(req.context.token)
         for name in (SESSION_COOKIE, CSRF_COOKIE):
             resp.unset_cookie(name, path="/")
         redirect(resp, "/?da_dang_xuat=1")

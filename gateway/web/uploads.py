@@ -14,7 +14,13 @@ import hmac
 
 from services.files.settings import MAX_FILE_BYTES
 
-from ..middleware import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, csrf_token_for
+from ..middleware import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    csrf_token_for,
+    resolve_caller,
+)
 from ..resources.files import MULTIPART_OVERHEAD, put_upload, spool_part
 from ..text_guard import checked_parts, part_text
 
@@ -89,15 +95,10 @@ def check_multipart(rpc, req):
     cookie = req.cookies.get(CSRF_COOKIE) or ""
     if not (_same(sent, expected) and _same(cookie, expected)):
         raise TokenRefused()
-    caller = rpc.call(
-        "accounts", "authenticate", session, request_id=req.context.request_id
-    )
     req.context.token = session
     req.context.form_token = expected
     req.context.csrf_failed = False
-    if caller:
-        caller["request_id"] = req.context.request_id
-        req.context.caller = caller
+    resolve_caller(req, session)
     req.context.parts = Parts(texts, rest)
 
 

@@ -210,7 +210,7 @@ def reset_password(session, token, password):
     # The mail proved control of the address, so a pending account becomes active.
     if user.status == "pending_activation":
         user.status = "active"
-    store.revoke_sessions(session, user.id)
+    store.revoke_sessions(session, user, "password_reset")
     store.audit(
         session, views.caller_of_user(user), "account.password_reset", user.email
     )
@@ -226,8 +226,11 @@ def update_profile(session, caller, changes):
         )
     if "phone" in data:
         data["phone"] = domain.normalize_phone(data["phone"])
+    before = views.caller_of_user(user)
     for name, value in data.items():
         setattr(user, name, value)
+    if views.caller_of_user(user) != before:
+        store.sessions_changed(session, user)
     return views.user(user, private=True)
 
 

@@ -133,6 +133,8 @@ class AuthSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, server_default=func.now())
     expires_at: Mapped[dt.datetime] = mapped_column(Stamp)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(Stamp)
+    # When the caller it carries changed (a signed token then goes back to accounts).
+    changed_at: Mapped[dt.datetime | None] = mapped_column(Stamp)
 
 
 class ApiClient(Base):

@@ -113,6 +113,11 @@ class AccountsService:
     def authenticate(self, token):
         return self._read(sessions.authenticate, token)
 
+    @rpc
+    def changed_sessions(self):
+        """Live sessions the gateways must send back here (revoked or changed)."""
+        return self._read(sessions.changed_sessions)
+
     @rpc(sensitive_arguments=("token",))
     def logout(self, caller, token):
         caller_from(caller)

@@ -8,6 +8,7 @@ from services.contracts import accounts as contract
 from services.shared.errors import detail
 from services.shared.outbox import record_event
 from services.shared.schemas import load
+from services.shared.session_tokens import MAX_TOKEN, SESSION_KEY, issue, usable_key
 
 from . import domain, security, settings, store, views
 from .exceptions import (
@@ -75,10 +76,17 @@ def _failed(session, cfg, throttle, user, ip):
     )
 
 
+def new_token(cfg, caller, expires):
+    """A signed token carrying `caller` when a key is set, else an opaque one."""
+    key = usable_key(cfg.get(SESSION_KEY.key))
+    return issue(key, caller, expires) if key else domain.new_secret()
+
+
 def _open_session(session, cfg, user, ip, kind):
-    raw = domain.new_secret()
     ttl = cfg[settings.SESSION_TTL.key]
     expires = store.now() + dt.timedelta(seconds=ttl)
+    caller = views.caller_of_user(user)
+    raw = new_token(cfg, caller, expires)
     session.add(
         AuthSession(
             token_hash=domain.digest(raw),
@@ -88,7 +96,6 @@ def _open_session(session, cfg, user, ip, kind):
             expires_at=expires,
         )
     )
-    caller = views.caller_of_user(user)
     store.audit(session, caller, "login", user.email, ip, kind=kind)
     return {
         "token": raw,
@@ -104,7 +111,7 @@ def _open_session(session, cfg, user, ip, kind):
 
 def authenticate(session, raw):
     """Return the caller dict of a live token, or None."""
-    if not raw or len(raw) > 200:
+    if not raw or len(raw) > MAX_TOKEN:
         return None
     row = session.scalar(
         select(AuthSession).where(AuthSession.token_hash == domain.digest(raw))
@@ -126,7 +133,14 @@ def logout(session, raw):
     )
     if row is not None and row.revoked_at is None:
         row.revoked_at = store.now()
+        user = session.get(User, row.user_id) if row.user_id else None
+        store.announce_sessions(session, user, [row], "logout")
     return {"status": "logged_out"}
+
+
+def changed_sessions(session):
+    """The live sessions no gateway may read itself (revoked or caller changed)."""
+    return [store.changed_session(row) for row in store.live_changed_sessions(session)]
 
 
 def oauth_token(
@@ -166,18 +180,19 @@ def oauth_token(
                 "Scope not allowed", {"scope": [detail("scope_not_allowed")]}
             ), None
         granted = asked
-    raw = domain.new_secret()
     ttl = cfg[settings.CLIENT_TOKEN_TTL.key]
+    expires = store.now() + dt.timedelta(seconds=ttl)
+    caller = views.caller_of_client(client, granted)
+    raw = new_token(cfg, caller, expires)
     session.add(
         AuthSession(
             token_hash=domain.digest(raw),
             kind="client",
             client_id=client.id,
             scopes=granted,
-            expires_at=store.now() + dt.timedelta(seconds=ttl),
+            expires_at=expires,
         )
     )
-    caller = views.caller_of_client(client, granted)
     store.audit(
         session, caller, "oauth.token", client.client_id, scope=" ".join(granted)
     )

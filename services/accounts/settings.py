@@ -1,6 +1,7 @@
 """Settings of the accounts service (environment key, default, meaning)."""
 
 from services.shared.config import Setting
+from services.shared.session_tokens import SESSION_KEY
 
 ADMIN_EMAIL = Setting(
     "PORTAL_ADMIN_EMAIL", "", "E-mail of the first national operator (bootstrap)."
@@ -88,6 +89,7 @@ REGISTRATIONS_IP = Setting(
 )
 
 SETTINGS = (
+    SESSION_KEY,
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     SESSION_TTL,

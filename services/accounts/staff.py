@@ -122,7 +122,7 @@ def deactivate_user(session, caller, user_id):
         raise Forbidden("Not permitted")
     user.status = "deactivated"
     user.deactivated_at = store.now()
-    store.revoke_sessions(session, user.id)
+    store.revoke_sessions(session, user, "deactivated")
     store.audit(
         session,
         caller,

@@ -5,12 +5,23 @@ import uuid
 
 from sqlalchemy import delete, func, select, update
 
+from services.contracts import accounts as contract
 from services.shared import audit as audit_log
 from services.shared.clock import utcnow as now
 from services.shared.errors import NotFound, detail
+from services.shared.outbox import record_event
 
 from . import domain, settings
-from .models import Agency, Attempt, AuditEntry, AuthSession, Province, Token, User
+from .models import (
+    Agency,
+    Attempt,
+    AuditEntry,
+    AuthSession,
+    Outbox,
+    Province,
+    Token,
+    User,
+)
 
 
 def user_by_email(session, email, lock=False):
@@ -97,12 +108,61 @@ def retire_tokens(session, user, kind):
     )
 
 
-def revoke_sessions(session, user_id):
-    session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=now())
+def revoke_sessions(session, user, reason):
+    """End every live session of `user` and tell the gateways (`sessions_changed`)."""
+    rows = _live_sessions(session, user)
+    for row in rows:
+        row.revoked_at = now()
+    announce_sessions(session, user, rows, reason)
+
+
+def sessions_changed(session, user):
+    """The caller `user`'s sessions carry is out of date: tell the gateways."""
+    rows = _live_sessions(session, user)
+    for row in rows:
+        row.changed_at = now()
+    announce_sessions(session, user, rows, "profile_changed")
+
+
+def _live_sessions(session, user):
+    return session.scalars(
+        select(AuthSession).where(
+            AuthSession.user_id == user.id,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > now(),
+        )
+    ).all()
+
+
+def announce_sessions(session, user, rows, reason):
+    """Record the `sessions_changed` event of `rows` (in this transaction)."""
+    if not rows:
+        return
+    record_event(
+        session,
+        Outbox,
+        contract.SESSIONS_CHANGED,
+        {
+            "user_id": str(user.public_id) if user is not None else None,
+            "reason": reason,
+            "sessions": [changed_session(row) for row in rows],
+        },
+        province=user.province if user is not None else None,
     )
+
+
+def changed_session(row):
+    return {"token_hash": row.token_hash, "expires_at": row.expires_at.isoformat()}
+
+
+def live_changed_sessions(session):
+    return session.scalars(
+        select(AuthSession).where(
+            AuthSession.expires_at > now(),
+            (AuthSession.revoked_at.is_not(None))
+            | (AuthSession.changed_at.is_not(None)),
+        )
+    ).all()
 
 
 def wait_seconds(session, bucket, limit, window_seconds):

@@ -163,6 +163,8 @@ ACCOUNT_REGISTERED = "account_registered"
 PASSWORD_RESET_REQUESTED = "password_reset_requested"
 REGISTRATION_ATTEMPTED = "account_registration_attempted"
 LOGIN_FAILURES_DETECTED = "login_failures_detected"
+SESSIONS_CHANGED = "sessions_changed"
+SESSION_CHANGES = ("logout", "password_reset", "deactivated", "profile_changed")
 
 
 class _Person(Envelope):
@@ -194,11 +196,28 @@ class LoginFailuresDetected(_Person):
     ip = fields.String(allow_none=True, load_default=None)
 
 
+class ChangedSession(BaseSchema):
+    """A session token the gateways must no longer read themselves (by its digest)."""
+
+    token_hash = fields.String(required=True, validate=validate.Length(64, 64))
+    expires_at = fields.DateTime(required=True)
+
+
+class SessionsChanged(Envelope):
+    """Sessions revoked (logout, password reset, deactivation) or whose caller changed
+    (profile): every gateway sends them to `authenticate` from now on."""
+
+    user_id = fields.String(allow_none=True, load_default=None)
+    reason = fields.String(required=True, validate=validate.OneOf(SESSION_CHANGES))
+    sessions = fields.List(fields.Nested(ChangedSession), required=True)
+
+
 EVENTS = {
     ACCOUNT_REGISTERED: AccountRegistered,
     PASSWORD_RESET_REQUESTED: PasswordResetRequested,
     REGISTRATION_ATTEMPTED: RegistrationAttempted,
     LOGIN_FAILURES_DETECTED: LoginFailuresDetected,
+    SESSIONS_CHANGED: SessionsChanged,
 }
 
 # --- RPC methods ---------------------------------------------------------------------
@@ -220,6 +239,7 @@ RPC = table(
     "accounts",
     health=Method(result=Health),
     authenticate=Method(token=fields.String(required=True, allow_none=True)),
+    changed_sessions=Method(result=ChangedSession),
     register=Method(
         result=res.AccountState,
         caller=caller(),

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -141,14 +142,16 @@ WHICH_PROVINCE = detail("province_needed")
 # --- holidays --------------------------------------------------------------------
 
 
+@functools.cache
 def national_holidays():
-    """(date, Vietnamese name) rows of the national list shipped with the service."""
+    """(date, Vietnamese name) rows of the national list shipped with the service
+    (read once: the file changes only with a release)."""
     with NATIONAL_HOLIDAYS.open(encoding="utf-8") as handle:
         lines = [line for line in handle if not line.startswith("#")]
-    return [
+    return tuple(
         (dt.date.fromisoformat(row["date"]), row["name_vi"])
         for row in csv.DictReader(lines)
-    ]
+    )
 
 
 def check_province_code(province):
@@ -192,11 +195,19 @@ def holidays_of(session, province, year=None):
 
 
 def calendar_of(session, province):
-    return domain.Calendar(h.day for h in holidays_of(session, province))
+    """A province's working-day calendar, built once per transaction: a submit or
+    an action reads it for the move, the event and the answer."""
+    cached = session.info.setdefault("calendars", {})
+    if province not in cached:
+        cached[province] = domain.Calendar(
+            h.day for h in holidays_of(session, province)
+        )
+    return cached[province]
 
 
 def replace_holidays(session, province, year, holidays):
     """Replace one year of a province's calendar."""
+    session.info.get("calendars", {}).pop(province, None)
     ensure_calendar(session, province)
     session.execute(
         delete(Holiday).where(

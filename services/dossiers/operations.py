@@ -2,7 +2,8 @@
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import cast, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 
 from services.contracts import dossiers as contract
 from services.shared import permissions
@@ -225,12 +226,15 @@ def list_(session, caller, filters):
             query = query.where(getattr(Dossier, name) == data[name])
     if data.get("procedure"):
         query = query.where(Dossier.procedure_code == data["procedure"])
-    rows = session.scalars(query.order_by(Dossier.id.desc())).all()
     if data.get("assignee"):
-        rows = [r for r in rows if data["assignee"] in (r.assignees or [])]
+        query = query.where(cast(Dossier.assignees, JSONB).contains([data["assignee"]]))
+    # The page and the count in SQL: a list never loads the dossiers it does not show.
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
     start = (data["page"] - 1) * data["page_size"]
-    page = rows[start : start + data["page_size"]]
-    return {"items": [store.snapshot(session, d) for d in page], "total": len(rows)}
+    page = session.scalars(
+        query.order_by(Dossier.id.desc()).offset(start).limit(data["page_size"])
+    ).all()
+    return {"items": [store.snapshot(session, d) for d in page], "total": total}
 
 
 PUBLIC_LOOKUP = ("receipt_number", "status", "appointment_date")
