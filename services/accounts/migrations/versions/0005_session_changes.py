@@ -1,15 +1,15 @@
 """Sessions: `changed_at`, when the caller a signed token carries stopped being true
 (a profile change), and an index for the live changed or revoked sessions.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
