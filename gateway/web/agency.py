@@ -10,7 +10,7 @@ from services.shared.routes import PAGES
 
 from . import choices
 from .base import Page, field_errors, form_of, page, redirect
-from .citizen import form_values, labels_of
+from .citizen import form_values, labels_of, reminders_of
 from .printing import documents_for
 from .render import MESSAGES, gettext
 
@@ -46,6 +46,15 @@ def done_notice(action, lang):
     if not action or f"action.{action}" not in MESSAGES:
         return None
     return f"{gettext('work.done', lang)}: {gettext('action.' + action, lang)}"
+
+
+def deliveries_of(web, req, dossier_id):
+    """The dossier's e-mails and their delivery state; None when notify does not
+    answer or the caller may not read them (the page still shows)."""
+    try:
+        return web.call(req, "notify", "list_deliveries", dossier_id)["items"]
+    except ServiceError:
+        return None
 
 
 def default_status(caller):
@@ -105,6 +114,8 @@ class Workspace(Page):
             files=self.call(req, "files", "list_files", dossier_id),
             notice=done_notice(done, lang), staff_names=dict(extra["staff"]),
             documents=documents_for(dossier),
+            deliveries=deliveries_of(self.web, req, dossier_id),
+            reminders=reminders_of(self.web, req, dossier_id),
             **extra,
         )  # fmt: skip
 

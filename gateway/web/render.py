@@ -16,6 +16,7 @@ from services.shared import permissions
 from services.shared.clock import VN_TZ
 
 from . import catalogue, catalogue_admin, catalogue_work
+from .linkify import linkify
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 MESSAGES = {
@@ -112,6 +113,7 @@ class Renderer:
         )
         self.env.globals["field_id"] = field_id
         self.env.globals["page_link"] = page_link
+        self.env.filters["linkify"] = linkify
 
     def page(self, req, template, **context):
         """Return the HTML text of `template` for this request."""

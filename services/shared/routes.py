@@ -13,7 +13,10 @@ PAGES = {
     "citizen_dossier": "/ho-so/{dossier_id}",
     # the agency's workspace of one dossier (desk, officers, leaders, admins)
     "staff_dossier": "/can-bo/ho-so/{dossier_id}",
+    "staff_task": "/can-bo/ho-so/{dossier_id}/cong-viec/{task_id}",
     "my_work": "/can-bo/viec-cua-toi",
+    # the signed-in user's notification list (reminders, colleagues' activity)
+    "notifications": "/thong-bao",
     "activate": "/activate",
     "reset_password": "/reset-password",
     "forgot_password": "/quen-mat-khau",
