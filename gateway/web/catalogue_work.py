@@ -240,5 +240,9 @@ MESSAGES = {
     "citizen.reply_submit": ("Gửi ý kiến", "Send"),
     "citizen.replied_ok": ("Đã gửi ý kiến của bạn.", "Your comment was sent."),
     "action.file_added": ("Thêm tệp", "File added"),
+    "change.title": ("Tên công việc", "Task title"),
+    "change.assignee": ("Người được giao", "Assignee"),
+    "change.due_date": ("Hạn xử lý", "Due date"),
+    "change.status": ("Trạng thái công việc", "Task status"),
     "action.task_updated": ("Cập nhật công việc", "Task updated"),
 }

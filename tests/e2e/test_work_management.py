@@ -203,8 +203,9 @@ def test_history_shows_form_changes_files_and_task_edits(world, browser, shots):
     assert change.locator("del").inner_text() == "1"
     assert change.locator("ins").inner_text() == "3"
     assert "Cập nhật công việc" in text
-    task_change = officer.locator("#history .changes li", has_text="status")
-    assert task_change.locator("ins").inner_text() == "done"
+    task_change = officer.locator("#history .changes li", has_text="Trạng thái công")
+    assert task_change.locator("del").inner_text() == "Đang thực hiện"
+    assert task_change.locator("ins").inner_text() == "Đã hoàn thành"
     shots(officer, "history")
     # the applicant sees their own edit, never the internal file nor the task
     citizen.goto(world.citizen_page)
