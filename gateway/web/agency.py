@@ -43,6 +43,8 @@ PRIVATE_NOTES = ("send_back",)
 
 def done_notice(action, lang):
     """ "Đã thực hiện: Tiếp nhận" after a successful action (None otherwise)."""
+    if action == "reminder":
+        return gettext("reminder.set_ok", lang)
     if not action or f"action.{action}" not in MESSAGES:
         return None
     return f"{gettext('work.done', lang)}: {gettext('action.' + action, lang)}"

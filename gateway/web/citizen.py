@@ -226,12 +226,8 @@ class UploadFiles(EditDossier):
         self._show(req, resp, dossier, dossier.get("form") or {}, errors)
 
 
-class DossierView(Page):
-    @page(login=True)
-    def on_get(self, req, resp, dossier_id):
-        """Status, history, messages from the agency and documents to download."""
-        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
-        self.show(req, resp, dossier, {})
+class DossierPage(Page):
+    """The applicant's page of one dossier, shown by its view and by a refused reply."""
 
     def show(self, req, resp, dossier, errors, status="200 OK"):
         dossier_id = dossier["id"]
@@ -252,7 +248,15 @@ class DossierView(Page):
         )  # fmt: skip
 
 
-class Reply(DossierView):
+class DossierView(DossierPage):
+    @page(login=True)
+    def on_get(self, req, resp, dossier_id):
+        """Status, history, messages from the agency and documents to download."""
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        self.show(req, resp, dossier, {})
+
+
+class Reply(DossierPage):
     """The applicant's reply or comment from the dossier's page (always public)."""
 
     @page(login=True)

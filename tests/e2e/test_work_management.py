@@ -30,7 +30,7 @@ from tests.e2e.test_journey import log_in
 class World:
     def __init__(self, stack, mailbox):
         api = Api(stack.url)
-        self.base = stack.url
+        self.base, self.pages = stack.url, {}
         self.agency = Agency(api, stack)
         self.citizen_email = register_citizen(api, mailbox)
         self.citizen = login(api, self.citizen_email)
@@ -69,9 +69,13 @@ class World:
         assert resp.status_code == 200, resp.text
 
     def page(self, browser, email):
-        page = browser.new_context().new_page()
-        log_in(page, self.base, email)
-        return page
+        """The person's signed-in page (one per person for the module: a sign-in
+        costs seconds on a loaded machine)."""
+        if email not in self.pages:
+            page = browser.new_context().new_page()
+            log_in(page, self.base, email)
+            self.pages[email] = page
+        return self.pages[email]
 
     @property
     def staff_page(self):
@@ -188,7 +192,6 @@ def test_history_shows_form_changes_files_and_task_edits(world, browser, shots):
     upload(world.desk, world.dossier_id, "attachment", "Biên bản nội bộ.pdf", PDF,
            "application/pdf")  # fmt: skip
     officer = world.page(browser, world.agency.staff["officer"])
-    officer.goto(f"{world.staff_page}/cong-viec/{world.task_id}")
     officer.goto(world.staff_page)
     officer.select_option(f"#task-{world.task_id}-status", "done")
     officer.locator(f"#task-{world.task_id}-status ~ button").click()
