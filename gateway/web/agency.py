@@ -11,7 +11,7 @@ from services.shared.routes import PAGES, link
 
 from . import choices
 from .base import Page, field_errors, form_of, page, redirect
-from .citizen import form_values, labels_of
+from .citizen import form_values, labels_of, reminders_of
 from .printing import documents_for
 from .render import MESSAGES, gettext
 from .uploads import max_body, max_file, upload_one
@@ -35,9 +35,20 @@ def done_notice(action, lang):
     """ "Đã thực hiện: Tiếp nhận" after a successful action (None otherwise)."""
     if action == "uploaded":
         return gettext("files.uploaded", lang)
+    if action == "reminder":
+        return gettext("reminder.set_ok", lang)
     if not action or f"action.{action}" not in MESSAGES:
         return None
     return f"{gettext('work.done', lang)}: {gettext('action.' + action, lang)}"
+
+
+def deliveries_of(web, req, dossier_id):
+    """The dossier's e-mails and their delivery state; None when notify does not
+    answer or the caller may not read them (the page still shows)."""
+    try:
+        return web.call(req, "notify", "list_deliveries", dossier_id)["items"]
+    except ServiceError:
+        return None
 
 
 class Workspace(Page):
@@ -73,6 +84,8 @@ class Workspace(Page):
             documents=documents_for(dossier),
             upload_slots=[(s, gettext(f"files.slot.{s}", lang))
                           for s in STAFF_UPLOAD_SLOTS],
+            deliveries=deliveries_of(self.web, req, dossier_id),
+            reminders=reminders_of(self.web, req, dossier_id),
             **extra,
         )  # fmt: skip
 

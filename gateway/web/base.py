@@ -193,11 +193,23 @@ def page(login=False):
     return decorate
 
 
+def unread_count(web, req):
+    """The header's count of unread notifications (None: anonymous, or notify
+    does not answer; the page is shown all the same)."""
+    if not (req.context.caller or {}).get("user_id"):
+        return None
+    try:
+        return web.call(req, "notify", "unread_count")["unread"]
+    except (ServiceError, RemoteError):
+        return None
+
+
 class Page:
     def __init__(self, web):
         self.web = web
 
     def render(self, req, resp, template, http_status=falcon.HTTP_200, **context):
+        context.setdefault("unread", unread_count(self.web, req))
         self.web.renderer.respond(req, resp, template, http_status, **context)
 
     def call(self, req, service, method, *args, **kwargs):

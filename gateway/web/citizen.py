@@ -10,12 +10,21 @@ import math
 
 from services.shared.errors import ServiceError, ValidationFailed
 from services.shared.profile import prefill
-from services.shared.routes import PAGES, link
+from services.shared.routes import PAGES, link, path
 
 from ..errors import CodedHTTPError
 from .base import Page, field_errors, form_of, page, redirect
 from .render import gettext
 from .uploads import max_body, max_file, upload_one
+
+
+def reminders_of(web, req, dossier_id):
+    """The caller's own reminders on the dossier ([] when notify does not answer)."""
+    try:
+        return web.call(req, "notify", "list_reminders", dossier_id)["items"]
+    except ServiceError:
+        return []
+
 
 EDITABLE = ("draft", "supplement_requested")
 PAGE_SIZE = 20
@@ -26,6 +35,8 @@ NOTICES = {
     "updated": "dossier.updated_ok",
     "uploaded": "upload.done",
     "claimed": "dossier.claimed_ok",
+    "replied": "citizen.replied_ok",
+    "reminder": "reminder.set_ok",
 }
 
 
@@ -230,19 +241,52 @@ class UploadFiles(EditDossier):
         self._show(req, resp, dossier, dossier.get("form") or {}, errors)
 
 
-class DossierView(Page):
-    @page(login=True)
-    def on_get(self, req, resp, dossier_id):
-        """Status, history, messages from the agency and documents to download."""
-        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+class DossierPage(Page):
+    """The applicant's page of one dossier, shown by its view and by a refused reply."""
+
+    def show(self, req, resp, dossier, errors, status="200 OK"):
+        dossier_id = dossier["id"]
+        proc = self.call(
+            req, "dossiers", "get_procedure", dossier["procedure"]["code"],
+            dossier["province"],
+        )  # fmt: skip
+        fields = (proc.get("form") or {}).get("fields", [])
         self.render(
-            req, resp, "dossier.html", dossier=dossier,
+            req, resp, "dossier.html", http_status=status, dossier=dossier,
+            errors=errors, reminders=reminders_of(self.web, req, dossier_id),
+            field_labels={f["name"]: f.get("label") or f["name"] for f in fields},
             history=self.call(req, "dossiers", "history", dossier_id),
             comments=[c for c in self.call(req, "dossiers", "list_comments", dossier_id)
                       if not c.get("internal")],
             files=self.call(req, "files", "list_files", dossier_id),
             editable=dossier["status"] in EDITABLE, notice=notice_of(req),
         )  # fmt: skip
+
+
+class DossierView(DossierPage):
+    @page(login=True)
+    def on_get(self, req, resp, dossier_id):
+        """Status, history, messages from the agency and documents to download."""
+        dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+        self.show(req, resp, dossier, {})
+
+
+class Reply(DossierPage):
+    """The applicant's reply or comment from the dossier's page (always public)."""
+
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id):
+        body = (form_of(req).get("body") or "").strip()
+        try:
+            self.call(req, "dossiers", "add_comment", dossier_id, {"body": body})
+        except ValidationFailed as exc:
+            dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+            errors = field_errors(exc, req.context.lang)
+            return self.show(req, resp, dossier, errors, "422 Unprocessable Entity")
+        redirect(
+            resp,
+            f"{path('citizen_dossier', dossier_id=dossier_id)}?ok=replied#messages",
+        )
 
 
 def routes(web):
@@ -252,4 +296,5 @@ def routes(web):
         (PAGES["citizen_dossier"], DossierView(web)),
         (PAGES["edit_dossier"], EditDossier(web)),
         (PAGES["citizen_upload"], UploadFiles(web)),
+        (f"{PAGES['citizen_dossier']}/y-kien", Reply(web)),
     ]

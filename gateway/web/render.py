@@ -24,6 +24,7 @@ from . import (
     catalogue_work,
     files_view,
 )
+from .linkify import linkify
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 MESSAGES = {
@@ -135,6 +136,7 @@ class Renderer:
         # not `link`: pages pass a `link` of their own (the message page)
         self.env.globals["url_for"] = routes.link
         self.env.globals["file_views"] = files_view.views
+        self.env.filters["linkify"] = linkify
 
     def page(self, req, template, **context):
         """Return the HTML text of `template` for this request."""

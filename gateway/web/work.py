@@ -10,6 +10,7 @@ from services.shared.errors import NotFound, ServiceError
 from services.shared.routes import PAGES, link
 
 from .base import Page, form_list, form_of, page, redirect, safe_next
+from .citizen import reminders_of
 from .uploads import max_body, max_file, upload_one
 
 PAGE_SIZE = 20
@@ -92,6 +93,7 @@ class TaskUpdate(Page):
                 req, "dossiers", "list_comments", dossier_id, task["id"]
             ),
             files=self.call(req, "files", "list_files", dossier_id),
+            reminders=reminders_of(self.web, req, dossier_id),
         )  # fmt: skip
 
     @page(login=True)

@@ -347,11 +347,16 @@ class Submitted(StatusChanged):
     resubmission = fields.Boolean(load_default=False)
 
 
-class Updated(_DossierEvent):
-    """What changed (`form` field names, `owner`, `deadline_state`, `task`...)."""
+# Staff involved in a dossier's work (dossier and task assignees, task creators,
+# staff who commented), user ids: who is told of a comment or a task change.
+def _involved():
+    return fields.List(Str(), load_default=list)
 
-    changes = fields.List(Str(), required=True)
-    actor = fields.Nested(Actor, load_default=None, allow_none=True)
+
+class Edit(BaseSchema):
+    field = Str(required=True)
+    old = fields.Raw(load_default=None, allow_none=True)
+    new = fields.Raw(load_default=None, allow_none=True)
 
 
 class Comment(BaseSchema):
@@ -366,10 +371,24 @@ class Comment(BaseSchema):
 
 class CommentAdded(_DossierEvent):
     comment = fields.Nested(Comment, required=True)
+    involved = _involved()
 
 
 class TaskAssigned(_DossierEvent):
     task = fields.Nested(Task, required=True)
+    actor = fields.Nested(Actor, load_default=None, allow_none=True)
+    involved = _involved()
+
+
+class Updated(_DossierEvent):
+    """What changed (`form` field names, `owner`, `deadline_state`, `task`...)."""
+
+    changes = fields.List(Str(), required=True)
+    actor = fields.Nested(Actor, load_default=None, allow_none=True)
+    # a task edit (`changes: ["task"]`): the task, its edits and who is told
+    task = fields.Nested(Task, load_default=None, allow_none=True)
+    edits = fields.List(fields.Nested(Edit), load_default=list)
+    involved = _involved()
 
 
 class Label(BaseSchema):

@@ -77,6 +77,9 @@ class FileUploaded(Envelope):
     owner = _none(Str())
     agency = _none(Str())
     conversion = _none(Str())
+    # who may see it and who added it (the dossier's history line follows both)
+    audience = _none(Str())
+    uploaded_by = _none(Str())
 
 
 class FileConverted(Envelope):

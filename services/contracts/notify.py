@@ -63,6 +63,41 @@ class PageSchema(BaseSchema):
     status = fields.String(load_default=None, allow_none=True)
 
 
+class ReminderSchema(BaseSchema):
+    """A reminder on a dossier, or on one of its tasks (`task_id`)."""
+
+    dossier_id = fields.String(required=True, validate=validate.Length(1, 64))
+    task_id = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(1, 2**31 - 1)
+    )
+    remind_at = fields.AwareDateTime(required=True)
+    note = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=2000)
+    )
+
+
+class ReminderPatchSchema(BaseSchema):
+    remind_at = fields.AwareDateTime()
+    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class InboxQuery(BaseSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    unread = fields.Boolean(load_default=False)
+
+
+class MarkRead(BaseSchema):
+    """Entries to mark read; none named: every one of the caller's."""
+
+    ids = fields.List(
+        fields.String(validate=validate.Length(1, 36)),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+    )
+
+
 class Queued(BaseSchema):
     day = fields.String(required=True)
     queued = fields.Integer(required=True)
@@ -111,4 +146,32 @@ RPC = table(
     cancel_bulk_mail=Method(result=res.BulkMail, caller=caller(), bulk_id=_ref()),
     approve_bulk_mail=Method(result=res.BulkMail, caller=caller(), bulk_id=_ref()),
     run_reminders=Method(result=Queued, caller=caller(), day=fields.Raw(required=True)),
+    create_reminder=Method(
+        result=res.Reminder, caller=caller(), data=body(ReminderSchema)
+    ),
+    update_reminder=Method(
+        result=res.Reminder,
+        caller=caller(),
+        reminder_id=text(validate=validate.Length(1, 36)),
+        data=body(ReminderPatchSchema),
+    ),
+    cancel_reminder=Method(
+        result=res.Reminder,
+        caller=caller(),
+        reminder_id=text(validate=validate.Length(1, 36)),
+    ),
+    list_reminders=Method(
+        result=res.ReminderPage,
+        caller=caller(),
+        dossier_id=opt(fields.String(validate=validate.Length(1, 64))),
+    ),
+    list_notifications=Method(
+        result=res.NotificationPage,
+        caller=caller(),
+        query=body(InboxQuery, required=False),
+    ),
+    mark_notifications_read=Method(
+        result=res.Unread, caller=caller(), data=body(MarkRead, required=False)
+    ),
+    unread_count=Method(result=res.Unread, caller=caller()),
 )

@@ -16,27 +16,11 @@ unchecked reference in.
   (files `list_files`).
 """
 
-from nameko.timer import Timer
-
 from services.shared.caller import SYSTEM
 from services.shared.errors import NotFound, ValidationFailed, detail
+from services.shared.timer import configured_timer  # noqa: F401 - the service's
 
 PERSON = ("id", "email", "full_name", "lang")
-
-
-class ConfiguredTimer(Timer):
-    """A nameko timer whose interval is a setting (read when the service starts)."""
-
-    def __init__(self, setting, **kwargs):
-        super().__init__(interval=float(setting.default), **kwargs)
-        self.setting = setting
-
-    def setup(self):
-        value = self.container.config.get(self.setting.key, self.setting.default)
-        self.interval = max(float(value), 1.0)
-
-
-configured_timer = ConfiguredTimer.decorator
 
 
 class Directory:

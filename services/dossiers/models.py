@@ -172,6 +172,8 @@ class HistoryEntry(Base):
     actor: Mapped[dict] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
+    # what the edit changed: [{field, old, new}] (form fields, task fields, a file)
+    changes: Mapped[list | None] = mapped_column(JSON)
     at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 
 

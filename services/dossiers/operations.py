@@ -11,7 +11,7 @@ from services.shared.caller import is_authenticated
 from services.shared.errors import ValidationFailed, detail
 from services.shared.schemas import load
 
-from . import catalogue, claims, domain, forms, references, store, workflow
+from . import catalogue, changes, claims, domain, forms, references, store, workflow
 from .exceptions import DossierNotFound, UploadsClosed
 from .models import Dossier
 
@@ -124,11 +124,13 @@ def update(session, caller, dossier_id, data):
             {"status": [dossier.status], "action": ["update"]},
         )
     _check_values(store.version_of(session, dossier), data["form"])
-    dossier.form = {**(dossier.form or {}), **data["form"]}
+    before = dict(dossier.form or {})
+    dossier.form = {**before, **data["form"]}
     dossier.updated_at = store.now()
     store.record_history(
-        session, dossier, caller, "update", note=", ".join(sorted(data["form"]))
-    )
+        session, dossier, caller, "update", note=", ".join(sorted(data["form"])),
+        changes=changes.diff(before, dossier.form, sorted(data["form"])),
+    )  # fmt: skip
     if dossier.status != domain.DRAFT:
         store.emit(
             session,

@@ -4,6 +4,7 @@ import logging
 from contextlib import contextmanager
 
 from nameko.dependency_providers import Config
+from nameko.events import SERVICE_POOL, event_handler
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +16,7 @@ from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
 from services.shared.errors import ValidationFailed
 from services.shared.metrics import Metrics
-from services.shared.outbox import OutboxRelay
+from services.shared.outbox import InvalidEvent, OutboxRelay, read_event
 from services.shared.peers import Peer
 from services.shared.schemas import load
 
@@ -327,6 +328,19 @@ class DossiersService:
     def stats(self, caller, group_by="status", **query):
         with self.db.transaction() as s:
             return work.stats(s, caller_from(caller), dict(query, group_by=group_by))
+
+    @event_handler(
+        "files", "file_uploaded", handler_type=SERVICE_POOL, requeue_on_error=True
+    )
+    def on_file_uploaded(self, payload):
+        """A file added to a dossier is a line of its history (its own audience)."""
+        try:
+            event = read_event("files", "file_uploaded", payload)
+        except InvalidEvent:
+            log.exception("malformed file_uploaded event dropped")
+            return
+        with self.db.transaction() as s:
+            work.record_file_added(s, event)
 
     # --- time ------------------------------------------------------------------
     @configured_timer(settings.DEADLINE_SWEEP)

@@ -271,9 +271,10 @@ def record_history(session, dossier, caller, action, **kw):
             action=action,
             from_state=kw.get("from_state"),
             to_state=kw.get("to_state"),
-            actor=actor_of(caller),
+            actor=kw.get("actor") or actor_of(caller),
             note=kw.get("note"),
             public=kw.get("public", True),
+            changes=kw.get("changes") or None,
             at=now(),
         )
     )

@@ -6,12 +6,21 @@ from sqlalchemy import select
 
 from services.contracts import dossiers as contract
 from services.shared import permissions, visibility
+from services.shared.caller import SYSTEM
 from services.shared.errors import Forbidden, ValidationFailed, detail
+from services.shared.outbox import first_delivery
 from services.shared.schemas import load
 
-from . import catalogue, domain, references, store
-from .exceptions import TaskNotFound
-from .models import Comment, Dossier, HistoryEntry, ProcedureVersion, Task
+from . import catalogue, changes, domain, references, store
+from .exceptions import DossierNotFound, TaskNotFound
+from .models import (
+    Comment,
+    Dossier,
+    HistoryEntry,
+    ProcedureVersion,
+    ProcessedEvent,
+    Task,
+)
 from .operations import scope_filter
 
 UNKNOWN_FILE = detail("not_dossier_file")
@@ -48,6 +57,7 @@ def history(session, caller, dossier_id):
             "actor": h.actor,
             "note": h.note,
             "public": h.public,
+            "changes": h.changes or [],
             "at": _iso(h.at),
         }
         for h in rows
@@ -104,8 +114,28 @@ def add_comment(session, caller, dossier_id, data, file_index=None):
     store.record_history(
         session, dossier, caller, "comment", public=not comment.internal
     )
-    store.emit(session, dossier, "comment_added", {"comment": dump_comment(comment)})
+    told = involved(session, dossier, comment.task_id)
+    body = {"comment": dump_comment(comment), "involved": told}
+    store.emit(session, dossier, "comment_added", body)
     return dump_comment(comment)
+
+
+def involved(session, dossier, task_id=None):
+    """User ids of the staff involved in the dossier's work (or one task's): the
+    dossier's assignees, the tasks' assignees and creators, staff who commented.
+    The applicant is told through their own e-mails, never as staff."""
+    tasks = select(Task).where(Task.dossier_id == dossier.id)
+    said = select(Comment.author).where(Comment.dossier_id == dossier.id)
+    if task_id is not None:
+        tasks, said = (
+            tasks.where(Task.id == task_id),
+            said.where(Comment.task_id == task_id),
+        )
+    people = set(dossier.assignees or [])
+    for task in session.scalars(tasks):
+        people |= {task.assignee, task.created_by}
+    people |= {(author or {}).get("id") for author in session.scalars(said)}
+    return sorted(p for p in people - {None, "", SYSTEM["user_id"], dossier.owner_id})
 
 
 def list_comments(session, caller, dossier_id, task_id=None):
@@ -154,7 +184,12 @@ def _announce_task(session, caller, dossier, task):
     store.record_history(
         session, dossier, caller, "task_assigned", note=task.title, public=False
     )
-    store.emit(session, dossier, "task_assigned", {"task": dump_task(task)})
+    body = {
+        "task": dump_task(task),
+        "actor": store.actor_of(caller),
+        "involved": involved(session, dossier, task.id),
+    }
+    store.emit(session, dossier, "task_assigned", body)
 
 
 def create_task(session, caller, dossier_id, data, directory):
@@ -196,15 +231,29 @@ def update_task(session, caller, dossier_id, task_id, data, directory):
     reassigned = "assignee" in data and data["assignee"] != task.assignee
     if reassigned:
         references.assignee(directory, dossier, data["assignee"])
+    before = dump_task(task)
     for name, value in data.items():
         setattr(task, name, value)
     task.updated_at = store.now()
     _due_state(session, dossier, task)
+    edited = changes.diff(before, dump_task(task), changes.TASK_FIELDS)
+    if edited:
+        store.record_history(
+            session, dossier, caller, "task_updated", note=task.title,
+            public=False, changes=edited,
+        )  # fmt: skip
     if reassigned and task.assignee:
         _announce_task(session, caller, dossier, task)
     else:
         _touch(dossier)
-        store.emit(session, dossier, "dossier_updated", {"changes": ["task"]})
+        body = {
+            "changes": ["task"],
+            "actor": store.actor_of(caller),
+            "task": dump_task(task),
+            "edits": edited,
+            "involved": involved(session, dossier, task.id),
+        }
+        store.emit(session, dossier, "dossier_updated", body)
     return dump_task(task)
 
 
@@ -264,3 +313,23 @@ def stats(session, caller, query):
         "completed": done,
         "on_time_rate": round(on_time / done, 4) if done else None,
     }
+
+
+def record_file_added(session, event):
+    """A file kept for a dossier (files `file_uploaded`) becomes a history line with
+    the file's own audience; once per event, nothing for templates or unknown ids."""
+    if not event.get("dossier_id"):
+        return False
+    if not first_delivery(session, ProcessedEvent, event):
+        return False
+    try:
+        dossier = store.load(session, SYSTEM, event["dossier_id"])
+    except DossierNotFound:
+        return False
+    actor = {"id": event.get("uploaded_by"), "full_name": None, "role": None}
+    store.record_history(
+        session, dossier, SYSTEM, "file_added", note=event["name"], actor=actor,
+        public=event.get("audience") != visibility.INTERNAL,
+        changes=changes.file_added(event.get("slot"), event["name"]),
+    )  # fmt: skip
+    return True

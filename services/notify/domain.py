@@ -6,11 +6,12 @@ stores what they return.
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
 
-from services.shared import routes
+from services.shared import routes, visibility
 
 from . import problems
 
@@ -53,6 +54,16 @@ class Planned:
     files: str | None = None  # slot of the dossier's files to attach ("result")
     # The portal URL `portal_link()` writes (built here, never a template variable).
     link: str | None = None
+    # the user told in the portal too (an in-app entry next to the e-mail); several
+    # recipients of one event and template each get their own message
+    user_id: str | None = None
+
+    def event_key(self, event_id):
+        """The message's event id: the event's, or the event's per user."""
+        if not (event_id and self.user_id):
+            return event_id
+        digest = hashlib.sha1(str(self.user_id).encode()).hexdigest()[:16]
+        return f"{event_id[:40]}:{digest}"
 
 
 def valid_email(address):
@@ -294,4 +305,84 @@ def plan_submission_refused(payload, public_url, interval_seconds):
     planned = _applicant_mail("dossier_submission_refused", payload, public_url, extra)
     for item in planned:
         item.once_per = interval_seconds
+    return planned
+
+
+# What a member of staff is told of, and which record the visibility rule reads.
+ACTIVITIES = {"comment": "comment", "task_assigned": "task", "task_updated": "task"}
+
+
+def as_caller(user):
+    """The caller a resolved user would be (the visibility rule reads it)."""
+    return {
+        "kind": user.get("kind"),
+        "user_id": str(user.get("id")),
+        "roles": list(user.get("roles") or ()),
+        "province": user.get("province"),
+        "agency": user.get("agency"),
+        "department": user.get("department"),
+    }
+
+
+def activity_record(activity, payload):
+    """The record of `activity` as the visibility rule reads it (scope + own)."""
+    dossier = payload["dossier"]
+    record = {
+        "province": dossier.get("province"),
+        "agency": dossier.get("agency"),
+        "department": dossier.get("department"),
+        "owner": dossier.get("owner"),
+        "assignees": dossier.get("assignees") or [],
+        "submitted_at": dossier.get("submitted_at"),
+    }
+    if ACTIVITIES[activity] == "comment":
+        internal = payload["comment"].get("internal")
+        record["audience"] = visibility.INTERNAL if internal else visibility.PUBLIC
+    else:
+        task = payload.get("task") or {}
+        record.update(assignee=task.get("assignee"), created_by=task.get("created_by"))
+    return record
+
+
+def plan_involved(activity, payload, public_url, users, skip=()):
+    """One e-mail (and in-app entry) per member of staff involved, except the one
+    who acted and `skip`; each must see the record by the visibility rule, so an
+    internal note never reaches the applicant nor anyone outside the scope."""
+    dossier = payload["dossier"]
+    actor = payload.get("actor") or (payload.get("comment") or {}).get("author") or {}
+    record = activity_record(activity, payload)
+    kind = ACTIVITIES[activity]
+    planned = []
+    for user in users:
+        user_id = str(user.get("id") or "")
+        if not user_id or user_id == str(actor.get("id")) or user_id in skip:
+            continue
+        if user.get("status", "active") != "active" or not valid_email(
+            user.get("email")
+        ):
+            continue
+        if not visibility.sees(as_caller(user), kind, record):
+            continue
+        context = {
+            "name": user.get("full_name") or "",
+            "dossier": dossier,
+            "activity": activity,
+            "actor": actor,
+            "comment": payload.get("comment"),
+            "task": payload.get("task"),
+            "edits": payload.get("edits") or [],
+        }
+        planned.append(
+            Planned(
+                "work_activity",
+                user["email"],
+                user.get("full_name"),
+                lang_of(user.get("lang")),
+                context,
+                None,
+                dossier_scope(dossier),
+                link=dossier_link(public_url, dossier, "staff_dossier"),
+                user_id=user_id,
+            )
+        )
     return planned

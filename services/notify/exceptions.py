@@ -102,3 +102,21 @@ class AttachmentUnavailable(ValidationFailed):
 
 class CriteriaUnavailable(ValidationFailed):
     code = "CRITERIA_UNAVAILABLE"
+
+
+class ReminderNotFound(NotFound):
+    """No reminder of the caller's with this id (someone else's is not revealed)."""
+
+    code = "REMINDER_NOT_FOUND"
+
+
+class ReminderState(Conflict):
+    """The reminder fired or was cancelled: it can no longer change."""
+
+    code = "REMINDER_STATE"
+
+
+class TaskNotFound(NotFound):
+    """The task is not one of the dossier's that the caller sees."""
+
+    code = "TASK_NOT_FOUND"

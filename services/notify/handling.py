@@ -10,7 +10,7 @@ import logging
 
 from services.shared.outbox import first_delivery
 
-from . import domain, store
+from . import domain, inbox, links, store
 from .models import ProcessedEvent
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,13 @@ class EventMailer:
             refs.append(store.save_attachment(session, documents[item.document]))
         for found in documents.get(("files", item.key), ()):
             refs.append(store.save_attachment(session, found))
-        store.queue(session, event_id or None, item, rendered, refs)
+        store.queue(session, item.event_key(event_id) or None, item, rendered, refs)
+        if item.user_id:
+            inbox.add(
+                session, item.user_id, item.event_key(event_id), item.key,
+                rendered.subject, None, item.scope.get("dossier_id"),
+                links.path_of(item.link, self.templates.public_url),
+            )  # fmt: skip
 
     def _render(self, item, override):
         """Render with the province override, falling back to the file template."""

@@ -24,6 +24,10 @@ VARIABLES = {
     "comment_added": ("dossier", "comment"),
     "dossier_submission_refused": ("dossier", "problems"),
     "task_assigned": ("dossier", "task"),
+    # to the staff involved in a dossier's work: a comment, a task given or edited
+    "work_activity": ("dossier", "activity", "actor", "comment", "task", "edits"),
+    # a reminder a user set on a dossier or task, at the time they chose
+    "reminder": ("dossier", "task", "note", "remind_at"),
     "reminder_digest": ("items",),
     "leader_digest": ("items", "departments"),
 }

@@ -83,3 +83,10 @@ class LinkSet:
             # the whole href value, or the whole text of an anchor
             return re.compile(rf'(?:(?<=href=")|(?<=>)){marker}(?="|</a>)')
         return re.compile(rf"(?<!\S){marker}(?!\S)")
+
+
+def path_of(url, base_url):
+    """The portal path of a URL built under `base_url` (in-app entries link within
+    the portal, whatever host it is reached by); other URLs stay as they are."""
+    base = base_url.rstrip("/")
+    return url[len(base) :] or "/" if url and url.startswith(base) else url

@@ -119,3 +119,52 @@ class ReminderRun(Base):
 
     day: Mapped[str] = mapped_column(String(10), primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Reminder(Base):
+    """A reminder a user set on a dossier (or one of its tasks) for a moment.
+
+    `status` goes pending → fired (or cancelled) once: the timer claims due rows
+    with FOR UPDATE SKIP LOCKED and fires each in the transaction that marks it.
+    """
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(5), default="vi")
+    staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    dossier_id: Mapped[str] = mapped_column(String(64), index=True)
+    # what the mail and the list show of the dossier (snapshot when set)
+    dossier: Mapped[dict] = mapped_column(JSON, default=dict)
+    task_id: Mapped[int | None] = mapped_column(BigInteger)
+    task_title: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    remind_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    fired_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Notification(Base):
+    """One entry of a user's in-app notification list (unread until read)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "source"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    # what produced it (event id, reminder id): one entry per user and source
+    source: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    dossier_id: Mapped[str | None] = mapped_column(String(64))
+    link: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

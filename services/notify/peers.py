@@ -98,3 +98,24 @@ class Peers:
     def due_work(self, within_days):
         """Return due-soon and overdue work items for every officer."""
         return self.dossiers.list_due_work(SYSTEM, within_days)
+
+    def dossier(self, caller, dossier_id):
+        """The dossier as `caller` sees it (404 when they do not)."""
+        return self.dossiers.get_dossier(caller, dossier_id)
+
+    def task(self, caller, dossier_id, task_id):
+        """The dossier's task if `caller` sees it, else None."""
+        tasks = self.dossiers.list_tasks(caller, dossier_id)
+        return next((t for t in tasks if t.get("id") == task_id), None)
+
+    def staff_involved(self, user_ids):
+        """The users behind `user_ids` (one no longer known is left out)."""
+        found = []
+        for user_id in user_ids:
+            try:
+                found.append(self.accounts.get_user(SYSTEM, user_id))
+            except ServiceError as exc:
+                if not _refused(exc):
+                    raise
+                log.warning("involved user %s refused: %s", user_id, exc)
+        return found

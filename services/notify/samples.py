@@ -41,6 +41,7 @@ PAGES = {
     "registration_attempted": ("forgot_password", None),
     "login_failures": ("forgot_password", None),
     "task_assigned": ("staff_dossier", None),
+    "work_activity": ("staff_dossier", None),
 }
 BASE = {
     "name": "Nguyễn Thị Ánh",
@@ -73,6 +74,10 @@ BASE = {
     "lang": "vi",
     "failures": 5,
     "ip": "203.0.113.7",
+    "activity": "comment",
+    "actor": {"id": "u2", "full_name": "Trần Văn Bình", "role": "officer"},
+    "edits": [{"field": "due_date", "old": "2026-01-08", "new": "2026-01-09"}],
+    "remind_at": "08/01/2026 08:00",
 }
 
 

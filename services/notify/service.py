@@ -12,17 +12,28 @@ from services.shared.caller import caller_from, is_authenticated
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
-from services.shared.errors import ServiceError, Unauthenticated
+from services.shared.errors import Forbidden, ServiceError, Unauthenticated
 from services.shared.health import tcp_check
 from services.shared.metrics import Metrics
 from services.shared.outbox import InvalidEvent, OutboxRelay, read_event
 from services.shared.peers import Peer
 from services.shared.permissions import require, require_visible
 from services.shared.schemas import load
+from services.shared.timer import configured_timer
 
-from . import bulk, domain, reminders, settings, store, template_admin
+from . import (
+    bulk,
+    domain,
+    inbox,
+    reminders,
+    settings,
+    store,
+    template_admin,
+    user_reminders,
+)
 from .dependencies import Templates
 from .dispatch import Dispatcher
+from .exceptions import TaskNotFound
 from .handling import EventMailer
 from .models import Outbox
 from .peers import Peers
@@ -50,6 +61,19 @@ def authorised(caller, action):
     if not is_authenticated(caller):
         raise Unauthenticated("Authentication required")
     require(caller, action)
+    return caller
+
+
+def signed_in(caller, action=None):
+    """Load the caller: 401 unless a signed-in person (reminders and the list are
+    a person's own), 403 when `action` is not permitted."""
+    caller = caller_from(caller)
+    if not is_authenticated(caller) or not caller.get("user_id"):
+        raise Unauthenticated("Authentication required")
+    if caller.get("kind") == "client":
+        raise Forbidden("Not permitted", {"caller": ["client"]})
+    if action:
+        require(caller, action)
     return caller
 
 
@@ -127,11 +151,17 @@ class NotifyService:
 
     @event_handler("dossiers", "comment_added", **HANDLER)
     def on_comment_added(self, payload):
-        self._handle("dossiers.comment_added", payload, domain.plan_comment)
+        self._handle("dossiers.comment_added", payload, self._plan_comment)
 
     @event_handler("dossiers", "task_assigned", **HANDLER)
     def on_task_assigned(self, payload):
         self._handle("dossiers.task_assigned", payload, self._plan_task)
+
+    @event_handler("dossiers", "dossier_updated", **HANDLER)
+    def on_dossier_updated(self, payload):
+        """A task edit is told to the staff involved; other updates mail nobody."""
+        if isinstance(payload, dict) and payload.get("task") is not None:
+            self._handle("dossiers.dossier_updated", payload, self._plan_task_edit)
 
     @event_handler("dossiers", "dossier_submission_refused", **HANDLER)
     def on_dossier_submission_refused(self, payload):
@@ -265,6 +295,80 @@ class NotifyService:
         authorised(caller, "province.manage")
         return self._run_reminders(reminders.parse_day(day))
 
+    # reminders users set, and the in-app list ---------------------------------------
+    @configured_timer(settings.REMINDER_POLL)
+    def fire_reminders(self):
+        """Fire the reminders whose time came (each once, see user_reminders)."""
+        try:
+            with self.db.transaction() as session:
+                fired = user_reminders.fire_due(session, self.templates, self._url)
+        except Exception:  # noqa: BLE001 - the next tick tries again
+            log.warning("reminders failed; retrying next tick", exc_info=True)
+            return
+        if fired:
+            self.sender.wake()
+
+    @rpc
+    def create_reminder(self, caller, data):
+        """Set a reminder on a dossier or task the caller sees."""
+        caller = signed_in(caller, "dossier.read")
+        data = load(contract.ReminderSchema(), data)
+        dossier = self._peers.dossier(caller, data["dossier_id"])
+        task = None
+        if data["task_id"] is not None:
+            task = self._peers.task(caller, data["dossier_id"], data["task_id"])
+            if task is None:
+                raise TaskNotFound(
+                    "Task not found", {"task_id": [str(data["task_id"])]}
+                )
+        with self.db.transaction() as session:
+            return user_reminders.create(session, caller, data, dossier, task)
+
+    @rpc
+    def update_reminder(self, caller, reminder_id, data):
+        """Move a pending reminder of the caller's, or change its note."""
+        caller = signed_in(caller, "dossier.read")
+        data = load(contract.ReminderPatchSchema(), data)
+        with self.db.transaction() as session:
+            return user_reminders.update(session, caller, reminder_id, data)
+
+    @rpc
+    def cancel_reminder(self, caller, reminder_id):
+        caller = signed_in(caller, "dossier.read")
+        with self.db.transaction() as session:
+            return user_reminders.cancel(session, caller, reminder_id)
+
+    @rpc
+    def list_reminders(self, caller, dossier_id=None):
+        """The caller's own reminders (of one dossier), the soonest first."""
+        caller = signed_in(caller, "dossier.read")
+        with self.db.reader() as session:
+            return user_reminders.list_(session, caller, dossier_id)
+
+    @rpc
+    def list_notifications(self, caller, query=None):
+        """The caller's in-app notifications, newest first, with the unread count."""
+        caller = signed_in(caller)
+        query = load(contract.InboxQuery(), query or {})
+        with self.db.reader() as session:
+            return inbox.page(
+                session, caller["user_id"], query["page"], query["page_size"],
+                query["unread"],
+            )  # fmt: skip
+
+    @rpc
+    def mark_notifications_read(self, caller, data=None):
+        caller = signed_in(caller)
+        data = load(contract.MarkRead(), data or {})
+        with self.db.transaction() as session:
+            return {"unread": inbox.mark_read(session, caller["user_id"], data["ids"])}
+
+    @rpc
+    def unread_count(self, caller):
+        caller = signed_in(caller)
+        with self.db.reader() as session:
+            return {"unread": inbox.unread(session, caller["user_id"])}
+
     # helpers ----------------------------------------------------------------------
     @property
     def _url(self):
@@ -309,7 +413,22 @@ class NotifyService:
         assignee = payload["task"]["assignee"]
         if assignee and not isinstance(assignee, dict):
             assignee = self._peers.user(assignee)
-        return domain.plan_task(payload, url, assignee)
+        planned = domain.plan_task(payload, url, assignee)
+        # the assignee has the assignment mail; the others involved are told
+        return planned + self._involved("task_assigned", payload, url, skip=[
+            str(payload["task"]["assignee"] or "")
+        ])  # fmt: skip
+
+    def _plan_comment(self, payload, url):
+        planned = domain.plan_comment(payload, url)
+        return planned + self._involved("comment", payload, url)
+
+    def _plan_task_edit(self, payload, url):
+        return self._involved("task_updated", payload, url)
+
+    def _involved(self, activity, payload, url, skip=()):
+        users = self._peers.staff_involved(payload.get("involved") or [])
+        return domain.plan_involved(activity, payload, url, users, skip)
 
     def _bulk_action(self, caller, bulk_id, action):
         caller = authorised(caller, "bulk_mail.send")

@@ -48,6 +48,12 @@ REMINDER_TIME = Setting(
 TIMEZONE = Setting(
     "PORTAL_TIMEZONE", "Asia/Ho_Chi_Minh", "Time zone of reminder times."
 )
+REMINDER_POLL = Setting(
+    "PORTAL_REMINDER_POLL_SECONDS",
+    "5",
+    "Seconds between two looks for reminders users set that are due.",
+    float,
+)
 REFUSAL_MINUTES = Setting(
     "PORTAL_NOTIFY_REFUSAL_MINUTES",
     "10",
@@ -77,6 +83,7 @@ SETTINGS = (
     BULK_RATE,
     REMINDER_TIME,
     TIMEZONE,
+    REMINDER_POLL,
     REFUSAL_MINUTES,
     RESULT_MAX_BYTES,
 )

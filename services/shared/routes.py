@@ -27,6 +27,8 @@ PAGES = {
     "slip": "/can-bo/ho-so/{dossier_id}/giay-to/{kind}",
     "print_dossier": "/can-bo/ho-so/{dossier_id}/ban-in",
     "my_work": "/can-bo/viec-cua-toi",
+    # the signed-in user's notification list (reminders, colleagues' activity)
+    "notifications": "/thong-bao",
     "activate": "/activate",
     "reset_password": "/reset-password",
     "forgot_password": "/quen-mat-khau",

@@ -124,6 +124,14 @@ class Person(Resource):
     role = Nullable(fields.String)
 
 
+class Change(Resource):
+    """One field an edit changed (old None: added; new None: removed)."""
+
+    field = Sent(fields.String)
+    old = Nullable(fields.Raw)
+    new = Nullable(fields.Raw)
+
+
 class HistoryEntry(Resource):
     action = Sent(fields.String)
     from_ = Nullable(fields.String, data_key="from")
@@ -131,6 +139,7 @@ class HistoryEntry(Resource):
     actor = Sent(fields.Nested, Person)
     note = Nullable(fields.String)
     public = Sent(fields.Boolean)
+    changes = Sent(fields.List, fields.Nested(Change))
     at = Sent(fields.DateTime)
 
 

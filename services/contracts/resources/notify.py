@@ -89,3 +89,46 @@ class BulkMail(Resource):
 
 
 DeliveryPage = page_of(Delivery, "DeliveryPage")
+
+
+REMINDER_STATES = ("pending", "fired", "cancelled")
+
+
+class Reminder(Resource):
+    """A reminder the caller set on a dossier or task."""
+
+    id = Sent(fields.String)
+    dossier_id = Sent(fields.String)
+    task_id = Nullable(fields.Integer)
+    title = Sent(fields.String)
+    note = Nullable(fields.String)
+    remind_at = Sent(fields.DateTime)
+    status = Sent(fields.String, validate=validate.OneOf(REMINDER_STATES))
+    created_at = Sent(fields.DateTime)
+    fired_at = Nullable(fields.DateTime)
+
+
+ReminderPage = page_of(Reminder, "ReminderPage")
+
+
+class Notification(Resource):
+    """An entry of the caller's in-app notification list."""
+
+    id = Sent(fields.String)
+    kind = Sent(fields.String)
+    title = Sent(fields.String)
+    body = Nullable(fields.String)
+    dossier_id = Nullable(fields.String)
+    link = Nullable(fields.String)
+    created_at = Sent(fields.DateTime)
+    read_at = Nullable(fields.DateTime)
+
+
+class NotificationPage(Resource):
+    items = Sent(fields.List, fields.Nested(Notification))
+    total = Sent(fields.Integer)
+    unread = Sent(fields.Integer)
+
+
+class Unread(Resource):
+    unread = Sent(fields.Integer)

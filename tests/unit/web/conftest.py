@@ -86,6 +86,10 @@ class FakeRpc(RpcPool):
                 "departments": [{"code": "TP", "name": "Tư pháp"}],
             },
             ("accounts", "list_staff"): [],
+            ("notify", "unread_count"): {"unread": 0},
+            ("notify", "list_reminders"): {"items": [], "total": 0},
+            ("notify", "list_deliveries"): {"items": [], "total": 0},
+            ("notify", "list_notifications"): {"items": [], "total": 0, "unread": 0},
         }
 
     def call(self, service, method, *args, request_id=None, timeout=None, **kw):
