@@ -173,9 +173,11 @@ class Dispatcher(DependencyProvider):
                 log.warning("lease renewal failed", exc_info=True)
 
     def _execute(self, statement, **params):
+        """Run one statement in its own transaction; the rows it returns, if any."""
         with self.sessions() as session, session.begin():
             params.update(owner=self.owner, lease=self.lease)
-            return session.execute(statement, params).mappings().all()
+            result = session.execute(statement, params)
+            return result.mappings().all() if result.returns_rows else []
 
     def claim(self):
         return [row["id"] for row in self._execute(CLAIM, batch=self.batch)]
