@@ -96,3 +96,7 @@ def test_each_move_mails_the_applicant_once_or_not_at_all(stack, rpc, agency, ma
         counts, total = mailed_per_move(stack, mailbox, email, moves)
         assert counts == {action: TOLD[action] for action in made}
         assert total == sum(counts.values())  # nothing else reached the applicant
+    # the .eml files as stored: her name whole in the header and in every text
+    for msg in mailbox.messages_to(to):
+        assert msg["To"].addresses[0].display_name == "Nguyễn Thị Ánh Tuyết"
+        assert "Kính gửi Nguyễn Thị Ánh Tuyết" in msg.get_body(("plain",)).get_content()

@@ -11,10 +11,12 @@ once, each recipient has one message, the sink saw the re-send, every row is
 `sent`, and notify was restarted once.
 """
 
+import email.policy
 import os
 import signal
 import sys
 import time
+from email.parser import BytesParser
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -129,6 +131,11 @@ def test_a_notify_killed_while_sending_mails_each_message_once(system):
     assert len(stored) == len(set(ids)) == RECIPIENTS
     for row in log:  # one message per recipient
         assert sum(row.recipient.encode() in raw for raw in stored) == 1
+    for raw in stored:  # every name and subject whole, as the .eml has it
+        msg = BytesParser(policy=email.policy.default).parsebytes(raw)
+        number = msg["To"].addresses[0].username.split("-")[1]
+        assert msg["To"].addresses[0].display_name == f"Nguyễn Thị Ánh Tuyết {number}"
+        assert str(msg["Subject"]) == f"Thông báo Nguyễn Thị Ánh Tuyết {number}"
     resent = (mail_dir / ".ids" / "duplicates").read_text().split()
     assert sink.killed.decode() in resent  # sent again, stored once
     assert stack.supervised("notify")["restarts"] == 1
