@@ -24,6 +24,13 @@ from services.shared.caller import SYSTEM
 from tests.stack import ROOT, Stack, free_port
 
 CALLER = dict(SYSTEM, province="01", agency="BENCH", department="BENCH")
+# An uploaded list waits for a second person: a province admin approves it.
+APPROVER = {
+    "kind": "staff",
+    "roles": ["province_admin"],
+    "user_id": "bench-approver",
+    "province": "01",
+}
 
 
 def start_sink(port, directory):
@@ -70,6 +77,8 @@ def run(rpc, count):
     t0 = time.monotonic()
     draft = rpc.call("notify", "create_bulk_mail", CALLER, data, timeout=300)
     t1 = time.monotonic()
+    if draft["needs_approval"]:
+        rpc.call("notify", "approve_bulk_mail", APPROVER, draft["id"])
     rpc.call("notify", "confirm_bulk_mail", CALLER, draft["id"])
     while True:
         found = rpc.call("notify", "get_bulk_mail", CALLER, draft["id"])

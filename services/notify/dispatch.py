@@ -1,24 +1,36 @@
-"""The sender: green threads that deliver queued messages over SMTP.
+"""The sender: green threads that deliver queued messages over SMTP, each once.
 
 Each thread claims a batch of due messages with `FOR UPDATE SKIP LOCKED` (so any
-number of threads and instances share the work), marks them `sending` with a lease,
-commits, sends them over one reused SMTP connection and records each outcome.
-A message whose lease runs out while `sending` (the instance died) is claimed again:
-a restart resumes queued and interrupted work. Outcomes a database outage kept from
-being written are written before the next claim, so an outage sends nothing twice;
-only an instance killed between the SMTP answer and the write can (at-least-once).
+number of threads and instances share the work), marks them `sending` under this
+instance's name (`claimed_by`) with a short lease (`PORTAL_NOTIFY_LEASE`), commits,
+then for each message in turn:
+1. *begins* it: one UPDATE that counts the attempt and renews its lease, and
+   matches only while the row is still this instance's own: a row another instance
+   took over (its lease ran out while this one stalled) is left to that one, so two
+   live instances never send the same row;
+2. sends it over one reused SMTP connection;
+3. records the outcome at once (not per batch): the window in which a kill loses
+   the knowledge of a sent message is one message wide.
+A heartbeat renews the leases of everything this instance holds every quarter
+lease; a dead instance renews nothing, so its claims free up within one lease and
+another instance (or its restart) sends them. Outcomes a database outage kept from
+being written are written before the next claim. What is left, a kill between the
+SMTP server's answer and the write, re-sends that one message as the same message:
+its Message-ID, Date and MIME boundaries come from the row (`mime.py`), so a
+mailbox that keeps one copy per Message-ID keeps it once.
 Transactional messages are claimed before bulk ones, so a 10,000-recipient bulk send
 never delays an activation or a receipt e-mail.
 """
 
 import datetime as dt
 import logging
+import uuid
 from collections import OrderedDict
 
 import eventlet
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import DependencyProvider
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import sessionmaker
 
 from services.shared import metrics
@@ -28,16 +40,17 @@ from services.shared.database import make_engine
 
 from . import settings
 from .domain import backoff_seconds, next_state_after_failure, valid_email
-from .fastmime import Composer, attachment_part
-from .mailer import SendFailed, SmtpClient, build_message
+from .mailer import SendFailed, SmtpClient
+from .mime import Composer, attachment_part
 from .models import Attachment, Message
 
 log = logging.getLogger(__name__)
 
+LEASE = "make_interval(secs => :lease)"
 CLAIM = text(
-    """
-    UPDATE messages SET status = 'sending', attempts = attempts + 1,
-        next_attempt_at = now() + make_interval(secs => :lease)
+    f"""
+    UPDATE messages SET status = 'sending', claimed_by = :owner,
+        next_attempt_at = now() + {LEASE}
     WHERE id IN (
         SELECT id FROM messages
         WHERE status IN ('queued', 'sending', 'temp_failed')
@@ -45,8 +58,30 @@ CLAIM = text(
         ORDER BY (bulk_id IS NOT NULL), next_attempt_at
         LIMIT :batch
         FOR UPDATE SKIP LOCKED)
-    RETURNING id, recipient, recipient_name, subject, body_text, body_html,
-        attachments, attempts, province
+    RETURNING id
+    """
+)
+BEGIN = text(
+    f"""
+    UPDATE messages SET attempts = attempts + 1,
+        first_attempt_at = coalesce(first_attempt_at, now()),
+        next_attempt_at = now() + {LEASE}
+    WHERE id = :id AND claimed_by = :owner AND status = 'sending'
+    RETURNING id, public_id, recipient, recipient_name, subject, body_text,
+        body_html, attachments, attempts, province, first_attempt_at
+    """
+)
+RENEW = text(
+    f"""
+    UPDATE messages SET next_attempt_at = now() + {LEASE}
+    WHERE claimed_by = :owner AND status = 'sending'
+    """
+)
+# Claimed rows not begun when the instance stops: due again at once.
+RELEASE = text(
+    """
+    UPDATE messages SET next_attempt_at = now(), claimed_by = NULL
+    WHERE id = ANY(:ids) AND claimed_by = :owner AND status = 'sending'
     """
 )
 
@@ -59,7 +94,7 @@ class Dispatcher(DependencyProvider):
         self.threads = max(int(cfg.get(settings.SMTP_CONNECTIONS.key, 2)), 1)
         self.batch = int(cfg.get(settings.SEND_BATCH.key, 50))
         self.poll = float(cfg.get(settings.SEND_POLL.key, 0.5))
-        self.lease = 120.0
+        self.lease = float(cfg.get(settings.LEASE.key, settings.LEASE.default))
         self.retry_base = float(cfg.get(settings.RETRY_BASE.key, 5))
         self.max_attempts = int(cfg.get(settings.MAX_ATTEMPTS.key, 8))
         self.sender = cfg.get(settings.MAIL_FROM.key, settings.MAIL_FROM.default)
@@ -71,12 +106,14 @@ class Dispatcher(DependencyProvider):
             "tls": str(cfg.get(settings.SMTP_TLS.key, "")).lower() in ("1", "true"),
         }
         url = cfg.get("DB_URL") or database_url(self.container.service_name)
-        self.engine = make_engine(url, pool_size=self.threads + 1)
+        self.engine = make_engine(url, pool_size=self.threads + 2)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.wakeups = [LightQueue() for _ in range(self.threads)]
         self.cache = OrderedDict()
-        self.unrecorded = []  # (sent ids, failures) sent but not yet written
+        self.unrecorded = []  # outcomes sent but not yet written, oldest first
         self.composer = Composer(self.sender)
+        # This instance's name on the rows it claims (a new one every start).
+        self.owner = uuid.uuid4().hex
         self.running = False
 
     def start(self):
@@ -85,6 +122,7 @@ class Dispatcher(DependencyProvider):
             self.container.spawn_managed_thread(
                 lambda i=index: self._run(i), identifier=f"notify_sender_{index}"
             )
+        self.container.spawn_managed_thread(self._heartbeat, identifier="notify_lease")
 
     def stop(self):
         self.running = False
@@ -125,100 +163,120 @@ class Dispatcher(DependencyProvider):
             pass
         eventlet.sleep(0)
 
-    def claim(self):
+    def _heartbeat(self):
+        """Renew the leases of every row this instance holds, while it lives."""
+        while self.running:
+            eventlet.sleep(self.lease / 4)
+            try:
+                self._execute(RENEW)
+            except Exception:  # noqa: BLE001 - the claims may lapse; begin() checks
+                log.warning("lease renewal failed", exc_info=True)
+
+    def _execute(self, statement, **params):
+        """Run one statement in its own transaction; the rows it returns, if any."""
         with self.sessions() as session, session.begin():
-            params = {"lease": self.lease, "batch": self.batch}
-            return session.execute(CLAIM, params).mappings().all()
+            params.update(owner=self.owner, lease=self.lease)
+            result = session.execute(statement, params)
+            return result.mappings().all() if result.returns_rows else []
+
+    def claim(self):
+        return [row["id"] for row in self._execute(CLAIM, batch=self.batch)]
+
+    def begin(self, message_id):
+        """The row to send, counted as an attempt; None once it is not ours."""
+        found = self._execute(BEGIN, id=message_id)
+        return found[0] if found else None
+
+    def release(self, ids):
+        if ids:
+            self._execute(RELEASE, ids=list(ids))
 
     def deliver_once(self, client):
-        """Claim and send one batch; return how many were claimed."""
+        """Claim one batch and send it, each message recorded after its own SMTP
+        answer; return how many were claimed."""
         self.record_unrecorded()  # still failing: claim nothing, send nothing
-        rows = self.claim()
-        sent, failed, provinces = [], [], {}
-        for row in rows:
-            provinces[row["id"]] = metrics.province_label(row["province"])
+        claimed = self.claim()
+        for done, message_id in enumerate(claimed):
+            if not self.running:
+                self.release(claimed[done:])
+                break
+            row = self.begin(message_id)
+            if row is None:
+                continue  # taken over by another instance: it sends it
+            outcome = self.attempt(client, row)
             try:
-                self.send_one(client, row)
-                sent.append(row["id"])
-            except SendFailed as exc:
-                failed.append(self._failure(row, exc))
-        for message_id in sent:
-            metrics.EMAILS.labels("sent", provinces[message_id]).inc()
-        for failure in failed:
-            metrics.EMAILS.labels(failure["status"], provinces[failure["b_id"]]).inc()
-        try:
-            self.record(sent, failed)
-        except Exception:
-            # The SMTP server has these: keep their outcome and write it before
-            # claiming again, or the lease would run out and send them twice.
-            self.unrecorded.append((sent, failed))
-            raise
-        return len(rows)
+                self.record(outcome)
+            except Exception:
+                # The SMTP server has it: keep the outcome and write it before
+                # claiming again, or the lease would run out and send it twice.
+                self.unrecorded.append(outcome)
+                raise
+        return len(claimed)
 
     def record_unrecorded(self):
         """Write the outcomes an outage kept from being recorded, oldest first."""
         while self.unrecorded:
-            self.record(*self.unrecorded[0])
+            self.record(self.unrecorded[0])
             self.unrecorded.pop(0)
 
-    def send_one(self, client, row):
-        if not valid_email(row["recipient"]):
-            raise SendFailed("permanent", "INVALID_ADDRESS")
-        refs = row["attachments"] or ()
-        if row["recipient"].isascii() and self.composer.sender_address.isascii():
-            data = self.composer.compose(
-                row["recipient"],
-                row["recipient_name"],
-                row["subject"],
-                row["body_text"],
-                row["body_html"],
-                [self.attachment(ref)["part"] for ref in refs],
-            )
-            client.send_bytes(self.composer.sender_address, row["recipient"], data)
-            return
-        attachments = [self.attachment(ref) for ref in refs]
-        msg = build_message(
-            self.sender,
+    def attempt(self, client, row):
+        """Send one row; return its outcome (status, error, next try)."""
+        outcome = {
+            "id": row["id"],
+            "province": metrics.province_label(row["province"]),
+            "status": "sent",
+        }
+        try:
+            if not valid_email(row["recipient"]):
+                raise SendFailed("permanent", "INVALID_ADDRESS")
+            client.send(self.compose(row))
+        except SendFailed as exc:
+            outcome.update(self._failure(row, exc))
+        return outcome
+
+    def compose(self, row):
+        """The EmailMessage of a row (the same on every attempt)."""
+        return self.composer.compose(
+            row["public_id"],
+            row["first_attempt_at"],
             row["recipient"],
             row["recipient_name"],
             row["subject"],
             row["body_text"],
             row["body_html"],
-            attachments,
+            [self.attachment(ref)["part"] for ref in row["attachments"] or ()],
         )
-        client.send(msg)
 
     def _failure(self, row, exc):
         status = next_state_after_failure(row["attempts"], exc.kind, self.max_attempts)
         delay = backoff_seconds(row["attempts"], self.retry_base)
         log.info("delivery %s failed (%s): %s", row["id"], status, exc.reason)
         return {
-            "b_id": row["id"],
             "status": status,
             "error": exc.reason[:1000],
             "next_at": utcnow() + dt.timedelta(seconds=delay),
         }
 
-    def record(self, sent, failed):
+    def record(self, outcome):
+        """Write one outcome, then count it."""
+        values = {"status": outcome["status"], "claimed_by": None}
+        if outcome["status"] == "sent":
+            values.update(sent_at=utcnow(), last_error=None)
+        else:
+            values.update(
+                last_error=outcome["error"], next_attempt_at=outcome["next_at"]
+            )
+        query = update(Message).where(
+            Message.id == outcome["id"], Message.status == "sending"
+        )
+        if outcome["status"] != "sent":
+            # a failure is ours to judge only while we hold the row; a message the
+            # server accepted is sent whoever holds it now (it must not begin again)
+            query = query.where(Message.claimed_by == self.owner)
         with self.sessions() as session, session.begin():
-            if sent:
-                session.execute(
-                    update(Message)
-                    .where(Message.id.in_(sent), Message.status == "sending")
-                    .values(status="sent", sent_at=utcnow(), last_error=None)
-                )
-            if failed:
-                session.execute(
-                    update(Message.__table__)
-                    .where(Message.__table__.c.id == bindparam("b_id"))
-                    .where(Message.__table__.c.status == "sending")
-                    .values(
-                        status=bindparam("status"),
-                        last_error=bindparam("error"),
-                        next_attempt_at=bindparam("next_at"),
-                    ),
-                    failed,
-                )
+            written = session.execute(query.values(**values)).rowcount
+        if written:
+            metrics.EMAILS.labels(outcome["status"], outcome["province"]).inc()
 
     def attachment(self, ref):
         """Return {name, content_type, data, part} of a stored attachment (cached)."""

@@ -28,13 +28,27 @@ PENDING = ("queued", "sending", "temp_failed")
 LANGS = ("vi", "en")
 EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}$")
 APOLOGY_ACTIONS = ("apologize", "extend", "reschedule", "extend_appointment")
-STATUS_TEMPLATES = {
-    "processing": "dossier_received",
-    "rejected": "dossier_rejected",
-    "supplement_requested": "supplement_requested",
-    "completed": "dossier_completed",
+# What the applicant hears of each move of the workflow (dossiers' actions), and
+# the one place that says it: the template of the e-mail, or None for the agency's
+# internal steps (an officer sending for approval, the leader approving or sending
+# back: the dossier stays with the agency and the applicant has nothing to do).
+# The mail used to be chosen by the state a move leads to, so a leader's send_back,
+# which leads back to `processing`, read as a second reception.
+# A move not named here is told as a status change (tests require every action
+# of the workflow to be named).
+ACTION_TEMPLATES = {
+    "receive": "dossier_received",
+    "register_paper": "dossier_received",
+    "reject": "dossier_rejected",
+    "request_supplement": "supplement_requested",
+    "return_result": "dossier_completed",
+    "cancel": "dossier_status_changed",
+    "send_for_approval": None,
+    "approve": None,
+    "send_back": None,
+    **dict.fromkeys(APOLOGY_ACTIONS, "dossier_apology"),
 }
-RECEIVING = ("receive", "register_paper")
+DOCUMENTS = {"dossier_received": "receipt", "dossier_apology": "apology"}
 RESULT_SLOT = "result"
 MAX_ATTEMPTS = 8
 
@@ -220,7 +234,7 @@ def plan_account_notice(event_type, payload, public_url):
 
 
 def plan_status_change(payload, public_url):
-    """Plan the citizen's e-mail for a dossier status change."""
+    """Plan the citizen's e-mail for a dossier status change (`ACTION_TEMPLATES`)."""
     dossier = payload["dossier"]
     extra = {
         "reason": payload.get("reason") or "",
@@ -233,14 +247,10 @@ def plan_status_change(payload, public_url):
         or "",
         "status": payload.get("to") or "",
     }
-    if payload.get("action") in APOLOGY_ACTIONS:
-        key, document = "dossier_apology", "apology"
-    else:
-        key = STATUS_TEMPLATES.get(payload.get("to"), "dossier_status_changed")
-        if key == "dossier_received" and payload.get("action") not in RECEIVING:
-            key = "dossier_status_changed"  # a leader's send_back is no new receipt
-        document = "receipt" if key == "dossier_received" else None
-    planned = _applicant_mail(key, payload, public_url, extra, document)
+    key = ACTION_TEMPLATES.get(payload.get("action"), "dossier_status_changed")
+    if key is None:
+        return []  # an internal step
+    planned = _applicant_mail(key, payload, public_url, extra, DOCUMENTS.get(key))
     for item in planned:
         if key == "dossier_completed":
             item.files = RESULT_SLOT

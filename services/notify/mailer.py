@@ -1,15 +1,9 @@
-"""MIME building and the SMTP facade the dispatcher sends through.
+"""The SMTP facade the dispatcher sends through (messages come from `mime.py`).
 
-Messages are `email.message.EmailMessage` with the SMTP policy: UTF-8 subjects and
-display names are RFC 2047-encoded, attachment names RFC 2231-encoded, and
 `send_message` asks for SMTPUTF8 only when an address itself is not ASCII.
 """
 
 import smtplib
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import make_msgid, parseaddr
 
 from .domain import classify_smtp
 
@@ -21,34 +15,6 @@ class SendFailed(Exception):
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
-
-
-def _address(display, address):
-    local, _, domain = address.rpartition("@")
-    return Address(display or "", local, domain)
-
-
-def build_message(sender, recipient, name, subject, text, html, attachments=()):
-    """Return the EmailMessage for one recipient (attachments: name/type/data)."""
-    msg = EmailMessage(policy=SMTP)
-    sender_name, sender_addr = parseaddr(sender)
-    msg["From"] = _address(sender_name, sender_addr)
-    msg["To"] = _address(name, recipient)
-    msg["Subject"] = subject
-    msg["Message-ID"] = make_msgid(domain=sender_addr.rpartition("@")[2] or None)
-    msg.set_content(text, charset="utf-8", cte="quoted-printable")
-    if html:
-        msg.add_alternative(
-            html, subtype="html", charset="utf-8", cte="quoted-printable"
-        )
-    for item in attachments:
-        maintype, _, subtype = (item["content_type"] or "").partition("/")
-        if not subtype:
-            maintype, subtype = "application", "octet-stream"
-        msg.add_attachment(
-            item["data"], maintype=maintype, subtype=subtype, filename=item["name"]
-        )
-    return msg
 
 
 class SmtpClient:
@@ -75,10 +41,6 @@ class SmtpClient:
     def send(self, msg):
         """Send one EmailMessage; raise SendFailed on any failure."""
         self._deliver(lambda conn: conn.send_message(msg))
-
-    def send_bytes(self, sender, recipient, data):
-        """Send composed bytes (CRLF, ASCII addresses); raise SendFailed."""
-        self._deliver(lambda conn: conn.sendmail(sender, [recipient], data))
 
     def _deliver(self, send):
         if self.conn is None:

@@ -61,6 +61,12 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The sender instance holding the row while `sending` (migration 0005).
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    # The first try: the message's Date, the same on a re-send.
+    first_attempt_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )
 
 
 class Attachment(Base):

@@ -27,6 +27,13 @@ SEND_BATCH = Setting(
 SEND_POLL = Setting(
     "PORTAL_NOTIFY_POLL", "0.5", "Seconds between polls for due messages.", float
 )
+LEASE = Setting(
+    "PORTAL_NOTIFY_LEASE",
+    "20",
+    "Seconds a claim on a message lasts unless its live sender renews it "
+    "(a dead instance's messages are sent by another after at most this).",
+    float,
+)
 RETRY_BASE = Setting(
     "PORTAL_SMTP_RETRY_BASE",
     "5",
@@ -78,6 +85,7 @@ SETTINGS = (
     PUBLIC_URL,
     SEND_BATCH,
     SEND_POLL,
+    LEASE,
     RETRY_BASE,
     MAX_ATTEMPTS,
     BULK_RATE,

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from services.dossiers import domain as dossiers_domain
 from services.notify import domain, reminders
 from services.notify.samples import DOSSIER
 
@@ -15,26 +16,41 @@ def status_event(to, action="x", **extra):
 
 
 @pytest.mark.parametrize(
-    ("to", "key", "document"),
+    ("to", "action", "key", "document"),
     [
-        ("processing", "dossier_received", "receipt"),
-        ("rejected", "dossier_rejected", None),
-        ("supplement_requested", "supplement_requested", None),
-        ("completed", "dossier_completed", None),
-        ("pending_approval", "dossier_status_changed", None),
+        ("processing", "receive", "dossier_received", "receipt"),
+        ("processing", "register_paper", "dossier_received", "receipt"),
+        ("rejected", "reject", "dossier_rejected", None),
+        ("supplement_requested", "request_supplement", "supplement_requested", None),
+        ("completed", "return_result", "dossier_completed", None),
+        ("cancelled", "cancel", "dossier_status_changed", None),
+        ("pending_approval", "a_new_move", "dossier_status_changed", None),
     ],
 )
-def test_status_change_picks_the_template_of_the_new_state(to, key, document):
-    (planned,) = domain.plan_status_change(status_event(to, "receive"), URL)
+def test_status_change_picks_the_template_of_the_move(to, action, key, document):
+    (planned,) = domain.plan_status_change(status_event(to, action), URL)
     assert (planned.key, planned.document) == (key, document)
     assert planned.recipient == DOSSIER["applicant"]["email"]
     assert planned.scope["province"] == DOSSIER["province"]
     assert planned.link == f"{URL}/ho-so/{DOSSIER['id']}"
 
 
-def test_a_send_back_to_processing_is_a_status_change_not_a_new_receipt():
-    (planned,) = domain.plan_status_change(status_event("processing", "send_back"), URL)
-    assert (planned.key, planned.document) == ("dossier_status_changed", None)
+@pytest.mark.parametrize(
+    ("to", "action"),
+    [
+        ("pending_approval", "send_for_approval"),
+        ("approved", "approve"),
+        ("processing", "send_back"),
+    ],
+)
+def test_internal_steps_mail_nobody(to, action):
+    assert domain.plan_status_change(status_event(to, action), URL) == []
+
+
+def test_every_move_of_the_workflow_is_named():
+    """A new action in dossiers must be decided here: told, or internal."""
+    moves = {action for (_, action) in dossiers_domain.TRANSITIONS} - {"submit"}
+    assert moves <= set(domain.ACTION_TEMPLATES)
 
 
 def test_apology_action_plans_the_apology_with_its_document():
@@ -179,9 +195,11 @@ def test_reminder_day_must_be_a_date():
 
 
 def test_completed_mail_asks_for_the_result_slot_files():
-    (planned,) = domain.plan_status_change(status_event("completed"), URL)
+    (planned,) = domain.plan_status_change(
+        status_event("completed", "return_result"), URL
+    )
     assert planned.files == "result"
-    (other,) = domain.plan_status_change(status_event("rejected"), URL)
+    (other,) = domain.plan_status_change(status_event("rejected", "reject"), URL)
     assert other.files is None
 
 

@@ -1,13 +1,9 @@
 """Templates render in both languages; MIME is right for Vietnamese."""
 
-import email
-import email.policy
-
 import pytest
 
 from services.notify.bulk import compile_parts, render
 from services.notify.exceptions import TemplateUnsafe, TemplateVariableUnknown
-from services.notify.mailer import build_message
 from services.notify.samples import sample
 from services.notify.templates import DIRECTORY, Renderer, TemplateInvalid
 
@@ -65,33 +61,6 @@ def test_override_is_used_when_given(renderer):
 def test_templates_that_fail_to_render_are_refused(renderer, source):
     with pytest.raises(TemplateInvalid):
         renderer.check("dossier_rejected", source, sample("x"))
-
-
-def test_mime_encodes_vietnamese_subject_name_and_attachment_name():
-    msg = build_message(
-        "Cổng dịch vụ công <no-reply@portal.vn>",
-        "an@example.vn",
-        "Nguyễn Văn An",
-        "Hồ sơ đã được tiếp nhận",
-        "Nội dung",
-        "<p>Nội dung</p>",
-        [
-            {
-                "name": "Biên nhận hồ sơ.pdf",
-                "content_type": "application/pdf",
-                "data": b"%PDF-1.4 x",
-            }
-        ],
-    )
-    raw = msg.as_bytes()
-    assert raw.isascii()
-    parsed = email.message_from_bytes(raw, policy=email.policy.default)
-    assert str(parsed["Subject"]) == "Hồ sơ đã được tiếp nhận"
-    assert parsed["To"].addresses[0].display_name == "Nguyễn Văn An"
-    (part,) = list(parsed.iter_attachments())
-    assert part.get_filename() == "Biên nhận hồ sơ.pdf"
-    assert part.get_content() == b"%PDF-1.4 x"
-    assert parsed.get_body(("plain",)).get_content().strip() == "Nội dung"
 
 
 def test_bulk_body_is_personalised_and_html_escaped():

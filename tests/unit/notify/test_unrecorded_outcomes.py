@@ -1,4 +1,5 @@
-"""A database outage after SMTP accepted a batch must not send the batch twice."""
+"""Each message is recorded right after its own SMTP answer; an outcome a database
+outage kept from being written is written before anything is claimed again."""
 
 from services.notify.dispatch import Dispatcher
 
@@ -7,28 +8,35 @@ class Outage(Exception):
     pass
 
 
-def sender(record_failures):
-    """A Dispatcher whose database calls are recorded; `record` fails N times."""
+def sender(record_failures, batch=1, taken=()):
+    """A Dispatcher whose database calls are recorded; `record` fails N times and
+    the ids in `taken` were taken over by another instance."""
     dispatcher = object.__new__(Dispatcher)
-    dispatcher.unrecorded, dispatcher.calls = [], []
+    dispatcher.unrecorded, dispatcher.calls, dispatcher.running = [], [], True
     failures, claimed = [record_failures], [0]
 
     def claim():
         dispatcher.calls.append("claim")
-        claimed[0] += 1
-        return [{"id": claimed[0], "province": "01"}]
+        ids = list(range(claimed[0] + 1, claimed[0] + 1 + batch))
+        claimed[0] += batch
+        return ids
 
-    def record(sent, failed):
+    def begin(message_id):
+        return None if message_id in taken else {"id": message_id}
+
+    def record(outcome):
         if failures[0]:
             failures[0] -= 1
             dispatcher.calls.append("record failed")
             raise Outage
-        dispatcher.calls.append(("recorded", tuple(sent)))
+        dispatcher.calls.append(("recorded", outcome["id"]))
 
-    dispatcher.claim, dispatcher.record = claim, record
-    dispatcher.send_one = lambda client, row: dispatcher.calls.append(
-        ("sent", row["id"])
-    )
+    def attempt(client, row):
+        dispatcher.calls.append(("sent", row["id"]))
+        return {"id": row["id"], "status": "sent"}
+
+    dispatcher.claim, dispatcher.begin, dispatcher.record = claim, begin, record
+    dispatcher.attempt = attempt
     return dispatcher
 
 
@@ -49,15 +57,30 @@ def test_outcomes_are_written_before_anything_is_claimed_again():
         ("sent", 1),
         "record failed",
         "record failed",
-        ("recorded", (1,)),
+        ("recorded", 1),
         "claim",
         ("sent", 2),
-        ("recorded", (2,)),
+        ("recorded", 2),
     ]
     assert dispatcher.unrecorded == []
 
 
-def test_without_an_outage_each_batch_is_recorded_once():
-    dispatcher = sender(record_failures=0)
+def test_each_message_is_recorded_after_its_own_answer_not_per_batch():
+    dispatcher = sender(record_failures=0, batch=3)
     deliver(dispatcher)
-    assert dispatcher.calls == ["claim", ("sent", 1), ("recorded", (1,))]
+    assert dispatcher.calls == [
+        "claim",
+        ("sent", 1),
+        ("recorded", 1),
+        ("sent", 2),
+        ("recorded", 2),
+        ("sent", 3),
+        ("recorded", 3),
+    ]
+
+
+def test_a_row_taken_over_by_another_instance_is_not_sent():
+    dispatcher = sender(record_failures=0, batch=3, taken={2})
+    deliver(dispatcher)
+    assert ("sent", 2) not in dispatcher.calls
+    assert ("sent", 3) in dispatcher.calls
