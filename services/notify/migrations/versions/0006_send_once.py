@@ -5,15 +5,15 @@ leases while alive and sends a row only while the row is still its own, so a dea
 instance's claims free up after one short lease and two live instances never send
 the same row. `first_attempt_at` is the message's `Date`, the same on every try.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
