@@ -240,6 +240,9 @@ def test_desk_queue_asks_the_index_for_its_tab_and_links_each_one():
     assert "tab" not in fake.called("count_tabs")[0][2][1]
     assert 'href="/can-bo/ho-so/d-1"' in resp.text
     assert 'data-tab="waiting_reception" aria-current="page"' in resp.text
+    # the shared filter fields, with what was asked kept in them
+    assert 'name="tu_khoa" type="search" value="hang"' in resp.text
+    assert '<option value="-value" selected>' in resp.text
 
 
 def test_a_stored_javascript_template_link_is_never_a_link(client, fake):
