@@ -292,7 +292,12 @@ def plan_task(payload, public_url, assignee):
             context,
             None,
             dossier_scope(dossier),
-            link=dossier_link(public_url, dossier, "staff_dossier"),
+            link=routes.url(
+                public_url,
+                "task",
+                dossier_id=dossier.get("id"),
+                task_id=payload["task"]["id"],
+            ),
         )
     ]
 

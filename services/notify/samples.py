@@ -40,7 +40,7 @@ PAGES = {
     "password_reset": ("reset_password", {"token": "mau-thu-dat-lai"}),
     "registration_attempted": ("forgot_password", None),
     "login_failures": ("forgot_password", None),
-    "task_assigned": ("staff_dossier", None),
+    "task_assigned": ("task", None),
     "work_activity": ("staff_dossier", None),
 }
 BASE = {
@@ -53,7 +53,7 @@ BASE = {
     "appointment_date": DOSSIER["appointment_date"],
     "status": "processing",
     "comment": {"body": "Hồ sơ đã được chuyển phòng chuyên môn", "author": {}},
-    "task": {"title": "Thẩm định hồ sơ", "due_date": "2026-01-08"},
+    "task": {"id": 7, "title": "Thẩm định hồ sơ", "due_date": "2026-01-08"},
     "items": [
         {
             "kind": "task",
@@ -84,5 +84,6 @@ BASE = {
 def sample(key, public_url="http://127.0.0.1:8000"):
     """Return the sample context (and `link`) a template of `key` is checked with."""
     page, query = PAGES.get(key, ("citizen_dossier", None))
-    link = routes.url(public_url, page, query, dossier_id=DOSSIER["id"])
+    params = {"task_id": BASE["task"]["id"]} if page == "task" else {}
+    link = routes.url(public_url, page, query, dossier_id=DOSSIER["id"], **params)
     return dict(BASE, link=link)
