@@ -275,7 +275,7 @@ def record_history(session, dossier, caller, action, **kw):
             note=kw.get("note"),
             public=kw.get("public", True),
             changes=kw.get("changes") or None,
-            at=now(),
+            at=kw.get("at") or now(),
         )
     )
 

@@ -5,7 +5,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from services.contracts import dossiers as contract
-from services.shared import permissions, visibility
+from services.shared import clock, permissions, visibility
 from services.shared.caller import SYSTEM
 from services.shared.errors import Forbidden, ValidationFailed, detail
 from services.shared.outbox import first_delivery
@@ -327,9 +327,11 @@ def record_file_added(session, event):
     except DossierNotFound:
         return False
     actor = {"id": event.get("uploaded_by"), "full_name": None, "role": None}
+    # dated when the file was kept (the event's time), not when the event is read
     store.record_history(
         session, dossier, SYSTEM, "file_added", note=event["name"], actor=actor,
         public=event.get("audience") != visibility.INTERNAL,
         changes=changes.file_added(event.get("slot"), event["name"]),
+        at=clock.parse(event.get("occurred_at")),
     )  # fmt: skip
     return True

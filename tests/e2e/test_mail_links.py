@@ -1,17 +1,19 @@
 """Every kind of e-mail the portal sends, every link in it, opened by its recipient.
 
-The journeys run through the real stack (the API, as people and the agency would):
-a citizen registers (activation), registers again (the "someone tried" notice), mistypes
+The journeys run through the real stack (the API, as people and the agency would): a
+citizen registers (activation), registers again (the "someone tried" notice), mistypes
 her password (failed sign-ins), asks for a reset; her dossier is submitted, received,
 sent for a supplement, resubmitted, commented on, approved and returned; a second is
-refused for missing papers, then rejected; a third is given a task and falls overdue;
-the daily digests go to the officer and the leader. Then every e-mail stored by the
-SMTP sink for these people is read, and every link in it (text and html parts) is
-opened in Chromium as its recipient: signed in when they have an account, not signed
-in for the links of the account mails (activation, reset, forgotten password). A link
-must answer below 400, must not send its recipient to the sign-in page, and must show
-what it names (routes.PAGES): the dossier with its status and receipt number, the
-task, the activation done, the reset form, the forgotten-password form.
+refused for missing papers, then rejected; a third is given a task and falls overdue,
+gets an internal note (the task's creator is told) and a reminder; a fourth is
+withdrawn by its applicant; the daily digests go to the officer and the leader. Then
+every e-mail stored by the SMTP sink for these people is read, and every link in it
+(text and html parts) is opened in Chromium as its recipient: signed in when they have
+an account, not signed in for the links of the account mails (activation, reset,
+forgotten password). A link must answer below 400, must not send its recipient to the
+sign-in page, and must show what it names (routes.PAGES): the dossier with its status
+and receipt number, the task, the activation done, the reset form, the forgotten-
+password form.
 
 The kinds sent are read from notify's own database, so a new kind that no journey
 produces fails here until a journey sends it (or it is listed in NOT_SENT, with why).
@@ -188,6 +190,30 @@ class Journeys:
         day = f"20{uuid.uuid4().int % 60 + 40}-0{uuid.uuid4().int % 9 + 1}-11"
         queued = self.rpc.call("notify", "run_reminders", SYSTEM, day)
         assert queued["queued"] >= 2, queued  # the officer's and the leader's
+        # the officer's internal note: the leader, who set the task, is told
+        note = self.staff["officer"].post(
+            f"/api/v1/dossiers/{dossier_id}/comments",
+            json={"body": "Đã gọi điện cho người nộp.", "internal": True},
+        )
+        assert note.status_code == 201, note.text
+        # and a reminder the officer sets on it, due in two seconds
+        token = self.staff["officer"].session.headers["Authorization"].split()[1]
+        officer = self.rpc.call("accounts", "authenticate", token)
+        at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+        self.rpc.call("notify", "create_reminder", officer, {
+            "dossier_id": dossier_id, "remind_at": at.isoformat(),
+            "note": "Gọi lại người nộp",
+        })  # fmt: skip
+        return dossier_id
+
+    def withdrawn(self, owner):
+        """Submitted, then withdrawn by its applicant before the desk starts."""
+        dossier_id = self.new_dossier(owner)
+        assert owner.post(f"/api/v1/dossiers/{dossier_id}/submit").ok
+        resp = owner.post(f"/api/v1/dossiers/{dossier_id}/actions", json={
+            "action": "cancel", "reason": "Nộp nhầm thủ tục",
+        })  # fmt: skip
+        assert resp.status_code == 200, resp.text
         return dossier_id
 
 
@@ -233,6 +259,7 @@ def test_every_link_of_every_mail_kind_shows_its_record_to_its_recipient(
     journeys.dossier_life(owner)
     journeys.refused_then_rejected(owner)
     journeys.overdue_with_a_task(owner, officer_id)
+    journeys.withdrawn(owner)
 
     people = {citizen: PASSWORD, **{e: PASSWORD for e in agency.staff.values()}}
     sent = sent_mails(databases["notify"], people)

@@ -1,5 +1,7 @@
 """Sessions: bearer tokens, the cookie with CSRF, logout, throttling, deactivation."""
 
+import time
+
 import requests
 
 from .conftest import (
@@ -87,12 +89,18 @@ def test_registrations_from_one_address_are_limited(api):
     assert statuses[30] == 429
 
 
-def test_deactivated_users_token_stops_working_at_once(api, events, operator):
+def test_deactivated_users_token_stops_working(api, events, operator):
     body, token = active_citizen(api, events)
     me = api.as_user(token).get("/api/v1/accounts/me").json()
     resp = operator.post(f"/api/v1/staff/{me['id']}/deactivate")
     assert resp.status_code == 200, resp.text
-    assert api.as_user(token).get("/api/v1/accounts/me").status_code == 401
+    # A signed token is read by each gateway worker itself: the deactivation
+    # reaches it by event, so it stops within moments, not necessarily at once
+    # (the bound is gateway/sessions.py's; test_session_tokens.py times it).
+    deadline = time.monotonic() + 10
+    while api.as_user(token).get("/api/v1/accounts/me").status_code != 401:
+        assert time.monotonic() < deadline, "the token still works 10 s later"
+        time.sleep(0.2)
     assert login(api, body["email"]).status_code == 401
 
 
