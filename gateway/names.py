@@ -30,6 +30,10 @@ class Names:
         self._lock = threading.Lock()
         self._agencies, self._departments = {}, {}
         self._loaded_at = self._tried_at = None
+        # when each unknown code was last looked for: a code met for the first time
+        # (an agency made a moment ago) is read at once, the same one at most every
+        # `retry` seconds; each worker process has its own table
+        self._missed, self._reads = {}, 0
 
     # --- the table ----------------------------------------------------------------
     def _fetch(self):
@@ -45,14 +49,15 @@ class Names:
             },
         )
 
-    def _refresh(self, missing=False):
+    def _refresh(self, missing=False, force=False):
         now = self.clock()
         fresh = self._loaded_at is not None and now - self._loaded_at < self.ttl
         recent = self._tried_at is not None and now - self._tried_at < self.retry
-        if (fresh and not missing) or recent:
+        if not force and ((fresh and not missing) or recent):
             return
         with self._lock:
             self._tried_at = now
+            self._reads += 1
             try:
                 self._agencies, self._departments = self._fetch()
             except (ServiceError, RemoteError) as exc:
@@ -61,9 +66,22 @@ class Names:
             self._loaded_at = now
 
     def _lookup(self, table, key):
+        reads = self._reads
         self._refresh()
         if key not in table():
-            self._refresh(missing=True)
+            now, tried = self.clock(), self._missed.get(key)
+            up = self._loaded_at is not None and self._loaded_at == self._tried_at
+            if (
+                self._reads == reads
+                and up
+                and (tried is None or now - tried >= self.retry)
+            ):
+                self._refresh(force=True)  # accounts answers: ask for this code now
+            else:
+                self._refresh(missing=True)
+            if len(self._missed) > 1000:
+                self._missed.clear()
+            self._missed[key] = now
         return table().get(key)
 
     # --- what pages and exports ask ----------------------------------------------

@@ -107,6 +107,8 @@ class Journeys:
             )
             if resp.status_code == 429:  # throttled: not counted; wait as told
                 time.sleep(float(resp.headers.get("Retry-After") or 1))
+                # the server has closed the idle keep-alive connection meanwhile
+                self.api.session.close()
             else:
                 assert resp.status_code == 401, resp.text
                 failed += 1

@@ -60,6 +60,11 @@ def test_the_table_ages_and_an_unknown_code_is_looked_up_again():
     assert rpc.calls == reads
     clock.now = 11
     assert names.agency("NEW") == "Cơ quan mới"
+    # another code met for the first time a moment later is read at once
+    rpc.agencies.append({"code": "NEWER", "name": "Cơ quan mới hơn"})
+    clock.now = 12
+    assert names.agency("NEWER") == "Cơ quan mới hơn"
+    reads = rpc.calls - 2
     clock.now = 200
     names.agency("UBX")
     assert rpc.calls == reads + 2  # fresh and known: no read
