@@ -202,10 +202,16 @@ class Journeys:
         token = self.staff["officer"].session.headers["Authorization"].split()[1]
         officer = self.rpc.call("accounts", "authenticate", token)
         at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
-        self.rpc.call("notify", "create_reminder", officer, {
+        reminder = self.rpc.call("notify", "create_reminder", officer, {
             "dossier_id": dossier_id, "remind_at": at.isoformat(),
             "note": "Gọi lại người nộp",
         })  # fmt: skip
+
+        def fired():
+            found = self.rpc.call("notify", "list_reminders", officer, dossier_id)
+            return [r for r in found["items"] if r["id"] == reminder["id"]]
+
+        eventually(fired, lambda rows: rows and rows[0]["status"] == "fired", 60)
         return dossier_id
 
     def withdrawn(self, owner):
