@@ -1,7 +1,7 @@
 """The links staff and slip holders receive lead to the record, opened by them.
 
-- a task e-mail links to the staff workspace of its dossier: the assigned officer
-  opens it in his browser and sees the dossier; a stranger is sent to sign in;
+- a task e-mail links to the task's own page: the assigned officer opens it in his
+  browser, sees the task and goes on to its dossier; a stranger is sent to sign in;
 - the receipt slip's lookup link (also its QR code) opened by anyone holding the
   slip, signed in or not, shows that receipt number and its status.
 """
@@ -44,7 +44,7 @@ def links_in(message):
     return {u.rstrip(".,)") for u in re.findall(r"https?://[^\s<>\"]+", text)}
 
 
-def test_a_task_mail_opens_the_dossier_for_its_assignee(
+def test_a_task_mail_opens_the_task_for_its_assignee(
     api, stack, mailbox, agency, browser
 ):
     desk = signed_in(api, agency.staff["desk"])
@@ -65,8 +65,12 @@ def test_a_task_mail_opens_the_dossier_for_its_assignee(
     log_in(page, stack.url, officer_email)
     answer = page.goto(link)
     assert answer.status == 200, (link, answer.status)
+    # the task's own page: its title, status and the way back to its dossier
+    assert page.locator("#task-status").count() == 1
+    assert "Xác minh giấy chứng sinh" in page.locator("h1").inner_text()
+    back = page.locator(f"a[href^='/can-bo/ho-so/{dossier['id']}']").first
+    back.click()
     assert page.locator("#dossier-status").count() == 1
-    assert "Xác minh giấy chứng sinh" in page.content()
 
     stranger = browser.new_context().new_page()
     stranger.goto(link)
