@@ -135,13 +135,10 @@ def keyword_clause(q):
     }
 
 
-def filter_clauses(filters):
-    """Turn validated filters into engine filter clauses."""
+def range_clauses(filters, ranges):
+    """`<name>_from` / `<name>_to` filters as range clauses on each named field."""
     clauses = []
-    for name, field in TERMS_FILTERS.items():
-        if filters.get(name):
-            clauses.append({"terms": {field: list(filters[name])}})
-    for name, field in RANGES.items():
+    for name, field in ranges.items():
         bounds = {}
         if filters.get(f"{name}_from"):
             bounds["gte"] = filters[f"{name}_from"].isoformat()
@@ -149,6 +146,16 @@ def filter_clauses(filters):
             bounds["lte"] = filters[f"{name}_to"].isoformat()
         if bounds:
             clauses.append({"range": {field: bounds}})
+    return clauses
+
+
+def filter_clauses(filters):
+    """Turn validated filters into engine filter clauses."""
+    clauses = []
+    for name, field in TERMS_FILTERS.items():
+        if filters.get(name):
+            clauses.append({"terms": {field: list(filters[name])}})
+    clauses += range_clauses(filters, RANGES)
     if filters.get("receipt_number"):
         clauses.append(_term("receipt_number", filters["receipt_number"].lower()))
     if filters.get("applicant"):
@@ -250,14 +257,7 @@ def _part_filters(filters, ranges):
         clauses.append({"terms": {"procedure.code": list(filters["procedure"])}})
     if filters.get("receipt_number"):
         clauses.append(_term("receipt_number", filters["receipt_number"].lower()))
-    for name, field in ranges.items():
-        bounds = {}
-        if filters.get(f"{name}_from"):
-            bounds["gte"] = filters[f"{name}_from"].isoformat()
-        if filters.get(f"{name}_to"):
-            bounds["lte"] = filters[f"{name}_to"].isoformat()
-        if bounds:
-            clauses.append({"range": {field: bounds}})
+    clauses += range_clauses(filters, ranges)
     return clauses
 
 
