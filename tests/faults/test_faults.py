@@ -79,15 +79,11 @@ def test_component_down_and_back_during_a_burst(faults, component):
     assert restarted == {}, f"a service exited when {component} went away"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="since tokens are verified in the gateway, the burst rarely holds an "
-    "accounts RPC to kill it in; the workload needs an accounts call (issue 13 note)",
-)
 def test_sigkill_of_each_service_during_a_burst(faults):
     """Each process is killed in turn while the clients keep RPCs and events in
-    flight (while it holds one, as RabbitMQ shows), and must come back by itself
-    (the supervisor) before the next kill."""
+    flight (while it holds one, as RabbitMQ shows: accounts a sign-in, each visit of
+    the workload beginning with one), and must come back by itself (the supervisor)
+    before the next kill."""
     assert set(KILLS) == {t.replace(":", "-") for t in SERVICES} | {"gateway"}
     in_hand = {}
 
