@@ -9,8 +9,13 @@ restarted notify (or rather its lease, run out) sends it again, as the same
 message. Counted by Message-ID: each row of the delivery log is in the mailbox
 once, each recipient has one message, the sink saw the re-send, every row is
 `sent`, and notify was restarted once.
+
+And two notify instances live at once, sharing one bulk send (as a deployment with
+two replicas does): both send part of it, none sends a row the other claimed — each
+row is in the mailbox once and the sink saw no message twice.
 """
 
+import asyncio
 import email.policy
 import os
 import signal
@@ -19,6 +24,7 @@ import time
 from email.parser import BytesParser
 
 import pytest
+import requests
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
@@ -27,7 +33,7 @@ from gateway.rpc import RpcPool
 from services.shared.caller import SYSTEM
 from services.shared.config import database_url
 from tests.faults.components import first_free
-from tests.stack import Stack
+from tests.stack import Stack, free_port
 
 CALLER = dict(SYSTEM, province="01", agency="ONCE", department="ONCE")
 APPROVER = {"kind": "staff", "roles": ["province_admin"], "user_id": "approver",
@@ -52,11 +58,19 @@ class KillingSink(MaildirSink):
         return answer
 
 
-@pytest.fixture
-def system(tmp_path):
+class SlowSink(MaildirSink):
+    """The project's sink, taking 10 ms per message as a real relay takes longer:
+    the send lasts long enough for both instances to poll, claim and send."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd
+        await asyncio.sleep(0.01)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def notify_system(tmp_path, make_sink, instances):
     stack = Stack()
     port = first_free(range(5800, 5820))
-    sink = KillingSink(tmp_path, stack)
+    sink = make_sink(tmp_path, stack)
     controller: Controller = SinkController(sink, hostname="127.0.0.1", port=port)
     controller.start()
     stack.env.update(
@@ -68,15 +82,27 @@ def system(tmp_path):
     rpc = RpcPool(stack.env["PORTAL_AMQP_URI"], size=2, timeout=60)
     try:
         stack.create_vhost()
-        stack.start_process(
-            "notify", [sys.executable, "-m", "services.shared.runner", "notify"]
-        )
+        for name in instances:
+            stack.metrics_ports[name] = free_port()
+            env = dict(stack.env, PORTAL_METRICS_PORT=str(stack.metrics_ports[name]))
+            argv = [sys.executable, "-m", "services.shared.runner", "notify"]
+            stack.start_process(name, argv, env)
         wait(lambda: rpc.call("notify", "health", timeout=3), 120)
         yield stack, sink, rpc, tmp_path
     finally:
         rpc.close()
         stack.stop()
         controller.stop()
+
+
+@pytest.fixture
+def system(tmp_path):
+    yield from notify_system(tmp_path, KillingSink, ["notify"])
+
+
+@pytest.fixture
+def pair(tmp_path):
+    yield from notify_system(tmp_path, lambda d, _: SlowSink(d), ["notify", "notify-2"])
 
 
 def wait(check, timeout):
@@ -97,7 +123,8 @@ def rows(stack, bulk_id):
         with engine.connect() as conn:
             return conn.execute(
                 text(
-                    "SELECT m.public_id, m.recipient, m.status, m.attempts "
+                    "SELECT m.public_id, m.recipient, m.status, m.attempts, "
+                    "m.claimed_by "
                     "FROM messages m JOIN bulk_mails b ON b.id = m.bulk_id "
                     "WHERE b.public_id = :b"
                 ),
@@ -107,10 +134,10 @@ def rows(stack, bulk_id):
         engine.dispose()
 
 
-def test_a_notify_killed_while_sending_mails_each_message_once(system):
-    stack, sink, rpc, mail_dir = system
+def bulk_send(rpc, recipients):
+    """A bulk e-mail to `recipients` people, approved, confirmed and sent; its id."""
     csv = "".join(f"once-{i}@example.vn,Nguyễn Thị Ánh Tuyết {i}\n" for i in
-                  range(RECIPIENTS))  # fmt: skip
+                  range(recipients))  # fmt: skip
     body = {"subject": "Thông báo {{ full_name }}", "body": "Kính gửi {{ full_name }}",
             "csv": csv, "rate": 0}  # fmt: skip
     draft = rpc.call("notify", "create_bulk_mail", CALLER, body)
@@ -122,6 +149,12 @@ def test_a_notify_killed_while_sending_mails_each_message_once(system):
         return found["status"] == "done"
 
     wait(done, 120)
+    return draft
+
+
+def test_a_notify_killed_while_sending_mails_each_message_once(system):
+    stack, sink, rpc, mail_dir = system
+    draft = bulk_send(rpc, RECIPIENTS)
     assert sink.killed, "notify was never killed while sending"
     stored = [(p.read_bytes()) for p in mail_dir.glob("*.eml")]
     ids = [message_id(raw).decode() for raw in stored]
@@ -139,3 +172,28 @@ def test_a_notify_killed_while_sending_mails_each_message_once(system):
     resent = (mail_dir / ".ids" / "duplicates").read_text().split()
     assert sink.killed.decode() in resent  # sent again, stored once
     assert stack.supervised("notify")["restarts"] == 1
+
+
+def sent_by(stack, name):
+    """How many messages the instance `name` sent (its own /metrics)."""
+    body = requests.get(stack.metrics_url(name), timeout=5).text
+    return int(sum(
+        float(line.rsplit(" ", 1)[1]) for line in body.splitlines()
+        if line.startswith('portal_emails_total{') and 'state="sent"' in line
+    ))  # fmt: skip
+
+
+def test_two_live_notify_instances_never_send_the_same_row(pair):
+    stack, _, rpc, mail_dir = pair
+    draft = bulk_send(rpc, 4 * RECIPIENTS)
+    log = rows(stack, draft["id"])
+    ids = [message_id(p.read_bytes()).decode() for p in mail_dir.glob("*.eml")]
+    assert {r.status for r in log} == {"sent"}
+    assert sorted(ids) == sorted(f"<{r.public_id}@dichvucong.local>" for r in log)
+    assert {r.attempts for r in log} == {1}  # no row begun twice
+    sent = {n: sent_by(stack, n) for n in ("notify", "notify-2")}
+    assert sum(sent.values()) == len(log) and all(sent.values()), sent  # both sent
+    assert not (mail_dir / ".ids" / "duplicates").exists()  # no message twice
+    assert {n: stack.supervised(n)["restarts"] for n in ("notify", "notify-2")} == {
+        "notify": 0, "notify-2": 0,
+    }  # fmt: skip
