@@ -9,7 +9,16 @@ from services.shared.errors import ServiceError, ValidationFailed
 
 from ..hooks import client_ip
 from ..middleware import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
-from .base import Page, cookie, field_errors, form_of, page, redirect, safe_next
+from .base import (
+    FormPage,
+    Page,
+    cookie,
+    field_errors,
+    form_of,
+    page,
+    redirect,
+    safe_next,
+)
 from .render import gettext
 
 REGISTER_FIELDS = (
@@ -43,12 +52,21 @@ def labels(lang):
     return {name: gettext(key, lang) for name, key in LABELS.items()}
 
 
-class AccountPage(Page):
-    def form(self, req, resp, template, values=None, errors=None, **extra):
-        lang = req.context.lang
+class AccountPage(FormPage):
+    """An account form, open to anyone; its labels are the account fields'."""
+
+    login = False
+
+    def view(self, req, values, errors, **params):
+        return {"labels": labels(req.context.lang)}
+
+    def refuses(self, exc):
+        return exc.status < 500
+
+    def form(self, req, resp, template, values=None, errors=None):
         self.render(
             req, resp, template, values=values or {}, errors=errors or {},
-            labels=labels(lang), **extra,
+            labels=labels(req.context.lang),
         )  # fmt: skip
 
     def done(self, req, resp, title, message, link="/dang-nhap", link_key="nav.login"):
@@ -59,41 +77,39 @@ class AccountPage(Page):
 
 
 class Register(AccountPage):
-    def provinces(self, req):
-        items = self.call(req, "accounts", "list_provinces")
-        return [(p["code"], p["name"]) for p in items]
+    template = "register.html"
+    secret = ("password",)
 
-    @page()
-    def on_get(self, req, resp):
-        values = {"kind": "citizen", "province": self.web.province}
-        self.form(req, resp, "register.html", values, provinces=self.provinces(req))
+    def initial(self, req):
+        return {"kind": "citizen", "province": self.web.province}
 
-    @page()
-    def on_post(self, req, resp):
-        form = form_of(req)
+    def read(self, req, form):
         values = {k: (form.get(k) or "").strip() for k in REGISTER_FIELDS}
         values["password"] = form.get("password") or ""
+        return values
+
+    def refuses(self, exc):
+        return isinstance(exc, ValidationFailed)
+
+    def send(self, req, resp, values):
         data = {k: v for k, v in values.items() if v}
         data["lang"] = req.context.lang
-        try:
-            self.call(req, "accounts", "register", data, client_ip(req))
-        except ValidationFailed as exc:
-            values["password"] = ""
-            errors = field_errors(exc, req.context.lang)
-            return self.form(
-                req, resp, "register.html", values, errors,
-                provinces=self.provinces(req),
-            )  # fmt: skip
+        self.call(req, "accounts", "register", data, client_ip(req))
         self.done(req, resp, "register.title", "register.done")
 
+    def view(self, req, values, errors):
+        items = self.call(req, "accounts", "list_provinces")
+        provinces = [(p["code"], p["name"]) for p in items]
+        return {"labels": labels(req.context.lang), "provinces": provinces}
 
-class Activate(AccountPage):
+
+class Activate(Page):
     @page()
     def on_get(self, req, resp):
         """The e-mailed link: activate at once when it carries a token."""
         token = (req.get_param("token") or "").strip()
         if not token:
-            return self.form(req, resp, "activate.html")
+            return AccountPage.form(self, req, resp, "activate.html")
         self._activate(req, resp, token)
 
     @page()
@@ -107,8 +123,10 @@ class Activate(AccountPage):
             if exc.status >= 500:
                 raise
             errors = {"token": field_errors(exc, req.context.lang).popitem()[1]}
-            return self.form(req, resp, "activate.html", {"token": token}, errors)
-        self.done(req, resp, "activate.title", "activate.done")
+            return AccountPage.form(
+                self, req, resp, "activate.html", {"token": token}, errors
+            )
+        AccountPage.done(self, req, resp, "activate.title", "activate.done")
 
 
 def start_session(req, resp, session):
@@ -127,30 +145,33 @@ def landing(user):
 
 
 class Login(AccountPage):
-    @page()
-    def on_get(self, req, resp):
-        nxt = safe_next(req.get_param("next")) or ""
-        self.form(req, resp, "login.html", {"next": nxt})
+    template = "login.html"
+    secret = ("password",)
 
-    @page()
-    def on_post(self, req, resp):
-        form = form_of(req)
-        email = (form.get("email") or "").strip()
-        values = {"email": email, "next": safe_next(form.get("next")) or ""}
-        try:
-            session = self.web.rpc.call(
-                "accounts", "login", dict(ANONYMOUS), email, form.get("password"),
-                client_ip(req), "web", request_id=req.context.request_id,
-            )  # fmt: skip
-        except ServiceError as exc:
-            if exc.status >= 500:
-                raise
-            errors = field_errors(exc, req.context.lang)
-            if "_" in errors or "email" not in errors and "password" not in errors:
-                errors = {"email": " ".join(errors.values())}
-            return self.form(req, resp, "login.html", values, errors)
+    def initial(self, req):
+        return {"next": safe_next(req.get_param("next")) or ""}
+
+    def read(self, req, form):
+        return {
+            "email": (form.get("email") or "").strip(),
+            "password": form.get("password"),
+            "next": safe_next(form.get("next")) or "",
+        }
+
+    def send(self, req, resp, values):
+        session = self.web.rpc.call(
+            "accounts", "login", dict(ANONYMOUS), values["email"], values["password"],
+            client_ip(req), "web", request_id=req.context.request_id,
+        )  # fmt: skip
         start_session(req, resp, session)
-        redirect(resp, values["next"] or landing(session.get("user")))
+        return values["next"] or landing(session.get("user"))
+
+    def errors_of(self, req, exc):
+        """A refused sign-in is said at the e-mail (never which part was wrong)."""
+        errors = field_errors(exc, req.context.lang)
+        if "_" in errors or "email" not in errors and "password" not in errors:
+            errors = {"email": " ".join(errors.values())}
+        return errors
 
 
 class Logout(Page):
@@ -165,38 +186,40 @@ class Logout(Page):
 
 
 class Forgot(AccountPage):
-    @page()
-    def on_get(self, req, resp):
-        self.form(req, resp, "forgot.html")
+    template = "forgot.html"
 
-    @page()
-    def on_post(self, req, resp):
-        email = (form_of(req).get("email") or "").strip()
-        try:
-            self.call(req, "accounts", "request_password_reset", email)
-        except ValidationFailed as exc:
-            errors = field_errors(exc, req.context.lang)
-            return self.form(req, resp, "forgot.html", {"email": email}, errors)
+    def read(self, req, form):
+        return {"email": (form.get("email") or "").strip()}
+
+    def refuses(self, exc):
+        return isinstance(exc, ValidationFailed)
+
+    def send(self, req, resp, values):
+        self.call(req, "accounts", "request_password_reset", values["email"])
         self.done(req, resp, "forgot.title", "forgot.done")
 
 
 class Reset(AccountPage):
-    @page()
-    def on_get(self, req, resp):
-        token = (req.get_param("token") or "").strip()
-        self.form(req, resp, "reset.html", {"token": token})
+    template = "reset.html"
+    secret = ("password",)
 
-    @page()
-    def on_post(self, req, resp):
-        form = form_of(req)
-        token = (form.get("token") or "").strip()
-        try:
-            self.call(req, "accounts", "reset_password", token, form.get("password"))
-        except ServiceError as exc:
-            if exc.status >= 500:
-                raise
-            errors = field_errors(exc, req.context.lang)
-            if "new_password" in errors:
-                errors["password"] = errors.pop("new_password")
-            return self.form(req, resp, "reset.html", {"token": token}, errors)
+    def initial(self, req):
+        return {"token": (req.get_param("token") or "").strip()}
+
+    def read(self, req, form):
+        return {
+            "token": (form.get("token") or "").strip(),
+            "password": form.get("password"),
+        }
+
+    def send(self, req, resp, values):
+        self.call(
+            req, "accounts", "reset_password", values["token"], values["password"]
+        )
         self.done(req, resp, "reset.title", "reset.done")
+
+    def errors_of(self, req, exc):
+        errors = field_errors(exc, req.context.lang)
+        if "new_password" in errors:
+            errors["password"] = errors.pop("new_password")
+        return errors

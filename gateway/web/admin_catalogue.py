@@ -8,11 +8,10 @@ these pages only turn rows of inputs into its JSON and its field errors (keyed l
 
 import datetime as dt
 
-from services.shared.errors import Forbidden, ValidationFailed
 from services.shared.profile import PROFILE_KEYS
 
 from .admin_files import TemplateUpload, template_list
-from .base import Page, field_errors, form_of, page, redirect
+from .base import FormPage, Page, field_errors, page
 from .render import gettext, label
 
 FIELD_TYPES = ("text", "textarea", "number", "date", "select", "checkbox")
@@ -103,76 +102,81 @@ class Procedures(Page):
         self.render(req, resp, "admin_procedures.html", procedures=items[:500])
 
 
-class ProcedureForm(Page):
-    @page(login=True)
-    def on_get(self, req, resp, code=None):
-        proc = {}
-        if code:
-            proc = self.call(
-                req, "dossiers", "get_procedure", code, self.web.province_of(req)
-            )
-        self.show(req, resp, proc, {}, code)
+class ProcedureForm(FormPage):
+    """Create the procedure, or publish a new version of it."""
 
-    @page(login=True)
-    def on_post(self, req, resp, code=None):
-        """Create the procedure, or publish a new version of it."""
-        data = procedure_from(form_of(req))
+    template = "admin_procedure.html"
+
+    def initial(self, req, code=None):
+        if not code:
+            return {}
+        province = self.web.province_of(req)
+        return self.call(req, "dossiers", "get_procedure", code, province)
+
+    def read(self, req, form, code=None):
+        data = procedure_from(form)
         data["province"] = self.web.province_of(req)
-        try:
-            if code:
-                data.pop("code")
-                self.call(req, "dossiers", "update_procedure", code, data)
-            else:
-                self.call(req, "dossiers", "create_procedure", data)
-        except (ValidationFailed, Forbidden) as exc:
-            if isinstance(exc, Forbidden) and exc.code != "PROCEDURE_OUT_OF_SCOPE":
-                raise
-            # an agency admin outside its agency is shown at the agency list (403)
-            errors = field_errors(exc, req.context.lang)
-            return self.show(req, resp, dict(data, code=code or data.get("code")),
-                             errors, code, status=exc.status)  # fmt: skip
-        redirect(resp, "/quan-tri/thu-tuc?ok=saved")
+        return dict(data, code=code or data.get("code"))
 
-    def show(self, req, resp, proc, errors, code, status=200):
-        form, lang = proc.get("form") or {}, req.context.lang
-        templates = template_list(self.web, req, code) if code else []
-        self.render(
-            req, resp, "admin_procedure.html", http_status=status, proc=proc,
-            editing=code, errors=errors, field_types=FIELD_TYPES,
-            profile_keys=[(k, label("profile", k, lang)) for k in PROFILE_KEYS],
-            field_rows=padded(form.get("fields") or []),
-            doc_rows=padded(proc.get("documents") or []),
-            labels=error_labels(errors, req.context.lang), templates=templates,
-            saved=req.get_param("ok"),
-        )  # fmt: skip
+    def refuses(self, exc):
+        # an agency admin outside its agency is shown at the agency list (403)
+        return exc.status == 422 or exc.code == "PROCEDURE_OUT_OF_SCOPE"
 
-
-class Holidays(Page):
-    @page(login=True)
-    def on_get(self, req, resp):
-        """The province's holidays of one year."""
-        year = self._year(req)
-        self.show(req, resp, year, self._list(req, year), {})
-
-    @page(login=True)
-    def on_post(self, req, resp):
-        """Add one holiday (date, name) or remove one (remove=<date>)."""
-        form = form_of(req)
-        year = self._year(req, form.get("year"))
-        current = self._list(req, year)
-        if form.get("remove"):
-            wanted = [h for h in current if h["date"] != form["remove"]]
+    def send(self, req, resp, values, code=None):
+        if code:
+            data = {k: v for k, v in values.items() if k != "code"}
+            self.call(req, "dossiers", "update_procedure", code, data)
         else:
-            new = {k: (form.get(k) or "").strip() for k in ("date", "name")}
+            self.call(req, "dossiers", "create_procedure", values)
+        return "/quan-tri/thu-tuc?ok=saved"
+
+    def view(self, req, values, errors, code=None):
+        form, lang = values.get("form") or {}, req.context.lang
+        return {
+            "proc": values, "editing": code, "field_types": FIELD_TYPES,
+            "profile_keys": [(k, label("profile", k, lang)) for k in PROFILE_KEYS],
+            "field_rows": padded(form.get("fields") or []),
+            "doc_rows": padded(values.get("documents") or []),
+            "templates": template_list(self.web, req, code) if code else [],
+            "labels": error_labels(errors, lang), "saved": req.get_param("ok"),
+        }  # fmt: skip
+
+
+class Holidays(FormPage):
+    """The province's holidays of one year; add one (date, name) or remove one
+    (remove=<date>)."""
+
+    template = "admin_holidays.html"
+
+    def initial(self, req):
+        return {"year": self._year(req)}
+
+    def read(self, req, form):
+        return dict(form, year=self._year(req, form.get("year")))
+
+    def send(self, req, resp, values):
+        year = values["year"]
+        current = self._list(req, year)
+        if values.get("remove"):
+            wanted = [h for h in current if h["date"] != values["remove"]]
+        else:
+            new = {k: (values.get(k) or "").strip() for k in ("date", "name")}
             wanted = [h for h in current if h["date"] != new["date"]] + [new]
-        try:
-            self.call(req, "dossiers", "put_holidays", self.web.province_of(req),
-                      year, sorted(wanted, key=lambda h: h["date"]))  # fmt: skip
-        except ValidationFailed as exc:
-            errors = field_errors(exc, req.context.lang)
-            errors = {k.split(".")[-1]: v for k, v in errors.items()}
-            return self.show(req, resp, year, current, errors, form, status=422)
-        redirect(resp, f"/quan-tri/ngay-nghi?nam={year}")
+        self.call(req, "dossiers", "put_holidays", self.web.province_of(req),
+                  year, sorted(wanted, key=lambda h: h["date"]))  # fmt: skip
+        return f"/quan-tri/ngay-nghi?nam={year}"
+
+    def errors_of(self, req, exc):
+        """A holiday's error is said at its input (`holidays.2.date` → `date`)."""
+        errors = field_errors(exc, req.context.lang)
+        return {k.split(".")[-1]: v for k, v in errors.items()}
+
+    def view(self, req, values, errors):
+        year = values["year"]
+        return {
+            "year": year, "holidays": self._list(req, year),
+            "labels": {"date": "date", "name": "name"},
+        }  # fmt: skip
 
     def _year(self, req, posted=None):
         raw = posted or req.get_param("nam") or ""
@@ -187,13 +191,6 @@ class Holidays(Page):
             req, "dossiers", "get_holidays", self.web.province_of(req), year
         )
         return [{"date": h["date"], "name": h["name"]} for h in found]
-
-    def show(self, req, resp, year, holidays, errors, values=None, status=200):
-        self.render(
-            req, resp, "admin_holidays.html", http_status=status, year=year,
-            holidays=holidays, errors=errors, values=values or {},
-            labels={"date": "date", "name": "name"},
-        )  # fmt: skip
 
 
 def routes(web):

@@ -71,4 +71,4 @@ class TemplateUpload(Page):
         proc = self.call(
             req, "dossiers", "get_procedure", code, self.web.province_of(req)
         )
-        self.form.show(req, resp, proc, {"template": message}, code, status=422)
+        self.form.show(req, resp, proc, {"template": message}, status=422, code=code)

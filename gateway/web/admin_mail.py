@@ -12,7 +12,7 @@ from services.shared.permissions import require
 
 from ..i18n import error_text, render_detail
 from . import choices
-from .base import Page, field_errors, form_of, page, redirect
+from .base import FormPage, Page, form_of, page, redirect
 
 TEMPLATE_KEYS = (
     "account_activation",
@@ -43,45 +43,46 @@ class Templates(Page):
         self.render(req, resp, "admin_templates.html", keys=TEMPLATE_KEYS, langs=LANGS)
 
 
-class TemplateEdit(Page):
-    """Edit a province template: preview it, see why it is refused, save it."""
+class TemplateEdit(FormPage):
+    """Edit a province template: preview it (`do=preview`), see why it is refused,
+    save it."""
 
-    @page(login=True)
-    def on_get(self, req, resp, key):
+    template = "admin_template.html"
+
+    def initial(self, req, key):
         lang = self._lang(req.get_param("lang"))
         found = self.call(req, "notify", "get_template", key, lang)
-        self.show(req, resp, key, lang, found.get("source") or "", {}, found)
+        return {"lang": lang, "source": found.get("source") or "", "found": found}
 
-    @page(login=True)
-    def on_post(self, req, resp, key):
-        """Preview (`do=preview`) or save; a refused source comes back with why."""
-        form = form_of(req)
-        lang = self._lang(form.get("lang"))
-        data = {"key": key, "lang": lang, "source": form.get("source") or ""}
-        method = "preview_template" if form.get("do") == "preview" else "save_template"
-        try:
-            answer = self.call(req, "notify", method, data)
-        except ServiceError as exc:
-            if exc.status != 422:
-                raise
-            errors = {"source": source_error(exc, req.context.lang)}
-            return self.show(req, resp, key, lang, data["source"], errors, status=422)
-        if method == "preview_template":
-            return self.show(req, resp, key, lang, data["source"], {}, preview=answer)
-        redirect(resp, f"/quan-tri/mau-thu/{key}?lang={lang}&ok=1")
+    def read(self, req, form, key):
+        return {
+            "lang": self._lang(form.get("lang")),
+            "source": form.get("source") or "",
+            "do": form.get("do"),
+        }
+
+    def send(self, req, resp, values, key):
+        data = {"key": key, "lang": values["lang"], "source": values["source"]}
+        if values["do"] != "preview":
+            self.call(req, "notify", "save_template", data)
+            return f"/quan-tri/mau-thu/{key}?lang={values['lang']}&ok=1"
+        preview = self.call(req, "notify", "preview_template", data)
+        self.show(req, resp, dict(values, preview=preview), {}, key=key)
+
+    def errors_of(self, req, exc):
+        return {"source": source_error(exc, req.context.lang)}
+
+    def view(self, req, values, errors, key):
+        lang = values["lang"]
+        return {
+            "key": key, "template_lang": lang, "source": values["source"],
+            "found": values.get("found") or self._found(req, key, lang),
+            "saved": req.get_param("ok") == "1", "preview": values.get("preview"),
+        }  # fmt: skip
 
     @staticmethod
     def _lang(value):
         return value if value in LANGS else "vi"
-
-    def show(self, req, resp, key, lang, source, errors, found=None, status=200,
-             preview=None):  # fmt: skip
-        found = found or self._found(req, key, lang)
-        self.render(
-            req, resp, "admin_template.html", http_status=status, key=key,
-            template_lang=lang, source=source, errors=errors, found=found,
-            saved=req.get_param("ok") == "1", preview=preview,
-        )  # fmt: skip
 
     def _found(self, req, key, lang):
         """What the kind may use (shown beside the editor), or {} if unavailable."""
@@ -116,34 +117,22 @@ def bulk_from(form):
     return data
 
 
-class BulkCompose(Page):
-    @page(login=True)
-    def on_get(self, req, resp):
-        self.show(req, resp, {}, {})
+class BulkCompose(FormPage):
+    """Compose a bulk e-mail; the post creates the draft and shows its preview
+    (nothing is sent yet)."""
 
-    @page(login=True)
-    def on_post(self, req, resp):
-        """Create the draft and show its preview (nothing is sent yet)."""
-        form = form_of(req)
-        data = bulk_from(form)
-        try:
-            draft = self.call(req, "notify", "create_bulk_mail", data)
-        except ServiceError as exc:
-            if exc.status != 422:
-                raise
-            return self.show(req, resp, form, field_errors(exc, req.context.lang))
+    template = "admin_bulk_compose.html"
+
+    def send(self, req, resp, values):
+        draft = self.call(req, "notify", "create_bulk_mail", bulk_from(values))
         self.render(req, resp, "admin_bulk.html", bulk=draft, preview=draft["preview"])
 
-    def show(self, req, resp, values, errors):
+    def view(self, req, values, errors):
         agency = values.get("criteria.agency") or req.context.caller.get("agency")
         options = choices.load(self.web, req, agency).with_values(
             values.get("criteria.agency"), values.get("criteria.department")
         )
-        self.render(
-            req, resp, "admin_bulk_compose.html", values=values, errors=errors,
-            choices=options,
-            criteria=CRITERIA, http_status=422 if errors else 200,
-        )  # fmt: skip
+        return {"choices": options, "criteria": CRITERIA}
 
 
 class BulkMail(Page):

@@ -7,10 +7,8 @@ what the caller's role permits (menus from the shared permission table) and turn
 field errors into messages.
 """
 
-from services.shared.errors import ValidationFailed
-
 from . import choices
-from .base import Page, field_errors, form_of, page, redirect
+from .base import FormPage
 
 STAFF_ROLES = ("desk", "officer", "leader", "admin", "province_admin")
 PROVINCE_KINDS = ("province", "city")
@@ -21,143 +19,115 @@ def clean(form, keys):
     return {k: (form.get(k) or "").strip() for k in keys if (form.get(k) or "").strip()}
 
 
-class Agencies(Page):
-    @page(login=True)
-    def on_get(self, req, resp):
-        self.show(req, resp, {}, {})
+class Agencies(FormPage):
+    """Create an agency in the caller's province."""
 
-    @page(login=True)
-    def on_post(self, req, resp):
-        """Create an agency in the caller's province."""
-        data = clean(form_of(req), ("code", "name"))
-        data["province"] = self.web.province_of(req)
-        try:
-            self.call(req, "accounts", "create_agency", data)
-        except ValidationFailed as exc:
-            return self.show(req, resp, data, field_errors(exc, req.context.lang))
-        redirect(resp, f"/quan-tri/co-quan/{data['code']}")
+    template = "admin_agencies.html"
 
-    def show(self, req, resp, values, errors):
-        agencies = self.call(
-            req, "accounts", "list_agencies", self.web.province_of(req)
-        )
-        self.render(
-            req, resp, "admin_agencies.html", agencies=agencies, values=values,
-            errors=errors, http_status=422 if errors else 200,
-        )  # fmt: skip
+    def read(self, req, form):
+        return dict(clean(form, ("code", "name")), province=self.web.province_of(req))
+
+    def send(self, req, resp, values):
+        self.call(req, "accounts", "create_agency", values)
+        return f"/quan-tri/co-quan/{values['code']}"
+
+    def view(self, req, values, errors):
+        province = self.web.province_of(req)
+        return {"agencies": self.call(req, "accounts", "list_agencies", province)}
 
 
-class Departments(Page):
-    @page(login=True)
-    def on_get(self, req, resp, code):
-        self.show(req, resp, code, {}, {})
+class Departments(FormPage):
+    """One agency and its departments; add a department to it."""
 
-    @page(login=True)
-    def on_post(self, req, resp, code):
-        """Add a department to the agency."""
-        data = dict(clean(form_of(req), ("code", "name")), agency=code)
-        try:
-            self.call(req, "accounts", "create_department", data)
-        except ValidationFailed as exc:
-            return self.show(req, resp, code, data, field_errors(exc, req.context.lang))
-        redirect(resp, f"/quan-tri/co-quan/{code}")
+    template = "admin_agency.html"
 
-    def show(self, req, resp, code, values, errors):
-        agency = self.call(req, "accounts", "get_agency", code)
-        self.render(
-            req, resp, "admin_agency.html", agency=agency, values=values,
-            errors=errors, http_status=422 if errors else 200,
-        )  # fmt: skip
+    def read(self, req, form, code):
+        return dict(clean(form, ("code", "name")), agency=code)
+
+    def send(self, req, resp, values, code):
+        self.call(req, "accounts", "create_department", values)
+        return f"/quan-tri/co-quan/{code}"
+
+    def view(self, req, values, errors, code):
+        return {"agency": self.call(req, "accounts", "get_agency", code)}
 
 
-class Staff(Page):
-    @page(login=True)
-    def on_get(self, req, resp):
-        self.show(req, resp, {}, {})
+class Staff(FormPage):
+    """Create a staff account, or deactivate one (deactivate=<user id>)."""
 
-    @page(login=True)
-    def on_post(self, req, resp):
-        """Create a staff account, or deactivate one (deactivate=<user id>)."""
-        form = form_of(req)
+    template = "admin_staff.html"
+    secret = ("password",)
+    KEYS = ("email", "full_name", "password", "role", "agency", "department")
+
+    def read(self, req, form):
         if form.get("deactivate"):
-            self.call(req, "accounts", "deactivate_user", form["deactivate"])
-            return redirect(resp, "/quan-tri/can-bo?ok=deactivated")
-        keys = ("email", "full_name", "password", "role", "agency", "department")
-        data = clean(form, keys)
+            return {"deactivate": form["deactivate"]}
+        data = clean(form, self.KEYS)
         data.setdefault("agency", req.context.caller.get("agency") or "")
         data["province"] = self.web.province_of(req)
-        data = {k: v for k, v in data.items() if v}
-        try:
-            self.call(req, "accounts", "create_staff", data)
-        except ValidationFailed as exc:
-            data.pop("password", None)
-            return self.show(req, resp, data, field_errors(exc, req.context.lang))
-        redirect(resp, "/quan-tri/can-bo?ok=created")
+        return {k: v for k, v in data.items() if v}
 
-    def show(self, req, resp, values, errors):
+    def send(self, req, resp, values):
+        if "deactivate" in values:
+            self.call(req, "accounts", "deactivate_user", values["deactivate"])
+            return "/quan-tri/can-bo?ok=deactivated"
+        self.call(req, "accounts", "create_staff", values)
+        return "/quan-tri/can-bo?ok=created"
+
+    def view(self, req, values, errors):
         agency = req.get_param("co_quan") or req.context.caller.get("agency")
         people = self.call(req, "accounts", "list_staff", agency=agency)
         options = choices.load(self.web, req, agency or values.get("agency"))
         options.with_values(values.get("agency") or agency, values.get("department"))
+        return {
+            "staff": people[:500], "roles_offered": STAFF_ROLES,
+            "agency": agency or "", "choices": options, "ok": req.get_param("ok"),
+        }  # fmt: skip
+
+
+class ApiClients(FormPage):
+    """Create a client; its secret is shown on this answer only (never stored)."""
+
+    template = "admin_clients.html"
+
+    def read(self, req, form):
+        data = clean(form, ("name", "agency", "province"))
+        data["scopes"] = [s for s in SCOPES if form.get(f"scope.{s}") == "true"]
+        return data
+
+    def send(self, req, resp, values):
+        created = self.call(req, "accounts", "create_api_client", values)
         self.render(
-            req, resp, "admin_staff.html", staff=people[:500], values=values,
-            errors=errors, roles_offered=STAFF_ROLES, agency=agency or "",
-            choices=options,
-            http_status=422 if errors else 200, ok=req.get_param("ok"),
+            req, resp, self.template, values={}, errors={},
+            **self.view(req, {}, {}, created=created),
         )  # fmt: skip
 
-
-class ApiClients(Page):
-    @page(login=True)
-    def on_get(self, req, resp):
-        self.show(req, resp, {}, {})
-
-    @page(login=True)
-    def on_post(self, req, resp):
-        """Create a client; its secret is shown on this answer only (never stored)."""
-        data = clean(form_of(req), ("name", "agency", "province"))
-        chosen = [s for s in SCOPES if form_of(req).get(f"scope.{s}") == "true"]
-        data["scopes"] = chosen
-        try:
-            created = self.call(req, "accounts", "create_api_client", data)
-        except ValidationFailed as exc:
-            return self.show(req, resp, data, field_errors(exc, req.context.lang))
-        self.show(req, resp, {}, {}, created=created)
-
-    def show(self, req, resp, values, errors, created=None):
-        clients = self.call(req, "accounts", "list_api_clients")
+    def view(self, req, values, errors, created=None):
         options = choices.load(self.web, req, departments=False)
-        self.render(
-            req, resp, "admin_clients.html", clients=clients, values=values,
-            choices=options.with_values(values.get("agency")),
-            errors=errors, scopes=SCOPES, created=created,
-            http_status=422 if errors else 200,
-        )  # fmt: skip
+        return {
+            "clients": self.call(req, "accounts", "list_api_clients"),
+            "choices": options.with_values(values.get("agency")),
+            "scopes": SCOPES, "created": created,
+        }  # fmt: skip
 
 
-class Provinces(Page):
+class Provinces(FormPage):
     """The national operator's provinces: list and create (`province.manage`)."""
 
-    @page(login=True)
-    def on_get(self, req, resp):
-        self.show(req, resp, {}, {})
+    template = "admin_provinces.html"
 
-    @page(login=True)
-    def on_post(self, req, resp):
-        data = clean(form_of(req), ("code", "name", "name_en", "kind"))
-        try:
-            self.call(req, "accounts", "create_province", data)
-        except ValidationFailed as exc:
-            return self.show(req, resp, data, field_errors(exc, req.context.lang))
-        redirect(resp, "/quan-tri/tinh?ok=created")
+    def read(self, req, form):
+        return clean(form, ("code", "name", "name_en", "kind"))
 
-    def show(self, req, resp, values, errors):
-        provinces = self.call(req, "accounts", "list_provinces")
-        self.render(
-            req, resp, "admin_provinces.html", provinces=provinces, values=values,
-            errors=errors, kinds=PROVINCE_KINDS, ok=req.get_param("ok"),
-            http_status=422 if errors else 200,
-        )  # fmt: skip
+    def send(self, req, resp, values):
+        self.call(req, "accounts", "create_province", values)
+        return "/quan-tri/tinh?ok=created"
+
+    def view(self, req, values, errors):
+        return {
+            "provinces": self.call(req, "accounts", "list_provinces"),
+            "kinds": PROVINCE_KINDS, "ok": req.get_param("ok"),
+        }  # fmt: skip
 
 
 def routes(web):

@@ -10,7 +10,7 @@ from services.shared.errors import ServiceError
 from services.shared.routes import PAGES, link
 
 from . import choices
-from .base import Page, field_errors, form_of, page, redirect
+from .base import FormPage, Page, field_errors, form_of, page, procedure_once, redirect
 from .citizen import form_values, labels_of, reminders_of
 from .printing import documents_for
 from .render import MESSAGES, gettext
@@ -192,46 +192,38 @@ class StaffUpload(Page):
 APPLICANT = ("kind", "full_name", "national_id", "tax_code", "email", "phone")
 
 
-class Paper(Page):
+class Paper(FormPage):
     """The desk registers a dossier brought in person (procedure, then its form)."""
 
-    @page(login=True)
-    def on_get(self, req, resp):
-        code = req.get_param("thu_tuc")
-        procs = self.call(req, "dossiers", "list_procedures")
-        proc = self._procedure(req, code) if code else None
-        self._show(req, resp, procs, proc, {}, {})
+    template = "paper.html"
 
-    @page(login=True)
-    def on_post(self, req, resp):
-        form = form_of(req)
+    def read(self, req, form):
+        applicant = {k: (form.get(k) or "").strip() or None for k in APPLICANT}
         proc = self._procedure(req, form.get("procedure") or "")
-        applicant = {k: (form.get(k) or "").strip() or None
-                     for k in APPLICANT}  # fmt: skip
-        data = {
-            "procedure": proc["code"],
-            "applicant": {k: v for k, v in applicant.items() if v},
-            "department": form.get("department") or None,
-            "form": {k: v for k, v in form_values(proc, form).items() if v is not None},
-        }
-        try:
-            dossier = self.call(req, "dossiers", "register_paper_dossier", data)
-        except ServiceError as exc:
-            if exc.status != 422:
-                raise
-            errors = field_errors(exc, req.context.lang)
-            values = dict(form_values(proc, form), **applicant)
-            procs = self.call(req, "dossiers", "list_procedures")
-            return self._show(req, resp, procs, proc, values, errors)
-        redirect(
-            resp, link("staff_dossier", {"ok": "receive"}, dossier_id=dossier["id"])
+        return dict(form_values(proc, form), **applicant, procedure=proc["code"],
+                    department=form.get("department") or None)  # fmt: skip
+
+    def send(self, req, resp, values):
+        fields = (self._procedure(req, values["procedure"]).get("form") or {}).get(
+            "fields", []
         )
+        form = {f["name"]: values[f["name"]] for f in fields}
+        data = {
+            "procedure": values["procedure"],
+            "applicant": {k: values[k] for k in APPLICANT if values.get(k)},
+            "department": values["department"],
+            "form": {k: v for k, v in form.items() if v is not None},
+        }
+        dossier = self.call(req, "dossiers", "register_paper_dossier", data)
+        return link("staff_dossier", {"ok": "receive"}, dossier_id=dossier["id"])
 
     def _procedure(self, req, code):
-        return self.call(req, "dossiers", "get_procedure", code)
+        return procedure_once(self, req, code)
 
-    def _show(self, req, resp, procs, proc, values, errors):
+    def view(self, req, values, errors):
         lang = req.context.lang
+        code = values.get("procedure") or req.get_param("thu_tuc")
+        proc = self._procedure(req, code) if code else None
         labels = labels_of(proc, lang) if proc else {}
         for name in APPLICANT:
             labels[f"applicant.{name}"] = gettext(f"field.{name}", lang)
@@ -241,10 +233,11 @@ class Paper(Page):
         if agency:
             found = self.call(req, "accounts", "get_agency", agency)
             departments = [(d["code"], d["name"]) for d in found["departments"]]
-        self.render(
-            req, resp, "paper.html", procedures=procs, proc=proc, values=values,
-            errors=errors, labels=labels, departments=departments, kinds=kinds,
-        )  # fmt: skip
+        return {
+            "procedures": self.call(req, "dossiers", "list_procedures"),
+            "proc": proc, "labels": labels, "departments": departments,
+            "kinds": kinds,
+        }  # fmt: skip
 
 
 class Admin(Page):

@@ -1,4 +1,5 @@
-"""What every page shares: the form token, errors as pages, redirects, RPC calls.
+"""What every page shares: the form token, errors as pages, redirects, RPC calls,
+and the one way a form page works (`FormPage`).
 
 Pages call the services by RPC exactly like the JSON resources (caller first); the
 rules stay in the services. A page answers errors as HTML: not logged in → the login
@@ -214,3 +215,86 @@ class Page:
 
     def call(self, req, service, method, *args, **kwargs):
         return self.web.call(req, service, method, *args, **kwargs)
+
+
+def procedure_once(page, req, code, *args):
+    """The procedure `code` (as `get_procedure` answers it for `args`), read once
+    per request however many of the page's steps need it."""
+    memo = req.context.setdefault("procedures", {})
+    key = (code, *args)
+    if key not in memo:
+        memo[key] = page.call(req, "dossiers", "get_procedure", code, *args)
+    return memo[key]
+
+
+class FormPage(Page):
+    """One form on one page: GET shows it, POST sends it to the service and goes on
+    to the page `send` names, or shows the form again with the service's field
+    errors next to the fields (and in the summary), keeping what was typed except
+    `secret` fields.
+
+    A page says only what differs: its `template`, the values of a blank form
+    (`initial`), what it reads from the post (`read`), the one call it makes
+    (`send`), and its view model (`view`: everything the template shows besides
+    `values` and `errors`, gathered in that one function for both GET and a refused
+    POST; it may reshape `values`). Which refusals are shown at the fields is
+    `refuses` (422 by default); any other error is a page of its own (`page`).
+    """
+
+    template = ""
+    login = True
+    secret = ()
+
+    def initial(self, req, **params):
+        return {}
+
+    def read(self, req, form, **params):
+        return form
+
+    def send(self, req, resp, values, **params):
+        """Make the call; return where to go next (None: `send` answered itself)."""
+        raise NotImplementedError
+
+    def view(self, req, values, errors, **params):
+        """The view model: what the template shows besides `values` and `errors`."""
+        return {}
+
+    def refuses(self, exc):
+        return exc.status == 422
+
+    def errors_of(self, req, exc):
+        return field_errors(exc, req.context.lang)
+
+    @page()
+    def on_get(self, req, resp, **params):
+        self._signed_in(req)
+        self.show(req, resp, self.initial(req, **params), {}, **params)
+
+    @page()
+    def on_post(self, req, resp, **params):
+        self._signed_in(req)
+        values = self.read(req, form_of(req), **params)
+        try:
+            target = self.send(req, resp, values, **params)
+        except ServiceError as exc:
+            if not self.refuses(exc):
+                raise
+            kept = {k: v for k, v in values.items() if k not in self.secret}
+            errors = self.errors_of(req, exc)
+            # a refused sign-in (401) is a form error: a 401 would need a challenge
+            status = 422 if exc.status == 401 else exc.status
+            return self.show(req, resp, kept, errors, status=status, **params)
+        if target:
+            redirect(resp, target)
+
+    def show(self, req, resp, values, errors, status=None, **params):
+        """The page with `values` in the inputs and `errors` at the fields; its
+        status is the refusal's (422 unless said)."""
+        context = {"values": values, "errors": errors}
+        context.update(self.view(req, values, errors, **params))  # may reshape values
+        status = status or (422 if errors else 200)
+        self.render(req, resp, self.template, http_status=status, **context)
+
+    def _signed_in(self, req):
+        if self.login and not is_authenticated(req.context.caller):
+            raise Unauthenticated("Authentication required")

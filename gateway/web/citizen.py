@@ -8,12 +8,14 @@ Files are uploaded by the page's script to the JSON upload endpoint.
 
 import math
 
+import falcon
+
 from services.shared.errors import ServiceError, ValidationFailed
 from services.shared.profile import prefill
 from services.shared.routes import PAGES, link, path
 
 from ..errors import CodedHTTPError
-from .base import Page, field_errors, form_of, page, redirect
+from .base import FormPage, Page, field_errors, form_of, page, procedure_once, redirect
 from .render import gettext
 from .uploads import max_body, max_file, upload_one
 
@@ -94,37 +96,50 @@ class MyDossiers(Page):
         )  # fmt: skip
 
 
-class NewDossier(Page):
-    @page(login=True)
-    def on_get(self, req, resp):
-        proc = self._procedure(req, req.get_param("thu_tuc") or "")
-        values = self._prefilled(req, proc)
-        self._show(req, resp, proc, values, {}, prefilled=sorted(values))
+class NewDossier(FormPage):
+    """A new draft of one procedure (`?thu_tuc=`), prefilled from the profile."""
 
-    @page(login=True)
-    def on_post(self, req, resp):
-        posted = form_of(req)
-        proc = self._procedure(req, posted.get("procedure") or "")
-        values = form_values(proc, posted)
+    template = "new_dossier.html"
+
+    def initial(self, req):
+        proc = self._procedure(req, req.get_param("thu_tuc") or "")
+        return {"procedure": proc["code"], "agency": None,
+                "form": self._prefilled(req, proc)}  # fmt: skip
+
+    def read(self, req, form):
+        proc = self._procedure(req, form.get("procedure") or "")
+        values = form_values(proc, form)
+        return {"procedure": proc["code"], "agency": form.get("agency") or None,
+                "form": values}  # fmt: skip
+
+    def send(self, req, resp, values):
+        proc = self._procedure(req, values["procedure"])
         data = {
             "procedure": proc["code"],
-            "agency": posted.get("agency") or None,
+            "agency": values["agency"],
             "province": proc["province"],
-            "form": {k: v for k, v in values.items() if v is not None},
+            "form": {k: v for k, v in values["form"].items() if v is not None},
         }
-        try:
-            dossier = self.call(req, "dossiers", "create_dossier", data)
-        except ValidationFailed as exc:
-            errors = field_errors(exc, req.context.lang)
-            return self._show(req, resp, proc, values, errors, posted.get("agency"))
-        redirect(
-            resp, link("edit_dossier", {"ok": "created"}, dossier_id=dossier["id"])
-        )
+        dossier = self.call(req, "dossiers", "create_dossier", data)
+        return link("edit_dossier", {"ok": "created"}, dossier_id=dossier["id"])
+
+    def view(self, req, values, errors):
+        """The inputs are the procedure's fields: a post's `form`, or a blank
+        form's profile values (said to be prefilled)."""
+        proc = self._procedure(req, values["procedure"])
+        fields = values["form"]
+        agencies = proc.get("agencies") or []
+        return {
+            "proc": proc, "values": fields,
+            "prefilled": sorted(fields) if req.method == "GET" else (),
+            "labels": labels_of(proc, req.context.lang),
+            "agencies": self.web.renderer.names.agencies(agencies),
+            "agency": values.get("agency")
+            or (agencies[0] if len(agencies) == 1 else ""),
+        }  # fmt: skip
 
     def _procedure(self, req, code):
-        return self.call(
-            req, "dossiers", "get_procedure", code, self.web.province_of(req)
-        )
+        return procedure_once(self, req, code, self.web.province_of(req))
 
     def _prefilled(self, req, proc):
         """The applicant's own profile values for the fields the procedure maps."""
@@ -134,73 +149,66 @@ class NewDossier(Page):
         me = self.call(req, "accounts", "get_user", caller["user_id"])
         return prefill(proc.get("form"), me)
 
-    def _show(self, req, resp, proc, values, errors, agency=None, prefilled=()):
-        agencies = proc.get("agencies") or []
-        self.render(
-            req, resp, "new_dossier.html", proc=proc, values=values, errors=errors,
-            prefilled=prefilled, labels=labels_of(proc, req.context.lang),
-            agencies=self.web.renderer.names.agencies(agencies),
-            agency=agency or (agencies[0] if len(agencies) == 1 else ""),
-        )  # fmt: skip
 
+class EditDossier(FormPage):
+    """Save the draft, or save and submit ("Cập nhật hồ sơ" when supplementing)."""
 
-class EditDossier(Page):
-    @page(login=True)
-    def on_get(self, req, resp, dossier_id):
+    template = "edit_dossier.html"
+
+    def initial(self, req, dossier_id):
         dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
         if dossier["status"] not in EDITABLE:
-            return redirect(resp, link("citizen_dossier", dossier_id=dossier_id))
-        self._show(req, resp, dossier, dossier.get("form") or {}, {})
+            raise falcon.HTTPSeeOther(link("citizen_dossier", dossier_id=dossier_id))
+        return {"form": dossier.get("form") or {}, "dossier": dossier}
 
-    @page(login=True)
-    def on_post(self, req, resp, dossier_id):
-        """Save the draft, or save and submit ("Cập nhật hồ sơ" when supplementing)."""
-        posted = form_of(req)
+    def read(self, req, form, dossier_id):
         dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
         proc = self._procedure(req, dossier)
-        values = form_values(proc, posted)
-        try:
-            saved = self.call(
-                req, "dossiers", "update_dossier", dossier_id,
-                {"form": values, "expected_version": posted.get("version") or None},
-            )  # fmt: skip
-            if posted.get("do") == "submit":
-                self.call(req, "dossiers", "submit_dossier", dossier_id)
-        except ServiceError as exc:
-            if exc.status not in (409, 422):
-                raise
-            errors = field_errors(exc, req.context.lang)
-            fresh = self.call(req, "dossiers", "get_dossier", dossier_id)
-            return self._show(req, resp, fresh, values, errors, proc)
-        outcome = self._outcome(dossier, posted.get("do"))
+        return {
+            "form": form_values(proc, form), "do": form.get("do"),
+            "version": form.get("version") or None, "status": dossier["status"],
+        }  # fmt: skip
+
+    def refuses(self, exc):
+        return exc.status in (409, 422)
+
+    def send(self, req, resp, values, dossier_id):
+        saved = self.call(
+            req, "dossiers", "update_dossier", dossier_id,
+            {"form": values["form"], "expected_version": values["version"]},
+        )  # fmt: skip
+        if values["do"] == "submit":
+            self.call(req, "dossiers", "submit_dossier", dossier_id)
+        outcome = self._outcome(values["status"], values["do"])
         # The desk supplements a paper dossier here too, then goes back to its desk.
         staff = req.context.caller.get("kind") == "staff"
         done = ("staff_dossier" if staff else "citizen_dossier", dossier_id)
         page_name, target = (
             done if outcome != "saved" else ("edit_dossier", saved["id"])
         )
-        redirect(resp, link(page_name, {"ok": outcome}, dossier_id=target))
+        return link(page_name, {"ok": outcome}, dossier_id=target)
 
     @staticmethod
-    def _outcome(dossier, do):
+    def _outcome(status, do):
         if do != "submit":
             return "saved"
-        return "updated" if dossier["status"] == "supplement_requested" else "submitted"
+        return "updated" if status == "supplement_requested" else "submitted"
 
     def _procedure(self, req, dossier):
-        return self.call(
-            req, "dossiers", "get_procedure", dossier["procedure"]["code"],
-            dossier["province"],
-        )  # fmt: skip
+        code, province = dossier["procedure"]["code"], dossier["province"]
+        return procedure_once(self, req, code, province)
 
-    def _show(self, req, resp, dossier, values, errors, proc=None):
-        proc = proc or self._procedure(req, dossier)
-        files = self.call(req, "files", "list_files", dossier["id"])
-        self.render(
-            req, resp, "edit_dossier.html", dossier=dossier, proc=proc,
-            values=values, errors=errors, files=files,
-            labels=labels_of(proc, req.context.lang), notice=notice_of(req),
-        )  # fmt: skip
+    def view(self, req, values, errors, dossier_id):
+        """The dossier as it is now (a refused post shows its fresh version)."""
+        dossier = values.get("dossier") or self.call(
+            req, "dossiers", "get_dossier", dossier_id
+        )
+        proc = self._procedure(req, dossier)
+        return {
+            "dossier": dossier, "proc": proc, "values": values["form"],
+            "files": self.call(req, "files", "list_files", dossier["id"]),
+            "labels": labels_of(proc, req.context.lang), "notice": notice_of(req),
+        }  # fmt: skip
 
 
 class UploadFiles(EditDossier):
@@ -237,8 +245,10 @@ class UploadFiles(EditDossier):
             key = "upload.too_large" if exc else "upload.choose"
             message = gettext(key, lang)
         dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
-        errors = {f"documents.{slot}": message}
-        self._show(req, resp, dossier, dossier.get("form") or {}, errors)
+        values = {"form": dossier.get("form") or {}, "dossier": dossier}
+        self.show(
+            req, resp, values, {f"documents.{slot}": message}, dossier_id=dossier_id
+        )
 
 
 class DossierPage(Page):

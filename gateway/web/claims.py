@@ -4,42 +4,37 @@ The receipt slip carries the receipt number and an access code; the citizen type
 them (or the receipt number and their national ID) and the dossier becomes theirs.
 """
 
-from services.shared.errors import ServiceError
 from services.shared.routes import PAGES, link
 
 from ..i18n import error_text
-from .base import Page, field_errors, form_of, page, redirect
+from .base import FormPage, field_errors
 from .render import gettext
 
 FIELDS = ("receipt_number", "national_id", "access_code")
 
 
-class ClaimPaper(Page):
-    @page(login=True)
-    def on_get(self, req, resp):
-        """The claim form, the receipt number filled in from `?so=` (the slip's QR)."""
-        values = {"receipt_number": (req.get_param("so") or "").strip()[:96]}
-        self._show(req, resp, values, {})
+class ClaimPaper(FormPage):
+    """Claim; a refusal is shown at the receipt number, never which part failed."""
 
-    @page(login=True)
-    def on_post(self, req, resp):
-        """Claim; a refusal is shown at the receipt number, never which part failed."""
-        form = form_of(req)
-        values = {k: (form.get(k) or "").strip() for k in FIELDS}
+    template = "claim.html"
+
+    def initial(self, req):
+        """The receipt number filled in from `?so=` (the slip's QR)."""
+        return {"receipt_number": (req.get_param("so") or "").strip()[:96]}
+
+    def read(self, req, form):
+        return {k: (form.get(k) or "").strip() for k in FIELDS}
+
+    def refuses(self, exc):
+        return exc.status in (422, 429)
+
+    def send(self, req, resp, values):
         data = {k: v for k, v in values.items() if v}
         data.setdefault("receipt_number", "")
-        try:
-            dossier = self.call(req, "dossiers", "claim_dossier", data)
-        except ServiceError as exc:
-            if exc.status not in (422, 429):
-                raise
-            return self._show(req, resp, values, self._errors(req, exc))
-        redirect(
-            resp, link("citizen_dossier", {"ok": "claimed"}, dossier_id=dossier["id"])
-        )
+        dossier = self.call(req, "dossiers", "claim_dossier", data)
+        return link("citizen_dossier", {"ok": "claimed"}, dossier_id=dossier["id"])
 
-    @staticmethod
-    def _errors(req, exc):
+    def errors_of(self, req, exc):
         lang = req.context.lang
         if exc.status == 429:
             return {"receipt_number": error_text(exc, lang)}
@@ -48,12 +43,9 @@ class ClaimPaper(Page):
             errors["receipt_number"] = errors.pop("claim")
         return errors
 
-    def _show(self, req, resp, values, errors):
+    def view(self, req, values, errors):
         lang = req.context.lang
-        labels = {k: gettext(f"claim.{k}", lang) for k in FIELDS}
-        self.render(
-            req, resp, "claim.html", values=values, errors=errors, labels=labels
-        )
+        return {"labels": {k: gettext(f"claim.{k}", lang) for k in FIELDS}}
 
 
 def routes(web):

@@ -32,7 +32,7 @@ def test_a_refused_claim_is_shown_at_the_receipt_number():
         {"claim": ["claim_mismatch"]},
     )
     resp = claim(fake, "receipt_number=A-1&national_id=001090123456")
-    assert resp.status_code == 200
+    assert resp.status_code == 422
     assert 'href="#f-receipt_number"' in resp.text
     assert 'id="f-receipt_number-error"' in resp.text and "không khớp" in resp.text
 

@@ -156,7 +156,7 @@ def test_plain_upload_without_a_file_shows_the_slot_error(storage):
     resp = make_client(fake).simulate_post(
         "/ho-so/d-1/tep", body=body, headers=headers, cookies=cookies
     )
-    assert resp.status_code == 200
+    assert resp.status_code == 422
     assert 'id="f-documents-photo"' in resp.text and "field-error" in resp.text
     assert not fake.called("begin_upload")
 
