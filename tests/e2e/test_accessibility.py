@@ -96,6 +96,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
     check(citizen, f"{base}/ho-so/nhan-ho-so-giay", shots, "claim", problems)
     citizen.click("form.form button[type=submit]")  # nothing typed: refused
     check(citizen, None, shots, "claim-errors", problems)
+    check(citizen, f"{base}/thong-bao", shots, "notifications", problems)
 
     desk = browser.new_context(bypass_csp=True).new_page()
     log_in(desk, base, agency.staff["desk"])
@@ -111,4 +112,5 @@ def test_main_pages_have_no_serious_accessibility_violations(
     desk.click("form.form button[type=submit]")
     desk.wait_for_url(re.compile(r"/can-bo/ho-so/[\w-]+\?ok="))
     check(desk, None, shots, "workspace", problems)
+    check(desk, f"{base}/thong-bao", shots, "staff-notifications", problems)
     assert problems == [], problems
