@@ -56,6 +56,7 @@ class BeginTemplateUpload(BaseSchema):
 FILE_UPLOADED = "file_uploaded"
 FILE_CONVERTED = "file_converted"
 FILE_CONVERSION_FAILED = "file_conversion_failed"
+FILES_DELETED = "files_deleted"
 
 
 def _none(field):
@@ -95,6 +96,13 @@ class FileConversionFailed(Envelope):
     reason = Str(required=True)
 
 
+class FilesDeleted(Envelope):
+    """The files of a (draft) dossier were deleted: their content is gone."""
+
+    dossier_id = Str(required=True)
+    file_ids = fields.List(Str(), required=True)
+
+
 # the facts of a file_uploaded payload (what the outbox does not add)
 UPLOADED_FIELDS = tuple(
     n for n in FileUploaded._declared_fields if n not in Envelope._declared_fields
@@ -104,6 +112,7 @@ EVENTS = {
     FILE_UPLOADED: FileUploaded,
     FILE_CONVERTED: FileConverted,
     FILE_CONVERSION_FAILED: FileConversionFailed,
+    FILES_DELETED: FilesDeleted,
 }
 
 # --- RPC methods ---------------------------------------------------------------------
@@ -149,6 +158,13 @@ RPC = table(
     ),
     read_small=Method(caller=caller(), file_id=_id()),
     delete_dossier_files=Method(caller=caller(), dossier_id=_id()),
+    # every stored dossier file after the row id `after`, for the index's rebuild
+    list_for_index=Method(
+        result=res.IndexedFile,
+        caller=caller(),
+        after=opt(fields.Integer(allow_none=True)),
+        limit=opt(fields.Integer(validate=validate.Range(1, 1000))),
+    ),
     # the dossier snapshot or detail the slip is printed from
     generate_document=Method(
         result=res.FileMeta, caller=caller(), kind=text(), dossier=free(True)

@@ -5,9 +5,10 @@ import io
 
 from sqlalchemy import select
 
+from services.contracts import files as contract
 from services.shared import audit
-from services.shared.errors import NotFound
-from services.shared.outbox import utcnow
+from services.shared.errors import Forbidden, NotFound
+from services.shared.outbox import record_event, utcnow
 from services.shared.permissions import scope_of
 
 from . import domain
@@ -18,8 +19,9 @@ from .exceptions import (
     FileTooLargeToInline,
     NoConversion,
 )
-from .models import AuditEntry, StoredFile
+from .models import AuditEntry, Outbox, StoredFile
 from .operations import load_visible
+from .schemas import dump_file
 
 SMALL = 10 * 1024 * 1024
 
@@ -118,6 +120,29 @@ def delete_dossier_files(db, store, caller, dossier_id):
         for row in rows:
             keys += [k for k in (row.object_key, row.pdf_key) if k]
             row.state, row.updated_at = "deleted", utcnow()
+        if rows:  # the index drops them too (committed with the deletion)
+            ids = [r.public_id for r in rows]
+            payload = {"dossier_id": str(dossier_id), "file_ids": ids}
+            record_event(session, Outbox, contract.FILES_DELETED, payload,
+                         province=rows[0].province)  # fmt: skip
     for key in keys:
         store.remove(key)
     return {"dossier_id": str(dossier_id), "deleted": len(rows)}
+
+
+def list_for_index(db, caller, after=None, limit=500):
+    """Every stored dossier file after the row id `after`, oldest first, with its
+    row id as `internal_id` (the search service's rebuild: national scope only)."""
+    if scope_of(caller) != "national":
+        raise Forbidden("Not permitted", {"action": ["file.index"]})
+    query = (
+        select(StoredFile)
+        .where(StoredFile.state == "stored", StoredFile.dossier_id.is_not(None))
+        .order_by(StoredFile.id)
+        .limit(min(int(limit or 500), 1000))
+    )
+    if after is not None:
+        query = query.where(StoredFile.id > int(after))
+    with db.reader() as session:
+        rows = session.scalars(query).all()
+    return [dict(dump_file(r), internal_id=r.id) for r in rows]

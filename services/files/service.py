@@ -159,6 +159,11 @@ class FilesService:
         )
 
     @rpc
+    def list_for_index(self, caller, after=None, limit=500):
+        """Every stored dossier file after `after`, for the index's rebuild."""
+        return reading.list_for_index(self.db, caller_from(caller), after, limit)
+
+    @rpc
     @storage_errors
     def generate_document(self, caller, kind, dossier):
         """Render a one-stop slip of a dossier to PDF, once per dossier version."""

@@ -64,8 +64,22 @@ class DossierIndex:
         found = self.engine.get(meta["dossier_id"]) or {}
         doc = mapping.file_document(meta, found.get("_source"))
         self.engine.put(doc, alias)
+        self.engine.put_while_building(doc, "files")
         self.written()
         return "indexed"
+
+    def bulk_files(self, metas, target):
+        """Index many files (a rebuild) into `target`, each with its dossier's part
+        as the dossiers index has it; return (ok, failed)."""
+        dossiers = self.engine.mget_sources({m["dossier_id"] for m in metas})
+        docs = [mapping.file_document(m, dossiers.get(m["dossier_id"])) for m in metas]
+        return self.engine.bulk_put(docs, target)
+
+    def delete_files(self, file_ids):
+        """Drop deleted files from the files index (and from one being rebuilt)."""
+        self.engine.ensure_kind("files")
+        self.engine.delete_ids(file_ids, "files")
+        self.written()
 
     def bulk_index(self, snapshots, target=None, names=None):
         """Index many snapshots at once (catch-up, rebuild); return (ok, failed)."""

@@ -8,6 +8,7 @@ library's exception.
 
 import functools
 import logging
+import re
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_exc
@@ -156,19 +157,27 @@ class Engine:
         self.client.indices.put_mapping(index=self.alias, body={"properties": props})
 
     @guarded
-    def current_index(self):
-        """Return the concrete index the alias points at (None when missing)."""
-        try:
-            found = self.client.indices.get_alias(name=self.alias)
-        except os_exc.NotFoundError:
-            return None
-        return sorted(found)[-1]
+    def alias_of(self, kind="dossiers"):
+        return self.alias if kind == "dossiers" else self.aliases[kind]
+
+    def building_alias_of(self, kind="dossiers"):
+        """The alias an index being rebuilt is written through as well."""
+        return f"{self.alias_of(kind)}-rebuilding"
 
     @guarded
-    def create_index(self, name, building=False):
-        body = mapping.index_body()
+    def current_index(self, kind="dossiers"):
+        """Return the concrete index the alias points at (None when missing)."""
+        try:
+            found = self.client.indices.get_alias(name=self.alias_of(kind))
+        except os_exc.NotFoundError:
+            return None
+        return sorted(found, key=lambda n: int(re.search(r"(\d+)$", n).group(1)))[-1]
+
+    @guarded
+    def create_index(self, name, building=False, kind="dossiers"):
+        body = mapping.index_body(kind=kind)
         if building:
-            body["aliases"] = {self.building_alias: {}}
+            body["aliases"] = {self.building_alias_of(kind): {}}
         # bulk loads go faster without refreshes; restored in finish_index
         body["settings"]["refresh_interval"] = "-1"
         self.client.indices.create(index=name, body=body)
@@ -181,14 +190,18 @@ class Engine:
         self.client.indices.refresh(index=name)
 
     @guarded
-    def switch_alias(self, old, new):
+    def switch_alias(self, old, new, kind="dossiers"):
         """Point the alias at `new` in one atomic `_aliases` call."""
-        actions = [{"add": {"index": new, "alias": self.alias}}]
-        actions.append({"remove": {"index": new, "alias": self.building_alias}})
+        alias, building = self.alias_of(kind), self.building_alias_of(kind)
+        actions = [{"add": {"index": new, "alias": alias}}]
+        actions.append({"remove": {"index": new, "alias": building}})
         if old:
-            actions.insert(0, {"remove": {"index": old, "alias": self.alias}})
+            actions.insert(0, {"remove": {"index": old, "alias": alias}})
         self.client.indices.update_aliases(body={"actions": actions})
-        self._ready = True
+        if kind == "dossiers":
+            self._ready = True
+        else:
+            self._kinds_ready.add(kind)
 
     @guarded
     def delete_index(self, name):
@@ -225,6 +238,43 @@ class Engine:
     def put(self, doc, target):
         """Write one unversioned document (a file: its metadata never changes)."""
         self.client.index(index=target, id=doc["id"], body=doc, require_alias=True)
+
+    @guarded
+    def put_while_building(self, doc, kind):
+        """Also write an unversioned document to its kind's index being rebuilt."""
+        try:
+            self.put(doc, self.building_alias_of(kind))
+        except os_exc.NotFoundError:
+            pass  # no rebuild going on
+
+    @guarded
+    def bulk_put(self, docs, target, chunk_size=1000):
+        """Bulk-write unversioned documents (files) into `target`; (ok, failed)."""
+        actions = ({"_index": target, "_id": d["id"], "_source": d} for d in docs)
+        ok, errors = helpers.bulk(
+            self.client, actions, raise_on_error=False, chunk_size=chunk_size
+        )
+        if errors:
+            log.error("bulk put: %d documents failed: %s", len(errors), errors[:3])
+        return ok, len(errors)
+
+    @guarded
+    def delete_ids(self, ids, kind):
+        """Delete documents by id from a kind's index and its rebuild, if any."""
+        targets = [self.alias_of(kind), self.building_alias_of(kind)]
+        self.client.delete_by_query(
+            index=",".join(targets),
+            body={"query": {"ids": {"values": list(ids)}}},
+            params={"conflicts": "proceed", "ignore_unavailable": "true"},
+        )
+
+    @guarded
+    def mget_sources(self, ids, index=None):
+        """{id: _source} of the documents found among `ids`."""
+        if not ids:
+            return {}
+        found = self.client.mget(index=index or self.alias, body={"ids": list(ids)})
+        return {d["_id"]: d["_source"] for d in found["docs"] if d.get("found")}
 
     @guarded
     def index_while_building(self, doc, version):

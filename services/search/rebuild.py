@@ -1,11 +1,15 @@
-"""Rebuild the dossiers index from the dossiers service, then switch the alias.
+"""Rebuild the dossiers and files indexes from their services, then switch aliases.
 
 `python -m services.search.rebuild` (with `. deploy/local/env.sh`) builds
-`dossiers-v{N+1}` from `dossiers.list_for_index`, checks its count against the source,
-points the alias at it in one atomic call and deletes the old index; `--check` only
-compares counts. While it runs, event handlers also write to the new index (through
-the `dossiers-rebuilding` alias), so no change made during the rebuild is lost;
-external versions keep the newest state whichever write lands last.
+`dossiers-v{N+1}` from `dossiers.list_for_index` (with the dossiers' tasks), checks
+its count against the source, points the alias at it in one atomic call and deletes
+the old index; then the same for the files index (`files-v{N+1}` from
+`files.list_for_index`: every stored dossier file, with its dossier's part read from
+the new dossiers index), so a deleted file is gone after a rebuild. `--check` only
+compares counts. While each runs, event handlers also write to the new index (through
+the `…-rebuilding` alias), so no change made during the rebuild is lost; external
+versions keep a dossier's newest state whichever write lands last, and a file's
+document never changes.
 """
 
 import argparse
@@ -74,6 +78,57 @@ def rebuild(index, source, batch=500):
     return {"index": new, "previous": current, "source": seen, "indexed": indexed}
 
 
+def file_pages(source, batch):
+    """Yield lists of file metadata from `source(after, limit)` until done."""
+    after = None
+    while True:
+        metas = source(after, batch)
+        if not metas:
+            return
+        yield metas
+        if len(metas) < batch:
+            return
+        after = metas[-1]["internal_id"]
+
+
+def rebuild_files(index, source, batch=500):
+    """Build a new files index from `source`, verify it, switch its alias."""
+    engine = index.engine
+    alias = engine.ensure_kind("files")
+    current = engine.current_index("files")
+    number = int(re.search(r"-v(\d+)$", current).group(1)) if current else 0
+    new = f"{alias}-v{number + 1}"
+    engine.delete_index(new)  # a leftover of an interrupted rebuild
+    engine.create_index(new, building=True, kind="files")
+    seen = failed = 0
+    try:
+        for metas in file_pages(source, batch):
+            seen += len(metas)
+            failed += index.bulk_files(metas, target=new)[1]
+        engine.finish_index(new)
+        indexed = engine.count(index=new)
+        if failed or indexed < seen:
+            raise RebuildFailed(
+                "Rebuilt files index does not match its source",
+                {"count": [f"source {seen}, indexed {indexed}, failed {failed}"]},
+            )
+    except Exception:
+        engine.delete_index(new)
+        raise
+    engine.switch_alias(current, new, kind="files")
+    if current:
+        engine.delete_index(current)
+    log.info("rebuilt %s from %d files (was %s)", new, seen, current)
+    return {"index": new, "previous": current, "source": seen, "indexed": indexed}
+
+
+def rebuild_all(index, dossiers, files, batch=500):
+    """Both indexes, dossiers first (the files copy their dossier's part from it)."""
+    report = rebuild(index, dossiers, batch)
+    report["files"] = rebuild_files(index, files, batch)
+    return report
+
+
 def check(index, source, batch=500):
     """Compare the number of indexed dossiers with the source's."""
     seen = sum(len(snapshots) for snapshots in pages(source, batch))
@@ -88,6 +143,15 @@ def rpc_source(dossiers):
 
     def fetch(after, limit):
         return dossiers.list_for_index(SYSTEM, after=after, limit=limit)
+
+    return fetch
+
+
+def files_source(files):
+    """A source reading `files.list_for_index` as the system caller."""
+
+    def fetch(after, limit):
+        return files.list_for_index(SYSTEM, after=after, limit=limit)
 
     return fetch
 
@@ -116,8 +180,11 @@ def main(argv=None):
     with ClusterRpcProxy(amqp, timeout=120) as cluster:
         # the same contract dump and error mapping as every other call to dossiers
         source = rpc_source(PeerClient("dossiers", cluster.dossiers, timeout=120))
-        work = check if args.check else rebuild
-        report = work(DossierIndex(engine), source, args.batch)
+        if args.check:
+            report = check(DossierIndex(engine), source, args.batch)
+        else:
+            files = files_source(PeerClient("files", cluster.files, timeout=120))
+            report = rebuild_all(DossierIndex(engine), source, files, args.batch)
     print(json.dumps(report))
     return 0 if report.get("consistent", True) else 1
 

@@ -143,6 +143,20 @@ class SearchService:
             eventlet.sleep(self.config.get(settings.RETRY_DELAY.key, 2))
             raise
 
+    @event_handler("files", "files_deleted", **DOSSIER_EVENT)
+    def on_files_deleted(self, payload):
+        """Drop deleted files from the files index (a deleted draft's)."""
+        try:
+            payload = read_event("files", "files_deleted", payload)
+        except InvalidEvent:
+            log.exception("dropping malformed file event")
+            return
+        try:
+            self.index.delete_files(payload["file_ids"])
+        except SearchUnavailable:
+            eventlet.sleep(self.config.get(settings.RETRY_DELAY.key, 2))
+            raise
+
     @event_handler("dossiers", "dossier_submitted", **DOSSIER_EVENT)
     def on_dossier_submitted(self, payload):
         self._upsert("dossier_submitted", payload)
@@ -233,7 +247,12 @@ class SearchService:
     def rebuild_index(self, caller, batch=500):
         """Rebuild the index from the dossiers service and switch the alias."""
         self._require_operator(caller)
-        return rebuild.rebuild(self.index, rebuild.rpc_source(self.dossiers), batch)
+        return rebuild.rebuild_all(
+            self.index,
+            rebuild.rpc_source(self.dossiers),
+            rebuild.files_source(self.files),
+            batch,
+        )
 
     @rpc
     def check_index(self, caller):

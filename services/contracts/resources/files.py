@@ -44,6 +44,12 @@ class FileMeta(Resource):
     created_at = Nullable(fields.DateTime)
 
 
+class IndexedFile(FileMeta):
+    """A stored dossier file as the search index's rebuild reads it."""
+
+    internal_id = Sent(fields.Integer, metadata={"description": "The paging key."})
+
+
 FilePage = page_of(FileMeta, "FilePage")
 
 EXAMPLES = {
