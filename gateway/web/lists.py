@@ -103,18 +103,22 @@ class IndexList(Page):
             )
         return found, {}
 
-    def choices(self, req):
-        """The procedures and colleagues the filters offer."""
-        procedures = self.call(
+    def procedures(self, req):
+        """(code, name) of the procedures the filters offer."""
+        found = self.call(
             req, "dossiers", "list_procedures", province=self.web.province_of(req)
         )
+        return [(p["code"], p["name"]) for p in found]
+
+    def choices(self, req):
+        """The procedures and colleagues the filters offer."""
+        pairs = self.procedures(req)
         agency = req.context.caller.get("agency")
         try:
             staff = self.call(req, "accounts", "list_staff", agency=agency)
         except ServiceError:
             staff = []  # not every role may list staff: the filter then shows none
         people = [(p["id"], p["full_name"]) for p in staff]
-        pairs = [(p["code"], p["name"]) for p in procedures]
         return pairs, sorted(people, key=lambda p: p[1] or "")
 
     def options(self, req, prefix, keys):

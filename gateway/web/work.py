@@ -1,16 +1,29 @@
 """Officer and leader "my work": dossiers by time left, their tasks, task updates.
 
-The list comes from the search service (`query` with `sort="time_left"`, i.e. the
-appointment date ascending), so overdue and due-soon dossiers come first; the deadline
-state is the service's `deadline_state`, shown as text. Tasks are read only for the
-dossiers of the page that list the caller as an assignee (at most one page of them).
+The list comes from the search service (`query`, by default `sort="time_left"`, i.e.
+the appointment date ascending), so overdue and due-soon dossiers come first; the
+deadline state is the service's `deadline_state`, shown as text. It has the work
+list's filters (keyword with or without diacritics, receipt number, procedure,
+deadline state, submission dates, sort: `lists.py`) over the open dossiers in scope,
+and "assigned to me". Tasks are read only for the dossiers of the page that list the
+caller as an assignee (at most one page of them).
 """
 
 from services.shared.errors import NotFound, ServiceError
-from services.shared.routes import PAGES, link
+from services.shared.routes import PAGES
+from services.shared.routes import link as page_link
 
 from .base import Page, form_list, form_of, page, redirect, safe_next
 from .citizen import reminders_of
+from .lists import (
+    DEADLINE_STATES,
+    DOSSIER_PARAMS,
+    DOSSIER_SORTS,
+    IndexList,
+    filters_of,
+    link,
+    read,
+)
 from .uploads import max_body, max_file, upload_one
 
 PAGE_SIZE = 20
@@ -24,13 +37,16 @@ OPEN_STATUSES = (
 TASK_STATUSES = ("open", "done", "cancelled")
 
 
-def work_filters(req):
-    """The search filters of the page: open dossiers, optionally one procedure."""
-    filters = {"status": ",".join(OPEN_STATUSES)}
-    procedure = (req.get_param("thu_tuc") or "").strip()
-    if procedure:
-        filters["procedure"] = procedure
-    if req.get_param("cua_toi") == "1":
+# the work list's filters, less the assignee ("assigned to me" instead) and status
+MY_PARAMS = {
+    k: v for k, v in DOSSIER_PARAMS.items() if k not in ("can_bo", "trang_thai")
+}
+
+
+def work_filters(req, values):
+    """The search filters of the page: open dossiers, as the form narrows them."""
+    filters = dict(filters_of(values, MY_PARAMS), status=",".join(OPEN_STATUSES))
+    if values.get("cua_toi") == "1":
         filters["assignee"] = req.context.caller.get("user_id")
     return filters
 
@@ -41,26 +57,24 @@ def my_tasks(tasks, me):
     return sorted(mine, key=lambda t: (t.get("due_date") is None, t.get("due_date")))
 
 
-class MyWork(Page):
+class MyWork(IndexList):
     @page(login=True)
     def on_get(self, req, resp):
         """Open dossiers in scope, the least time left first, and my open tasks."""
-        number = max(req.get_param_as_int("trang", default=1) or 1, 1)
-        filters = work_filters(req)
-        found = self.call(
-            req, "search", "query", filters, "time_left", number, PAGE_SIZE
-        )
-        procedures = self.call(
-            req, "dossiers", "list_procedures", province=self.web.province_of(req)
-        )
-        extra = f"&thu_tuc={filters.get('procedure', '')}"
-        if "assignee" in filters:
-            extra += "&cua_toi=1"
+        values = read(req, MY_PARAMS, extra=("sap_xep", "cua_toi"))
+        filters = work_filters(req, values)
+        sort = values.get("sap_xep") or "time_left"
+        number = self.number(req)
+        found, errors = self.fetch(req, "query", filters, sort, number, MY_PARAMS)
         self.render(
-            req, resp, "my_work.html", dossiers=found["items"], total=found["total"],
-            page_number=number, page_size=PAGE_SIZE, pager_extra=extra,
-            procedures=procedures, procedure=filters.get("procedure", ""),
+            req, resp, "my_work.html", http_status=self.status(errors),
+            dossiers=found["items"], total=found["total"], values=values,
+            errors=errors, procedures=self.procedures(req), people=None,
+            sorts=DOSSIER_SORTS, sort=sort,
+            states=self.options(req, "deadline", DEADLINE_STATES),
             mine="assignee" in filters, tasks=self._tasks(req, found["items"]),
+            page_number=number, page_size=PAGE_SIZE,
+            pager_extra="&" + link(values, trang=None)[1:],
             figures=self.call(req, "dossiers", "my_stats", {}),
         )  # fmt: skip
 
@@ -104,7 +118,7 @@ class TaskUpdate(Page):
         data = {"status": status} if status in TASK_STATUSES else {}
         self.call(req, "dossiers", "update_task", dossier_id, task_id, data)
         back = safe_next(form.get("next")) or (
-            link("staff_dossier", dossier_id=dossier_id) + "#tasks"
+            page_link("staff_dossier", dossier_id=dossier_id) + "#tasks"
         )
         redirect(resp, back)
 
@@ -147,7 +161,7 @@ class Comment(Page):
             body["task_id"] = int(task)
         self.call(req, "dossiers", "add_comment", dossier_id, body)
         back = safe_next(form.get("next")) or (
-            link("staff_dossier", dossier_id=dossier_id) + "#discussion"
+            page_link("staff_dossier", dossier_id=dossier_id) + "#discussion"
         )
         redirect(resp, back)
 

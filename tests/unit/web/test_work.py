@@ -1,5 +1,7 @@
 """Officer and leader "my work", task updates and comments with attachments."""
 
+from services.shared.errors import ValidationFailed
+
 from .conftest import DOSSIER, FakeRpc, make_client, session_cookies
 
 OFFICER = {
@@ -56,6 +58,7 @@ def test_my_work_shows_deadline_state_in_words_in_the_order_search_gave():
     client, _ = officer_client()
     cookies, _ = session_cookies()
     text = client.simulate_get("/can-bo/viec-cua-toi", cookies=cookies).text
+    text = text[text.index('id="my-work"') :]  # the list, not the filter's options
     assert text.index("Quá hạn") < text.index("Sắp đến hạn")
     assert text.index("/can-bo/ho-so/d-late") < text.index("/can-bo/ho-so/d-soon")
 
@@ -204,3 +207,30 @@ def test_comment_on_a_task_sends_its_id_and_returns_to_the_task_page():
     )  # fmt: skip
     assert resp.headers["location"] == "/can-bo/ho-so/d-1/cong-viec/7"
     assert fake.called("add_comment")[0][2][2]["task_id"] == 7
+
+
+def test_my_work_has_the_work_lists_filters_and_a_refused_one_is_shown_at_its_field():
+    client, fake = officer_client()
+    cookies, _ = session_cookies()
+    params = {"tu_khoa": "nguyen van", "so_bien_nhan": "X-1", "tien_do": "overdue",
+              "tu_ngay": "2026-01-01", "den_ngay": "2026-02-01", "sap_xep": "-value",
+              "cua_toi": "1"}  # fmt: skip
+    resp = client.simulate_get("/can-bo/viec-cua-toi", params=params, cookies=cookies)
+    assert resp.status_code == 200, resp.text
+    _, _, args, _ = fake.called("query")[0]
+    filters, sort = args[1], args[2]
+    assert filters == {
+        "q": "nguyen van", "receipt_number": "X-1", "deadline_state": "overdue",
+        "submitted_from": "2026-01-01", "submitted_to": "2026-02-01",
+        "assignee": "o1", "status": filters["status"],
+    }  # fmt: skip
+    assert sort == "-value" and "processing" in filters["status"]
+    assert 'value="nguyen van"' in resp.text  # the form keeps what was asked
+
+    refused = ValidationFailed("bad", {"submitted_to": ["before the start"]})
+    fake.answers[("search", "query")] = refused
+    resp = client.simulate_get(
+        "/can-bo/viec-cua-toi", params={"den_ngay": "2020-01-01"}, cookies=cookies
+    )
+    assert resp.status_code == 422
+    assert 'id="f-den_ngay-error"' in resp.text
