@@ -2,6 +2,8 @@
 
     bench/run core                       # 1, 16 and 64 clients, 5 s a figure
     bench/run core --smoke               # every row at 2 clients, 0.5 s each
+    bench/run core --scale-out           # create + submit, then with a second
+                                         # dossiers service and gateway: the ratio
     PYTHONPATH=. $PORTAL_VENV/bin/python bench/core/bench_core.py --seconds 5
 
 Starts its own isolated stack (tests/stack.py: own vhost, databases, index), seeds an
@@ -172,13 +174,13 @@ def checked(resp, status):
 
 
 # --- the HTTP users ---------------------------------------------------------------
-def user_class(row, world, pool):  # noqa: C901 - the steps of every row, together
-    """A locust user class that performs `row` in a closed loop."""
+def user_class(row, world, pool, host=None):  # noqa: C901 - every row's steps
+    """A locust user class that performs `row` in a closed loop (on `host`, or the
+    stack's gateway)."""
     counter = iter(range(10**9))
 
     class RowUser(FastHttpUser):
         wait_time = constant(0)
-        host = world.stack_url
 
         def on_start(self):
             self.index = next(counter)
@@ -246,12 +248,19 @@ def user_class(row, world, pool):  # noqa: C901 - the steps of every row, togeth
             (step,) = [run for prefix, run in steps.items() if row.startswith(prefix)]
             timed(self, f"row:{row}", step)
 
+    RowUser.host = host or world.stack_url
     return RowUser
 
 
-def run_http(row, world, clients, seconds, pool=None):
+def run_http(row, world, clients, seconds, pool=None, hosts=None):
+    """One row at `clients` clients, shared evenly between `hosts` (gateways)."""
     samples = Samples()
-    env = Environment(user_classes=[user_class(row, world, pool)], events=events)
+    classes = []
+    for number, host in enumerate(hosts or [None]):
+        cls = user_class(row, world, pool, host)
+        cls.__name__ = f"RowUser{number}"  # locust wants one name per class
+        classes.append(cls)
+    env = Environment(user_classes=classes, events=events)
     listener = events.request.add_listener(samples.on_request)
     runner = env.create_local_runner()
     runner.start(clients, spawn_rate=clients * 100)
@@ -430,7 +439,40 @@ def measure(args, levels, world, uri, memory):
     return results, failures
 
 
-def main():
+def rpc_consumers(stack, queue):
+    """How many consumers RabbitMQ shows on one queue of the stack's vhost."""
+    import requests  # noqa: PLC0415 - the scale-out step only
+
+    url = stack._vhost_url().replace("/api/vhosts/", "/api/queues/") + f"/{queue}"
+    found = requests.get(url, timeout=5)
+    return found.json().get("consumers", 0) if found.ok else 0
+
+
+def scale_out(stack, world, clients, seconds):
+    """create + submit with one dossiers service and one gateway, then with a second
+    of each (nothing else changed): both figures and the throughput ratio."""
+    row = next(name for name, _ in ROWS if name.startswith("create"))
+    one, failures = run_http(row, world, clients, seconds)
+    before = rpc_consumers(stack, "rpc-dossiers")
+    argv = [sys.executable, "-m", "services.shared.runner", "dossiers"]
+    stack.start_process("dossiers-2", argv)
+    deadline = time.monotonic() + 120
+    while rpc_consumers(stack, "rpc-dossiers") <= before:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the second dossiers service never consumed")
+        time.sleep(0.5)
+    second = stack.start_extra_gateway("gateway-2", {})
+    two, more = run_http(row, world, clients, seconds, hosts=[stack.url, second])
+    print(f"\n== scale-out, {row}, {clients} clients, {seconds:g} s a figure")
+    print(f"{'instances':<40}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for label, r in (("1 dossiers + 1 gateway", one), ("2 dossiers + 2 gateways", two)):
+        print(f"{label:<40}{r['rps']:>10.1f}{r['p50']:>10.2f}{r['p99']:>10.2f}")
+    ratio = two["rps"] / one["rps"] if one["rps"] else 0
+    print(f"{'throughput ratio':<40}{ratio:>10.2f}×")
+    return {"one": one, "two": two, "ratio": ratio}, failures + more
+
+
+def arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="every row, briefly")
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -447,9 +489,22 @@ def main():
     parser.add_argument(
         "--attach", metavar="URL", help="use the running stack at URL (its env here)"
     )
+    parser.add_argument(
+        "--scale-out",
+        action="store_true",
+        help="only create + submit at the most clients, before and after a second "
+        "dossiers service and gateway join (not with --attach)",
+    )
     args = parser.parse_args()
+    if args.scale_out and args.attach:
+        parser.error("--scale-out starts instances on its own stack: not with --attach")
     if args.smoke:
         args.seconds, args.clients = 0.5, "2"
+    return args
+
+
+def main():
+    args = arguments()
     levels = [int(n) for n in args.clients.split(",")]
     stack = Attached(args.attach) if args.attach else Stack()
     if not args.attach:
@@ -461,6 +516,11 @@ def main():
         world.stack_url = stack.url
         uri = stack.env["PORTAL_AMQP_URI"]
         echo = responders(uri)
+        if args.scale_out:
+            report, failures = scale_out(stack, world, levels[-1], args.seconds)
+            if args.json:
+                Path(args.json).write_text(json.dumps(report))
+            return 1 if failures else 0
         memory = Memory(stack, {"echo kombu": echo[0], "echo nameko": echo[1]})
         results, failures = measure(args, levels, world, uri, memory)
         memory.stop()
