@@ -24,6 +24,9 @@ from services.contracts import accounts as contract
 from services.shared.session_tokens import digest, signed, usable_key, verify
 
 log = logging.getLogger(__name__)
+# The event this module consumes outside nameko: listed for the contract document
+# (`services.contracts.entrypoints.handlers`), and bound from here.
+CONSUMES = (("accounts", contract.SESSIONS_CHANGED),)
 
 
 class ChangedSessions:
@@ -93,11 +96,12 @@ class SessionListener:
                 delay = min(delay * 2, 10.0)
 
     def _listen(self):
-        exchange = get_event_exchange("accounts", {})
+        ((source, event),) = CONSUMES
+        exchange = get_event_exchange(source, {})
         with Connection(self.amqp_uri, heartbeat=self.heartbeat) as conn:
             queue = Queue(
                 exchange=exchange,
-                routing_key=contract.SESSIONS_CHANGED,
+                routing_key=event,
                 exclusive=True,
                 auto_delete=True,
             )

@@ -29,10 +29,15 @@ def rpc_methods(service):
 
 
 def handlers():
-    """(consuming service, source service, event type) of every event handler."""
+    """(consuming service, source service, event type) of every event handler, and
+    of the gateway's own listener (`gateway.sessions.CONSUMES`, a kombu consumer)."""
     from nameko.events import EventHandler
+
+    from gateway.sessions import CONSUMES
 
     for service in SERVICES:
         for _, ep in entrypoints(service):
             if isinstance(ep, EventHandler):
                 yield service, ep.source_service, ep.event_type
+    for source, event in CONSUMES:
+        yield "gateway", source, event
