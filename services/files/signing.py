@@ -34,8 +34,11 @@ FIELD = "KetQuaKySo"
 # a font with Vietnamese glyphs, installed with LibreOffice's fonts (deploy/local)
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 # bottom-left corner of the last page, in points (A4 is 595 × 842)
-STAMP_BOX = (330, 40, 560, 110)
-STAMP_TEXT = "Ký số bởi: %(signer)s\nCơ quan: %(agency)s\nThời gian: %(when)s"
+STAMP_BOX = (300, 30, 565, 120)
+STAMP_TEXT = (
+    "Ký số bởi: %(signer)s\nCơ quan: %(agency)s\nThời gian: %(when)s\n"
+    "Xác thực: quét mã QR"
+)
 
 
 class SignerUnavailable(Exception):
@@ -44,12 +47,14 @@ class SignerUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Who:
-    """Who signs: the leader's name, the agency (code = the key's label) and when."""
+    """Who signs: the leader's name, the agency (code = the key's label) and when;
+    `url`: the verification page the stamp's QR code leads to."""
 
     name: str
     agency: str
     agency_name: str
     at: dt.datetime
+    url: str = ""
 
 
 class ResultSigner:
@@ -117,11 +122,15 @@ def sign_with(signer, pdf, who):
         reason="Phê duyệt kết quả giải quyết thủ tục hành chính",
         location=who.agency_name,
     )
-    style = stamp.TextStampStyle(
-        stamp_text=STAMP_TEXT,
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(FONT), font_size=8),
-        border_width=1,
-    )
+    text = TextBoxStyle(font=GlyphAccumulatorFactory(FONT), font_size=7)
+    if who.url:
+        style = stamp.QRStampStyle(
+            stamp_text=STAMP_TEXT, text_box_style=text, border_width=1
+        )
+    else:
+        style = stamp.TextStampStyle(
+            stamp_text=STAMP_TEXT, text_box_style=text, border_width=1
+        )
     pdf_signer = signers.PdfSigner(
         meta,
         signer=signer,
@@ -135,6 +144,7 @@ def sign_with(signer, pdf, who):
             "signer": who.name,
             "agency": who.agency_name,
             "when": when,
+            "url": who.url,
         },
     )
     return out.getvalue()

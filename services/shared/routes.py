@@ -35,6 +35,8 @@ PAGES = {
     # anyone holding a receipt slip follows it here (?so=<receipt number>)
     "lookup": "/tra-cuu",
     "procedure": "/thu-tuc/{code}",
+    # the QR code on a signed result leads here: signature, chain and hash checked
+    "verify_result": "/xac-thuc/{code}",
     "task": "/can-bo/ho-so/{dossier_id}/cong-viec/{task_id}",
     # files: shown inline (PDF, images) unless ?download=1; the print view
     "file_content": "/api/v1/files/{file_id}/content",

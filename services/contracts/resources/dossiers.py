@@ -75,6 +75,17 @@ class DossierSummary(Resource):
     step = Nullable(fields.String)
     step_due_date = Nullable(fields.Date)
     step_state = Nullable(fields.String)
+    result_file_id = Nullable(
+        fields.String,
+        metadata={"description": "The signed result's file (level 4, online)."},
+    )
+    rescheduled_date = Nullable(
+        fields.Date,
+        metadata={
+            "description": "A late dossier's new promised date; the appointment "
+            "date stays the legal deadline it is counted late against."
+        },
+    )
     version = Sent(
         fields.Integer,
         metadata={"description": "Send back as expected_version to update safely."},
