@@ -23,9 +23,9 @@ from sqlalchemy import select
 
 from services.contracts import files as contract
 from services.shared import routes
-from services.shared.errors import Forbidden, ValidationFailed, detail
+from services.shared.errors import ValidationFailed, detail
 from services.shared.outbox import record_event, utcnow
-from services.shared.permissions import can, scope_of
+from services.shared.permissions import require
 from services.shared.schemas import load
 from services.shared.visibility import sees
 
@@ -89,8 +89,7 @@ def _dossier(results, caller, dossier_id):
 
 def draft_result(db, store, results, caller, dossier_id, data):
     """Keep the result's draft (a rendered template, or an uploaded PDF)."""
-    if not can(caller, "dossier.send_for_approval") or scope_of(caller) == "own":
-        raise Forbidden("Not permitted", {"action": ["result.draft"]})
+    require(caller, "dossier.send_for_approval")  # officers, leaders, admins
     data = load(contract.DraftResult(), data or {})
     dossier = _dossier(results, caller, dossier_id)
     if dossier.get("status") not in DRAFTING_STATES:
@@ -177,8 +176,7 @@ def _rendered_draft(db, store, slips, caller, dossier):
 
 def sign_result(db, store, results, caller, dossier_id):
     """Sign the draft with the agency's key; keep the signed PDF (public)."""
-    if not can(caller, "dossier.approve") or scope_of(caller) == "own":
-        raise Forbidden("Not permitted", {"action": ["result.sign"]})
+    require(caller, "dossier.approve")  # leaders, admins
     dossier = _dossier(results, caller, dossier_id)
     with db.reader() as session:
         row = _row(session, dossier["id"])
@@ -247,6 +245,7 @@ def _record_signed(db, results, dossier_id, meta, who, caller):
 
 def get_result(db, results, caller, dossier_id):
     """The dossier's result as the caller may see it (404 when none or hidden)."""
+    require(caller, "file.read")
     scope = results.slips.dossiers.scope_of(caller, dossier_id)
     with db.reader() as session:
         row = _row(session, dossier_id)

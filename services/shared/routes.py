@@ -47,6 +47,9 @@ PAGES = {
     "dossier_files": "/api/v1/dossiers/{dossier_id}/files",
     # staff add results and attachments from the workspace
     "staff_upload": "/can-bo/ho-so/{dossier_id}/tep",
+    # the officer drafts the result; a late dossier is given a new date
+    "staff_result": "/can-bo/ho-so/{dossier_id}/ket-qua",
+    "staff_reschedule": "/can-bo/ho-so/{dossier_id}/hen-lai",
 }
 
 

@@ -244,6 +244,8 @@ EXAMPLES = {
         "step": "processing",
         "step_due_date": "2026-12-03",
         "step_state": "on_time",
+        "result_file_id": None,
+        "rescheduled_date": None,
         "version": 6,
         "form": {"child_name": "Nguyễn Văn An", "born": "2026-11-25"},
         "documents": [{"slot": "giay_chung_sinh", "name": "Giấy chứng sinh"}],
