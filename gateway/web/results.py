@@ -12,7 +12,13 @@ from .agency import Workspace
 from .base import Page, field_errors, form_of, page, redirect
 
 
-class DraftResult(Workspace):
+class DraftResult(Page):
+    """POST only: a refusal shows the workspace again with the message."""
+
+    def __init__(self, web):
+        super().__init__(web)
+        self.workspace = Workspace(web)
+
     @page(login=True)
     def on_post(self, req, resp, dossier_id):
         """Draft from the procedure's template, or from an uploaded PDF (`file_id`)."""
@@ -29,7 +35,7 @@ class DraftResult(Workspace):
             raise exc
         message = " ".join(field_errors(exc, req.context.lang).values())
         dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
-        return self.show(req, resp, dossier, {field: message}, status=422)
+        return self.workspace.show(req, resp, dossier, {field: message}, status=422)
 
 
 class Reschedule(DraftResult):

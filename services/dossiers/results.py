@@ -11,6 +11,7 @@ Level 3 and paper dossiers without a draft move as before.
 """
 
 from services.files.exceptions import ResultNotDrafted
+from services.shared.errors import detail
 
 from . import domain, store, workflow
 from .exceptions import ResultNotSigned
@@ -29,14 +30,15 @@ def before_move(session, caller, dossier, data, files):
         if needed and not dossier.result_file_id:
             raise ResultNotSigned(
                 "The result must be signed before it is returned",
-                {"result": ["not_signed"]},
+                {"result": [detail("result_not_signed")]},
             )
         return
     found = files.result(str(dossier.public_id))
     if found is None:
         if needed:
             raise ResultNotDrafted(
-                "Prepare the result before this step", {"result": ["missing"]}
+                "Prepare the result before this step",
+                {"result": [detail("result_not_drafted")]},
             )
         return
     if action == "approve":

@@ -182,7 +182,9 @@ def sign_result(db, store, results, caller, dossier_id):
         row = _row(session, dossier["id"])
         draft = _file(session, row.draft_file_id) if row else None
     if row is None or draft is None:
-        raise ResultNotDrafted("No result has been drafted", {"result": ["missing"]})
+        raise ResultNotDrafted(
+            "No result has been drafted", {"result": [detail("result_not_drafted")]}
+        )
     if row.state == SIGNED:
         return dump(row, results.slips.public_url)
     if dossier.get("status") not in SIGNING_STATES:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from asn1crypto import pem, x509
 from pyhanko import stamp
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -31,10 +32,12 @@ from services.shared.clock import VN_TZ
 from . import pki
 
 FIELD = "KetQuaKySo"
-# a font with Vietnamese glyphs, installed with LibreOffice's fonts (deploy/local)
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-# bottom-left corner of the last page, in points (A4 is 595 × 842)
-STAMP_BOX = (300, 30, 565, 120)
+# a font with Vietnamese glyphs (Debian fonts-noto-core, deploy/local/install);
+# DejaVu's and Liberation's FFTM table is dropped when pyHanko subsets them, which
+# spreads their glyphs apart
+FONT = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
+# the stamp's size and its margin from the last page's bottom-right corner (points)
+STAMP_SIZE, MARGIN = (265, 90), 30
 STAMP_TEXT = (
     "Ký số bởi: %(signer)s\nCơ quan: %(agency)s\nThời gian: %(when)s\n"
     "Xác thực: quét mã QR"
@@ -114,6 +117,9 @@ def sign_with(signer, pdf, who):
     """PAdES-sign `pdf` with a pyHanko signer, with a visible stamp on the last page."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     last = int(writer.root["/Pages"]["/Count"]) - 1
+    box = _stamp_box(writer, last)
+    if who.url:
+        _link(writer, last, box, who.url)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -122,7 +128,7 @@ def sign_with(signer, pdf, who):
         reason="Phê duyệt kết quả giải quyết thủ tục hành chính",
         location=who.agency_name,
     )
-    text = TextBoxStyle(font=GlyphAccumulatorFactory(FONT), font_size=7)
+    text = TextBoxStyle(font=GlyphAccumulatorFactory(FONT), font_size=8)
     if who.url:
         style = stamp.QRStampStyle(
             stamp_text=STAMP_TEXT, text_box_style=text, border_width=1
@@ -135,7 +141,7 @@ def sign_with(signer, pdf, who):
         meta,
         signer=signer,
         stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(FIELD, on_page=last, box=STAMP_BOX),
+        new_field_spec=fields.SigFieldSpec(FIELD, on_page=last, box=box),
     )
     when = who.at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
     out = pdf_signer.sign_pdf(
@@ -148,6 +154,53 @@ def sign_with(signer, pdf, who):
         },
     )
     return out.getvalue()
+
+
+def _stamp_box(writer, page):
+    """The stamp's box at the bottom right of the page, whatever its size."""
+    _, _, right, _ = (float(v) for v in writer.find_page_for_modification(page)[0]
+                      .get_object()["/MediaBox"])  # fmt: skip
+    width, height = STAMP_SIZE
+    left = max(right - MARGIN - width, 0)
+    return (left, MARGIN, left + width, MARGIN + height)
+
+
+def _link(writer, page, box, url):
+    """Make the stamp a link to the verification page (what its QR code says), in
+    the signed revision itself."""
+    page_ref = writer.find_page_for_modification(page)[0]
+    annotation = generic.DictionaryObject(
+        {
+            generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
+            generic.pdf_name("/Subtype"): generic.pdf_name("/Link"),
+            generic.pdf_name("/Rect"): generic.ArrayObject(
+                [generic.FloatObject(v) for v in box]
+            ),
+            generic.pdf_name("/Border"): generic.ArrayObject(
+                [generic.NumberObject(0)] * 3
+            ),
+            generic.pdf_name("/A"): generic.DictionaryObject(
+                {
+                    generic.pdf_name("/S"): generic.pdf_name("/URI"),
+                    generic.pdf_name("/URI"): generic.pdf_string(url),
+                }
+            ),
+        }
+    )
+    writer.register_annotation(page_ref, writer.add_object(annotation))
+
+
+def links_of(pdf):
+    """The URLs the PDF's link annotations lead to (the stamp's: verification)."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    found = []
+    for number in range(int(reader.root["/Pages"]["/Count"])):
+        page = reader.find_page_for_modification(number)[0].get_object()
+        for ref in page.get("/Annots") or []:
+            action = ref.get_object().get("/A") or {}
+            if action.get("/S") == "/URI":
+                found.append(str(action["/URI"]))
+    return found
 
 
 def trust_roots(settings):

@@ -75,12 +75,13 @@ class DossierSummary(Resource):
     step = Nullable(fields.String)
     step_due_date = Nullable(fields.Date)
     step_state = Nullable(fields.String)
-    result_file_id = Nullable(
-        fields.String,
+    # not in the search index's lists: the dossier itself and events carry them
+    result_file_id = fields.String(
+        allow_none=True,
         metadata={"description": "The signed result's file (level 4, online)."},
     )
-    rescheduled_date = Nullable(
-        fields.Date,
+    rescheduled_date = fields.Date(
+        allow_none=True,
         metadata={
             "description": "A late dossier's new promised date; the appointment "
             "date stays the legal deadline it is counted late against."
