@@ -5,20 +5,15 @@ through dossiers' `approve`) and verifies; dossiers reschedules. Anyone may veri
 a signed result by the code its QR carries, or a PDF they hold.
 """
 
-import base64
-
 from services.contracts.dossiers import RescheduleSchema
 from services.contracts.files import CheckDocument, DraftResult
 from services.contracts.resources import dossiers as dossiers_res
 from services.contracts.resources import files as res
-from services.shared.errors import ValidationFailed
 
 from ..apidoc import PUBLIC, op
 from .common import call, json_object
 
 BY_ID = "/api/v1/dossiers/{dossier_id}"
-# The largest PDF one may check, before base64 (the page's upload and the API).
-MAX_CHECKED = 20 * 1024 * 1024
 
 
 class Result:
@@ -61,18 +56,7 @@ class SignatureCheck:
 
     def on_post(self, req, resp):
         """`{content_b64}`: verify the signature of a PDF one holds."""
-        resp.media = check(self.rpc, req, json_object(req))
-
-
-def check(rpc, req, body):
-    return call(rpc, req, "files", "check_document", body)
-
-
-def check_bytes(rpc, req, pdf):
-    """Verify raw PDF bytes (the verification page's upload)."""
-    if len(pdf) > MAX_CHECKED:
-        raise ValidationFailed("Invalid input", {"file": ["too_large"]})
-    return check(rpc, req, {"content_b64": base64.b64encode(pdf).decode("ascii")})
+        resp.media = call(self.rpc, req, "files", "check_document", json_object(req))
 
 
 def routes(rpc):

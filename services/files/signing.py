@@ -10,9 +10,11 @@ integrity, the certificate chain up to the given roots and that it covers the wh
 file; it does not depend on how the PDF was signed.
 """
 
+import asyncio
 import datetime as dt
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from asn1crypto import pem, x509
@@ -98,13 +100,25 @@ class Pkcs11Signer(ResultSigner):
                 key_label=who.agency,
                 ca_chain=trust_roots(self.settings),
             )
-            return sign_with(signer, pdf, who)
+            return outside_any_loop(sign_with, signer, pdf, who)
         except SignerUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001 - e.g. no key for this agency
             raise SignerUnavailable(str(exc)) from exc
         finally:
             session.close()
+
+
+def outside_any_loop(fn, *args):
+    """Run `fn` here, or in a thread of its own when this thread runs an asyncio
+    loop: pyHanko's synchronous calls start one with asyncio.run, which refuses
+    to run inside another (a caller's, e.g. Playwright's in a test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args).result()
 
 
 def _criteria(label):
@@ -242,7 +256,7 @@ def verify(pdf, roots):
     signature = embedded[-1]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, context)
+        status = outside_any_loop(validate_pdf_signature, signature, context)
     except Exception:  # noqa: BLE001 - a mangled signature cannot be valid
         return _refused("signature_unreadable")
     whole = status.coverage.name == "ENTIRE_FILE"

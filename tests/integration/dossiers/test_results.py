@@ -12,9 +12,6 @@ import uuid
 
 import pytest
 from minio import Minio
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import create_engine, text
 
 import services.files.exceptions  # noqa: F401 - registers remote error types
@@ -22,6 +19,7 @@ from services.files import pki, signing
 from services.shared.caller import SYSTEM
 from services.shared.config import database_url
 from services.shared.errors import ServiceError
+from tests.integration.files.test_signing import validated
 
 from .conftest import OPERATOR, PROVINCE, World
 
@@ -122,10 +120,7 @@ def test_signed_result_journey(online, rpc, stack, dossiers_db):
 
     # independently: pyHanko's validator against the run's local CA
     roots = signing.trust_roots(pki.PkiSettings.from_env(stack.env))
-    sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[-1]
-    status = validate_pdf_signature(
-        sig, ValidationContext(trust_roots=roots, allow_fetching=False)
-    )
+    _, status = validated(signed, roots)
     assert status.bottom_line, status.pretty_print_details()
     assert status.coverage.name == "ENTIRE_FILE"
     text_ = pdf_text(signed)

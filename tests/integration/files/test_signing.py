@@ -27,6 +27,15 @@ WHO = signing.Who(
 )
 
 
+def validated(pdf, roots):
+    """pyHanko's own verdict on the PDF's last signature against `roots` (in a
+    thread of its own when Playwright's loop runs in this one)."""
+    signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[-1]
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    status = signing.outside_any_loop(validate_pdf_signature, signature, context)
+    return signature, status
+
+
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory):
     where = tmp_path_factory.mktemp("pki")
@@ -67,11 +76,7 @@ def test_setup_is_idempotent_and_the_key_stays_in_the_token(settings):
 
 
 def test_the_signature_validates_against_the_local_ca(settings, signed):
-    roots = signing.trust_roots(settings)
-    sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[-1]
-    status = validate_pdf_signature(
-        sig, ValidationContext(trust_roots=roots, allow_fetching=False)
-    )
+    sig, status = validated(signed, signing.trust_roots(settings))
     assert status.intact and status.valid and status.trusted
     assert status.coverage.name == "ENTIRE_FILE"
     assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
