@@ -5,6 +5,7 @@ LibreOffice, SMTP sink)."""
 import base64
 import datetime as dt
 import io
+import os
 import subprocess
 import tempfile
 import time
@@ -249,3 +250,24 @@ def test_reschedule_sends_the_apology_and_stays_late(online, rpc, mailbox, dossi
     assert "Cần xác minh thêm" in letter
     kept = rpc.call("files", "list_files", SYSTEM, did)
     assert any(f.get("document") == "apology" for f in kept)
+
+
+def test_a_token_without_the_agency_s_key_approves_nothing(online, rpc, stack):
+    w = online
+    did = w.received()["id"]
+    rpc.call("files", "draft_result", w.officer, did, {})
+    w.act(w.officer, did, "send_for_approval")
+    # the agency's certificate is on file but its key is not in the token
+    settings = pki.PkiSettings.from_env(stack.env)
+    placeholder = settings.cert_path(w.agency)
+    with open(placeholder, "w") as out:
+        out.write("not enrolled")
+    try:
+        with pytest.raises(ServiceError) as down:
+            w.act(w.leader, did, "approve")
+        assert down.value.status == 503 and code_of(down) == "SIGNER_UNAVAILABLE"
+        assert w.call("get_dossier", w.leader, did)["status"] == "pending_approval"
+        assert rpc.call("files", "get_result", w.leader, did)["state"] == "draft"
+    finally:
+        os.remove(placeholder)
+    assert w.act(w.leader, did, "approve")["result_file_id"]
