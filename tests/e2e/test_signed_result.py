@@ -19,6 +19,7 @@ from tests.integration.dossiers.test_results import apology_attachment, pdf_text
 from tests.integration.files.test_signing import validated
 
 from .conftest import PASSWORD
+from .test_accessibility import violations
 from .test_journey import act, log_in
 
 pytestmark = pytest.mark.e2e
@@ -90,7 +91,9 @@ def test_draft_sign_return_download_verify(
     base = stack.url
     code = level_four(agency)
     email, dossier_id = citizen_with_dossier(api, mailbox, agency, code)
-    people = {w: browser.new_context(locale="vi-VN", accept_downloads=True)
+    # bypass_csp: axe-core is injected as an inline script (test_accessibility)
+    people = {w: browser.new_context(locale="vi-VN", accept_downloads=True,
+                                     bypass_csp=True)
               for w in ("citizen", "desk", "officer", "leader")}  # fmt: skip
     citizen, desk, officer, leader = (people[w].new_page() for w in people)
 
@@ -106,6 +109,7 @@ def test_draft_sign_return_download_verify(
     officer.click("#draft-result")
     officer.wait_for_url(re.compile(r"\?ok=result"))
     assert "dự thảo" in officer.locator("#result-state").inner_text()
+    assert not violations(officer)  # axe-core on the workspace's result panel
     shots(officer, "result-drafted")
     act(officer, base, dossier_id, "send_for_approval", shots)
 
@@ -134,6 +138,7 @@ def test_draft_sign_return_download_verify(
     assert "hợp lệ" in citizen.locator("#verify-verdict").inner_text()
     assert citizen.locator("#verify-signer").inner_text() == "Cán bộ leader"
     assert citizen.locator("#verify-agency").inner_text() == "UBND xã Thử Nghiệm"
+    assert not violations(citizen)
     shots(citizen, "verified")
 
     result = api.as_user(_token(api, email)).get(
@@ -144,6 +149,7 @@ def test_draft_sign_return_download_verify(
     verdict = citizen.locator("#verify-verdict").inner_text()
     assert "KHÔNG hợp lệ" in verdict
     assert citizen.locator("#verify-hash-problem").count() == 1
+    assert not violations(citizen)
     shots(citizen, "tampered")
     for context in people.values():
         context.close()
