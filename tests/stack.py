@@ -9,6 +9,7 @@ removes what it created when it ends.
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +23,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from deploy.local.supervise import read_state
+from services.files import pki
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = (
@@ -61,6 +63,7 @@ class Stack:
         self.log_dir = ROOT / "var" / "log" / f"test-{self.run_id}"
         self.processes = {}
         self.metrics_ports = {}
+        self.pki_dir = ROOT / "var" / f"pki-test-{self.run_id}"
         self.env = self._environment()
 
     def _environment(self):
@@ -98,6 +101,13 @@ class Stack:
             env.setdefault(f"PORTAL_RATE_LIMIT_{kind}", "10000000")
         # Accounts signs session tokens with it and the gateways check them locally.
         env.setdefault("PORTAL_SESSION_KEY", secrets.token_urlsafe(32))
+        # Its own SoftHSM2 token and local CA (services/files/pki.py), PINs of its own;
+        # agencies get their signing key on first use.
+        env["PORTAL_PKI_DIR"] = str(self.pki_dir)
+        env["SOFTHSM2_CONF"] = str(self.pki_dir / "softhsm2.conf")
+        env["PORTAL_HSM_PIN"] = secrets.token_hex(8)
+        env["PORTAL_HSM_SO_PIN"] = secrets.token_hex(8)
+        env["PORTAL_SIGNING_ENROL"] = "1"
         env["PYTHONPATH"] = str(ROOT)
         return env
 
@@ -264,6 +274,7 @@ class Stack:
 
     def start(self, services=SERVICES):
         self.create_vhost()
+        pki.ensure(pki.PkiSettings.from_env(self.env))
         for target in services:
             self.start_service(target)
         self.start_gateway()
@@ -288,6 +299,7 @@ class Stack:
         self.delete_vhost()
         self.drop_databases()
         self.delete_indices()
+        shutil.rmtree(self.pki_dir, ignore_errors=True)
 
     # cleanup of isolated resources ----------------------------------------------
     def drop_databases(self):

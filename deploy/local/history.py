@@ -287,6 +287,9 @@ def _supplement(steps, story, now, allowed):
 
 def _decision(steps, story, now):
     """Sent for approval (sent back once, maybe), approved, returned."""
+    if story.online and (story.procedure.get("level") or 0) >= 4:
+        # its result is delivered online: drafted first, signed at the approval
+        steps.add(now, "officer", "draft_result")
     now = steps.add(now, "officer", "send_for_approval")
     if story.outcome == "pending_approval":
         return

@@ -236,6 +236,9 @@ class Player:
     def request_supplement(self, story, state, officer, at, note):
         self.act(officer, state, at, "request_supplement", note=note)
 
+    def draft_result(self, story, state, officer, at):
+        self.call("files", "draft_result", officer, state["id"], {}, at=at)
+
     def send_for_approval(self, story, state, officer, at):
         self.act(officer, state, at, "send_for_approval")
 

@@ -23,6 +23,7 @@ from . import (
     lists,
     printing,
     public,
+    results,
     stats,
     work,
 )
@@ -56,6 +57,7 @@ def routes(rpc):
         *stats.routes(web),
         *inbox.routes(web),
         *printing.routes(web),
+        *results.routes(web),
         *admin_catalogue.routes(web),
         *admin_people.routes(web),
         *admin_mail.routes(web),

@@ -14,6 +14,7 @@ from .base import FormPage, Page, field_errors, form_of, page, procedure_once, r
 from .citizen import form_values, labels_of, reminders_of
 from .printing import documents_for
 from .render import MESSAGES, gettext
+from .result_info import result_of
 from .uploads import max_body, max_file, upload_one
 
 # The extra input each action needs: (field, catalogue key of its label).
@@ -37,6 +38,8 @@ def done_notice(action, lang):
         return gettext("files.uploaded", lang)
     if action == "reminder":
         return gettext("reminder.set_ok", lang)
+    if action in ("result", "reschedule"):
+        return gettext(f"result.done_{action}", lang)
     if not action or f"action.{action}" not in MESSAGES:
         return None
     return f"{gettext('work.done', lang)}: {gettext('action.' + action, lang)}"
@@ -86,6 +89,7 @@ class Workspace(Page):
                           for s in STAFF_UPLOAD_SLOTS],
             deliveries=deliveries_of(self.web, req, dossier_id),
             reminders=reminders_of(self.web, req, dossier_id),
+            result=result_of(self.web, req, dossier_id),
             **extra,
         )  # fmt: skip
 

@@ -17,6 +17,7 @@ from services.shared.routes import PAGES, link, path
 from ..errors import CodedHTTPError
 from .base import FormPage, Page, field_errors, form_of, page, procedure_once, redirect
 from .render import gettext
+from .result_info import result_of
 from .uploads import max_body, max_file, upload_one
 
 
@@ -270,6 +271,7 @@ class DossierPage(Page):
                       if not c.get("internal")],
             files=self.call(req, "files", "list_files", dossier_id),
             editable=dossier["status"] in EDITABLE, notice=notice_of(req),
+            result=result_of(self.web, req, dossier_id),
         )  # fmt: skip
 
 

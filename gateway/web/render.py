@@ -20,6 +20,7 @@ from . import (
     catalogue_admin,
     catalogue_files,
     catalogue_lists,
+    catalogue_results,
     catalogue_stats,
     catalogue_work,
     files_view,
@@ -34,6 +35,7 @@ MESSAGES = {
     **catalogue_stats.MESSAGES,
     **catalogue_files.MESSAGES,
     **catalogue_lists.MESSAGES,
+    **catalogue_results.MESSAGES,
 }
 LANG_INDEX = {"vi": 0, "en": 1}
 HTML = "text/html; charset=utf-8"

@@ -188,6 +188,14 @@ class ActSchema(BaseSchema):
     expected_version = fields.Integer(load_default=None, allow_none=True)
 
 
+class RescheduleSchema(BaseSchema):
+    """A late dossier's new date and why (the applicant reads the reason)."""
+
+    new_date = fields.Date(required=True)
+    reason = Str(required=True, validate=validate.Length(1, 5000))
+    expected_version = fields.Integer(load_default=None, allow_none=True)
+
+
 class CommentSchema(BaseSchema):
     body = Str(required=True, validate=validate.Length(1, 20_000))
     # unset: the applicant's comments are public, staff's internal (safe default)
@@ -317,6 +325,8 @@ class Snapshot(BaseSchema):
     step = _none(Str())
     step_due_date = _none(fields.Date())
     step_state = _none(Str())
+    result_file_id = _none(Str())
+    rescheduled_date = _none(fields.Date())
     # every task of the dossier (the search index lists tasks from them)
     tasks = fields.List(fields.Nested(Task), load_default=list)
     version = fields.Integer(required=True)
@@ -504,6 +514,12 @@ RPC = table(
     ),
     register_paper_dossier=Method(
         result=res.PaperDossier, caller=caller(), data=body(PaperDossierSchema)
+    ),
+    reschedule=Method(
+        result=res.Dossier,
+        caller=caller(),
+        dossier_id=_id(),
+        data=body(RescheduleSchema),
     ),
     claim_dossier=Method(result=res.Dossier, caller=caller(), data=body(ClaimSchema)),
     list_audit=Method(

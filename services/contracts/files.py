@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 from services.shared.schemas import BaseSchema
 from services.shared.visibility import AUDIENCES
 
-from .base import Envelope, Health, Method, caller, free, opt, table, text
+from .base import Envelope, Health, Method, body, caller, free, opt, table, text
 from .resources import accounts as accounts_res
 from .resources import files as res
 
@@ -52,8 +52,21 @@ class BeginTemplateUpload(BaseSchema):
     )
 
 
+class DraftResult(BaseSchema):
+    """The result's draft: an uploaded PDF of the dossier, or (none) the template."""
+
+    file_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(1, 64)
+    )
+
+
+class CheckDocument(BaseSchema):
+    content_b64 = fields.String(required=True, validate=validate.Length(1, 30_000_000))
+
+
 # --- events ------------------------------------------------------------------------
 FILE_UPLOADED = "file_uploaded"
+RESULT_SIGNED = "result_signed"
 FILE_CONVERTED = "file_converted"
 FILE_CONVERSION_FAILED = "file_conversion_failed"
 FILES_DELETED = "files_deleted"
@@ -108,7 +121,21 @@ UPLOADED_FIELDS = tuple(
     n for n in FileUploaded._declared_fields if n not in Envelope._declared_fields
 )
 
+
+class ResultSigned(Envelope):
+    """A dossier's result was signed (at the leader's approval)."""
+
+    dossier_id = Str(required=True)
+    signed_file_id = Str(required=True)
+    sha256 = Str(required=True)
+    signer_name = _none(Str())
+    signed_at = fields.DateTime(required=True)
+    verification_url = Str(required=True)
+    agency = _none(Str())
+
+
 EVENTS = {
+    RESULT_SIGNED: ResultSigned,
     FILE_UPLOADED: FileUploaded,
     FILE_CONVERTED: FileConverted,
     FILE_CONVERSION_FAILED: FileConversionFailed,
@@ -174,6 +201,19 @@ RPC = table(
         **_like(BeginTemplateUpload, "procedure_code", "filename"),
         declared_type=_declared_type(),
         **_like(BeginTemplateUpload, "size", "title", "province"),
+    ),
+    draft_result=Method(
+        result=res.Result, caller=caller(), dossier_id=_id(), data=body(DraftResult)
+    ),
+    sign_result=Method(result=res.Result, caller=caller(), dossier_id=_id()),
+    get_result=Method(result=res.Result, caller=caller(), dossier_id=_id()),
+    verify_result=Method(
+        result=res.Verification,
+        caller=caller(),
+        code=text(validate=validate.Length(1, 32)),
+    ),
+    check_document=Method(
+        result=res.DocumentCheck, caller=caller(), data=body(CheckDocument)
     ),
     list_templates=Method(
         result=res.FileMeta,

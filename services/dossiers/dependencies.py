@@ -13,7 +13,8 @@ unchecked reference in.
   `get_user`), for claiming a paper dossier.
 - `Directory.user(user_id)`, `Directory.leaders(agency, department)`: who to tell.
 - `FileIndex.files(dossier_id)` / `ids(dossier_id)`: the dossier's stored files
-  (files `list_files`).
+  (files `list_files`); `result(dossier_id)`, `sign(caller, dossier_id)`: its
+  result (files `get_result`, `sign_result`).
 """
 
 from services.shared.caller import SYSTEM
@@ -83,6 +84,17 @@ class FileIndex:
     def ids(self, dossier_id):
         """Ids of the dossier's stored files."""
         return {str(item["id"]) for item in self.list(dossier_id)}
+
+    def result(self, dossier_id):
+        """The dossier's result ({state, ...}) in the files service, None if none."""
+        try:
+            return self.files.get_result(SYSTEM, dossier_id)
+        except NotFound:
+            return None
+
+    def sign(self, caller, dossier_id):
+        """Sign the drafted result as the approving leader; the signed result."""
+        return self.files.sign_result(caller, dossier_id)
 
     def list(self, dossier_id):
         """The dossier's stored files, as the files service knows them."""

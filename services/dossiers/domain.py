@@ -293,6 +293,16 @@ def online_allows(level, what):
     return what in ONLINE.get(int(level or 1), ONLINE[1])
 
 
+def needs_signed_result(level, paper):
+    """Whether the dossier's result is delivered online, so must be signed: a
+    level-4 procedure filed online (a paper dossier takes its result at the desk)."""
+    return online_allows(level, "receive_result") and not paper
+
+
+# Where a late dossier may be given a new date: received and not yet closed.
+RESCHEDULE_STATES = (PROCESSING, SUPPLEMENT, PENDING, APPROVED)
+
+
 def agency_open(valid_from, valid_to, day):
     """Tell whether an agency effective from/to these dates (ISO or None) is open."""
     start = dt.date.fromisoformat(valid_from) if valid_from else None

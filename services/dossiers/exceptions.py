@@ -97,5 +97,15 @@ class TooManyClaims(ServiceError):
     status = 429
 
 
+class ResultNotSigned(Conflict):
+    """A result delivered online must be signed before the dossier is returned."""
+
+    code = "RESULT_NOT_SIGNED"
+
+
+class RescheduleRefused(ValidationFailed):
+    code = "RESCHEDULE_REFUSED"
+
+
 class PeerUnavailable(Unavailable):
     """A service the check depends on did not answer: refuse rather than pass."""

@@ -144,6 +144,12 @@ class Dossier(Base):
     step_state: Mapped[str | None] = mapped_column(String(24))
     # a paper dossier's code on the receipt slip, until the applicant claims it
     access_code: Mapped[str | None] = mapped_column(String(16))
+    # the signed result (files service) the leader's approval produced
+    result_file_id: Mapped[str | None] = mapped_column(String(36))
+    # a late dossier's new promised date (the appointment date stays the legal
+    # deadline, so statistics still count it late) and every reschedule made
+    rescheduled_date: Mapped[dt.date | None] = mapped_column(Date)
+    reschedules: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -11,7 +11,17 @@ from services.shared.caller import is_authenticated
 from services.shared.errors import ValidationFailed, detail
 from services.shared.schemas import load
 
-from . import catalogue, changes, claims, domain, forms, references, store, workflow
+from . import (
+    catalogue,
+    changes,
+    claims,
+    domain,
+    forms,
+    references,
+    results,
+    store,
+    workflow,
+)
 from .exceptions import DossierNotFound, UploadsClosed
 from .models import Dossier
 
@@ -167,9 +177,10 @@ def submit(session, caller, dossier_id, checks, files=None, expected=None):
     return store.detail(session, caller, dossier)
 
 
-def act(session, caller, dossier_id, data, directory):
+def act(session, caller, dossier_id, data, directory, files):
     data = load(contract.ActSchema(), data)
     dossier = store.load(session, caller, dossier_id)
+    results.before_move(session, caller, dossier, data, files)
     workflow.transition(session, caller, dossier, data["action"], data, directory)
     return store.detail(session, caller, dossier)
 

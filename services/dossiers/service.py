@@ -29,6 +29,7 @@ from . import (
     operations,
     recipients,
     refusals,
+    reschedules,
     settings,
     store,
     work,
@@ -204,12 +205,24 @@ class DossiersService:
                 caller, dossier_id, expected_version=options.get("expected_version")
             )
         data = dict(options, action=action)
-        directory = Directory(self.accounts)
+        directory, files = Directory(self.accounts), FileIndex(self.files)
         with self.tx() as s:
             return self.once(
                 s,
                 "act",
-                lambda: operations.act(s, caller, dossier_id, data, directory),
+                lambda: operations.act(s, caller, dossier_id, data, directory, files),
+            )
+
+    @rpc
+    def reschedule(self, caller, dossier_id, data):
+        """Give a dossier that will be late a new date, with the reason (apology)."""
+        with self.tx() as s:
+            return self.once(
+                s,
+                "reschedule",
+                lambda: reschedules.reschedule(
+                    s, caller_from(caller), dossier_id, data
+                ),
             )
 
     @rpc

@@ -193,6 +193,8 @@ def snapshot(session, dossier, procedure=None, calendar=None):
         "step": dossier.step,
         "step_due_date": _iso(dossier.step_due_date),
         "step_state": domain.step_state(dossier.step_due_date, today(), calendar),
+        "result_file_id": dossier.result_file_id,
+        "rescheduled_date": _iso(dossier.rescheduled_date),
         "version": dossier.version,
     }
 

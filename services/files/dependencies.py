@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import hashlib
 import logging
+import os
 
 from minio import Minio
 from minio.commonconfig import REPLACE, CopySource
@@ -181,6 +182,23 @@ class DossiersGate:
                 listed = []
         return {d["slot"]: d["name"] for d in listed or [] if d.get("slot")}
 
+    def detail(self, caller, dossier_id):
+        """The dossier as the caller sees it (get_dossier); NotFound when hidden."""
+        return self.dossiers.get_dossier(caller, dossier_id)
+
+    def form_labels(self, dossier):
+        """{field name: label} of the dossier's procedure (names on failure)."""
+        procedure = dossier.get("procedure") or {}
+        try:
+            found = self.dossiers.get_procedure(
+                SYSTEM, procedure.get("code"), dossier.get("province")
+            )
+        except Exception:  # noqa: BLE001 - a result with field names beats none
+            log.warning("form labels unavailable", exc_info=True)
+            return {}
+        fields = (found.get("form") or {}).get("fields") or []
+        return {f["name"]: f.get("label") or f["name"] for f in fields}
+
     def require_procedure(self, caller, code, province=None):
         """The procedure (of `province`, else the caller's); NotFound if none."""
         return self.dossiers.get_procedure(caller, code, province)
@@ -265,3 +283,33 @@ def storage_errors(fn):
             raise StorageUnavailable("File storage unavailable") from exc
 
     return wrapper
+
+
+class Signer(DependencyProvider):
+    """The result signer: the agencies' keys in a PKCS#11 token (SoftHSM2 here, the
+    province's HSM in production; a remote signing service would be another
+    `signing.ResultSigner` handed out here)."""
+
+    def setup(self):
+        from . import pki, signing
+
+        cfg = self.container.config
+        self.settings = pki.PkiSettings(
+            os.path.abspath(cfg[settings.PKI_DIR.key]),
+            cfg[settings.PKCS11_MODULE.key],
+            cfg[settings.HSM_TOKEN.key],
+            cfg[settings.HSM_PIN.key],
+            cfg[settings.HSM_SO_PIN.key],
+        )
+        self.signer = signing.Pkcs11Signer(
+            self.settings, enrol=cfg[settings.SIGNING_ENROL.key]
+        )
+
+    def roots(self):
+        """The trust roots results are verified against (read when asked)."""
+        from . import signing
+
+        return signing.trust_roots(self.settings)
+
+    def get_dependency(self, worker_ctx):
+        return self

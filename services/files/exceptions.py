@@ -78,4 +78,23 @@ class ConverterUnavailable(ServiceError):
     status = 503
 
 
+class ResultNotEditable(Conflict):
+    """The result is drafted while the dossier is processed, and never once signed."""
+
+    code = "RESULT_NOT_EDITABLE"
+
+
+class ResultNotDrafted(Conflict):
+    code = "RESULT_NOT_DRAFTED"
+
+
+class ResultNotFound(NotFound):
+    code = "RESULT_NOT_FOUND"
+
+
+class SignerUnavailable(ServiceError):
+    code = "SIGNER_UNAVAILABLE"
+    status = 503
+
+
 EXPECTED = (ServiceError,)

@@ -104,7 +104,7 @@ def generate_document(db, store, slips, caller, kind, dossier):
     return _keep(db, store, caller, kind, dossier, key, pdf)
 
 
-def _keep(db, store, caller, kind, dossier, key, pdf):
+def _keep(db, store, caller, kind, dossier, key, pdf, audience=None, document=None):
     public_id, sha = str(uuid.uuid4()), hashlib.sha256(pdf).hexdigest()
     object_key = f"files/{public_id}/original"
     store.put(object_key, io.BytesIO(pdf), len(pdf), "application/pdf", sha)
@@ -113,12 +113,12 @@ def _keep(db, store, caller, kind, dossier, key, pdf):
         public_id=public_id,
         state="stored",
         kind="generated",
-        document=kind,
+        document=document or kind,
         generated_key=key,
         dossier_id=str(dossier["id"]),
         uploaded_by=caller.get("user_id"),
         owner=dossier.get("owner", (dossier.get("applicant") or {}).get("id")),
-        audience=generated.audience_of(kind),
+        audience=audience or generated.audience_of(kind),
         province=dossier.get("province"),
         agency=dossier.get("agency"),
         department=dossier.get("department"),

@@ -75,3 +75,32 @@ class StoredFile(Base):
     title: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Result(Base):
+    """A dossier's result: its draft, then the signed PDF and who signed it when.
+
+    `code` is what the QR code on the signed PDF leads to (the public verification
+    page); it names the result without revealing the dossier's id.
+    """
+
+    __tablename__ = "results"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    # draft → signed
+    state: Mapped[str] = mapped_column(String(16))
+    draft_file_id: Mapped[str] = mapped_column(String(36))
+    signed_file_id: Mapped[str | None] = mapped_column(String(36))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    signer_id: Mapped[str | None] = mapped_column(String(64))
+    signer_name: Mapped[str | None] = mapped_column(String(255))
+    signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    province: Mapped[str | None] = mapped_column(String(8))
+    agency: Mapped[str | None] = mapped_column(String(64))
+    agency_name: Mapped[str | None] = mapped_column(String(255))
+    receipt_number: Mapped[str | None] = mapped_column(String(64))
+    procedure_name: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

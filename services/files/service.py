@@ -1,24 +1,30 @@
 """The files service's entrypoints (each: load → act → dump)."""
 
+import base64
 import uuid
 
 from nameko.dependency_providers import Config
 
 # The dossiers service's errors must arrive as local types (DossierNotFound is a
 # NotFound), not as a RemoteError that would answer 500.
-from services.contracts.files import BeginTemplateUpload, BeginUpload
+from services.contracts.files import (
+    BeginTemplateUpload,
+    BeginUpload,
+    CheckDocument,
+)
 from services.dossiers.exceptions import DossierNotFound
 from services.shared import audit, idempotency
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
+from services.shared.errors import ValidationFailed
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
 from services.shared.schemas import load
 
-from . import generation, operations, reading, settings, templates
-from .dependencies import Accounts, Dossiers, ObjectStore, Uno, storage_errors
+from . import generation, operations, reading, results, settings, templates
+from .dependencies import Accounts, Dossiers, ObjectStore, Signer, Uno, storage_errors
 from .models import AuditEntry, Outbox
 from .schemas import dump_file
 
@@ -51,6 +57,7 @@ class FilesService:
     dossiers = Dossiers()
     accounts = Accounts()
     office = Uno()
+    signer = Signer()
 
     @property
     def limits(self):
@@ -163,19 +170,76 @@ class FilesService:
         """Every stored dossier file after `after`, for the index's rebuild."""
         return reading.list_for_index(self.db, caller_from(caller), after, limit)
 
-    @rpc
-    @storage_errors
-    def generate_document(self, caller, kind, dossier):
-        """Render a one-stop slip of a dossier to PDF, once per dossier version."""
-        slips = generation.Slips(
+    @property
+    def slips(self):
+        return generation.Slips(
             self.office,
             self.dossiers,
             self.accounts,
             self.config[settings.PUBLIC_URL.key],
         )
+
+    @property
+    def results(self):
+        return results.Results(self.slips, self.signer.signer, self.signer.roots)
+
+    @rpc
+    @storage_errors
+    def generate_document(self, caller, kind, dossier):
+        """Render a one-stop slip of a dossier to PDF, once per dossier version."""
         return generation.generate_document(
-            self.db, self.store, slips, caller_from(caller), kind, dossier
+            self.db, self.store, self.slips, caller_from(caller), kind, dossier
         )
+
+    @rpc
+    @storage_errors
+    def draft_result(self, caller, dossier_id, data):
+        """Officers: keep the result's draft (template filled in, or an upload)."""
+        known_dossier(dossier_id)
+        caller = caller_from(caller)
+        return results.draft_result(
+            self.db,
+            self.store,
+            self.results,
+            caller,
+            dossier_id,
+            data,
+        )
+
+    @rpc
+    @storage_errors
+    def sign_result(self, caller, dossier_id):
+        """Leaders (at approval): sign the draft with the agency's key."""
+        known_dossier(dossier_id)
+        return results.sign_result(
+            self.db, self.store, self.results, caller_from(caller), dossier_id
+        )
+
+    @rpc
+    def get_result(self, caller, dossier_id):
+        """The dossier's result as the caller may see it."""
+        known_dossier(dossier_id)
+        return results.get_result(
+            self.db, self.results, caller_from(caller), dossier_id
+        )
+
+    @rpc
+    @storage_errors
+    def verify_result(self, caller, code):
+        """Anyone: check a signed result again (hash, signature, chain)."""
+        return results.verify_result(self.db, self.store, self.results, code)
+
+    @rpc
+    def check_document(self, caller, data):
+        """Anyone: verify the signature of a PDF one holds."""
+        data = load(CheckDocument(), data)
+        try:
+            pdf = base64.b64decode(data["content_b64"], validate=True)
+        except ValueError:
+            raise ValidationFailed(
+                "Invalid input", {"content_b64": ["not base64"]}
+            ) from None
+        return results.check_document(self.results, pdf)
 
     @rpc
     @storage_errors

@@ -77,6 +77,33 @@ PUBLIC_URL = Setting(
     "Base URL of the portal (lookup links and QR codes on generated slips).",
 )
 
+PKI_DIR = Setting(
+    "PORTAL_PKI_DIR",
+    "var/pki",
+    "Directory of the local CA (ca.pem: the trust root results are verified"
+    " against) and, in development, the SoftHSM2 token.",
+)
+PKCS11_MODULE = Setting(
+    "PORTAL_PKCS11_MODULE",
+    "/usr/lib/softhsm/libsofthsm2.so",
+    "PKCS#11 library of the token holding the agencies' signing keys (an HSM's).",
+)
+HSM_TOKEN = Setting(
+    "PORTAL_HSM_TOKEN", "portal-signing", "Label of the token holding the keys."
+)
+HSM_PIN = Setting(
+    "PORTAL_HSM_PIN", "", "User PIN of the token (empty: results cannot be signed)."
+)
+HSM_SO_PIN = Setting(
+    "PORTAL_HSM_SO_PIN", "", "Security officer PIN (only to create the local token)."
+)
+SIGNING_ENROL = Setting(
+    "PORTAL_SIGNING_ENROL",
+    "0",
+    "Development and tests: give an agency without a key one from the local CA.",
+    bool,
+)
+
 SETTINGS = (
     S3_ENDPOINT,
     S3_ACCESS_KEY,
@@ -98,4 +125,10 @@ SETTINGS = (
     CONVERTER_CONCURRENCY,
     DOSSIERS_SERVICE,
     PUBLIC_URL,
+    PKI_DIR,
+    PKCS11_MODULE,
+    HSM_TOKEN,
+    HSM_PIN,
+    HSM_SO_PIN,
+    SIGNING_ENROL,
 )

@@ -49,6 +49,8 @@ ACTION_TEMPLATES = {
     **dict.fromkeys(APOLOGY_ACTIONS, "dossier_apology"),
 }
 DOCUMENTS = {"dossier_received": "receipt", "dossier_apology": "apology"}
+# documents that print the move's reason (the apology letter says why it is late)
+REASON_DOCUMENTS = (DOCUMENTS["dossier_apology"],)
 RESULT_SLOT = "result"
 MAX_ATTEMPTS = 8
 

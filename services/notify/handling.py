@@ -43,6 +43,10 @@ class EventMailer:
         for item in planned:
             if item.document and item.document not in found:
                 dossier = item.context.get("dossier") or {}
+                if (
+                    item.document in domain.REASON_DOCUMENTS
+                ):  # the reason is the letter's own text
+                    dossier = dict(dossier, reason=item.context.get("reason") or "")
                 found[item.document] = self.peers.document(item.document, dossier)
         return found
 

@@ -41,6 +41,7 @@ DESK = STAFF | {
 OFFICER = STAFF | {
     "dossier.request_supplement",
     "dossier.send_for_approval",
+    "dossier.reschedule",
     "task.manage",
 }
 LEADER = OFFICER | {"dossier.approve", "dossier.send_back", "stats.read"}

@@ -35,6 +35,8 @@ PAGES = {
     # anyone holding a receipt slip follows it here (?so=<receipt number>)
     "lookup": "/tra-cuu",
     "procedure": "/thu-tuc/{code}",
+    # the QR code on a signed result leads here: signature, chain and hash checked
+    "verify_result": "/xac-thuc/{code}",
     "task": "/can-bo/ho-so/{dossier_id}/cong-viec/{task_id}",
     # files: shown inline (PDF, images) unless ?download=1; the print view
     "file_content": "/api/v1/files/{file_id}/content",
@@ -45,6 +47,9 @@ PAGES = {
     "dossier_files": "/api/v1/dossiers/{dossier_id}/files",
     # staff add results and attachments from the workspace
     "staff_upload": "/can-bo/ho-so/{dossier_id}/tep",
+    # the officer drafts the result; a late dossier is given a new date
+    "staff_result": "/can-bo/ho-so/{dossier_id}/ket-qua",
+    "staff_reschedule": "/can-bo/ho-so/{dossier_id}/hen-lai",
 }
 
 

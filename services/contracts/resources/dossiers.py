@@ -75,6 +75,18 @@ class DossierSummary(Resource):
     step = Nullable(fields.String)
     step_due_date = Nullable(fields.Date)
     step_state = Nullable(fields.String)
+    # not in the search index's lists: the dossier itself and events carry them
+    result_file_id = fields.String(
+        allow_none=True,
+        metadata={"description": "The signed result's file (level 4, online)."},
+    )
+    rescheduled_date = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "A late dossier's new promised date; the appointment "
+            "date stays the legal deadline it is counted late against."
+        },
+    )
     version = Sent(
         fields.Integer,
         metadata={"description": "Send back as expected_version to update safely."},
@@ -233,6 +245,8 @@ EXAMPLES = {
         "step": "processing",
         "step_due_date": "2026-12-03",
         "step_state": "on_time",
+        "result_file_id": None,
+        "rescheduled_date": None,
         "version": 6,
         "form": {"child_name": "Nguyễn Văn An", "born": "2026-11-25"},
         "documents": [{"slot": "giay_chung_sinh", "name": "Giấy chứng sinh"}],

@@ -52,6 +52,69 @@ class IndexedFile(FileMeta):
 
 FilePage = page_of(FileMeta, "FilePage")
 
+
+class Result(Resource):
+    """A dossier's result: drafted by the officer, signed at the leader's approval."""
+
+    dossier_id = Sent(fields.String)
+    state = Sent(fields.String, validate=validate.OneOf(["draft", "signed"]))
+    draft_file_id = Nullable(
+        fields.String, metadata={"description": "Staff only: the unsigned draft."}
+    )
+    signed_file_id = Nullable(fields.String)
+    sha256 = Nullable(fields.String, metadata={"description": "Of the signed PDF."})
+    signer_name = Nullable(fields.String)
+    signed_at = Nullable(fields.DateTime)
+    verification_url = Sent(
+        fields.String, metadata={"description": "The page the result's QR leads to."}
+    )
+
+
+class SignatureCheck(Resource):
+    """What verifying a PDF's last signature found (pyHanko, against the CA)."""
+
+    valid = Sent(fields.Boolean)
+    intact = Sent(fields.Boolean)
+    trusted = Sent(fields.Boolean)
+    whole_file = Sent(fields.Boolean)
+    signer_name = Nullable(fields.String)
+    certificate_subject = Nullable(fields.String)
+    certificate_issuer = Nullable(fields.String)
+    signed_at = Nullable(fields.String)
+    problem = Nullable(
+        fields.String,
+        metadata={
+            "description": "unreadable, no_signature, signature_unreadable, "
+            "signature_broken, untrusted_certificate, changed_after_signing"
+        },
+    )
+
+
+class Verification(Resource):
+    """A signed result checked again: its stored bytes, hash and signature."""
+
+    code = Sent(fields.String)
+    valid = Sent(fields.Boolean)
+    hash_matches = Sent(fields.Boolean)
+    sha256 = Sent(fields.String)
+    expected_sha256 = Nullable(fields.String)
+    signature = Sent(fields.Nested, SignatureCheck)
+    receipt_number = Nullable(fields.String)
+    procedure_name = Nullable(fields.String)
+    agency_name = Nullable(fields.String)
+    signer_name = Nullable(fields.String)
+    signed_at = Nullable(fields.DateTime)
+    file_name = Sent(fields.String)
+    file_id = Sent(fields.String)
+
+
+class DocumentCheck(Resource):
+    """A PDF someone holds, checked: its sha256 and its signature."""
+
+    sha256 = Sent(fields.String)
+    signature = Sent(fields.Nested, SignatureCheck)
+
+
 EXAMPLES = {
     "FileMeta": {
         "id": "61d29da1-315c-467c-b515-97938c582808",

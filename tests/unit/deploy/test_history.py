@@ -78,3 +78,16 @@ def test_form_values_fill_required_fields_and_take_the_applicant_s_profile():
     assert values["ho_ten"] == story.applicant["full_name"]
     assert values["loai"] in ("A", "B")
     dt.date.fromisoformat(values["ngay"])
+
+
+def test_a_result_delivered_online_is_drafted_before_it_goes_for_approval():
+    drafted = 0
+    for story in planned():
+        actions = [step[2] for step in story.steps]
+        if "send_for_approval" not in actions:
+            continue
+        needed = domain.needs_signed_result(story.procedure["level"], not story.online)
+        before = actions[: actions.index("send_for_approval")]
+        assert ("draft_result" in before) == needed, (story.index, actions)
+        drafted += needed
+    assert drafted > 0
