@@ -12,7 +12,16 @@ from . import errors, metrics, rate_limit, settings, text_guard, web
 from .deprecation import Deprecations
 from .idempotency import Idempotency
 from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
-from .resources import accounts, dossiers, files, health, notify, openapi, procedures
+from .resources import (
+    accounts,
+    dossiers,
+    files,
+    health,
+    notify,
+    openapi,
+    payments,
+    procedures,
+)
 from .resources import search as search_area
 from .rpc import RpcPool
 from .sessions import SessionListener, Sessions
@@ -26,6 +35,7 @@ AREAS = (
     notify,
     procedures,
     dossiers,
+    payments,
     search_area,
     metrics,
     web,

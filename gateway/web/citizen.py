@@ -37,6 +37,7 @@ NOTICES = {
     "claimed": "dossier.claimed_ok",
     "replied": "citizen.replied_ok",
     "reminder": "reminder.set_ok",
+    "nothing_to_pay": "pay.not_due",
 }
 
 

@@ -20,6 +20,7 @@ from . import (
     catalogue_admin,
     catalogue_files,
     catalogue_lists,
+    catalogue_payments,
     catalogue_stats,
     catalogue_work,
     files_view,
@@ -32,6 +33,7 @@ MESSAGES = {
     **catalogue_work.MESSAGES,
     **catalogue_admin.MESSAGES,
     **catalogue_stats.MESSAGES,
+    **catalogue_payments.MESSAGES,
     **catalogue_files.MESSAGES,
     **catalogue_lists.MESSAGES,
 }
