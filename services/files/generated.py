@@ -24,6 +24,8 @@ KINDS = {
     "refusal": ("Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "Người từ chối"),
     "control": ("Phiếu kiểm soát quá trình giải quyết hồ sơ", "Người tiếp nhận"),
     "apology": ("Phiếu xin lỗi và hẹn lại ngày trả kết quả", "Thủ trưởng cơ quan"),
+    # the fee paid online, once the provider confirmed it (dossier["payment"])
+    "payment_receipt": ("Biên lai thu phí, lệ phí", "Người thu"),
 }
 # The control slip tracks the agency's handling: internal. Every other slip is
 # addressed to the applicant.
@@ -40,6 +42,7 @@ FILE_NAMES = {
     "refusal": "phieu-tu-choi",
     "control": "phieu-kiem-soat",
     "apology": "phieu-xin-loi",
+    "payment_receipt": "bien-lai",
 }
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "documents")
@@ -116,6 +119,18 @@ def context(kind, dossier, public_url, documents, names, today=None):
         "documents": documents,
         "lookup_url": url,
         "qr": qr_data_uri(url),
+        **payment_variables(dossier.get("payment") or {}),
+    }
+
+
+def payment_variables(payment):
+    """The receipt's payment lines (the amount written with "." thousands)."""
+    amount = payment.get("amount")
+    return {
+        "payment_amount": f"{int(amount):,}".replace(",", ".") if amount else "",
+        "payment_ref": payment.get("ref") or "",
+        "payment_provider_txn": payment.get("provider_txn") or "",
+        "payment_date": vn_date(payment.get("paid_at")),
     }
 
 

@@ -198,12 +198,17 @@ def test_a_fee_due_at_the_end_holds_the_return_until_paid(rpc, provider):
     assert (done["status"], done["payment_state"]) == ("completed", "paid")
 
 
-def test_refund_and_reconciliation_against_the_providers_books(rpc, provider):
+def test_refund_and_reconciliation_against_the_providers_books(rpc, provider, mailbox):
     world = World(rpc)
     code = level4(world, {"kind": "fixed", "amount": FEE})
     dossier = world.call("submit_dossier", world.citizen, draft(world, code)["id"])
     started, ref = start(world, dossier)
     provider.pay(started["redirect_url"])
+    # the receipt (biên lai): rendered by the files service, mailed by notify
+    mail = mailbox.wait_for(world.citizen["email"], subject_contains="lệ phí")[0]
+    (receipt,) = list(mail.iter_attachments())
+    assert receipt.get_filename().startswith("bien-lai-")
+    assert receipt.get_content().startswith(b"%PDF")
     admin = staff("province_admin", world.agency)
     today = dt.datetime.now(VN_TZ).date().isoformat()
     rows = {
