@@ -36,6 +36,8 @@ MESSAGES = {
     ),
     "pay.back": ("Về trang hồ sơ", "Back to the dossier"),
     "pay.ref": ("Mã giao dịch", "Transaction reference"),
+    "pay.refund": ("Hoàn lệ phí", "Refund the fee"),
+    "pay.refund_reason": ("Lý do hoàn lệ phí", "Reason for the refund"),
     "payment.not_due": ("Không phải nộp trực tuyến", "Nothing to pay online"),
     "payment.due": ("Chưa thanh toán", "Not paid"),
     "payment.pending": ("Đang chờ xác nhận", "Waiting for confirmation"),

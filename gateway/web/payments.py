@@ -9,10 +9,11 @@ the portal knows (the provider's callback decides), never the browser's word.
 import datetime as dt
 
 from services.shared.clock import VN_TZ
-from services.shared.errors import Conflict
+from services.shared.errors import Conflict, ServiceError
 from services.shared.routes import PAGES, link
 
-from .base import Page, page, redirect
+from .agency import Workspace
+from .base import Page, field_errors, form_of, page, redirect
 
 
 class Pay(Page):
@@ -39,6 +40,25 @@ class PaymentReturn(Page):
         self.render(req, resp, "payment_return.html", shown=shown)
 
 
+class Refund(Workspace):
+    """The province admin refunds a confirmed payment from the workspace."""
+
+    @page(login=True)
+    def on_post(self, req, resp, dossier_id):
+        reason = (form_of(req).get("reason") or "").strip()
+        try:
+            self.call(req, "dossiers", "refund_payment", dossier_id, {"reason": reason})
+        except ServiceError as exc:
+            if exc.status not in (409, 422):
+                raise
+            dossier = self.call(req, "dossiers", "get_dossier", dossier_id)
+            errors = field_errors(exc, req.context.lang)
+            message = errors.get("reason") or " ".join(errors.values())
+            return self.show(req, resp, dossier, {"refund.reason": message}, status=422)
+        done = link("staff_dossier", {"ok": "payment_refunded"}, dossier_id=dossier_id)
+        redirect(resp, done)
+
+
 class Reconciliation(Page):
     @page(login=True)
     def on_get(self, req, resp):
@@ -56,4 +76,5 @@ def routes(web):
         (PAGES["citizen_pay"], Pay(web)),
         (PAGES["payment_return"], PaymentReturn(web)),
         (PAGES["payment_reconciliation"], Reconciliation(web)),
+        (PAGES["staff_refund"], Refund(web)),
     ]

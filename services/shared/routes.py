@@ -49,6 +49,7 @@ PAGES = {
     "payment_return": "/thanh-toan/ket-qua",
     "payment_ipn": "/api/v1/payments/vnpay/ipn",
     "payment_reconciliation": "/quan-tri/doi-soat-thanh-toan",
+    "staff_refund": "/can-bo/ho-so/{dossier_id}/hoan-phi",
     # staff add results and attachments from the workspace
     "staff_upload": "/can-bo/ho-so/{dossier_id}/tep",
 }

@@ -82,4 +82,19 @@ def test_a_citizen_pays_online_and_the_desk_receives(
     log_in(desk, base, agency.staff["desk"])
     state = act(desk, base, dossier_id, "receive", shots, department="TP")
     assert state == "Đang xử lý"
-    assert uuid.UUID(dossier_id)
+
+    # the province admin refunds it from the workspace; the provider's books follow
+    admin = browser.new_context(locale="vi-VN").new_page()
+    log_in(admin, base, agency._staff("province_admin"))
+    admin.goto(f"{base}/can-bo/ho-so/{uuid.UUID(dossier_id)}")
+    admin.fill("#f-refund-reason", "Nộp nhầm thủ tục")
+    admin.click("#refund-form button[type=submit]")
+    admin.wait_for_url(re.compile(r"\?ok=payment_refunded"))
+    assert admin.locator("#payment-state").inner_text().startswith("Đã hoàn tiền")
+    shots(admin, "refunded")
+    answers = requests.get(f"{stack.payment_url}/_control/transactions", timeout=5)
+    assert next(t for t in answers.json() if t["ref"] == ref)["status"] == "refunded"
+    admin.goto(f"{base}/quan-tri/doi-soat-thanh-toan")
+    row = admin.locator("#recon-rows tbody tr", has_text=ref)
+    assert row.locator("td").last.inner_text() == "Khớp"  # refunded on both sides
+    shots(admin, "reconciliation")
