@@ -121,6 +121,11 @@ class ProcedureForm(Page):
         try:
             if code:
                 data.pop("code")
+                # the form does not edit the online fee: the published rule stays
+                current = self.call(
+                    req, "dossiers", "get_procedure", code, data["province"]
+                )
+                data["fee_rule"] = current.get("fee_rule")
                 self.call(req, "dossiers", "update_procedure", code, data)
             else:
                 self.call(req, "dossiers", "create_procedure", data)

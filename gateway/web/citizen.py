@@ -38,6 +38,7 @@ NOTICES = {
     "replied": "citizen.replied_ok",
     "reminder": "reminder.set_ok",
     "nothing_to_pay": "pay.not_due",
+    "fee_due": "pay.waits",
 }
 
 
@@ -166,7 +167,7 @@ class EditDossier(Page):
                 {"form": values, "expected_version": posted.get("version") or None},
             )  # fmt: skip
             if posted.get("do") == "submit":
-                self.call(req, "dossiers", "submit_dossier", dossier_id)
+                saved = self.call(req, "dossiers", "submit_dossier", dossier_id)
         except ServiceError as exc:
             if exc.status not in (409, 422):
                 raise
@@ -174,6 +175,8 @@ class EditDossier(Page):
             fresh = self.call(req, "dossiers", "get_dossier", dossier_id)
             return self._show(req, resp, fresh, values, errors, proc)
         outcome = self._outcome(dossier, posted.get("do"))
+        if posted.get("do") == "submit" and saved["status"] == "draft":
+            outcome = "fee_due"  # submitted once the fee is paid (the pay button)
         # The desk supplements a paper dossier here too, then goes back to its desk.
         staff = req.context.caller.get("kind") == "staff"
         done = ("staff_dossier" if staff else "citizen_dossier", dossier_id)

@@ -46,7 +46,7 @@ def test_a_citizen_pays_online_and_the_desk_receives(
     citizen.click("form.form button[type=submit]")
     citizen.wait_for_url(re.compile(r"/ho-so/[\w-]+/sua"))
     citizen.click("button[name=do][value=submit]")
-    citizen.wait_for_url(re.compile(r"/ho-so/[\w-]+\?ok=submitted"))
+    citizen.wait_for_url(re.compile(r"/ho-so/[\w-]+\?ok=fee_due"))
     dossier_id = citizen.url.split("/ho-so/")[1].split("?")[0]
     assert citizen.locator("#dossier-status").inner_text().strip() == "Bản nháp"
     assert "Chưa thanh toán" in citizen.locator("#payment-state").inner_text()
