@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.shared import permissions
 from services.shared.errors import detail
@@ -310,13 +310,3 @@ def reconcile(session, caller, day, adapter):
         "paid_amount": sum(r["amount"] for r in paid),
         "disagreements": sum(not r["agrees"] for r in rows),
     }
-
-
-def count_callbacks(session, ref):
-    """{outcome: count} of the callbacks kept for a reference (tests, support)."""
-    rows = session.execute(
-        select(PaymentCallback.outcome, func.count())
-        .where(PaymentCallback.ref == ref)
-        .group_by(PaymentCallback.outcome)
-    ).all()
-    return dict(rows)

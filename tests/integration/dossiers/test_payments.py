@@ -9,8 +9,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 
 from services.shared.clock import VN_TZ
+from services.shared.config import database_url
 from services.shared.errors import ServiceError
 
 from .conftest import FORM, OPERATOR, PROVINCE, World, staff
@@ -107,7 +109,23 @@ def test_a_fee_rule_must_fit_the_form(rpc):
     )
 
 
-def test_the_callback_not_the_return_submits_and_nothing_applies_twice(rpc, provider):
+def kept_callbacks(stack, ref):
+    """{outcome: count} of the callbacks the service kept for a reference."""
+    engine = create_engine(database_url("dossiers", stack.env), pool_size=1)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT outcome, count(*) FROM payment_callbacks WHERE ref = :r"
+                     " GROUP BY outcome"), {"r": ref},
+            ).all()  # fmt: skip
+    finally:
+        engine.dispose()
+    return dict(rows)
+
+
+def test_the_callback_not_the_return_submits_and_nothing_applies_twice(
+    rpc, provider, stack
+):
     world = World(rpc)
     code = level4(world, {"kind": "fixed", "amount": FEE, "due": "submission"})
     dossier = world.call("submit_dossier", world.citizen, draft(world, code)["id"])
@@ -134,6 +152,10 @@ def test_the_callback_not_the_return_submits_and_nothing_applies_twice(rpc, prov
     assert provider.ipn(ref, response_code="24") == "02"  # a stale failure
     again = get(world, dossier)
     assert again["version"] == paid["version"] and again["payment_state"] == "paid"
+    assert kept_callbacks(stack, ref) == {
+        "invalid_signature": 1, "invalid_amount": 1, "confirmed": 1,
+        "already_confirmed": 2,
+    }  # fmt: skip
     history = [h["action"] for h in world.call("history", world.citizen, dossier["id"])]
     assert history.count("submit") == 1 and "payment_paid" in history
     received = world.act(world.desk, dossier["id"], "receive", department="PTP")
