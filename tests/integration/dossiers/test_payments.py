@@ -231,6 +231,8 @@ def test_refund_and_reconciliation_against_the_providers_books(rpc, provider, ma
     (receipt,) = list(mail.iter_attachments())
     assert receipt.get_filename().startswith("bien-lai-")
     assert receipt.get_content().startswith(b"%PDF")
+    kept = rpc.call("files", "list_files", world.citizen, dossier["id"])
+    assert [f["name"] for f in kept] == [receipt.get_filename()]  # on their page too
     admin = staff("province_admin", world.agency)
     today = dt.datetime.now(VN_TZ).date().isoformat()
     rows = {
