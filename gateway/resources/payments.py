@@ -26,6 +26,7 @@ RECONCILIATION_COLUMNS = (
     ("provider_amount", "Số tiền tại cổng thanh toán"),
     ("provider_txn", "Mã giao dịch tại cổng thanh toán"),
     ("agrees", "Khớp"),
+    ("duplicate", "Thu trùng"),
 )
 
 

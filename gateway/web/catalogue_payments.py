@@ -64,4 +64,5 @@ MESSAGES = {
     "recon.agrees": ("Khớp", "Agrees"),
     "recon.yes": ("Khớp", "Yes"),
     "recon.no": ("Không khớp", "No"),
+    "recon.duplicate": ("Thu trùng", "Paid twice"),
 }

@@ -250,6 +250,10 @@ class ReconciliationRow(Resource):
     provider_amount = Nullable(fields.Integer)
     provider_txn = Nullable(fields.String)
     agrees = Sent(fields.Boolean)
+    duplicate = Sent(
+        fields.Boolean,
+        metadata={"description": "The dossier was paid more than once that day."},
+    )
 
 
 class Reconciliation(Resource):

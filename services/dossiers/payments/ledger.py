@@ -157,6 +157,10 @@ def apply_callback(session, adapter, params):
     payment.response_code = found.response_code
     if found.success:
         payment.paid_at = store.now()
+    if found.success and dossier.payment_state == states.PAID:
+        # an older attempt confirmed after a newer one: collected twice, kept and
+        # flagged (reconciliation's `duplicate`) for the province admin to refund
+        log.warning("second payment %s of a paid dossier %s", payment.ref, dossier.id)
     target = states.after_outcome(dossier.payment_state, found.success)
     actor = provider_actor(adapter)
     if target != dossier.payment_state:
@@ -277,8 +281,12 @@ def reconcile(session, caller, day, adapter):
         .order_by(Payment.id)
     )
     query = store.scope_filter(caller, query)
-    rows = []
-    for payment, dossier in session.execute(query).all():
+    rows, paid_per_dossier = [], {}
+    found = session.execute(query).all()
+    for payment, dossier in found:
+        if payment.state == "paid":
+            paid_per_dossier[dossier.id] = paid_per_dossier.get(dossier.id, 0) + 1
+    for payment, dossier in found:
         try:
             theirs = adapter.query(payment.ref, payment.created_at)
         except ProviderError as exc:
@@ -300,6 +308,9 @@ def reconcile(session, caller, day, adapter):
                 "provider_amount": theirs.amount,
                 "provider_txn": theirs.provider_txn,
                 "agrees": agree,
+                # another confirmed payment of the same dossier that day
+                "duplicate": payment.state == "paid"
+                and paid_per_dossier.get(dossier.id, 0) > 1,
             }
         )
     paid = [r for r in rows if r["portal_state"] == "paid"]

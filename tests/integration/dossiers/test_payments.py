@@ -201,6 +201,28 @@ def test_a_failed_payment_may_be_paid_again(rpc, provider):
     assert [p["state"] for p in payments] == ["failed", "paid"]
 
 
+def test_an_older_attempt_confirmed_late_is_kept_and_flagged(rpc, provider):
+    world = World(rpc)
+    code = level4(world, {"kind": "fixed", "amount": FEE})
+    dossier = world.call("submit_dossier", world.citizen, draft(world, code)["id"])
+    first, old_ref = start(world, dossier)
+    requests.get(first["redirect_url"], timeout=10).raise_for_status()
+    second, new_ref = start(world, dossier)  # a second tab, paid first
+    provider.pay(second["redirect_url"])
+    paid = get(world, dossier)
+    assert paid["payment_state"] == "paid"
+    provider.mode("none")
+    provider.pay(first["redirect_url"])
+    assert provider.ipn(old_ref) == "00"  # the money was taken: kept, not refused
+    assert get(world, dossier)["version"] == paid["version"]  # the dossier as it was
+    admin = staff("province_admin", world.agency)
+    today = dt.datetime.now(VN_TZ).date().isoformat()
+    rows = {
+        r["ref"]: r for r in world.call("reconcile_payments", admin, today)["items"]
+    }
+    assert rows[old_ref]["duplicate"] and rows[new_ref]["duplicate"]
+
+
 def test_a_fee_due_at_the_end_holds_the_return_until_paid(rpc, provider):
     world = World(rpc)
     table = {"1": 5000, "2": FEE}
