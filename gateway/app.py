@@ -19,6 +19,7 @@ from .resources import (
     health,
     notify,
     openapi,
+    payments,
     procedures,
     results,
 )
@@ -36,6 +37,7 @@ AREAS = (
     procedures,
     dossiers,
     results,
+    payments,
     search_area,
     metrics,
     web,

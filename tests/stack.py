@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 
 from deploy.local.supervise import read_state
 from services.files import pki
+from services.shared import routes
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = (
@@ -40,6 +41,18 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def payment_port(ports=range(8790, 8800)):
+    """A free port of the payment simulator's range (another run may hold some)."""
+    for port in ports:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8790-8799 for the payment simulator")
 
 
 def with_vhost(amqp_uri, vhost):
@@ -108,6 +121,14 @@ class Stack:
         env["PORTAL_HSM_PIN"] = secrets.token_hex(8)
         env["PORTAL_HSM_SO_PIN"] = secrets.token_hex(8)
         env["PORTAL_SIGNING_ENROL"] = "1"
+        # the run's own payment provider (deploy/local/payment_simulator.py)
+        self.payment_url = f"http://127.0.0.1:{payment_port()}"
+        env["PORTAL_PAYMENT_MERCHANT"] = f"T{self.run_id.upper()}"
+        env["PORTAL_PAYMENT_SECRET"] = secrets.token_hex(24)
+        env["PORTAL_PAYMENT_URL"] = f"{self.payment_url}/paymentv2/vpcpay.html"
+        env["PORTAL_PAYMENT_API_URL"] = (
+            f"{self.payment_url}/merchant_webapi/api/transaction"
+        )
         env["PYTHONPATH"] = str(ROOT)
         return env
 
@@ -272,9 +293,18 @@ class Stack:
             name: self.supervised(name).get("restarts", 0) for name in self.processes
         }
 
+    def start_payment_simulator(self):
+        port = urlsplit(self.payment_url).port
+        ipn = self.url + routes.PAGES["payment_ipn"]
+        argv = ["-m", "deploy.local.payment_simulator", "--port", str(port)]
+        self.start_process(
+            "payment-simulator", [sys.executable, *argv, "--ipn-url", ipn]
+        )
+
     def start(self, services=SERVICES):
         self.create_vhost()
         pki.ensure(pki.PkiSettings.from_env(self.env))
+        self.start_payment_simulator()
         for target in services:
             self.start_service(target)
         self.start_gateway()

@@ -52,6 +52,7 @@ def procedure(entry, province, agency):
         "processing_days": int(timing.get("value") or 0),
         "after_15h_next_working_day": bool(timing.get("after_15h_next_working_day")),
         "fee": (entry.get("fee") or {}).get("amount_vnd"),
+        "fee_rule": (entry.get("fee") or {}).get("portal_rule"),
         "agencies": [agency] if agency else [],
         "legal_basis": entry.get("legal_basis") or [],
         "steps": entry.get("steps") or [],

@@ -24,11 +24,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
 from services.accounts.exceptions import InvalidCredentials
-from services.dossiers.exceptions import ConcurrentUpdate
+from services.dossiers.exceptions import ConcurrentUpdate, PaymentRequired
+from services.dossiers.payments import vnpay
 from services.shared.caller import SYSTEM
 from services.shared.clock import VN_TZ, utcnow
 from services.shared.errors import Unavailable
@@ -205,7 +207,29 @@ class Player:
                 self.upload(citizen, state["id"], slot["slot"], at)
 
     def submit(self, story, state, citizen, at):
-        self.call("dossiers", "submit_dossier", citizen, state["id"], at=at)
+        done = self.call("dossiers", "submit_dossier", citizen, state["id"], at=at)
+        if done["status"] == "draft" and done.get("payment_state") == "due":
+            self.pay(citizen, state, at)  # the fee's confirmation submits it
+
+    def pay(self, citizen, state, at):
+        """Pay the fee as the provider would confirm it, at the step's moment: the
+        provider's signed callback, sent here with the demo merchant's secret."""
+        started = self.call("dossiers", "start_payment", citizen, state["id"], at=at)
+        sent = dict(parse_qsl(urlsplit(started["redirect_url"]).query))
+        answer = {
+            "vnp_TmnCode": sent["vnp_TmnCode"],
+            "vnp_TxnRef": sent["vnp_TxnRef"],
+            "vnp_Amount": sent["vnp_Amount"],
+            "vnp_OrderInfo": sent["vnp_OrderInfo"],
+            "vnp_ResponseCode": "00",
+            "vnp_TransactionStatus": "00",
+            "vnp_TransactionNo": sent["vnp_TxnRef"][-8:],
+            "vnp_PayDate": vnpay.stamp(at or utcnow()),
+        }
+        signed = vnpay.sign(os.environ["PORTAL_PAYMENT_SECRET"], answer)
+        got = self.call("dossiers", "payment_callback", None, signed, at=at)
+        if got["RspCode"] != "00":
+            raise RuntimeError(f"demo payment refused: {got}")
 
     resubmit = submit
 
@@ -249,7 +273,11 @@ class Player:
         self.act(leader, state, at, "approve")
 
     def return_result(self, story, state, desk, at):
-        self.act(desk, state, at, "return_result")
+        try:
+            self.act(desk, state, at, "return_result")
+        except PaymentRequired:  # a fee due before the result: the applicant pays
+            self.pay(self.actor(story, "citizen"), state, at)
+            self.act(desk, state, at, "return_result")
 
     def comment(self, story, state, officer, at, body):
         self.call("dossiers", "add_comment", officer, state["id"], {"body": body},

@@ -125,6 +125,11 @@ class ProcedureForm(FormPage):
     def send(self, req, resp, values, code=None):
         if code:
             data = {k: v for k, v in values.items() if k != "code"}
+            # the form does not edit the online fee: the published rule stays
+            current = self.call(
+                req, "dossiers", "get_procedure", code, data["province"]
+            )
+            data["fee_rule"] = current.get("fee_rule")
             self.call(req, "dossiers", "update_procedure", code, data)
         else:
             self.call(req, "dossiers", "create_procedure", values)

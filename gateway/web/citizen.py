@@ -40,6 +40,8 @@ NOTICES = {
     "claimed": "dossier.claimed_ok",
     "replied": "citizen.replied_ok",
     "reminder": "reminder.set_ok",
+    "nothing_to_pay": "pay.not_due",
+    "fee_due": "pay.waits",
 }
 
 
@@ -179,8 +181,10 @@ class EditDossier(FormPage):
             {"form": values["form"], "expected_version": values["version"]},
         )  # fmt: skip
         if values["do"] == "submit":
-            self.call(req, "dossiers", "submit_dossier", dossier_id)
+            saved = self.call(req, "dossiers", "submit_dossier", dossier_id)
         outcome = self._outcome(values["status"], values["do"])
+        if values["do"] == "submit" and saved["status"] == "draft":
+            outcome = "fee_due"  # submitted once the fee is paid (the pay button)
         # The desk supplements a paper dossier here too, then goes back to its desk.
         staff = req.context.caller.get("kind") == "staff"
         done = ("staff_dossier" if staff else "citizen_dossier", dossier_id)

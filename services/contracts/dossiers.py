@@ -6,6 +6,7 @@ and the events it emits. Every event carries `dossier` (the index snapshot of
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.dossiers import domain, forms
+from services.dossiers.payments import fees, states
 from services.shared.errors import detail
 from services.shared.profile import PROFILE_KEYS
 from services.shared.schemas import BaseSchema
@@ -74,6 +75,19 @@ class Template(BaseSchema):
     url = Str()
 
 
+class FeeRule(BaseSchema):
+    """What a dossier pays online and when (services/dossiers/payments/fees.py)."""
+
+    kind = Str(required=True, validate=validate.OneOf(fees.KINDS))
+    amount = fields.Integer(validate=validate.Range(1, fees.MAX_AMOUNT))
+    field = Str(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    amounts = fields.Dict(
+        keys=Str(validate=validate.Length(1, 300)),
+        values=fields.Integer(validate=validate.Range(1, fees.MAX_AMOUNT)),
+    )
+    due = Str(load_default="submission", validate=validate.OneOf(fees.DUE))
+
+
 # A procedure's level of online service (1 information ... 4 full service online).
 LEVEL = validate.Range(1, 4)
 
@@ -87,6 +101,7 @@ class ProcedureSchema(BaseSchema):
     processing_days = fields.Integer(required=True, validate=validate.Range(0, 365))
     after_15h_next_working_day = fields.Boolean(load_default=False)
     fee = fields.Integer(allow_none=True, load_default=None)
+    fee_rule = fields.Nested(FeeRule, allow_none=True, load_default=None)
     agencies = fields.List(Str(validate=CODE), load_default=list)
     legal_basis = fields.List(Str(), load_default=list)
     steps = fields.List(Str(), load_default=list)
@@ -99,6 +114,13 @@ class ProcedureSchema(BaseSchema):
         values=fields.Integer(validate=validate.Range(0, 365)),
         load_default=dict,
     )
+
+    @validates_schema
+    def fee_rule_fits_the_form(self, data, **kwargs):
+        rule = data.get("fee_rule")
+        errors = fees.rule_errors(rule, (data.get("form") or {}).get("fields"))
+        if errors:
+            raise ValidationError(errors)
 
 
 class HolidaySchema(BaseSchema):
@@ -217,6 +239,14 @@ class TaskPatchSchema(BaseSchema):
     status = Str(validate=validate.OneOf(["open", "done", "cancelled"]))
 
 
+class RefundSchema(BaseSchema):
+    reason = Str(required=True, validate=validate.Length(1, 2000))
+
+
+class DaySchema(BaseSchema):
+    date = fields.Date(required=True)
+
+
 class ProcedureQuery(BaseSchema):
     """The filters of a procedure list (an empty one is no filter)."""
 
@@ -319,6 +349,8 @@ class Snapshot(BaseSchema):
     updated_at = _none(fields.DateTime())
     assignees = fields.List(Str(), load_default=list)
     fee = _none(fields.Integer())
+    payment_state = Str(load_default="not_due", validate=validate.OneOf(states.STATES))
+    fee_amount = _none(fields.Integer())
     value = _none(fields.Float())
     form_text = _none(Str(validate=validate.Length(max=10_000_000)))
     paper = fields.Boolean(load_default=False)
@@ -414,7 +446,31 @@ class SubmissionRefused(_DossierEvent):
     actor = fields.Nested(Actor, required=True)
 
 
+class PaymentRef(BaseSchema):
+    ref = Str(required=True)
+    amount = fields.Integer(required=True)
+    currency = Str(required=True)
+    state = Str(required=True)
+    provider = Str(required=True)
+    provider_txn = _none(Str())
+    created_at = Str(required=True)
+    paid_at = _none(Str())
+    refunded_at = _none(Str())
+
+
+class PaymentStateChanged(_DossierEvent):
+    """The dossier's payment state moved (`from` → `to`); `payment` when a payment
+    at the provider moved it."""
+
+    from_ = Str(required=True, data_key="from")
+    to = Str(required=True, validate=validate.OneOf(states.STATES))
+    actor = fields.Nested(Actor, required=True)
+    amount = _none(fields.Integer())
+    payment = fields.Nested(PaymentRef, load_default=None, allow_none=True)
+
+
 EVENTS = {
+    "payment_state_changed": PaymentStateChanged,
     "dossier_submitted": Submitted,
     "dossier_status_changed": StatusChanged,
     "dossier_updated": Updated,
@@ -576,4 +632,25 @@ RPC = table(
         date_to=opt(fields.Date()),
     ),
     list_due_work=Method(caller=caller(), within_days=_number()),
+    # --- fees paid online (services/dossiers/payments) ---
+    start_payment=Method(
+        result=res.PaymentStarted,
+        caller=caller(),
+        dossier_id=_id(),
+        client_ip=opt(Str(validate=validate.Length(max=64))),
+    ),
+    # the provider's callback and the browser's return: the provider's own
+    # parameters, checked by the adapter (signature first)
+    payment_callback=Method(result=res.CallbackAnswer, caller=caller(), params=free()),
+    payment_return=Method(result=res.PaymentReturn, caller=caller(), params=free()),
+    list_payments=Method(result=res.Payment, caller=caller(), dossier_id=_id()),
+    refund_payment=Method(
+        result=res.Payment,
+        caller=caller(),
+        dossier_id=_id(),
+        data=body(RefundSchema),
+    ),
+    reconcile_payments=Method(
+        result=res.Reconciliation, caller=caller(), date=fields.Date(required=True)
+    ),
 )

@@ -14,6 +14,7 @@ from services.shared.errors import ValidationFailed, detail
 from . import domain
 from .exceptions import ProcedureExists, ProcedureNotFound
 from .models import Holiday, HolidayCalendar, Procedure, ProcedureVersion
+from .payments import fees
 
 NATIONAL_HOLIDAYS = Path(__file__).with_name("holidays.csv")
 CONTENT = (
@@ -23,6 +24,7 @@ CONTENT = (
     "processing_days",
     "after_15h_next_working_day",
     "fee",
+    "fee_rule",
     "agencies",
     "legal_basis",
     "steps",
@@ -124,6 +126,8 @@ def publish_version(session, province, code, data):
 
 
 def _publish(session, proc, number, data):
+    # A fixed fee paid online is the fee the procedure shows.
+    data = dict(data, fee=fees.shown_fee(data.get("fee_rule"), data.get("fee")))
     version = ProcedureVersion(
         procedure_id=proc.id,
         version=number,

@@ -109,3 +109,27 @@ class RescheduleRefused(ValidationFailed):
 
 class PeerUnavailable(Unavailable):
     """A service the check depends on did not answer: refuse rather than pass."""
+
+
+class PaymentRequired(Conflict):
+    """The dossier's fee is owed: it is not returned (or received) before it is paid."""
+
+    code = "PAYMENT_REQUIRED"
+
+
+class PaymentNotDue(Conflict):
+    """Nothing to pay now (no online fee, already paid, or the dossier is closed)."""
+
+    code = "PAYMENT_NOT_DUE"
+
+
+class NotRefundable(Conflict):
+    """No confirmed payment of the dossier to refund."""
+
+    code = "PAYMENT_NOT_REFUNDABLE"
+
+
+class ProviderUnavailable(Unavailable):
+    """The payment provider did not answer (or refused a merchant request)."""
+
+    code = "PAYMENT_PROVIDER_UNAVAILABLE"

@@ -84,6 +84,8 @@ class ProcedureVersion(Base):
     templates: Mapped[list] = mapped_column(JSON, default=list)
     # working days each workflow step may take: {reception, processing, approval}
     step_limits: Mapped[dict | None] = mapped_column(JSON, default=dict)
+    # what is paid online and when (services/dossiers/payments/fees.py)
+    fee_rule: Mapped[dict | None] = mapped_column(JSON)
     published_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 
 
@@ -150,6 +152,11 @@ class Dossier(Base):
     # deadline, so statistics still count it late) and every reschedule made
     rescheduled_date: Mapped[dt.date | None] = mapped_column(Date)
     reschedules: Mapped[list] = mapped_column(JSON, default=list)
+    # the fee paid online (payments/states.py) and what it is; a dossier submitted
+    # before its fee is paid waits in draft and is submitted by the confirmation
+    payment_state: Mapped[str] = mapped_column(String(16), default="not_due")
+    fee_amount: Mapped[int | None] = mapped_column(BigInteger)
+    submit_when_paid: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -219,4 +226,40 @@ class ClaimAttempt(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64))
     receipt_number: Mapped[str | None] = mapped_column(String(96))
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Payment(Base):
+    """One attempt to collect a dossier's fee at the provider (its own reference)."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="VND")
+    # pending, paid, failed, refunded
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    provider_txn: Mapped[str | None] = mapped_column(String(64))
+    response_code: Mapped[str | None] = mapped_column(String(8))
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    paid_at: Mapped[dt.datetime | None] = mapped_column(Timestamp, index=True)
+    refunded_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    refunded_by: Mapped[str | None] = mapped_column(String(64))
+    receipt_file_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class PaymentCallback(Base):
+    """Every callback the provider (or anyone) sent, and what it was answered."""
+
+    __tablename__ = "payment_callbacks"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    params: Mapped[dict] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(24))
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)

@@ -24,6 +24,7 @@ from . import (
 )
 from .exceptions import DossierNotFound, UploadsClosed
 from .models import Dossier
+from .payments import ledger
 
 STAFF_SLOTS = {
     "result": {"accept": ["application/pdf"], "max_count": 10},
@@ -170,6 +171,8 @@ def submit(session, caller, dossier_id, checks, files=None, expected=None):
         )
     found = file_index.list(str(dossier.public_id))  # never the caller's own list
     workflow.validate_for_submit(version, dossier, found)
+    if ledger.waits_for_payment(session, caller, dossier, version):
+        return store.detail(session, caller, dossier)  # the payment submits it
     data = {"expected_version": expected}
     workflow.transition(
         session, caller, dossier, "submit", data, None, event="dossier_submitted"

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.contracts import dossiers as contract
-from services.shared import audit, idempotency, permissions
+from services.shared import audit, idempotency, permissions, routes
 from services.shared.caller import caller_from
 from services.shared.database import Database
 from services.shared.dependencies import RequestContext
@@ -35,8 +35,14 @@ from . import (
     work,
 )
 from .dependencies import Directory, FileIndex, configured_timer
-from .exceptions import ConcurrentUpdate, DossierInvalid, LinkNotAllowed
+from .exceptions import (
+    ConcurrentUpdate,
+    DossierInvalid,
+    LinkNotAllowed,
+    ProviderUnavailable,
+)
 from .models import AuditEntry, IdempotentResult, Outbox
+from .payments import ledger, provider
 
 rpc = contract_rpc("dossiers")
 
@@ -371,6 +377,74 @@ class DossiersService:
         """Run one deadline sweep now (national operators; the timer does the same)."""
         operations.require_national(caller_from(caller), "dossier.sweep")
         return deadlines.sweep(self.db)
+
+    # --- fees paid online (payments/) ---------------------------------------------
+    def _provider(self):
+        """The configured payment adapter (its merchant credentials from the env)."""
+        try:
+            return provider.configured(lambda s: self.config.get(s.key, s.default))
+        except provider.ProviderError as exc:
+            raise ProviderUnavailable(
+                "No payment provider is configured", {"provider": [str(exc)]}
+            ) from None
+
+    def _return_url(self):
+        base = self.config.get(settings.PUBLIC_URL.key) or settings.PUBLIC_URL.default
+        return routes.url(base, "payment_return")
+
+    @rpc
+    def start_payment(self, caller, dossier_id, client_ip=None):
+        """A payment of the dossier's fee and the provider URL (the applicant)."""
+        caller, adapter = caller_from(caller), self._provider()
+        with self.tx() as s:
+            return ledger.start(
+                s, caller, dossier_id, adapter, self._return_url(), client_ip
+            )
+
+    @rpc
+    def payment_callback(self, caller, params=None):
+        """The provider's server-to-server callback: checked, applied once, kept."""
+        adapter = self._provider()
+        try:
+            with self.tx() as s:
+                outcome, applied = ledger.apply_callback(s, adapter, params or {})
+                ledger.record_callback(s, params, outcome, applied)
+        except Exception:  # noqa: BLE001 - the provider is answered and retries
+            log.exception("payment callback failed")
+            with self.db.transaction() as s:
+                ledger.record_callback(s, params, "other", False)
+            outcome = "other"
+        return adapter.answer(outcome)
+
+    @rpc
+    def payment_return(self, caller, params=None):
+        """What the browser's return from the provider shows (changes nothing)."""
+        adapter = self._provider()
+        with self.db.reader() as s:
+            return ledger.read_return(s, caller_from(caller), adapter, params or {})
+
+    @rpc
+    def list_payments(self, caller, dossier_id):
+        with self.db.reader() as s:
+            return ledger.list_for(s, caller_from(caller), dossier_id)
+
+    @rpc
+    def refund_payment(self, caller, dossier_id, data):
+        caller = caller_from(caller)
+        permissions.require(caller, "payment.refund")
+        data = load(contract.RefundSchema(), data)
+        adapter = self._provider()
+        with self.tx() as s:
+            return ledger.refund(s, caller, dossier_id, data["reason"], adapter)
+
+    @rpc
+    def reconcile_payments(self, caller, date):
+        caller = caller_from(caller)
+        permissions.require(caller, "payment.reconcile")
+        day = load(contract.DaySchema(), {"date": date})["date"]
+        adapter = self._provider()
+        with self.db.reader() as s:
+            return ledger.reconcile(s, caller, day, adapter)
 
     # --- for notify ----------------------------------------------------------------
     @rpc

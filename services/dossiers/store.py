@@ -187,6 +187,8 @@ def snapshot(session, dossier, procedure=None, calendar=None):
         "updated_at": _iso(dossier.updated_at),
         "assignees": list(dossier.assignees or []),
         "fee": procedure.fee,
+        "payment_state": dossier.payment_state or "not_due",
+        "fee_amount": dossier.fee_amount,
         "value": forms.value_of(procedure.form, dossier.form),
         "form_text": forms.form_text(procedure.form, dossier.form),
         "paper": bool(dossier.paper),

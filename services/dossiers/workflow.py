@@ -5,6 +5,7 @@ from services.shared.errors import Forbidden, ValidationFailed, detail
 
 from . import catalogue, domain, forms, references, store
 from .exceptions import ConcurrentUpdate, DossierInvalid, InvalidTransition
+from .payments import gate
 
 
 def check_version(dossier, expected):
@@ -126,6 +127,7 @@ def transition(
     """Check, apply, record and announce one move; return the event payload."""
     check_version(dossier, data.get("expected_version"))
     move = resolve(caller, dossier, action)
+    gate.require_paid(dossier, action)
     if move.department_bound or action != "submit":
         require_texts(action, data)
     source = dossier.status

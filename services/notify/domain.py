@@ -259,6 +259,22 @@ def plan_status_change(payload, public_url):
     return planned
 
 
+def plan_payment(payload, public_url):
+    """The applicant's receipt (biên lai, attached) once the fee's payment is
+    confirmed; other payment moves mail nobody (the dossier's page shows them)."""
+    if payload.get("to") != "paid" or not payload.get("payment"):
+        return []
+    dossier = dict(payload["dossier"], payment=payload["payment"])
+    extra = {
+        "receipt_number": dossier.get("receipt_number") or "",
+        "payment": payload["payment"],
+    }
+    return _applicant_mail(
+        "payment_received", dict(payload, dossier=dossier), public_url, extra,
+        "payment_receipt",
+    )  # fmt: skip
+
+
 def attachable(files, max_bytes):
     """True when the files (with `size`) fit in one e-mail of `max_bytes` in total."""
     return bool(files) and sum(int(f.get("size") or 0) for f in files) <= max_bytes

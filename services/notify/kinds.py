@@ -21,6 +21,8 @@ VARIABLES = {
     "dossier_status_changed": DOSSIER + ("note", "reason"),
     "dossier_completed": DOSSIER + ("attached", "too_large"),
     "dossier_apology": DOSSIER + ("reason", "note"),
+    # the fee paid online, confirmed by the provider (the receipt is attached)
+    "payment_received": ("dossier", "receipt_number", "payment"),
     "comment_added": ("dossier", "comment"),
     "dossier_submission_refused": ("dossier", "problems"),
     "task_assigned": ("dossier", "task"),

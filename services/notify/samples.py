@@ -78,6 +78,17 @@ BASE = {
     "actor": {"id": "u2", "full_name": "Trần Văn Bình", "role": "officer"},
     "edits": [{"field": "due_date", "old": "2026-01-08", "new": "2026-01-09"}],
     "remind_at": "08/01/2026 08:00",
+    "payment": {
+        "ref": "260105A1B2C3D4E5F6A7B8",
+        "amount": 10000,
+        "currency": "VND",
+        "state": "paid",
+        "provider": "vnpay",
+        "provider_txn": "14123456",
+        "created_at": "2026-01-05T08:05:00+07:00",
+        "paid_at": "2026-01-05T08:06:00+07:00",
+        "refunded_at": None,
+    },
 }
 
 

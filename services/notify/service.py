@@ -149,6 +149,10 @@ class NotifyService:
             "dossiers.dossier_status_changed", payload, domain.plan_status_change
         )
 
+    @event_handler("dossiers", "payment_state_changed", **HANDLER)
+    def on_payment_state_changed(self, payload):
+        self._handle("dossiers.payment_state_changed", payload, domain.plan_payment)
+
     @event_handler("dossiers", "comment_added", **HANDLER)
     def on_comment_added(self, payload):
         self._handle("dossiers.comment_added", payload, self._plan_comment)

@@ -14,6 +14,7 @@ APPLICANT = {
     "dossier.submit",
     "dossier.cancel_own",
     "dossier.claim",  # a paper dossier by its receipt number and slip code or ID
+    "payment.pay",  # the fee of one's own level-4 dossier, online
     "comment.write",
     "file.upload",
     "file.read",
@@ -65,6 +66,8 @@ PROVINCE_ADMIN = ADMIN | {
     "holiday.manage",
     "template.manage",
     "bulk_mail.approve",  # an uploaded recipient list needs a second person
+    "payment.refund",  # money goes back through the province's merchant account
+    "payment.reconcile",  # the day's payments against the provider's books
 }
 OPERATOR = PROVINCE_ADMIN | {"province.manage", "api_client.manage"}
 

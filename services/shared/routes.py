@@ -45,6 +45,13 @@ PAGES = {
     "template_content": "/api/v1/templates/{file_id}/content",
     "template_pdf": "/api/v1/templates/{file_id}/pdf",
     "dossier_files": "/api/v1/dossiers/{dossier_id}/files",
+    # fees paid online: the applicant's pay button posts here and is sent to the
+    # provider, which sends the browser back to the return page and calls the IPN
+    "citizen_pay": "/ho-so/{dossier_id}/thanh-toan",
+    "payment_return": "/thanh-toan/ket-qua",
+    "payment_ipn": "/api/v1/payments/vnpay/ipn",
+    "payment_reconciliation": "/quan-tri/doi-soat-thanh-toan",
+    "staff_refund": "/can-bo/ho-so/{dossier_id}/hoan-phi",
     # staff add results and attachments from the workspace
     "staff_upload": "/can-bo/ho-so/{dossier_id}/tep",
     # the officer drafts the result; a late dossier is given a new date

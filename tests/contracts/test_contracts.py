@@ -71,7 +71,7 @@ def test_every_declared_event_is_named_in_its_service(service):
     contract's constant (`contract.FILE_UPLOADED`)."""
     module = contracts.of(service)
     used = set()
-    for path in (ROOT / "services" / service).glob("*.py"):
+    for path in (ROOT / "services" / service).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 used.add(node.value)

@@ -30,6 +30,8 @@ def seeded(stack):
     ctx = {"users": []}
     previous = os.environ.get("PORTAL_MAIL_DIR")
     os.environ["PORTAL_MAIL_DIR"] = stack.env["PORTAL_MAIL_DIR"]
+    # the demo's payments are confirmed with the run's merchant secret
+    os.environ["PORTAL_PAYMENT_SECRET"] = stack.env["PORTAL_PAYMENT_SECRET"]
     try:
         seed_accounts.seed(rpc, ctx)
         seed_dossiers.seed(rpc, ctx)

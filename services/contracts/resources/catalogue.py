@@ -57,6 +57,13 @@ class Procedure(Resource):
     processing_days = Sent(fields.Integer, metadata={"description": "Working days."})
     after_15h_next_working_day = Sent(fields.Boolean)
     fee = Nullable(fields.Integer, metadata={"description": "VND."})
+    fee_rule = Nullable(
+        fields.Dict,
+        metadata={
+            "description": "Paid online (level 4): {kind: none|fixed|by_field, "
+            "amount?, field?, amounts?, due: submission|result}."
+        },
+    )
     agencies = Sent(fields.List, fields.String())
     legal_basis = Sent(fields.List, fields.String())
     steps = Sent(fields.List, fields.String())
@@ -87,6 +94,7 @@ EXAMPLES = {
         "processing_days": 3,
         "after_15h_next_working_day": True,
         "fee": 8000,
+        "fee_rule": {"kind": "fixed", "amount": 8000, "due": "submission"},
         "agencies": ["000.00.01.H26"],
         "legal_basis": ["Luật Hộ tịch số 60/2014/QH13"],
         "steps": ["Nộp tờ khai và giấy chứng sinh", "Nhận kết quả"],

@@ -23,6 +23,7 @@ DEADLINE_STATES = (
     "completed_late",
     "cancelled",
 )
+PAYMENT_STATES = ("not_due", "due", "pending", "paid", "refunded", "failed")
 Status = fields.String
 
 
@@ -66,6 +67,13 @@ class DossierSummary(Resource):
         fields.String(), metadata={"description": "Search lists: their names."}
     )
     fee = Nullable(fields.Integer)
+    payment_state = fields.String(
+        validate=validate.OneOf(PAYMENT_STATES),
+        metadata={"description": "The fee paid online (level 4); not_due: none."},
+    )
+    fee_amount = fields.Integer(
+        allow_none=True, metadata={"description": "What the dossier owes (VND)."}
+    )
     value = Nullable(
         fields.Float,
         metadata={"description": "The form field the procedure names as its value."},
@@ -202,7 +210,76 @@ class MyWork(Resource):
     tasks = counts()
 
 
+class Payment(Resource):
+    """One attempt to pay a dossier's fee at the provider."""
+
+    ref = Sent(fields.String, metadata={"description": "Transaction reference."})
+    amount = Sent(fields.Integer, metadata={"description": "VND."})
+    currency = Sent(fields.String)
+    state = Sent(
+        fields.String,
+        validate=validate.OneOf(("pending", "paid", "failed", "refunded")),
+    )
+    provider = Sent(fields.String)
+    provider_txn = Nullable(fields.String)
+    created_at = Sent(fields.DateTime)
+    paid_at = Nullable(fields.DateTime)
+    refunded_at = Nullable(fields.DateTime)
+
+
+class PaymentStarted(Resource):
+    """A new payment and the provider page to send the applicant to."""
+
+    payment = Sent(fields.Nested, Payment)
+    redirect_url = Sent(fields.String)
+
+
+class PaymentReturn(Resource):
+    """What the provider's return shows: the portal's own state (the callback
+    decides; the browser's parameters only find the payment)."""
+
+    verified = Sent(fields.Boolean)
+    dossier_id = Nullable(fields.String)
+    payment_state = Nullable(fields.String, validate=validate.OneOf(PAYMENT_STATES))
+    provider_success = fields.Boolean()
+    payment = fields.Nested(Payment)
+
+
+class CallbackAnswer(Resource):
+    """The answer the provider expects from its server-to-server callback."""
+
+    RspCode = Sent(fields.String)  # noqa: N815 - the provider's name
+    Message = Sent(fields.String)  # noqa: N815
+
+
+class ReconciliationRow(Resource):
+    ref = Sent(fields.String)
+    dossier_id = Sent(fields.String)
+    receipt_number = Nullable(fields.String)
+    amount = Sent(fields.Integer)
+    portal_state = Sent(fields.String)
+    provider_state = Nullable(fields.String)
+    provider_amount = Nullable(fields.Integer)
+    provider_txn = Nullable(fields.String)
+    agrees = Sent(fields.Boolean)
+    duplicate = Sent(
+        fields.Boolean,
+        metadata={"description": "The dossier was paid more than once that day."},
+    )
+
+
+class Reconciliation(Resource):
+    """One day's payments in the portal against the provider's books."""
+
+    date = Sent(fields.Date)
+    items = Sent(fields.List, fields.Nested(ReconciliationRow))
+    paid_count = Sent(fields.Integer)
+    paid_amount = Sent(fields.Integer)
+    disagreements = Sent(fields.Integer)
+
+
 DossierPage = page_of(DossierSummary, "DossierPage")
+PaymentPage = page_of(Payment, "PaymentPage")
 HistoryPage = page_of(HistoryEntry, "HistoryPage")
 CommentPage = page_of(Comment, "CommentPage")
 TaskPage = page_of(Task, "TaskPage")

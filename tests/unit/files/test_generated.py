@@ -89,3 +89,20 @@ def test_values_are_escaped():
         "receipt", generated.context("receipt", evil, "https://x", [], {})
     ).decode()
     assert "<script>" not in html
+
+
+def test_the_payment_receipt_names_the_amount_and_the_transactions():
+    payment = {
+        "ref": "261125ABCDEF0123456789",
+        "amount": 75000,
+        "provider_txn": "14123456",
+        "paid_at": "2026-11-25T18:30:00+00:00",
+    }
+    dossier = {**DOSSIER, "payment": payment}
+    html = generated.render(
+        "payment_receipt",
+        generated.context("payment_receipt", dossier, "https://x", [], {}),
+    ).decode()
+    assert "BIÊN LAI THU PHÍ, LỆ PHÍ" in html and "75.000" in html
+    assert payment["ref"] in html and "14123456" in html
+    assert "26/11/2026" in html  # paid after 17:00 UTC: the next day in Hà Nội

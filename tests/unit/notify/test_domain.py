@@ -208,3 +208,15 @@ def test_completed_mail_asks_for_the_result_slot_files():
 )
 def test_result_files_are_attached_only_up_to_the_total_limit(sizes, fits):
     assert domain.attachable([{"size": s} for s in sizes], 10) is fits
+
+
+def test_a_confirmed_payment_mails_the_applicant_its_receipt():
+    payment = {"ref": "R1", "amount": 10000, "currency": "VND", "state": "paid",
+               "provider": "vnpay", "provider_txn": "1", "created_at": "x"}  # fmt: skip
+    paid = {"dossier": DOSSIER, "to": "paid", "payment": payment}
+    (mail,) = domain.plan_payment(paid, "https://dvc.example.vn")
+    assert mail.key == "payment_received" and mail.document == "payment_receipt"
+    assert mail.recipient == DOSSIER["applicant"]["email"]
+    assert mail.context["dossier"]["payment"] == payment  # what the receipt prints
+    assert domain.plan_payment(dict(paid, to="pending"), "https://x") == []
+    assert domain.plan_payment(dict(paid, to="refunded"), "https://x") == []

@@ -5,7 +5,7 @@ import re
 from services.notify.exceptions import TemplateInvalid
 from services.shared.errors import Forbidden, Unavailable, ValidationFailed
 
-from .conftest import FakeRpc, make_client, session_cookies
+from .conftest import PROCEDURE, FakeRpc, make_client, session_cookies
 
 ADMIN = {
     "user_id": "a1",
@@ -103,6 +103,20 @@ def test_editing_a_procedure_publishes_a_new_version_under_its_code():
     post(client, "/quan-tri/thu-tuc/1.001193", "name=X&level=3&processing_days=3")
     _, _, args, _ = fake.called("update_procedure")[0]
     assert args[1] == "1.001193" and "code" not in args[2]
+
+
+def test_editing_a_procedure_keeps_its_online_fee():
+    rule = {"kind": "fixed", "amount": 10000, "due": "submission"}
+    client, fake = client_for(
+        ADMIN,
+        {
+            ("dossiers", "update_procedure"): OK,
+            ("dossiers", "get_procedure"): dict(PROCEDURE, fee_rule=rule),
+        },
+    )
+    post(client, "/quan-tri/thu-tuc/1.001193", "name=X&level=4&processing_days=3")
+    _, _, args, _ = fake.called("update_procedure")[0]
+    assert args[2]["fee_rule"] == rule
 
 
 def test_holiday_add_and_remove_put_the_whole_year():
