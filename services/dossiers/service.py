@@ -31,6 +31,7 @@ from . import (
     refusals,
     settings,
     store,
+    succession,
     work,
 )
 from .dependencies import Directory, FileIndex, configured_timer
@@ -341,6 +342,24 @@ class DossiersService:
             return
         with self.db.transaction() as s:
             work.record_file_added(s, event)
+
+    @event_handler(
+        "accounts", "agency_succeeded", handler_type=SERVICE_POOL, requeue_on_error=True
+    )
+    def on_agency_succeeded(self, payload):
+        """Move the replaced agencies' open dossiers and procedure lists."""
+        try:
+            event = read_event("accounts", "agency_succeeded", payload)
+        except InvalidEvent:
+            log.exception("malformed agency_succeeded event dropped")
+            return
+        succession.carry_out(self.db, event)
+
+    @rpc
+    def succession_report(self, caller, succession_id):
+        """What a succession moved here: dossiers (receipt numbers) and procedures."""
+        with self.db.reader() as s:
+            return succession.report(s, caller_from(caller), succession_id)
 
     # --- time ------------------------------------------------------------------
     @configured_timer(settings.DEADLINE_SWEEP)
