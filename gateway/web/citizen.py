@@ -8,12 +8,14 @@ Files are uploaded by the page's script to the JSON upload endpoint.
 
 import math
 
+from services.shared import provinces
 from services.shared.errors import ServiceError, ValidationFailed
 from services.shared.profile import prefill
 from services.shared.routes import PAGES, link, path
 
 from ..errors import CodedHTTPError
 from .base import Page, field_errors, form_of, page, redirect
+from .public import province_choices
 from .render import gettext
 from .uploads import max_body, max_file, upload_one
 
@@ -104,6 +106,8 @@ class NewDossier(Page):
     @page(login=True)
     def on_post(self, req, resp):
         posted = form_of(req)
+        if posted.get("province") in provinces.in_force():
+            req.context.posted_province = posted["province"]
         proc = self._procedure(req, posted.get("procedure") or "")
         values = form_values(proc, posted)
         data = {
@@ -122,9 +126,11 @@ class NewDossier(Page):
         )
 
     def _procedure(self, req, code):
-        return self.call(
-            req, "dossiers", "get_procedure", code, self.web.province_of(req)
-        )
+        """The procedure of the province picked (`tinh`: the page's picker, or the
+        posted form's), else the citizen's own: a dossier may be filed anywhere."""
+        posted = req.context.get("posted_province")
+        province = posted or self.web.chosen_province(req)
+        return self.call(req, "dossiers", "get_procedure", code, province)
 
     def _prefilled(self, req, proc):
         """The applicant's own profile values for the fields the procedure maps."""
@@ -141,6 +147,7 @@ class NewDossier(Page):
             prefilled=prefilled, labels=labels_of(proc, req.context.lang),
             agencies=self.web.renderer.names.agencies(agencies),
             agency=agency or (agencies[0] if len(agencies) == 1 else ""),
+            provinces=province_choices(req),
         )  # fmt: skip
 
 

@@ -448,6 +448,7 @@ RPC = table(
         agency=_code(),
         q=opt(Str(validate=validate.Length(max=200))),
         level=_number(),
+        national=opt(fields.Boolean()),
     ),
     get_procedure=Method(
         result=catalogue.Procedure, caller=caller(), code=_code(True), province=_code()

@@ -83,15 +83,23 @@ class DossiersService:
 
     # --- catalogue -----------------------------------------------------------
     @rpc
-    def list_procedures(self, caller, province=None, agency=None, q=None, level=None):
+    def list_procedures(
+        self, caller, province=None, agency=None, q=None, level=None, national=False
+    ):
+        """A province's catalogue; `national`: every province's, `province` (else
+        the caller's) first — the citizen's own agencies before the others."""
         caller = caller_from(caller)
         asked = dict(province=province, agency=agency, q=q, level=level)
         filters = load(
             contract.ProcedureQuery(),
             {k: v for k, v in asked.items() if v not in (None, "")},
         )
+        where = filters.get("province") or caller.get("province")
         with self.db.reader() as s:
-            where = filters.get("province") or caller.get("province")
+            if national:
+                return catalogue.list_national(
+                    s, where, filters.get("q"), filters.get("level")
+                )
             return catalogue.list_procedures(
                 s, where, filters.get("agency"), filters.get("q"), filters.get("level")
             )
