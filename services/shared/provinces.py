@@ -68,3 +68,10 @@ def merge_counts(rows, keys=("count",)):
         for k in keys:
             into[k] += row.get(k) or 0
     return sorted(merged.values(), key=lambda r: (-r.get("count", 0), r["key"]))
+
+
+def province_label(value):
+    """A province code as a metrics label: codes are short; anything else is
+    'none' (labels stay bounded)."""
+    text = str(value or "")
+    return text if text and len(text) <= 8 and text.isalnum() else "none"
