@@ -52,9 +52,15 @@ def shared_limits(store, cfg):
         value(settings.RATE_CLIENT),
         value(settings.RATE_ANONYMOUS),
         rate_limit.parse_budgets(value(settings.RATE_CLIENT_PROVINCES)),
+        rate_limit.parse_budgets(value(settings.API_QUOTA_PROVINCES)),
     )
     return [
-        rate_limit.RateLimit(store, budgets, value(settings.RATE_WINDOW)),
+        rate_limit.RateLimit(
+            store,
+            budgets,
+            value(settings.RATE_WINDOW),
+            value(settings.API_QUOTA_WINDOW),
+        ),
         Idempotency(
             store, value(settings.IDEMPOTENCY_TTL), value(settings.IDEMPOTENCY_LEASE)
         ),

@@ -14,10 +14,13 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
+    Counter,
     Histogram,
     generate_latest,
     multiprocess,
 )
+
+from services.shared.provinces import province_label
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 HTTP_SECONDS = Histogram(
@@ -26,7 +29,16 @@ HTTP_SECONDS = Histogram(
     ["route", "method", "status"],
     buckets=BUCKETS,
 )
+# The national view of load: requests by the caller's province and kind (35 × 6
+# series at most; the route stays on HTTP_SECONDS, not multiplied by provinces).
+PROVINCE_REQUESTS = Counter(
+    "portal_http_province_requests_total",
+    "Requests the gateway answered, by the caller's province (none: anonymous or "
+    "national), the caller's kind and the status class (2xx, 4xx...).",
+    ["province", "kind", "status_class"],
+)
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+KINDS = ("citizen", "business", "staff", "operator", "client", "anonymous")
 UNROUTED = "unrouted"  # refused before routing (text guard) or no route matched
 
 
@@ -45,6 +57,11 @@ class RequestMetrics:
         HTTP_SECONDS.labels(route, method, str(resp.status_code)).observe(
             time.perf_counter() - started
         )
+        caller = req.context.get("caller") or {}
+        kind = caller.get("kind") if caller.get("kind") in KINDS else "anonymous"
+        PROVINCE_REQUESTS.labels(
+            province_label(caller.get("province")), kind, f"{resp.status_code // 100}xx"
+        ).inc()
 
 
 def registry():

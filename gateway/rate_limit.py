@@ -3,7 +3,10 @@
 Each API client, each signed-in user and each address without identity has a budget
 of requests per fixed window (`PORTAL_RATE_WINDOW`, 60 s): `PORTAL_RATE_LIMIT_CLIENT`,
 `PORTAL_RATE_LIMIT_USER`, `PORTAL_RATE_LIMIT_ANONYMOUS`; a province may give its API
-clients more (`PORTAL_RATE_LIMIT_CLIENT_PROVINCES`, e.g. `01=6000`). Counted every
+clients more (`PORTAL_RATE_LIMIT_CLIENT_PROVINCES`, e.g. `01=6000`). On top, a
+province may have a quota for all its API clients together per longer window
+(`PORTAL_API_QUOTA_PROVINCES`, e.g. `01=100000` per `PORTAL_API_QUOTA_WINDOW`, a
+day): a national deployment shares its capacity between provinces. Counted every
 request but the health checks and static files, pages and API alike (so the
 anonymous lookup `/tra-cuu` and `/api/v1/lookup` are bounded per address).
 
@@ -44,9 +47,19 @@ def parse_budgets(text):
 class Budgets:
     """Who is counted under which name, with how many requests per window."""
 
-    def __init__(self, user, client, anonymous, client_provinces=None):
+    def __init__(self, user, client, anonymous, client_provinces=None, quotas=None):
         self.user, self.client, self.anonymous = user, client, anonymous
         self.client_provinces = dict(client_provinces or {})
+        self.quotas = dict(quotas or {})
+
+    def quota_of(self, req):
+        """(name, quota) of the caller's province when it is an API client of a
+        province with a quota, else None."""
+        caller = req.context.caller
+        province = caller.get("province")
+        if caller.get("kind") != "client" or province not in self.quotas:
+            return None
+        return f"province:{province}", self.quotas[province]
 
     def of(self, req):
         caller = req.context.caller
@@ -71,9 +84,11 @@ def refusal(reset):
 class RateLimit:
     """Count the request against its identity's budget; 429 once it is spent."""
 
-    def __init__(self, store, budgets, window):
+    def __init__(self, store, budgets, window, quota_window=86400):
         self.store, self.budgets, self.window = store, budgets, window
-        store.counter_age = max(store.counter_age, 2 * window)
+        self.quota_window = quota_window
+        longest = max(window, quota_window if budgets.quotas else 0)
+        store.counter_age = max(store.counter_age, 2 * longest)
 
     def process_request(self, req, resp):
         req.context.rate = None
@@ -89,6 +104,20 @@ class RateLimit:
         req.context.rate = (limit, max(0, limit - hits), reset)
         req.context.rate_refused = hits > limit
         if hits > limit and req.path.startswith("/api/"):
+            raise refusal(reset)
+        self._province_quota(req)
+
+    def _province_quota(self, req):
+        quota = self.budgets.quota_of(req)
+        if quota is None:
+            return
+        name, limit = quota
+        try:
+            hits, reset = self.store.hit(name, self.quota_window)
+        except Exception:  # noqa: BLE001 - fail open, as above
+            log.warning("province quota not counted", exc_info=True)
+            return
+        if hits > limit:
             raise refusal(reset)
 
     def process_resource(self, req, resp, resource, params):

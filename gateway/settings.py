@@ -35,6 +35,18 @@ RATE_CLIENT_PROVINCES = Setting(
     "",
     "Per-province API client budgets, e.g. '01=6000,79=3000' (others: the default).",
 )
+API_QUOTA_PROVINCES = Setting(
+    "PORTAL_API_QUOTA_PROVINCES",
+    "",
+    "Per-province quotas of all its API clients together per quota window, "
+    "e.g. '01=100000' (provinces not named: no quota).",
+)
+API_QUOTA_WINDOW = Setting(
+    "PORTAL_API_QUOTA_WINDOW",
+    "86400",
+    "Length of a province's API quota window, in seconds.",
+    int,
+)
 RATE_ANONYMOUS = Setting(
     "PORTAL_RATE_LIMIT_ANONYMOUS",
     "300",
@@ -63,6 +75,8 @@ SETTINGS = (
     RATE_USER,
     RATE_CLIENT,
     RATE_CLIENT_PROVINCES,
+    API_QUOTA_PROVINCES,
+    API_QUOTA_WINDOW,
     RATE_ANONYMOUS,
     SESSION_KEY,
     REVOCATION_HEARTBEAT,

@@ -16,11 +16,17 @@ from services.contracts.accounts import (
     RegisterSchema,
     ResetSchema,
     StaffSchema,
+    SuccessionSchema,
 )
 from services.contracts.resources import accounts as res
 from services.contracts.resources.common import StatusAnswer
 from services.shared.caller import is_authenticated
-from services.shared.errors import Forbidden, Unauthenticated, ValidationFailed
+from services.shared.errors import (
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 from services.shared.schemas import MAX_PAGE, MAX_PAGE_SIZE
 
 from ..apidoc import PUBLIC, Input, op
@@ -197,6 +203,24 @@ class Deactivate:
         resp.media = call(self.rpc, req, "accounts", "deactivate_user", user_id)
 
 
+class SuccessionReport:
+    """GET one succession: what accounts moved (staff, departments, clients) and
+    what dossiers moved (open dossiers, procedure lists; `moves` null until the
+    dossiers service has carried the event out)."""
+
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp, succession_id):
+        signed_in(req)
+        found = call(self.rpc, req, "accounts", "get_succession", succession_id)
+        try:
+            moves = call(self.rpc, req, "dossiers", "succession_report", succession_id)
+        except NotFound:
+            moves = None
+        resp.media = dict(found, moves=moves)
+
+
 AUDIT_LOGS = ("accounts", "dossiers", "files")
 
 
@@ -254,6 +278,11 @@ def routes(rpc):
             ),
         ),
         (f"{base}/agencies/{{code}}", Item(rpc, "get_agency")),
+        (
+            f"{base}/successions",
+            Collection(rpc, "succeed_agencies", "list_successions"),
+        ),
+        (f"{base}/successions/{{succession_id}}", SuccessionReport(rpc)),
         (
             f"{base}/departments",
             Collection(
@@ -430,6 +459,26 @@ OPERATIONS = {
         ok=res.Agency,
         auth=PUBLIC,
         path=(("code", {"pattern": CODE.regex.pattern}),),
+    ),
+    "GET /api/v1/successions": op(
+        "Agency successions (replacements and mergers) in the caller's scope.",
+        ok=res.SuccessionPage,
+    ),
+    "POST /api/v1/successions": op(
+        "Replace agencies by a successor from a date (province admin, operator).",
+        body=SuccessionSchema,
+        ok=res.Succession,
+        status=201,
+        errors=(404,),
+        description="Closes the predecessors the day before `effective_date`; "
+        "from that date their staff, departments and API clients move to the "
+        "successor, and the dossiers service moves their open dossiers and "
+        "procedure lists (`agency_succeeded`). 404 when an agency is outside "
+        "the caller's scope; 422 for an unknown or already replaced agency.",
+    ),
+    "GET /api/v1/successions/{succession_id}": op(
+        "One succession and everything it moved (the report).",
+        ok=res.SuccessionReport,
     ),
     "GET /api/v1/departments": op(
         "Departments.",

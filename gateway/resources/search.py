@@ -46,6 +46,9 @@ TITLES = {
     "overdue_series": "Hồ sơ quá hạn theo thời gian",
     "due_soon_series": "Hồ sơ sắp đến hạn theo ngày hẹn trả",
     "on_time_rate": "Tỷ lệ đúng hạn",
+    "province": "Hồ sơ theo tỉnh, thành phố",
+    "performance_by_province": "Kết quả giải quyết theo tỉnh, thành phố",
+    "performance_by_agency": "Kết quả giải quyết theo cơ quan",
 }
 
 

@@ -34,6 +34,13 @@ ATTENTION_COLUMNS = LABELLED_COLUMNS + (
     ("due_soon", "Sắp đến hạn"),
     ("overdue", "Quá hạn"),
 )
+PERFORMANCE_COLUMNS = LABELLED_COLUMNS + (
+    ("completed", "Đã giải quyết"),
+    ("on_time", "Đúng hạn"),
+    ("late", "Trễ hạn"),
+    ("rate", "Tỷ lệ đúng hạn"),
+    ("overdue", "Quá hạn"),
+)
 LINE_GROUPS = ("month", "overdue_series", "due_soon_series")
 
 _env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -67,6 +74,8 @@ def table(items, columns):
 def group_columns(group):
     if group.startswith("attention_"):
         return ATTENTION_COLUMNS
+    if group.startswith("performance_"):
+        return PERFORMANCE_COLUMNS
     return GROUP_COLUMNS if group == "on_time_rate" else LABELLED_COLUMNS
 
 

@@ -16,6 +16,7 @@ from . import (
     admin_catalogue,
     admin_mail,
     admin_people,
+    admin_successions,
     agency,
     citizen,
     claims,
@@ -62,6 +63,7 @@ def routes(rpc):
         *payments.routes(web),
         *admin_catalogue.routes(web),
         *admin_people.routes(web),
+        *admin_successions.routes(web),
         *admin_mail.routes(web),
         *admin_audit.routes(web),
     ]

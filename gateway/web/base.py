@@ -15,6 +15,7 @@ from urllib.parse import quote
 import falcon
 from nameko.exceptions import RemoteError
 
+from services.shared import provinces
 from services.shared.caller import is_authenticated
 from services.shared.errors import (
     Forbidden,
@@ -40,6 +41,11 @@ class FormExpired(Exception):
     """The form's CSRF token is missing or wrong."""
 
 
+PROVINCE_PARAM = "tinh"
+NATIONAL = "toan-quoc"
+PROVINCE_COOKIE_AGE = 365 * 24 * 3600
+
+
 class Web:
     """The collaborators every page needs, built once per app."""
 
@@ -51,6 +57,21 @@ class Web:
 
     def province_of(self, req):
         return req.context.caller.get("province") or self.province
+
+    def chosen_province(self, req, resp=None, national=False):
+        """The province a public or citizen page shows: `?tinh=` (kept in a cookie
+        when `resp` is given), else the cookie, else the caller's, else the
+        portal's. `NATIONAL` ("all provinces") only where `national` is offered."""
+        allowed = set(provinces.in_force()) | ({NATIONAL} if national else set())
+        asked = req.get_param(PROVINCE_PARAM)
+        if asked in allowed:
+            if resp is not None:
+                cookie(resp, PROVINCE_PARAM, asked, PROVINCE_COOKIE_AGE, req=req)
+            return asked
+        kept = req.cookies.get(PROVINCE_PARAM)
+        if kept in allowed:
+            return kept
+        return self.province_of(req)
 
 
 def cookie(resp, name, value, max_age, http_only=True, req=None):

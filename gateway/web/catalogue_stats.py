@@ -49,6 +49,7 @@ MESSAGES = {
     "dash.due_soon": ("Sắp đến hạn", "Due soon"),
     "dash.overdue": ("Quá hạn", "Overdue"),
     "dash.days": ("ngày", "days"),
+    "dash.on_time_pct": ("Đúng hạn (%)", "On time (%)"),
     "dash.unassigned": ("(chưa phân công)", "(not assigned)"),
     "dash.unavailable": (
         "Chưa xem được số liệu lúc này, vui lòng thử lại sau.",
@@ -77,6 +78,15 @@ MESSAGES = {
         "Hồ sơ quá hạn theo số ngày trễ",
         "Overdue dossiers by days late",
     ),
+    "dash.g.performance_by_province": (
+        "Kết quả giải quyết theo tỉnh, thành phố",
+        "Results by province",
+    ),
+    "dash.g.performance_by_agency": (
+        "Kết quả giải quyết theo cơ quan",
+        "Results by agency",
+    ),
+    "dash.g.province": ("Hồ sơ theo tỉnh, thành phố", "Dossiers by province"),
     "dash.g.deadlines_over_time": (
         "Sắp đến hạn và quá hạn theo ngày hẹn trả",
         "Due soon and overdue by due date",

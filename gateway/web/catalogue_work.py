@@ -251,4 +251,10 @@ MESSAGES = {
     "change.due_date": ("Hạn xử lý", "Due date"),
     "change.status": ("Trạng thái công việc", "Task status"),
     "action.task_updated": ("Cập nhật công việc", "Task updated"),
+    "action.agency_succeeded": (
+        "Chuyển sang cơ quan kế thừa",
+        "Moved to the successor agency",
+    ),
+    "change.agency": ("Cơ quan giải quyết", "Agency"),
+    "change.province": ("Tỉnh, thành phố", "Province"),
 }

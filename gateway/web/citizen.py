@@ -10,12 +10,14 @@ import math
 
 import falcon
 
+from services.shared import provinces
 from services.shared.errors import ServiceError, ValidationFailed
 from services.shared.profile import prefill
 from services.shared.routes import PAGES, link, path
 
 from ..errors import CodedHTTPError
 from .base import FormPage, Page, field_errors, form_of, page, procedure_once, redirect
+from .public import province_choices
 from .render import gettext
 from .result_info import result_of
 from .uploads import max_body, max_file, upload_one
@@ -106,17 +108,19 @@ class NewDossier(FormPage):
 
     def initial(self, req):
         proc = self._procedure(req, req.get_param("thu_tuc") or "")
-        return {"procedure": proc["code"], "agency": None,
-                "form": self._prefilled(req, proc)}  # fmt: skip
+        return {"procedure": proc["code"], "province": proc["province"],
+                "agency": None, "form": self._prefilled(req, proc)}  # fmt: skip
 
     def read(self, req, form):
-        proc = self._procedure(req, form.get("procedure") or "")
+        posted = form.get("province")
+        province = posted if posted in provinces.in_force() else None
+        proc = self._procedure(req, form.get("procedure") or "", province)
         values = form_values(proc, form)
-        return {"procedure": proc["code"], "agency": form.get("agency") or None,
-                "form": values}  # fmt: skip
+        return {"procedure": proc["code"], "province": proc["province"],
+                "agency": form.get("agency") or None, "form": values}  # fmt: skip
 
     def send(self, req, resp, values):
-        proc = self._procedure(req, values["procedure"])
+        proc = self._procedure(req, values["procedure"], values["province"])
         data = {
             "procedure": proc["code"],
             "agency": values["agency"],
@@ -129,11 +133,11 @@ class NewDossier(FormPage):
     def view(self, req, values, errors):
         """The inputs are the procedure's fields: a post's `form`, or a blank
         form's profile values (said to be prefilled)."""
-        proc = self._procedure(req, values["procedure"])
+        proc = self._procedure(req, values["procedure"], values["province"])
         fields = values["form"]
         agencies = proc.get("agencies") or []
         return {
-            "proc": proc, "values": fields,
+            "proc": proc, "values": fields, "provinces": province_choices(req),
             "prefilled": sorted(fields) if req.method == "GET" else (),
             "labels": labels_of(proc, req.context.lang),
             "agencies": self.web.renderer.names.agencies(agencies),
@@ -141,8 +145,11 @@ class NewDossier(FormPage):
             or (agencies[0] if len(agencies) == 1 else ""),
         }  # fmt: skip
 
-    def _procedure(self, req, code):
-        return procedure_once(self, req, code, self.web.province_of(req))
+    def _procedure(self, req, code, province=None):
+        """The procedure of the province picked (`tinh`: the page's picker, or the
+        posted form's), else the citizen's own: a dossier may be filed anywhere."""
+        province = province or self.web.chosen_province(req)
+        return procedure_once(self, req, code, province)
 
     def _prefilled(self, req, proc):
         """The applicant's own profile values for the fields the procedure maps."""

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import falcon
 
+from services.shared import provinces
 from services.shared.caller import is_authenticated
 from services.shared.errors import NotFound
 
-from .base import Page, page
+from .base import NATIONAL, Page, page
 from .render import gettext
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -22,21 +23,34 @@ class Home(Page):
     def on_get(self, req, resp):
         """The procedure search: by name or code, in the caller's province."""
         query = (req.get_param("q") or "").strip()[:100]
+        chosen = self.web.chosen_province(req, resp, national=True)
+        national = chosen == NATIONAL
+        # nationally: the citizen's own province (or the portal's) first
+        near = self.web.province_of(req) if national else chosen
         items = self.call(
-            req,
-            "dossiers",
-            "list_procedures",
-            province=self.web.province_of(req),
-            q=query or None,
-        )
-        self.render(req, resp, "home.html", query=query, procedures=items[:50])
+            req, "dossiers", "list_procedures", province=near, q=query or None,
+            national=national,
+        )  # fmt: skip
+        self.render(
+            req, resp, "home.html", query=query, procedures=items[:50],
+            chosen=chosen, national=national, provinces=province_choices(req),
+        )  # fmt: skip
+
+
+def province_choices(req):
+    """(code, name) of the 34 provinces in force, in the page's language."""
+    english = req.context.lang == "en"
+    return [
+        (code, unit["name_en"] if english else unit["name"])
+        for code, unit in sorted(provinces.in_force().items())
+    ]
 
 
 class ProcedurePage(Page):
     @page()
     def on_get(self, req, resp, code):
         """One procedure: steps, documents, fee, time, legal basis, level, forms."""
-        province = self.web.province_of(req)
+        province = self.web.chosen_province(req, resp)
         proc = self.call(req, "dossiers", "get_procedure", code, province)
         uploaded = self.call(req, "files", "list_templates", proc["code"], province)
         self.render(

@@ -35,12 +35,16 @@ SECTIONS = (
     ("attention_by_officer", "attention"),
     ("attention_by_department", "attention"),
     ("overdue_by_days_late", "bars"),
+    ("performance_by_province", "performance"),
+    ("performance_by_agency", "performance"),
     ("month", "line"),
     ("deadlines_over_time", "deadlines"),
 )
 SERIES = (("due_soon_series", "dash.due_soon"), ("overdue_series", "dash.overdue"))
 # Groups that only tell something when the scope spans several of them
 WIDE_ONLY = {
+    "performance_by_province": ("national",),
+    "performance_by_agency": ("province", "national"),
     "agency": ("province", "national"),
     "department": ("agency", "province", "national"),
 }
@@ -104,6 +108,10 @@ def _deadlines(group, groups, labels, lang, filters, interval):
     }  # fmt: skip
 
 
+def _percent(rate):
+    return None if rate is None else round(rate * 100, 1)
+
+
 def _section(group, kind, groups, labels, lang, filters, interval):
     if kind == "deadlines":
         return _deadlines(group, groups, labels, lang, filters, interval)
@@ -128,7 +136,17 @@ def _section(group, kind, groups, labels, lang, filters, interval):
             f"c-{group}", title, [(r["label"], r["count"]) for r in found],
             empty=empty, fmt=number,
         )  # fmt: skip
-    if kind == "attention":
+    if kind == "performance":
+        chart = charts.bars(
+            f"c-{group}", title, [(r["label"], r["count"]) for r in found],
+            empty=empty, fmt=number,
+        )  # fmt: skip
+    if kind == "performance":
+        headers = ["dash.group", "dash.count", "dash.completed", "dash.on_time_pct",
+                   "dash.overdue"]  # fmt: skip
+        rows = [[r["label"], r["count"], r["completed"], _percent(r["rate"]),
+                 r["overdue"]] for r in found]  # fmt: skip
+    elif kind == "attention":
         headers = ["dash.group", "dash.due_soon", "dash.overdue"]
         rows = [[r["label"], r.get("due_soon", 0), r.get("overdue", 0)] for r in found]
     else:
@@ -140,22 +158,31 @@ def _section(group, kind, groups, labels, lang, filters, interval):
     }  # fmt: skip
 
 
+def shown_groups(scope):
+    """The dashboard groups the page of a caller of `scope` draws."""
+    return [
+        g for g in GROUPS
+        if scope in WIDE_ONLY.get(g, (scope,)) and g != "province"
+    ]  # fmt: skip
+
+
 def dashboard_view(web, req, filters, interval):
     """Everything the page shows, gathered once: {board, sections, rate, error}."""
     caller, lang = req.context.caller, req.context.lang
     error = None
+    scope = scope_of(caller) if can(caller, "stats.read") else "own"
+    groups = shown_groups(scope)
     try:
-        board = web.call(req, "search", "dashboard", filters, list(GROUPS), interval)
+        board = web.call(req, "search", "dashboard", filters, groups, interval)
     except ServiceError as exc:
         if exc.status != 422:
             raise
         error, filters = "dash.invalid", {}
-        board = web.call(req, "search", "dashboard", {}, list(GROUPS), interval)
+        board = web.call(req, "search", "dashboard", {}, groups, interval)
     labels = Labels(
         web.renderer.names, lambda *a, **k: web.call(req, *a, **k), caller,
         web.province_of(req), lang, interval,
     )  # fmt: skip
-    scope = scope_of(caller) if can(caller, "stats.read") else "own"
     sections = [
         _section(group, kind, board["groups"], labels, lang, filters, interval)
         for group, kind in SECTIONS

@@ -9,6 +9,7 @@ their names from accounts, dates as dd/mm/yyyy (mm/yyyy per month).
 
 import logging
 
+from services.shared import provinces
 from services.shared.errors import ServiceError
 
 from .render import fmt_date, gettext, label
@@ -65,6 +66,12 @@ class Labels:
             self._staff = _staff_names(self._call, self.caller)
         return self._staff.get(key, key)
 
+    def _province_name(self, key):
+        unit = provinces.in_force().get(key)
+        if unit is None:
+            return str(key)
+        return unit["name"] if self.lang == "vi" else unit["name_en"]
+
     def key(self, group, key):
         """The readable label of `key` in `group`."""
         if key in (None, ""):
@@ -78,6 +85,9 @@ class Labels:
             "assignee": self._person,
             "overdue_by_days_late": lambda k: f"{k} {gettext('dash.days', self.lang)}",
         }
+        readers["province"] = self._province_name
+        readers["performance_by_province"] = readers["province"]
+        readers["performance_by_agency"] = readers["agency"]
         readers["attention_by_department"] = readers["department"]
         readers["attention_by_officer"] = readers["assignee"]
         for group_name in TIME_GROUPS:

@@ -66,6 +66,30 @@ class Agency(Base):
     replaced_by: Mapped[str | None] = mapped_column(String(40))
 
 
+class Succession(Base):
+    """Agencies replaced by (or merged into) one successor on a date.
+
+    Closing the predecessors happens when it is recorded; moving their staff,
+    departments and API clients (and announcing `agency_succeeded`, which moves the
+    dossiers and procedures) happens once the date has come: `applied_at`.
+    """
+
+    __tablename__ = "successions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    successor: Mapped[str] = mapped_column(ForeignKey("agencies.code"), index=True)
+    predecessors: Mapped[list] = mapped_column(JSON)
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, server_default=func.now())
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    applied_at: Mapped[dt.datetime | None] = mapped_column(Stamp)
+    # what moved when applied: [{id, email, from_agency}], [{agency, code}], [id]
+    staff_moved: Mapped[list] = mapped_column(JSON, default=list)
+    departments_added: Mapped[list] = mapped_column(JSON, default=list)
+    clients_moved: Mapped[list] = mapped_column(JSON, default=list)
+
+
 class Department(Base):
     __tablename__ = "departments"
     __table_args__ = (

@@ -9,8 +9,9 @@ from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
 from services.shared.metrics import Metrics
 from services.shared.outbox import OutboxRelay
+from services.shared.permissions import require
 
-from . import identity, sessions, staff, store, tenancy
+from . import identity, sessions, staff, store, succession, tenancy
 from .dependencies import AfterReply, OperatorBootstrap
 from .models import Outbox
 
@@ -160,6 +161,29 @@ class AccountsService:
     def get_agency(self, caller, code):
         caller_from(caller)
         return self._read(tenancy.get_agency, code)
+
+    @rpc
+    def succeed_agencies(self, caller, data):
+        return self._write(succession.succeed_agencies, caller_from(caller), data)
+
+    @rpc
+    def list_successions(self, caller):
+        return self._read(succession.list_successions, caller_from(caller))
+
+    @rpc
+    def get_succession(self, caller, succession_id):
+        return self._read(succession.get_succession, caller_from(caller), succession_id)
+
+    @rpc
+    def apply_successions(self, caller):
+        """Apply the successions whose date has come now (operators; hourly too)."""
+        require(caller_from(caller), "province.manage")
+        return self._write(succession.apply_due)
+
+    @timer(interval=3600)
+    def apply_due_successions(self):
+        """Move staff and announce the successions whose date has come (hourly)."""
+        self._write(succession.apply_due)
 
     @rpc
     def create_department(self, caller, data):

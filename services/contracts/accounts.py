@@ -120,6 +120,17 @@ class AgencySchema(BaseSchema):
     replaces = fields.String(validate=CODE)
 
 
+class SuccessionSchema(BaseSchema):
+    """Agencies replaced by one successor (a rename: one predecessor; a merger: more)
+    from `effective_date` (default today on the Vietnamese clock)."""
+
+    successor = fields.String(required=True, validate=CODE)
+    predecessors = fields.List(
+        fields.String(validate=CODE), required=True, validate=validate.Length(1, 50)
+    )
+    effective_date = fields.Date()
+
+
 class DepartmentSchema(BaseSchema):
     code = fields.String(required=True, validate=CODE)
     name = sized(255)
@@ -164,6 +175,7 @@ PASSWORD_RESET_REQUESTED = "password_reset_requested"
 REGISTRATION_ATTEMPTED = "account_registration_attempted"
 LOGIN_FAILURES_DETECTED = "login_failures_detected"
 SESSIONS_CHANGED = "sessions_changed"
+AGENCY_SUCCEEDED = "agency_succeeded"
 SESSION_CHANGES = ("logout", "password_reset", "deactivated", "profile_changed")
 
 
@@ -212,7 +224,19 @@ class SessionsChanged(Envelope):
     sessions = fields.List(fields.Nested(ChangedSession), required=True)
 
 
+class AgencySucceeded(Envelope):
+    """Agencies closed and their staff moved to a successor: the services that keep
+    agency codes (dossiers: open dossiers, procedure lists) move theirs."""
+
+    succession_id = fields.String(required=True, validate=validate.Length(1, 36))
+    successor = fields.String(required=True)
+    successor_province = fields.String(required=True)
+    predecessors = fields.List(fields.String(), required=True)
+    effective_date = fields.Date(required=True)
+
+
 EVENTS = {
+    AGENCY_SUCCEEDED: AgencySucceeded,
     ACCOUNT_REGISTERED: AccountRegistered,
     PASSWORD_RESET_REQUESTED: PasswordResetRequested,
     REGISTRATION_ATTEMPTED: RegistrationAttempted,
@@ -299,6 +323,14 @@ RPC = table(
         include_closed=opt(fields.Boolean()),
     ),
     get_agency=Method(result=res.Agency, caller=caller(), code=_code()),
+    succeed_agencies=Method(
+        result=res.Succession, caller=caller(), data=body(SuccessionSchema)
+    ),
+    list_successions=Method(result=res.Succession, caller=caller()),
+    get_succession=Method(
+        result=res.Succession, caller=caller(), succession_id=_user_id()
+    ),
+    apply_successions=Method(result=res.Succession, caller=caller()),
     create_department=Method(
         result=res.Department, caller=caller(), data=body(DepartmentSchema)
     ),

@@ -514,6 +514,7 @@ RPC = table(
         agency=_code(),
         q=opt(Str(validate=validate.Length(max=200))),
         level=_number(),
+        national=opt(fields.Boolean()),
     ),
     get_procedure=Method(
         result=catalogue.Procedure, caller=caller(), code=_code(True), province=_code()
@@ -591,6 +592,11 @@ RPC = table(
         filters=body(ListFilters, required=False),
     ),
     lookup=Method(result=res.Lookup, caller=caller(), receipt_number=text()),
+    succession_report=Method(
+        result=res.SuccessionMoves,
+        caller=caller(),
+        succession_id=text(validate=validate.Length(1, 64)),
+    ),
     check_upload=Method(caller=caller(), dossier_id=_id(), slot=text()),
     history=Method(result=res.HistoryEntry, caller=caller(), dossier_id=_id()),
     add_comment=Method(

@@ -84,6 +84,9 @@ GROUPS = (
     "overdue_series",
     "due_soon_series",
     "on_time_rate",
+    "province",
+    "performance_by_province",
+    "performance_by_agency",
 )
 
 

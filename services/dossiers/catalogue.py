@@ -80,17 +80,35 @@ def current_version(session, province, code):
     return _current(session, province, code)
 
 
-def list_procedures(session, province, agency=None, q=None, level=None):
-    rows = session.execute(
+def _current_versions(session, province=None):
+    query = (
         select(Procedure, ProcedureVersion)
         .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-        .where(
-            Procedure.province == province,
-            ProcedureVersion.version == Procedure.current_version,
-        )
-        .order_by(Procedure.code)
-    ).all()
-    items = [dump_procedure(p, v) for p, v in rows]
+        .where(ProcedureVersion.version == Procedure.current_version)
+        .order_by(Procedure.province, Procedure.code)
+    )
+    if province is not None:
+        query = query.where(Procedure.province == province)
+    return [dump_procedure(p, v) for p, v in session.execute(query).all()]
+
+
+NATIONAL_LIMIT = 200
+
+
+def list_national(session, near=None, q=None, level=None):
+    """Every province's current procedures matching `q`/`level`, those of `near`
+    (the citizen's province) first, then by province and code; at most
+    NATIONAL_LIMIT."""
+    items = _filtered(_current_versions(session), None, q, level)
+    items.sort(key=lambda i: (i["province"] != near, i["province"], i["code"]))
+    return items[:NATIONAL_LIMIT]
+
+
+def list_procedures(session, province, agency=None, q=None, level=None):
+    return _filtered(_current_versions(session, province), agency, q, level)
+
+
+def _filtered(items, agency=None, q=None, level=None):
     if agency:
         items = [i for i in items if not i["agencies"] or agency in i["agencies"]]
     if level:

@@ -308,3 +308,10 @@ def agency_open(valid_from, valid_to, day):
     start = dt.date.fromisoformat(valid_from) if valid_from else None
     end = dt.date.fromisoformat(valid_to) if valid_to else None
     return (start is None or start <= day) and (end is None or day <= end)
+
+
+def day_after(valid_to):
+    """The first day a closed agency's successor receives (ISO; '' when open)."""
+    if not valid_to:
+        return ""
+    return (dt.date.fromisoformat(valid_to) + dt.timedelta(days=1)).isoformat()

@@ -262,4 +262,35 @@ class PaymentCallback(Base):
     params: Mapped[dict] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(24))
     applied: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AgencySuccession(Base):
+    """An `agency_succeeded` event of accounts, as this service carried it out."""
+
+    __tablename__ = "agency_successions"
+
+    succession_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    successor: Mapped[str] = mapped_column(String(64))
+    successor_province: Mapped[str] = mapped_column(String(8))
+    predecessors: Mapped[list] = mapped_column(JSON)
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    received_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class SuccessionMove(Base):
+    """One dossier or procedure moved by a succession (the report reads these)."""
+
+    __tablename__ = "succession_moves"
+    __table_args__ = (UniqueConstraint("succession_id", "kind", "ref"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    succession_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # dossier | procedure
+    # a dossier's public id, a procedure's "province/code"
+    ref: Mapped[str] = mapped_column(String(100))
+    # the receipt number (or null) of a dossier, the new version of a procedure
+    label: Mapped[str | None] = mapped_column(String(96))
+    status: Mapped[str | None] = mapped_column(String(32))
+    from_agency: Mapped[str] = mapped_column(String(300))
     at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)

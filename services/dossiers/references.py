@@ -33,12 +33,7 @@ def receiving_agency(directory, version, province, code):
     if not domain.agency_open(
         info.get("valid_from"), info.get("valid_to"), store.today()
     ):
-        successor = info.get("replaced_by")
-        raise AgencyClosed(
-            INVALID,
-            {"agency": [_closed(successor)]},
-            params={"agency": code, "successor": successor or ""},
-        )
+        raise _closed(directory, code, info)
     if info.get("province") != province:
         raise AgencyOutsideProvince(
             INVALID, {"agency": [detail("agency_outside_province")]}
@@ -48,11 +43,29 @@ def receiving_agency(directory, version, province, code):
     return info
 
 
-def _closed(successor):
-    """A merged or renamed agency names the one that receives its dossiers now."""
-    if successor:
-        return detail("agency_replaced", successor=successor)
-    return detail("agency_not_open")
+def _closed(directory, code, info):
+    """AGENCY_CLOSED; a merged or renamed agency names the one that receives its
+    dossiers now (code, name and since when) in `details.successor`."""
+    successor = info.get("replaced_by")
+    if not successor:
+        return AgencyClosed(
+            INVALID,
+            {"agency": [detail("agency_not_open")]},
+            params={"agency": code, "successor": ""},
+        )
+    found = directory.agency(successor) or {}
+    name = found.get("name") or successor
+    since = domain.day_after(info.get("valid_to"))
+    return AgencyClosed(
+        INVALID,
+        {
+            "agency": [
+                detail("agency_replaced", successor=successor, name=name, since=since)
+            ],
+            "successor": [successor],
+        },
+        params={"agency": code, "successor": successor, "successor_name": name},
+    )
 
 
 def online(version, what="submit"):

@@ -32,6 +32,7 @@ from . import (
     reschedules,
     settings,
     store,
+    succession,
     work,
 )
 from .dependencies import Directory, FileIndex, configured_timer
@@ -89,15 +90,23 @@ class DossiersService:
 
     # --- catalogue -----------------------------------------------------------
     @rpc
-    def list_procedures(self, caller, province=None, agency=None, q=None, level=None):
+    def list_procedures(
+        self, caller, province=None, agency=None, q=None, level=None, national=False
+    ):
+        """A province's catalogue; `national`: every province's, `province` (else
+        the caller's) first — the citizen's own agencies before the others."""
         caller = caller_from(caller)
         asked = dict(province=province, agency=agency, q=q, level=level)
         filters = load(
             contract.ProcedureQuery(),
             {k: v for k, v in asked.items() if v not in (None, "")},
         )
+        where = filters.get("province") or caller.get("province")
         with self.db.reader() as s:
-            where = filters.get("province") or caller.get("province")
+            if national:
+                return catalogue.list_national(
+                    s, where, filters.get("q"), filters.get("level")
+                )
             return catalogue.list_procedures(
                 s, where, filters.get("agency"), filters.get("q"), filters.get("level")
             )
@@ -360,6 +369,24 @@ class DossiersService:
             return
         with self.db.transaction() as s:
             work.record_file_added(s, event)
+
+    @event_handler(
+        "accounts", "agency_succeeded", handler_type=SERVICE_POOL, requeue_on_error=True
+    )
+    def on_agency_succeeded(self, payload):
+        """Move the replaced agencies' open dossiers and procedure lists."""
+        try:
+            event = read_event("accounts", "agency_succeeded", payload)
+        except InvalidEvent:
+            log.exception("malformed agency_succeeded event dropped")
+            return
+        succession.carry_out(self.db, event)
+
+    @rpc
+    def succession_report(self, caller, succession_id):
+        """What a succession moved here: dossiers (receipt numbers) and procedures."""
+        with self.db.reader() as s:
+            return succession.report(s, caller_from(caller), succession_id)
 
     # --- time ------------------------------------------------------------------
     @configured_timer(settings.DEADLINE_SWEEP)

@@ -1,5 +1,7 @@
 """Pure dashboard aggregations: what to ask the engine and how to read its answer."""
 
+from services.shared import provinces
+
 from .queries import ATTENTION, DAYS_LATE
 
 TERMS = {
@@ -9,7 +11,14 @@ TERMS = {
     "department": ("department", 1000),
     "assignee": ("assignees", 2000),
     "deadline_state": ("deadline_state", 10),
+    "province": ("province", 100),
 }
+# Per province / agency: counts, completed on time or late, overdue now (national view)
+PERFORMANCE_BY = {
+    "performance_by_province": ("province", 100),
+    "performance_by_agency": ("agency", 5000),
+}
+PERFORMANCE = ("on_time", "late", "overdue")
 ATTENTION_BY = {
     "attention_by_officer": "assignees",
     "attention_by_department": "department",
@@ -45,6 +54,9 @@ def aggregation(group, interval):
         return {"terms": {"field": field, "size": size}}
     if group in ATTENTION_BY:
         return _attention(ATTENTION_BY[group])
+    if group in PERFORMANCE_BY:
+        field, size = PERFORMANCE_BY[group]
+        return {"terms": {"field": field, "size": size}, "aggs": _performance()}
     if group == "month":
         return _histogram("submitted_at", interval)
     if group == "overdue_by_days_late":
@@ -72,6 +84,36 @@ def aggregation(group, interval):
             }
         }
     }
+
+
+def _performance():
+    return {
+        "state": {
+            "filters": {
+                "filters": {
+                    "on_time": _term_state("completed_on_time"),
+                    "late": _term_state("completed_late"),
+                    "overdue": _term_state("overdue"),
+                }
+            }
+        }
+    }
+
+
+def _performance_rows(group, agg):
+    rows = []
+    for bucket in agg["buckets"]:
+        states = bucket["state"]["buckets"]
+        row = {"key": bucket["key"], "count": bucket["doc_count"]}
+        row.update({name: states[name]["doc_count"] for name in PERFORMANCE})
+        rows.append(row)
+    if group == "performance_by_province":
+        rows = provinces.merge_counts(rows, ("count", *PERFORMANCE))
+    for row in rows:
+        done = row["on_time"] + row["late"]
+        row["completed"] = done
+        row["rate"] = round(row["on_time"] / done, 4) if done else None
+    return rows
 
 
 def _term_state(state):
@@ -108,6 +150,12 @@ def read_group(group, agg):
     """Turn one aggregation answer into rows (or the on-time figures)."""
     if group in ATTENTION_BY:
         return _attention_rows(agg)
+    if group in PERFORMANCE_BY:
+        return _performance_rows(group, agg)
+    if (
+        group == "province"
+    ):  # dossiers filed under a pre-2025 code count in its successor
+        return provinces.merge_counts(_rows(agg["buckets"]))
     if group in ("overdue_by_days_late", "overdue_series", "due_soon_series"):
         return _rows(agg["by"]["buckets"])
     if group == "on_time_rate":

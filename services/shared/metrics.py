@@ -30,6 +30,7 @@ from .config import METRICS_HOST, METRICS_PORT, database_url
 from .database import make_engine
 from .errors import ServiceError
 from .outbox import OutboxRelay
+from .provinces import province_label  # noqa: F401 - the services' label
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +94,6 @@ OVERDUE = Gauge(
     "Open dossiers past their deadline, by province (set by each deadline sweep).",
     ["province"],
 )
-
-
-def province_label(value):
-    """A province code as a label: codes are short; anything else is 'none'."""
-    text = str(value or "")
-    return text if text and len(text) <= 8 and text.isalnum() else "none"
 
 
 # --- the HTTP server: one per process ------------------------------------------

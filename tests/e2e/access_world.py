@@ -144,6 +144,7 @@ class World:
             "template_id": self._template(),
             "bulk_id": self._bulk(),
             "staff_user_id": self._throwaway_staff(),
+            "succession_id": self._succession(),
             "code": home.procedure,
             "agency": home.code,
             "department": home.department,
@@ -226,6 +227,15 @@ class World:
             "subject": "Thông báo", "body": "Kính gửi {{ full_name }}",
             "csv": "email,full_name\nnguoi-nhan@e2e.test,Người nhận\n",
         }, self.as_role("admin"))  # fmt: skip
+        return made["id"]
+
+    def _succession(self):
+        """A throwaway agency of province A merged into agency A2 (the sibling)."""
+        old = f"H{uuid.uuid4().hex[:6].upper()}"
+        self._agency(old, PROVINCE_A, "TP")
+        made = self._post("/api/v1/successions", {
+            "successor": self.sibling, "predecessors": [old],
+        })  # fmt: skip
         return made["id"]
 
     def _throwaway_staff(self):

@@ -58,18 +58,29 @@ def test_a_closed_agency_names_its_successor_in_either_language(api, agency):
 
     vi = error_of(desk.post("/api/v1/paper-dossiers", json=paper_body(agency)), 422)
     assert vi["code"] == "AGENCY_CLOSED"
-    assert vi["params"] == {"agency": agency.code, "successor": successor}
+    name = "UBND phường Hợp Nhất"
+    assert vi["params"] == {
+        "agency": agency.code,
+        "successor": successor,
+        "successor_name": name,
+    }
     assert vi["message"] == f"Cơ quan {agency.code} không tiếp nhận hồ sơ vào ngày này"
+    since = made.json()["valid_from"]
     assert vi["details"]["agency"] == [
-        f"Cơ quan đã được thay thế; hãy nộp hồ sơ cho cơ quan {successor}."
+        f"Cơ quan đã được thay thế từ ngày {since}; hãy nộp hồ sơ cho {name} "
+        f"({successor})."
     ]
+    assert vi["details"]["successor"] == [successor]
 
     en = desk.post("/api/v1/paper-dossiers", json=paper_body(agency), headers=EN)
     en = error_of(en, 422)
     closed = f"Agency {agency.code} does not receive dossiers on this day"
     assert en["message"] == closed
-    replaced = f"The agency was replaced; apply to {successor}."
+    replaced = f"The agency was replaced from {since}; apply to {name} ({successor})."
     assert en["details"]["agency"] == [replaced]
     assert en["detail_codes"]["agency"] == [
-        {"code": "agency_replaced", "params": {"successor": successor}}
+        {
+            "code": "agency_replaced",
+            "params": {"successor": successor, "name": name, "since": since},
+        }
     ]

@@ -162,3 +162,45 @@ def test_the_suite_gateway_is_not_throttled(api):
     resp = api.get("/api/v1/procedures")
     assert resp.status_code == 200
     assert int(resp.headers["RateLimit-Limit"]) >= 1_000_000
+
+
+def api_client(stack, agency, name):
+    made = agency.operator.post(
+        "/api/v1/api-clients",
+        json={"name": name, "scopes": ["dossiers:read"], "agency": agency.code},
+    )
+    assert made.status_code == 201, made.text
+    token = Api(stack.url).post(
+        "/api/v1/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": made.json()["client_id"],
+            "client_secret": made.json()["client_secret"],
+        },
+    )
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def test_a_province_quota_is_shared_by_all_its_api_clients(stack):
+    # a quota window of its own, so no other test's requests count in it
+    name, quota = "gateway-quota", 5
+    env = {"PORTAL_API_QUOTA_PROVINCES": f"01={quota}",
+           "PORTAL_API_QUOTA_WINDOW": str(3600 + uuid.uuid4().int % 3600)}  # fmt: skip
+    url = stack.start_extra_gateway(name, env)
+    try:
+        agency = Agency(Api(stack.url), stack)
+        first = client_at(url, api_client(stack, agency, "Một cửa A"))
+        second = client_at(url, api_client(stack, agency, "Một cửa B"))
+        operator = client_at(url, agency.operator.session.headers)
+        answers = spend([first, second], "/api/v1/procedures", quota)
+        assert [a.status_code for a in answers] == [200] * quota
+        for client in (first, second):
+            refused = client.get("/api/v1/procedures")
+            assert refused.status_code == 429, refused.text
+            assert refused.json()["error"]["code"] == "RATE_LIMITED"
+            assert int(refused.headers["Retry-After"]) >= 1
+        # people are not API clients: the province's quota does not bind them
+        assert operator.get("/api/v1/procedures").status_code == 200
+    finally:
+        stack.stop_process(name)

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from .common import Nullable, Resource, Sent, page_of
+from .dossiers import SuccessionMoves
 
 KINDS = ("citizen", "business", "staff", "operator", "client")
 Code = fields.String
@@ -134,6 +135,47 @@ class Agency(Resource):
     )
 
 
+class MovedStaff(Resource):
+    id = Sent(fields.UUID)
+    email = Sent(fields.String)
+    full_name = Sent(fields.String)
+    role = Nullable(fields.String)
+    from_agency = Sent(Code)
+    department = Nullable(Code)
+
+
+class MovedDepartment(Resource):
+    agency = Sent(Code, metadata={"description": "The predecessor it came from."})
+    code = Sent(Code)
+    name = Sent(fields.String)
+
+
+class Succession(Resource):
+    """Agencies replaced by one successor on a date, and what accounts moved."""
+
+    id = Sent(fields.UUID)
+    successor = Sent(Code)
+    successor_province = Sent(Code)
+    predecessors = Sent(fields.List, Code())
+    effective_date = Sent(Date)
+    created_at = Sent(fields.DateTime)
+    applied_at = Nullable(
+        fields.DateTime,
+        metadata={"description": "When staff moved (null: the date is to come)."},
+    )
+    staff_moved = Sent(fields.List, fields.Nested(MovedStaff))
+    departments_added = Sent(fields.List, fields.Nested(MovedDepartment))
+    clients_moved = Sent(fields.List, fields.String())
+
+
+class SuccessionReport(Succession):
+    moves = Nullable(
+        fields.Nested,
+        SuccessionMoves,
+        metadata={"description": "Null until the dossiers service carried it out."},
+    )
+
+
 class ApiClient(Resource):
     client_id = Sent(fields.String)
     name = Sent(fields.String)
@@ -167,6 +209,7 @@ class AuditEntry(Resource):
 
 ProvincePage = page_of(Province, "ProvincePage")
 AgencyPage = page_of(Agency, "AgencyPage")
+SuccessionPage = page_of(Succession, "SuccessionPage")
 DepartmentPage = page_of(Department, "DepartmentPage")
 StaffPage = page_of(Staff, "StaffPage")
 ApiClientPage = page_of(ApiClient, "ApiClientPage")

@@ -330,3 +330,29 @@ EXAMPLES = {
         "actions": ["request_supplement", "send_for_approval", "reject"],
     }
 }
+
+
+class MovedDossier(Resource):
+    id = Sent(fields.String)
+    receipt_number = Nullable(fields.String, metadata={"description": "Kept."})
+    status = Sent(fields.String)
+    from_agency = Sent(fields.String)
+
+
+class MovedProcedure(Resource):
+    procedure = Sent(fields.String)
+    province = Sent(fields.String)
+    version = Sent(fields.Integer, metadata={"description": "The version published."})
+    from_agency = Sent(fields.String)
+
+
+class SuccessionMoves(Resource):
+    """What the dossiers service moved for one agency succession."""
+
+    succession_id = Sent(fields.String)
+    successor = Sent(fields.String)
+    predecessors = Sent(fields.List, fields.String())
+    received_at = Sent(fields.DateTime)
+    finished_at = Nullable(fields.DateTime)
+    dossiers = Sent(fields.List, fields.Nested(MovedDossier))
+    procedures = Sent(fields.List, fields.Nested(MovedProcedure))

@@ -9,6 +9,11 @@ from .dossiers import GroupCount
 class GroupRow(GroupCount):
     due_soon = fields.Integer()
     overdue = fields.Integer()
+    # performance_by_*: completed on time / late, and the on-time rate of those
+    on_time = fields.Integer()
+    late = fields.Integer()
+    completed = fields.Integer()
+    rate = fields.Float(allow_none=True)
 
 
 class OnTimeRate(Resource):
@@ -38,6 +43,9 @@ class DashboardGroups(Resource):
     overdue_series = rows()
     due_soon_series = rows()
     on_time_rate = fields.Nested(OnTimeRate)
+    province = rows()
+    performance_by_province = rows()
+    performance_by_agency = rows()
 
 
 class Dashboard(Resource):

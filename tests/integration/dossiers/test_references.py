@@ -191,7 +191,7 @@ def test_an_online_dossier_names_an_agency_that_exists_is_open_and_listed(world)
     }
     for agency_code, expected in cases.items():
         err = refused(draft, w, code, agency_code)
-        assert (err.status, err.code, list(err.details)) == (422, expected, ["agency"])
+        assert (err.status, err.code, list(err.details)[0]) == (422, expected, "agency")
     assert draft(w, code)["status"] == "draft"
 
 
@@ -200,16 +200,16 @@ def test_a_draft_is_not_submitted_to_an_agency_closed_since(world):
     soon_closed = agency(rpc)
     code = procedure(w, agencies=[soon_closed])
     d = draft(w, code, soon_closed)
-    agency(rpc, replaces=soon_closed)
+    successor = agency(rpc, replaces=soon_closed)
     err = refused(w.call, "submit_dossier", w.citizen, d["id"])
-    assert (err.code, list(err.details)) == ("AGENCY_CLOSED", ["agency"])
+    assert (err.code, err.details["successor"]) == ("AGENCY_CLOSED", [successor])
 
 
 def test_the_desk_of_a_closed_agency_cannot_register_paper_dossiers(world):
     w = world
-    agency(w.rpc, replaces=w.agency)
+    successor = agency(w.rpc, replaces=w.agency)
     err = refused(w.call, "register_paper_dossier", w.desk, paper_body(w))
-    assert (err.code, list(err.details)) == ("AGENCY_CLOSED", ["agency"])
+    assert (err.code, err.details["successor"]) == ("AGENCY_CLOSED", [successor])
 
 
 # --- levels -----------------------------------------------------------------------
