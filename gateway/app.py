@@ -12,7 +12,16 @@ from . import errors, metrics, rate_limit, settings, text_guard, web
 from .deprecation import Deprecations
 from .idempotency import Idempotency
 from .middleware import Authentication, BodyLimit, RequestContext, SecurityHeaders
-from .resources import accounts, dossiers, files, health, notify, openapi, procedures
+from .resources import (
+    accounts,
+    dossiers,
+    files,
+    health,
+    notify,
+    openapi,
+    procedures,
+    webhooks,
+)
 from .resources import search as search_area
 from .rpc import RpcPool
 from .sessions import SessionListener, Sessions
@@ -27,6 +36,7 @@ AREAS = (
     procedures,
     dossiers,
     search_area,
+    webhooks,
     metrics,
     web,
 )
