@@ -107,7 +107,7 @@ class WebhooksService:
     @rpc
     def list_event_types(self, caller):
         """The event types a subscription may ask for (from the contracts)."""
-        require(caller_from(caller), MANAGE)
+        self._manager(caller)
         return [
             {"type": name, "source": source, "data_version": domain.DATA_VERSION}
             for name, (source, _) in sorted(domain.event_types().items())
