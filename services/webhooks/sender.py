@@ -26,7 +26,7 @@ import eventlet
 import requests
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import sessionmaker
 from standardwebhooks.webhooks import Webhook
 
@@ -59,6 +59,17 @@ RENEW = text(
     WHERE id = :id AND claimed_by = :owner
     """
 )
+# one try's outcome; a delivery no longer pending (replayed, deleted) is left alone
+RECORD = text(
+    """
+    UPDATE deliveries SET attempts = :attempts, last_status = :last_status,
+        last_error = :last_error, last_attempt_at = :last_attempt_at,
+        status = :status, delivered_at = :delivered_at,
+        next_attempt_at = :next_attempt_at
+    WHERE id = :id AND status = 'pending'
+    """
+)
+FLUSH = 10  # tries written per transaction
 RELEASE = text(
     """
     UPDATE subscriptions SET claimed_by = NULL,
@@ -166,8 +177,12 @@ class Sender(DependencyProvider):
         return self._execute(CLAIM).scalar()
 
     def serve(self, subscription_id):
-        """Send the endpoint's due deliveries, one at a time, then release it."""
-        pause = 0.0
+        """Send the endpoint's due deliveries, one at a time, then release it.
+
+        Outcomes are written (and the lease renewed) every FLUSH tries in one
+        transaction: a crash in between sends those again (at least once; the
+        webhook-id lets the receiver see the repeat)."""
+        pause, done = 0.0, []
         try:
             while self.running:
                 with self.sessions() as session:
@@ -187,16 +202,22 @@ class Sender(DependencyProvider):
                     return
                 for delivery, event in due:
                     outcome = self.send(sub, delivery, event)
-                    self.record(delivery, outcome)
+                    done.append((delivery, outcome))
                     if outcome.gone:
-                        self.disable(subscription_id, "gone")
+                        self.flush(subscription_id, done, disable="gone")
                         return
                     if outcome.retry_after is not None:
                         pause = outcome.retry_after
                         return
-                    if not self._execute(RENEW, id=subscription_id).rowcount:
+                    if len(done) >= FLUSH and not self.flush(subscription_id, done):
                         return  # the lease lapsed and another sender took over
+                # written before the next look for due deliveries, which must not
+                # find these again
+                if done and not self.flush(subscription_id, done):
+                    return
         finally:
+            if done:
+                self.flush(subscription_id, done)
             self._execute(RELEASE, id=subscription_id, pause=pause)
 
     def send(self, sub, delivery, event):
@@ -231,13 +252,18 @@ class Sender(DependencyProvider):
         answer.close()
         return outcome
 
-    def record(self, delivery, outcome):
+    def outcome_values(self, delivery, outcome):
+        """The delivery's new columns after this try."""
         attempts = delivery.attempts + 1
         values = {
+            "id": delivery.id,
             "attempts": attempts,
             "last_status": outcome.status,
             "last_error": outcome.error,
             "last_attempt_at": now(),
+            "status": "pending",
+            "delivered_at": None,
+            "next_attempt_at": delivery.next_attempt_at,
         }
         if outcome.delivered:
             values.update(status="delivered", delivered_at=now())
@@ -248,22 +274,32 @@ class Sender(DependencyProvider):
             if outcome.retry_after is not None:
                 wait = max(wait, outcome.retry_after)
             values.update(next_attempt_at=now() + dt.timedelta(seconds=wait))
-        with self.sessions() as session, session.begin():
-            row = session.get(Delivery, delivery.id, with_for_update=True)
-            if row is None or row.status != "pending":
-                return
-            for key, value in values.items():
-                setattr(row, key, value)
-        log.info(
-            "webhook %s try %d: %s",
-            delivery.id,
-            attempts,
-            outcome.status or outcome.error,
-        )
+        if not outcome.delivered:
+            log.info(
+                "webhook %s try %d: %s",
+                delivery.id,
+                attempts,
+                outcome.status or outcome.error,
+            )
+        return values
 
-    def disable(self, subscription_id, reason):
+    def flush(self, subscription_id, done, disable=None):
+        """Write the outcomes (a delivery replayed meanwhile is left as it is) and
+        renew the lease, in one transaction; False when the lease was lost."""
+        rows = [self.outcome_values(d, o) for d, o in done]
+        done.clear()
         with self.sessions() as session, session.begin():
-            sub = session.get(Subscription, subscription_id)
-            if sub is not None:
-                sub.active, sub.disabled_reason = False, reason
-        log.warning("webhook endpoint %s disabled: %s", subscription_id, reason)
+            session.execute(RECORD, rows)
+            if disable:
+                session.execute(
+                    update(Subscription)
+                    .where(Subscription.id == subscription_id)
+                    .values(active=False, disabled_reason=disable)
+                )
+                log.warning(
+                    "webhook endpoint %s disabled: %s", subscription_id, disable
+                )
+            renewed = session.execute(
+                RENEW, {"id": subscription_id, "owner": self.owner, "lease": self.lease}
+            )
+            return bool(renewed.rowcount)

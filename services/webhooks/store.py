@@ -64,26 +64,32 @@ def fan_out(session, seq, event_type, record):
     subscriptions = session.scalars(
         select(Subscription).where(Subscription.active.is_(True))
     ).all()
-    created = 0
-    for sub in subscriptions:
-        if domain.matches(_view(sub), event_type, record) and sees(
-            sub.client, record["kind"], record
-        ):
-            session.add(new_delivery(sub.id, seq))
-            created += 1
-    return created
+    rows = [
+        delivery_row(sub.id, seq)
+        for sub in subscriptions
+        if domain.matches(_view(sub), event_type, record)
+        and sees(sub.client, record["kind"], record)
+    ]
+    if rows:
+        session.execute(insert(Delivery), rows)
+    return len(rows)
+
+
+def delivery_row(subscription_id, seq):
+    moment = now()
+    return {
+        "id": f"msg_{uuid.uuid4().hex}",
+        "subscription_id": subscription_id,
+        "event_seq": seq,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": moment,
+        "created_at": moment,
+    }
 
 
 def new_delivery(subscription_id, seq):
-    return Delivery(
-        id=f"msg_{uuid.uuid4().hex}",
-        subscription_id=subscription_id,
-        event_seq=seq,
-        status="pending",
-        attempts=0,
-        next_attempt_at=now(),
-        created_at=now(),
-    )
+    return Delivery(**delivery_row(subscription_id, seq))
 
 
 def envelope(event):
