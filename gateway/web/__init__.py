@@ -16,6 +16,7 @@ from . import (
     admin_catalogue,
     admin_mail,
     admin_people,
+    admin_webhooks,
     agency,
     citizen,
     claims,
@@ -58,6 +59,7 @@ def routes(rpc):
         *printing.routes(web),
         *admin_catalogue.routes(web),
         *admin_people.routes(web),
+        *admin_webhooks.routes(web),
         *admin_mail.routes(web),
         *admin_audit.routes(web),
     ]
