@@ -26,9 +26,11 @@ from pathlib import Path
 
 from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
+from sqlalchemy import create_engine, text
 from standardwebhooks.webhooks import Webhook
 
 from gateway.rpc import RpcPool
+from services.shared.config import database_url
 from tests.stack import Stack
 
 CLIENT = {
@@ -104,6 +106,11 @@ def payload(n):
     }
 
 
+def stored(engine):
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM events")).scalar()
+
+
 def wait_health(rpc, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -164,6 +171,9 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
             )
             secrets.append(made["secret"])
         print(f"load average at start  {load_average()}")
+        engine = create_engine(
+            database_url("webhooks", stack.env).replace("+psycopg2", "")
+        )
         config = {"AMQP_URI": stack.env["PORTAL_AMQP_URI"]}
         exchange = get_event_exchange("dossiers", config)
         start = time.monotonic()
@@ -182,15 +192,8 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
             for endpoint in fast:
                 if endpoint.done_at is None and len(endpoint.ids) >= args.events:
                     endpoint.done_at = now - start
-            if stored_at is None:
-                feed = rpc.call(
-                    "webhooks",
-                    "list_events",
-                    CLIENT,
-                    {"after": str(args.events - 1), "limit": 1},
-                )
-                if feed["items"]:
-                    stored_at = now - start
+            if stored_at is None and stored(engine) >= args.events:
+                stored_at = now - start
             if all(e.done_at for e in fast):
                 break
             time.sleep(0.5)

@@ -81,7 +81,9 @@ class DeliveryQuery(BaseSchema):
 class FeedQuery(BaseSchema):
     after = fields.String(
         load_default="0",
-        validate=validate.Regexp(r"^[0-9]{1,18}$", error="invalid_cursor"),
+        validate=validate.Regexp(
+            r"^[0-9]{1,18}(\.[0-9]{1,18})?$", error="invalid_cursor"
+        ),
         metadata={"description": "A `next` cursor; 0 (default) from the start."},
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))

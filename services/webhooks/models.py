@@ -1,8 +1,9 @@
 """Tables of the webhooks service's own database.
 
-`events` is the log of every public event, once per event id, numbered (`seq`) in
-the order it was stored: the feed's cursor. `subscriptions` are the API clients'
-endpoints; `deliveries` one row per (subscription, event), its id the
+`events` is the log of every public event, once per event id, numbered (`seq`) and
+stamped with the id of the transaction that stored it (`txid`): (txid, seq) is the
+feed's order and cursor (services/webhooks/store.py). `subscriptions` are the API
+clients' endpoints; `deliveries` one row per (subscription, event), its id the
 `webhook-id` every try of it carries.
 """
 
@@ -29,9 +30,11 @@ Base = declarative_base()
 
 class Event(Base):
     __tablename__ = "events"
+    __table_args__ = (Index("events_feed", "txid", "seq"),)
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    txid: Mapped[int] = mapped_column(BigInteger)
     type: Mapped[str] = mapped_column(String(80))
     source: Mapped[str] = mapped_column(String(40))
     occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

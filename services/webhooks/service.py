@@ -232,7 +232,7 @@ class WebhooksService:
             require(caller, FEED)
         query = load(FeedQuery(), query or {})
         with self.db.reader() as session:
-            return store.feed(session, caller, int(query["after"]), query["limit"])
+            return store.feed(session, caller, query["after"], query["limit"])
 
     @rpc
     def health(self):

@@ -1,14 +1,16 @@
 """The webhooks service's reads and writes (each takes the caller's session).
 
-Events are stored under one transaction-scoped advisory lock, so their `seq` is
-assigned in commit order: a feed reader that has seen `seq` n never later finds a
-smaller one committed behind it (the cursor skips nothing).
+Events are stored concurrently (no lock), each with the id of the transaction that
+stored it (`txid`, PostgreSQL's `pg_current_xact_id()`). The feed is ordered by
+(txid, seq) and shows only events of transactions older than the oldest one still
+running (`pg_snapshot_xmin`): every transaction that could still commit sorts after
+them, so a reader's cursor never skips an event committed late.
 """
 
 import datetime as dt
 import uuid
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import and_, func, literal_column, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 
 from services.shared.visibility import rule, sees, to_sql
@@ -16,7 +18,7 @@ from services.shared.visibility import rule, sees, to_sql
 from . import domain
 from .models import Delivery, Event, Subscription
 
-LOG_LOCK = 0x77_65_62_68  # "webh": the event log's advisory lock
+HORIZON = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 
 def now():
@@ -30,11 +32,11 @@ def store_event(session, source, event_type, schema, payload):
     per active subscription that asked for it and may see it; return the deliveries'
     count, or None for a redelivered event."""
     record = domain.record_of(payload)
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOG_LOCK})
     seq = session.scalar(
         insert(Event)
         .values(
             event_id=payload["event_id"],
+            txid=literal_column("pg_current_xact_id()::text::bigint"),
             type=event_type,
             source=source,
             occurred_at=dt.datetime.fromisoformat(payload["occurred_at"]),
@@ -104,7 +106,7 @@ def envelope(event):
         "procedure": event.procedure,
         "data_version": event.data_version,
         "data": event.data,
-        "cursor": str(event.seq),
+        "cursor": cursor_of(event),
     }
 
 
@@ -131,11 +133,26 @@ def visible(caller):
     )
 
 
+def cursor_of(event):
+    return f"{event.txid}.{event.seq}"
+
+
+def parse_cursor(cursor):
+    """(txid, seq) of a cursor; "0" is the start."""
+    txid, _, seq = str(cursor).partition(".")
+    return int(txid), int(seq or 0)
+
+
 def feed(session, caller, after, limit):
+    txid, seq = parse_cursor(after)
     rows = session.scalars(
         select(Event)
-        .where(Event.seq > after, visible(caller))
-        .order_by(Event.seq)
+        .where(
+            tuple_(Event.txid, Event.seq) > tuple_(txid, seq),
+            Event.txid < HORIZON,
+            visible(caller),
+        )
+        .order_by(Event.txid, Event.seq)
         .limit(limit + 1)
     ).all()
     items = [envelope(e) for e in rows[:limit]]

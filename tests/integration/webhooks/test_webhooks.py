@@ -289,7 +289,7 @@ def test_the_feed_is_ordered_paged_and_has_nothing_of_a_rolled_back_change(
         after = page["next"]
         if not page["more"]:
             break
-    cursors = [int(e["cursor"]) for e in pages]
+    cursors = [tuple(map(int, e["cursor"].split("."))) for e in pages]
     assert cursors == sorted(cursors) and len(set(cursors)) == len(cursors)
     mine = [
         (e["type"], e["data"].get("action"))

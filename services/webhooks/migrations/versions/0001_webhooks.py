@@ -20,6 +20,7 @@ def upgrade():
         "events",
         sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=True),
         sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("txid", sa.BigInteger, nullable=False),
         sa.Column("type", sa.String(80), nullable=False),
         sa.Column("source", sa.String(40), nullable=False),
         sa.Column("occurred_at", TZ, nullable=False),
@@ -37,6 +38,7 @@ def upgrade():
         sa.Column("data_version", sa.String(10), nullable=False),
         sa.Column("data", sa.JSON, nullable=False),
     )
+    op.create_index("events_feed", "events", ["txid", "seq"])
     op.create_table(
         "subscriptions",
         sa.Column("id", sa.String(36), primary_key=True),
