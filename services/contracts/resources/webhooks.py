@@ -126,16 +126,15 @@ def event_bodies():
     from services.contracts.dossiers import Snapshot
     from services.webhooks import domain
 
-    facts = {
-        name: copy.deepcopy(Snapshot._declared_fields[name])
-        for name in domain.SNAPSHOT_FACTS
-    }
+    # fields of bound instances: the shared BaseSchema bounds every text on binding
+    snapshot = Snapshot().fields
+    facts = {name: copy.deepcopy(snapshot[name]) for name in domain.SNAPSHOT_FACTS}
     facts["procedure"] = fields.String(allow_none=True)
     dossier = _here(Resource.from_dict(facts, name="DossierFacts"))
     bodies = {}
     for event_type, (_, schema) in sorted(domain.event_types().items()):
         data = {}
-        declared = {(f.data_key or n): f for n, f in schema._declared_fields.items()}
+        declared = {(f.data_key or n): f for n, f in schema().fields.items()}
         for key, kind in domain.public_fields(schema).items():
             if kind == "dossier":
                 data[key] = fields.Nested(dossier, required=True)
