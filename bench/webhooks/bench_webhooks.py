@@ -140,6 +140,7 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
     parser.add_argument("--slow", type=float, default=0.5)
     parser.add_argument("--senders", type=int, default=16)
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--instances", type=int, default=1)
     args = parser.parse_args()
     endpoints = [
         Endpoint(18150 + i, args.slow if i == 0 else 0) for i in range(args.endpoints)
@@ -154,9 +155,11 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
     rpc = RpcPool(stack.env["PORTAL_AMQP_URI"], size=2, timeout=120)
     try:
         stack.create_vhost()
-        stack.start_process(
-            "webhooks", [sys.executable, "-m", "services.shared.runner", "webhooks"]
-        )
+        for index in range(args.instances):
+            stack.start_process(
+                f"webhooks-{index}",
+                [sys.executable, "-m", "services.shared.runner", "webhooks"],
+            )
         wait_health(rpc)
         secrets = []
         for i, endpoint in enumerate(endpoints):
@@ -197,8 +200,11 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
             if all(e.done_at for e in fast):
                 break
             time.sleep(0.5)
+        elapsed = time.monotonic() - start
         slow_count = len(endpoints[0].ids)
-        peak, cpu = proc_figures(stack.pid("webhooks"))
+        received = [len(e.ids) for e in fast]
+        figures = [proc_figures(stack.pid(name)) for name in stack.processes]
+        peak, cpu = max(f[0] for f in figures), sum(f[1] for f in figures)
         for endpoint, secret in zip(endpoints, secrets, strict=True):
             if endpoint.sample:
                 Webhook(secret).verify(*endpoint.sample)
@@ -213,6 +219,10 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
             f"({args.events * len(done) / max(done, default=1):.0f} deliveries/s)"
         )
         print(
+            f"fast endpoints got     {min(received)}–{max(received)} each in "
+            f"{elapsed:.0f} s ({sum(received) / elapsed:.0f} deliveries/s together)"
+        )
+        print(
             f"latency event→receipt p50 {statistics.median(latencies):.2f} s, "
             f"p99 {latencies[int(len(latencies) * 0.99)]:.2f} s"
         )
@@ -220,7 +230,10 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
             f"slow endpoint ({args.slow} s a request) got {slow_count} meanwhile "
             f"(one at a time: at most {max(done, default=0) / args.slow:.0f})"
         )
-        print(f"webhooks CPU {cpu:.0f} s, peak RSS {peak:.0f} MB")
+        print(
+            f"webhooks ({args.instances} instance(s)) CPU {cpu:.0f} s, "
+            f"peak RSS {peak:.0f} MB"
+        )
         print(f"load average at end    {load_average()}")
         print("signatures             verified with standardwebhooks (a sample each)")
     finally:

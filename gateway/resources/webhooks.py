@@ -27,7 +27,8 @@ class EventTypes:
 
     def on_get(self, req, resp):
         """The event types a subscription may ask for."""
-        resp.media = call(self.rpc, req, "webhooks", "list_event_types")
+        items = call(self.rpc, req, "webhooks", "list_event_types")
+        resp.media = {"items": items, "total": len(items)}
 
 
 class Subscriptions:
@@ -121,7 +122,7 @@ ID = (("subscription_id", {"maxLength": 40}),)
 OPERATIONS = {
     "GET /api/v1/webhooks/event-types": op(
         "The event types a subscription may ask for, with their data version.",
-        ok=res.EventType,
+        ok=res.EventTypePage,
         description="Derived from the services' contracts; each type's body is "
         "documented in this document's `webhooks` section.",
     ),

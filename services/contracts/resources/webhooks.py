@@ -159,4 +159,6 @@ def event_bodies():
     return bodies
 
 
+EventTypePage = page_of(EventType, "EventTypePage")
+
 EXAMPLES = {}
