@@ -231,7 +231,7 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
         )
         print(
             f"slow endpoint ({args.slow} s a request) got {slow_count} meanwhile "
-            f"(one at a time: at most {max(done, default=0) / args.slow:.0f})"
+            f"(one at a time: at most {elapsed / args.slow:.0f} in {elapsed:.0f} s)"
         )
         print(
             f"webhooks ({args.instances} instance(s)) CPU {cpu:.0f} s, "
