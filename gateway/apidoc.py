@@ -23,8 +23,10 @@ from marshmallow import RAISE, Schema
 
 from services.contracts import resources
 from services.contracts.resources.common import Error
+from services.contracts.resources.webhooks import event_bodies as webhook_bodies
 from services.contracts.search import OneOrMany
 from services.shared.permissions import CLIENT_SCOPES
+from services.webhooks.domain import DATA_VERSION
 
 from .rate_limit import EXEMPT as RATE_EXEMPT
 from .text_guard import MAX_PARAM
@@ -385,6 +387,7 @@ def build(areas):
     spec.plugins[0].converter.add_attribute_function(_one_or_many)
     spec.plugins[0].converter.add_attribute_function(_domain_rules)
     _components(spec)
+    webhooks = _webhooks(spec)
     tags = set()
     for template, method, operation in area_operations(areas, _NoRpc()):
         path, params = path_of(template)
@@ -396,6 +399,7 @@ def build(areas):
             operations={method: operation_dict(method, path, operation, params)},
         )
     doc = spec.to_dict()
+    doc["webhooks"] = webhooks
     for area in areas:
         for name, rule in getattr(area, "SCHEMA_RULES", {}).items():
             doc["components"]["schemas"][name].update(rule)
@@ -403,6 +407,58 @@ def build(areas):
     _examples_on_schemas(doc)
     _query_params(doc)
     return doc
+
+
+WEBHOOK_HEADERS = {
+    "webhook-id": "The delivery's id: the same on every try and replay (dedupe by it).",
+    "webhook-timestamp": "Seconds since the epoch when this try was signed.",
+    "webhook-signature": "`v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the "
+    "subscription's secret (whsec_ prefix off, base64-decoded); after a rotation "
+    "also with the previous one, space-separated.",
+}
+
+
+def _webhooks(spec):
+    """The `webhooks` section: one signed POST per event type, its body the
+    envelope with the type's versioned `data` (derived from the contracts)."""
+    hooks = {}
+    for event_type, body in webhook_bodies().items():
+        name = body.__name__
+        spec.components.schema(name, schema=body)
+        hooks[event_type] = {
+            "post": {
+                "summary": f"{event_type}, data version {DATA_VERSION}",
+                "description": "Sent to every active subscription that asked for the "
+                "type and whose client may see the dossier. Answer 2xx within the "
+                "timeout; 410 disables the subscription; 429 with Retry-After "
+                "pauses it; anything else is tried again with back-off for about "
+                "three days.",
+                "parameters": [
+                    {
+                        "name": header,
+                        "in": "header",
+                        "required": True,
+                        "schema": TEXT,
+                        "description": text,
+                    }
+                    for header, text in WEBHOOK_HEADERS.items()
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{name}"}
+                        }
+                    },
+                },
+                "responses": {
+                    "2XX": {"description": "Received."},
+                    "410": {"description": "Gone: the subscription is disabled."},
+                    "429": {"description": "Slow down for Retry-After seconds."},
+                },
+            }
+        }
+    return hooks
 
 
 def _examples_on_schemas(doc):
@@ -485,4 +541,5 @@ TAGS = {
     "procedures": "The procedure catalogue and holiday calendars.",
     "dossiers": "Dossiers, their workflow, history, comments, tasks, statistics.",
     "search": "Index-backed lists and dashboards, with exports.",
+    "webhooks": "Signed webhooks to agencies' systems, and the event feed.",
 }

@@ -22,6 +22,7 @@ from .resources import (
     payments,
     procedures,
     results,
+    webhooks,
 )
 from .resources import search as search_area
 from .rpc import RpcPool
@@ -39,6 +40,7 @@ AREAS = (
     results,
     payments,
     search_area,
+    webhooks,
     metrics,
     web,
 )

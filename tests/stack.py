@@ -34,6 +34,7 @@ SERVICES = (
     "files.converter:ConverterService",
     "notify",
     "search",
+    "webhooks",
 )
 
 
@@ -112,6 +113,12 @@ class Stack:
         # so high it is never throttled (tests of the limits start their own gateway).
         for kind in ("USER", "CLIENT", "ANONYMOUS"):
             env.setdefault(f"PORTAL_RATE_LIMIT_{kind}", "10000000")
+        # Webhooks may call the tests' local receivers, retry within the test's
+        # time and give a hanging receiver up quickly.
+        env.setdefault("PORTAL_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+        env.setdefault("PORTAL_WEBHOOK_RETRY_BASE", "0.3")
+        env.setdefault("PORTAL_WEBHOOK_TIMEOUT", "1.5")
+        env.setdefault("PORTAL_WEBHOOK_POLL", "0.2")
         # Accounts signs session tokens with it and the gateways check them locally.
         env.setdefault("PORTAL_SESSION_KEY", secrets.token_urlsafe(32))
         # Its own SoftHSM2 token and local CA (services/files/pki.py), PINs of its own;

@@ -8,7 +8,7 @@ from services.contracts.resources.health import Liveness, Readiness
 
 from ..apidoc import PUBLIC, op
 
-SERVICES = ("accounts", "dossiers", "files", "notify", "search")
+SERVICES = ("accounts", "dossiers", "files", "notify", "search", "webhooks")
 COMPONENTS = ("broker", "postgres", "opensearch", "minio", "smtp")
 NOT_REPORTED = "error: not reported"
 

@@ -17,6 +17,7 @@ from . import (
     admin_mail,
     admin_people,
     admin_successions,
+    admin_webhooks,
     agency,
     citizen,
     claims,
@@ -64,6 +65,7 @@ def routes(rpc):
         *admin_catalogue.routes(web),
         *admin_people.routes(web),
         *admin_successions.routes(web),
+        *admin_webhooks.routes(web),
         *admin_mail.routes(web),
         *admin_audit.routes(web),
     ]

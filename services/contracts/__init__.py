@@ -9,7 +9,7 @@ Importing the package starts nothing; each service module is imported on demand.
 
 import importlib
 
-SERVICES = ("accounts", "dossiers", "files", "notify", "search")
+SERVICES = ("accounts", "dossiers", "files", "notify", "search", "webhooks")
 
 
 def of(service):

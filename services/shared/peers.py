@@ -38,6 +38,7 @@ UNAVAILABLE_CODES = {
     "files": "FILES_UNAVAILABLE",
     "notify": "NOTIFY_UNAVAILABLE",
     "search": "SEARCH_UNAVAILABLE",
+    "webhooks": "WEBHOOKS_UNAVAILABLE",
 }
 
 

@@ -105,6 +105,8 @@ CLIENT_SCOPE_ACTIONS = {
         "file.read",
         "stats.read",
         "staff.read",
+        "webhook.manage",  # its own webhook subscriptions (services/webhooks)
+        "event.read",  # the event feed, within the client's scope
     },
     "dossiers:write": {
         "dossier.register_paper",

@@ -143,6 +143,7 @@ class World:
             "staff_file_id": self._staff_work(dossier_id),
             "template_id": self._template(),
             "bulk_id": self._bulk(),
+            "subscription_id": self._subscription(),
             "staff_user_id": self._throwaway_staff(),
             "succession_id": self._succession(),
             "code": home.procedure,
@@ -236,6 +237,15 @@ class World:
         made = self._post("/api/v1/successions", {
             "successor": self.sibling, "predecessors": [old],
         })  # fmt: skip
+        return made["id"]
+
+    def _subscription(self):
+        """The scoped client's subscription, disabled at once (nothing is sent)."""
+        client = self.as_role("client_scoped")
+        body = {"url": "http://127.0.0.1:18199/m", "event_types": ["dossier_submitted"]}
+        made = self._post("/api/v1/webhooks/subscriptions", body, client)
+        path = f"/api/v1/webhooks/subscriptions/{made['id']}"
+        assert client.patch(path, json={"active": False}).status_code == 200
         return made["id"]
 
     def _throwaway_staff(self):

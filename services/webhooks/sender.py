@@ -1,0 +1,305 @@
+"""Delivering webhooks: each sender thread serves one endpoint at a time.
+
+A thread claims an endpoint that has due deliveries and no live claim (`FOR UPDATE
+SKIP LOCKED`, a lease of PORTAL_WEBHOOK_LEASE seconds in `claimed_by`/
+`lease_until`), sends its due deliveries in event order, renewing the lease after
+each, then releases it. So a slow or dead endpoint holds one thread and never delays
+another endpoint; any number of instances share the work; a killed instance's
+endpoints are taken over when their lease runs out.
+
+Each try is signed with `standardwebhooks` (`webhook-id` = the delivery's id, the
+same for every try and replay; `webhook-timestamp`; `webhook-signature`, with the
+previous secret's signature too for a while after a rotation). 2xx is delivered;
+410 disables the endpoint; 429 pauses the endpoint for its Retry-After; anything
+else (5xx, a timeout, a refused address) is tried again with exponential back-off
+and jitter until PORTAL_WEBHOOK_MAX_ATTEMPTS, then the delivery has failed.
+"""
+
+import datetime as dt
+import json
+import logging
+import os
+import socket
+import uuid
+
+import eventlet
+import requests
+from eventlet.queue import Empty, LightQueue
+from nameko.extensions import DependencyProvider
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import sessionmaker
+from standardwebhooks.webhooks import Webhook
+
+from services.shared.config import database_url
+from services.shared.database import make_engine
+
+from . import domain, settings
+from .models import Delivery, Event, Subscription
+from .store import envelope, now
+
+log = logging.getLogger(__name__)
+
+CLAIM = text(
+    """
+    UPDATE subscriptions SET claimed_by = :owner,
+        lease_until = now() + make_interval(secs => :lease)
+    WHERE id = (
+        SELECT s.id FROM subscriptions s
+        WHERE s.active AND (s.lease_until IS NULL OR s.lease_until < now())
+          AND EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id
+                      AND d.status = 'pending' AND d.next_attempt_at <= now())
+        ORDER BY s.lease_until NULLS FIRST
+        LIMIT 1 FOR UPDATE OF s SKIP LOCKED)
+    RETURNING id
+    """
+)
+RENEW = text(
+    """
+    UPDATE subscriptions SET lease_until = now() + make_interval(secs => :lease)
+    WHERE id = :id AND claimed_by = :owner
+    """
+)
+# one try's outcome; a delivery no longer pending (replayed, deleted) is left alone
+RECORD = text(
+    """
+    UPDATE deliveries SET attempts = :attempts, last_status = :last_status,
+        last_error = :last_error, last_attempt_at = :last_attempt_at,
+        status = :status, delivered_at = :delivered_at,
+        next_attempt_at = :next_attempt_at
+    WHERE id = :id AND status = 'pending'
+    """
+)
+FLUSH = 10  # tries written per transaction
+RELEASE = text(
+    """
+    UPDATE subscriptions SET claimed_by = NULL,
+        lease_until = CASE WHEN :pause > 0
+            THEN now() + make_interval(secs => :pause) ELSE NULL END
+    WHERE id = :id AND claimed_by = :owner
+    """
+)
+
+
+def signature(subscription, msg_id, moment, body):
+    """The `webhook-signature` value: v1 with the secret, and with the previous one
+    while its grace lasts (receivers verify either)."""
+    secrets = [subscription.secret]
+    if subscription.previous_secret and (subscription.previous_until or now()) > now():
+        secrets.append(subscription.previous_secret)
+    return " ".join(Webhook(s).sign(msg_id, moment, body) for s in secrets)
+
+
+class Outcome:
+    def __init__(self, status=None, error=None, retry_after=None):
+        self.status, self.error, self.retry_after = status, error, retry_after
+
+    @property
+    def delivered(self):
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def gone(self):
+        return self.status == 410
+
+
+class Sender(DependencyProvider):
+    """The sender threads of one instance (a nameko dependency of the service)."""
+
+    def setup(self):
+        cfg = self.container.config
+
+        def get(setting):
+            return setting.cast(cfg.get(setting.key, setting.default))
+
+        self.threads = get(settings.SENDERS)
+        self.batch = get(settings.BATCH)
+        self.poll = get(settings.POLL)
+        self.lease = get(settings.LEASE)
+        self.timeout = get(settings.TIMEOUT)
+        self.retry_base = get(settings.RETRY_BASE)
+        self.max_attempts = get(settings.MAX_ATTEMPTS)
+        self.allowed = domain.allowed_hosts(cfg.get(settings.ALLOWED_HOSTS.key))
+        url = cfg.get("DB_URL") or database_url(self.container.service_name)
+        self.engine = make_engine(url, pool_size=self.threads + 2)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.wakeups = LightQueue()
+        self.http = requests.Session()
+        self.running = False
+
+    def start(self):
+        self.running = True
+        for index in range(self.threads):
+            self.container.spawn_managed_thread(
+                self._run, identifier=f"webhook_sender_{index}"
+            )
+
+    def stop(self):
+        self.running = False
+        for _ in range(self.threads):
+            self.wakeups.put(None)
+
+    def kill(self):
+        self.stop()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def wake(self, count=1):
+        for _ in range(min(count, self.threads)):
+            self.wakeups.put(None)
+
+    # the loop ---------------------------------------------------------------------
+    def _run(self):
+        while self.running:
+            try:
+                endpoint = self.claim()
+                if endpoint:
+                    self.serve(endpoint)
+                    continue
+            except Exception:  # noqa: BLE001 - keep sending once things recover
+                log.warning("webhook sender failed; retrying", exc_info=True)
+            self._sleep()
+
+    def _sleep(self):
+        try:
+            self.wakeups.get(timeout=self.poll)
+        except Empty:
+            pass
+        eventlet.sleep(0)
+
+    def _execute(self, statement, **params):
+        with self.sessions() as session, session.begin():
+            params.update(owner=self.owner, lease=self.lease)
+            return session.execute(statement, params)
+
+    def claim(self):
+        return self._execute(CLAIM).scalar()
+
+    def serve(self, subscription_id):
+        """Send the endpoint's due deliveries, one at a time, then release it.
+
+        Outcomes are written (and the lease renewed) every FLUSH tries in one
+        transaction: a crash in between sends those again (at least once; the
+        webhook-id lets the receiver see the repeat)."""
+        pause, done = 0.0, []
+        try:
+            while self.running:
+                with self.sessions() as session:
+                    sub = session.get(Subscription, subscription_id)
+                    due = session.execute(
+                        select(Delivery, Event)
+                        .join(Event, Event.seq == Delivery.event_seq)
+                        .where(
+                            Delivery.subscription_id == subscription_id,
+                            Delivery.status == "pending",
+                            Delivery.next_attempt_at <= now(),
+                        )
+                        .order_by(Delivery.event_seq)
+                        .limit(self.batch)
+                    ).all()
+                if sub is None or not sub.active or not due:
+                    return
+                for delivery, event in due:
+                    outcome = self.send(sub, delivery, event)
+                    done.append((delivery, outcome))
+                    if outcome.gone:
+                        self.flush(subscription_id, done, disable="gone")
+                        return
+                    if outcome.retry_after is not None:
+                        pause = outcome.retry_after
+                        return
+                    if len(done) >= FLUSH and not self.flush(subscription_id, done):
+                        return  # the lease lapsed and another sender took over
+                # written before the next look for due deliveries, which must not
+                # find these again
+                if done and not self.flush(subscription_id, done):
+                    return
+        finally:
+            if done:
+                self.flush(subscription_id, done)
+            self._execute(RELEASE, id=subscription_id, pause=pause)
+
+    def send(self, sub, delivery, event):
+        body = json.dumps(envelope(event), ensure_ascii=False, separators=(",", ":"))
+        moment = dt.datetime.now(dt.UTC)
+        headers = {
+            "content-type": "application/json",
+            "user-agent": "portal-webhooks/1",
+            "webhook-id": delivery.id,
+            "webhook-timestamp": str(int(moment.timestamp())),
+            "webhook-signature": signature(sub, delivery.id, moment, body),
+        }
+        try:
+            domain.check_target(sub.url, self.allowed)
+            answer = self.http.post(
+                sub.url,
+                data=body.encode(),
+                headers=headers,
+                timeout=(self.timeout, self.timeout),
+                allow_redirects=False,
+            )
+        except domain.TargetRefused as exc:
+            return Outcome(error=str(exc))
+        except requests.Timeout:
+            return Outcome(error="timeout")
+        except requests.RequestException as exc:
+            return Outcome(error=type(exc).__name__)
+        outcome = Outcome(status=answer.status_code)
+        if answer.status_code == 429:
+            after = domain.retry_after(answer.headers.get("retry-after"), moment)
+            outcome.retry_after = min(after if after is not None else 60.0, 86_400.0)
+        answer.close()
+        return outcome
+
+    def outcome_values(self, delivery, outcome):
+        """The delivery's new columns after this try."""
+        attempts = delivery.attempts + 1
+        values = {
+            "id": delivery.id,
+            "attempts": attempts,
+            "last_status": outcome.status,
+            "last_error": outcome.error,
+            "last_attempt_at": now(),
+            "status": "pending",
+            "delivered_at": None,
+            "next_attempt_at": delivery.next_attempt_at,
+        }
+        if outcome.delivered:
+            values.update(status="delivered", delivered_at=now())
+        elif outcome.gone or attempts >= self.max_attempts:
+            values.update(status="failed")
+        else:
+            wait = domain.retry_delay(attempts, self.retry_base)
+            if outcome.retry_after is not None:
+                wait = max(wait, outcome.retry_after)
+            values.update(next_attempt_at=now() + dt.timedelta(seconds=wait))
+        if not outcome.delivered:
+            log.info(
+                "webhook %s try %d: %s",
+                delivery.id,
+                attempts,
+                outcome.status or outcome.error,
+            )
+        return values
+
+    def flush(self, subscription_id, done, disable=None):
+        """Write the outcomes (a delivery replayed meanwhile is left as it is) and
+        renew the lease, in one transaction; False when the lease was lost."""
+        rows = [self.outcome_values(d, o) for d, o in done]
+        done.clear()
+        with self.sessions() as session, session.begin():
+            session.execute(RECORD, rows)
+            if disable:
+                session.execute(
+                    update(Subscription)
+                    .where(Subscription.id == subscription_id)
+                    .values(active=False, disabled_reason=disable)
+                )
+                log.warning(
+                    "webhook endpoint %s disabled: %s", subscription_id, disable
+                )
+            renewed = session.execute(
+                RENEW, {"id": subscription_id, "owner": self.owner, "lease": self.lease}
+            )
+            return bool(renewed.rowcount)

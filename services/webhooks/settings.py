@@ -1,0 +1,66 @@
+"""Settings of the webhooks service (environment key, default, meaning)."""
+
+from services.shared.config import Setting
+
+ALLOWED_HOSTS = Setting(
+    "PORTAL_WEBHOOK_ALLOWED_HOSTS",
+    "",
+    "Comma-separated hosts a webhook may target although they resolve to a loopback, "
+    "link-local or private address (tests allow 127.0.0.1); empty: public hosts only.",
+)
+SENDERS = Setting(
+    "PORTAL_WEBHOOK_SENDERS",
+    "16",
+    "Sender threads per instance; each serves one endpoint at a time, so a slow "
+    "endpoint holds one thread and never delays the others.",
+    int,
+)
+BATCH = Setting(
+    "PORTAL_WEBHOOK_BATCH", "50", "Deliveries a sender takes from its endpoint.", int
+)
+POLL = Setting(
+    "PORTAL_WEBHOOK_POLL", "0.5", "Seconds between polls for due deliveries.", float
+)
+LEASE = Setting(
+    "PORTAL_WEBHOOK_LEASE",
+    "60",
+    "Seconds a sender's claim on an endpoint lasts unless renewed (a dead "
+    "instance's endpoints are taken over after at most this).",
+    float,
+)
+TIMEOUT = Setting(
+    "PORTAL_WEBHOOK_TIMEOUT",
+    "10",
+    "Seconds to connect to an endpoint and again to read its answer.",
+    float,
+)
+RETRY_BASE = Setting(
+    "PORTAL_WEBHOOK_RETRY_BASE",
+    "5",
+    "Seconds before the first retry; ×4 each try (±20 % jitter), at most a day.",
+    float,
+)
+MAX_ATTEMPTS = Setting(
+    "PORTAL_WEBHOOK_MAX_ATTEMPTS",
+    "11",
+    "Tries before a delivery fails for good (11 with the defaults: about 3 days).",
+    int,
+)
+ROTATION_GRACE = Setting(
+    "PORTAL_WEBHOOK_ROTATION_GRACE",
+    "86400",
+    "Seconds deliveries stay signed with the previous secret too after a rotation.",
+    float,
+)
+
+SETTINGS = (
+    ALLOWED_HOSTS,
+    SENDERS,
+    BATCH,
+    POLL,
+    LEASE,
+    TIMEOUT,
+    RETRY_BASE,
+    MAX_ATTEMPTS,
+    ROTATION_GRACE,
+)

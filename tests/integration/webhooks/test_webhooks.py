@@ -1,0 +1,467 @@
+"""Signed webhooks and the event feed, end to end on the real stack.
+
+The dossiers service's events leave through its outbox over the run's RabbitMQ; the
+webhooks service logs them, fans them out and POSTs them to local receivers of this
+test (ports 18100-18199, allowed through PORTAL_WEBHOOK_ALLOWED_HOSTS=127.0.0.1 by
+tests/stack.py, which also shortens the back-off and the timeout). Signatures are
+verified with the `standardwebhooks` library itself.
+"""
+
+import datetime as dt
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from kombu import Connection, Producer
+from nameko.standalone.events import get_event_exchange
+from standardwebhooks.webhooks import Webhook
+
+import services.webhooks.exceptions  # noqa: F401 - registers remote error types
+from services.shared.errors import ServiceError
+from tests.integration.dossiers.conftest import PROVINCE, World
+
+WAIT = 30  # seconds any one awaited fact may take on the loaded machine
+
+
+class Receiver(ThreadingHTTPServer):
+    """Answers the n-th try of each message (webhook-id) at a path with the n-th
+    step of the path's script (a status, or "hang" for longer than the sender's
+    timeout; the last step repeats) and records every request in arrival order."""
+
+    daemon_threads = True
+
+    def __init__(self, scripts):
+        self.scripts = scripts
+        self.requests, self.lock = [], threading.Lock()
+        for port in range(18100, 18200):
+            try:
+                super().__init__(("127.0.0.1", port), Handler)
+                break
+            except OSError:
+                continue
+        else:
+            raise RuntimeError("no free port in 18100-18199")
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def arrived(self, path, headers, body):
+        """Record a request; return it with the step that answers it."""
+        with self.lock:
+            msg_id = headers.get("webhook-id")
+            tries = [
+                r for r in self.requests if r["headers"].get("webhook-id") == msg_id
+            ]
+            steps = self.scripts.get(path, [200])
+            step = steps[min(len(tries), len(steps) - 1)]
+            record = {
+                "path": path,
+                "headers": headers,
+                "body": body,
+                "status": 200 if step == "hang" else step,
+                "started": time.monotonic(),
+                "ended": None,
+            }
+            self.requests.append(record)
+            return record, step
+
+    def at(self, path):
+        with self.lock:
+            return [r for r in self.requests if r["path"] == path]
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - the http.server name
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        record, step = self.server.arrived(self.path, dict(self.headers), body)
+        if step == "hang":
+            time.sleep(6)  # far longer than PORTAL_WEBHOOK_TIMEOUT (1.5 s)
+        try:
+            self.send_response(record["status"])
+            if record["status"] == 429:
+                self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        except OSError:
+            pass  # the sender gave up (timeout) and closed
+        record["ended"] = time.monotonic()
+
+    def log_message(self, *args):
+        pass
+
+
+def wait_for(what, check, timeout=WAIT):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(0.1)
+
+
+def client(agency, province=PROVINCE):
+    return {
+        "kind": "client",
+        "user_id": f"cli-{uuid.uuid4().hex[:8]}",
+        "roles": [],
+        "province": province,
+        "agency": agency,
+        "scopes": ["dossiers:read"],
+        "full_name": "Hệ thống một cửa",
+    }
+
+
+TYPES = ["dossier_submitted", "dossier_status_changed", "comment_added"]
+
+
+@pytest.fixture(scope="module")
+def receiver():
+    server = Receiver(
+        {
+            "/ok": [200],
+            "/flaky": [500, 503, 200],
+            "/slow": ["hang", 200],
+            "/gone": [410],
+            "/other": [200],
+            "/limited": [429, 200],
+        }
+    )
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def setup(rpc, receiver):
+    """Subscriptions of a client of the world's agency and of another agency's client;
+    then a dossier submitted and received (two events)."""
+    world = World(rpc)
+    ours, theirs = client(world.agency), client(f"X{uuid.uuid4().hex[:6]}")
+    subs = {}
+    for path in ("/ok", "/flaky", "/slow", "/gone", "/limited"):
+        subs[path] = rpc.call(
+            "webhooks",
+            "create_subscription",
+            ours,
+            {"url": receiver.url + path, "event_types": TYPES},
+        )
+    subs["/other"] = rpc.call(
+        "webhooks",
+        "create_subscription",
+        theirs,
+        {"url": receiver.url + "/other", "event_types": TYPES},
+    )
+    dossier = world.received()
+    return world, ours, theirs, subs, dossier
+
+
+def bodies(receiver, path, dossier_id):
+    return [
+        r for r in receiver.at(path) if json.loads(r["body"])["subject"] == dossier_id
+    ]
+
+
+def test_deliveries_are_signed_and_carry_no_personal_data(setup, receiver):
+    world, _, _, subs, dossier = setup
+    got = wait_for(
+        "two deliveries at /ok",
+        lambda: len(bodies(receiver, "/ok", dossier["id"])) >= 2 and receiver.at("/ok"),
+    )
+    secret = subs["/ok"]["secret"]
+    seen = []
+    for request in got:
+        event = Webhook(secret).verify(request["body"], request["headers"])
+        seen.append((event["type"], event["data"].get("action")))
+        assert event["subject"] == dossier["id"]
+        assert event["agency"] == world.agency and event["province"] == PROVINCE
+        assert event["data_version"] == "1"
+        # the applicant's name (in the snapshot and the form) never leaves
+        assert "Nguyễn" not in request["body"] and "full_name" not in request["body"]
+    assert seen[:2] == [
+        ("dossier_submitted", "submit"),
+        ("dossier_status_changed", "receive"),
+    ]
+    with pytest.raises(Exception):  # noqa: B017 - the library's own error type
+        Webhook(subs["/flaky"]["secret"]).verify(got[0]["body"], got[0]["headers"])
+
+
+def _tries(receiver, path, msg_id):
+    return [r for r in receiver.at(path) if r["headers"]["webhook-id"] == msg_id]
+
+
+def test_a_500_is_tried_again_under_the_same_webhook_id(setup, receiver, rpc):
+    _, ours, _, subs, dossier = setup
+    tries = wait_for(
+        "three tries of the first event at /flaky",
+        lambda: len(receiver.at("/flaky")) >= 3 and receiver.at("/flaky"),
+    )
+    msg_id = tries[0]["headers"]["webhook-id"]
+    first = wait_for(
+        "three tries of one message",
+        lambda: (
+            len(_tries(receiver, "/flaky", msg_id)) >= 3
+            and _tries(receiver, "/flaky", msg_id)
+        ),
+    )
+    assert [t["status"] for t in first] == [500, 503, 200]
+    log = wait_for(
+        "the log shows it delivered after 3 attempts",
+        lambda: [
+            d
+            for d in rpc.call(
+                "webhooks", "list_deliveries", ours, subs["/flaky"]["id"]
+            )["items"]
+            if d["id"] == first[0]["headers"]["webhook-id"]
+            and d["status"] == "delivered"
+        ],
+    )
+    assert log[0]["attempts"] == 3 and log[0]["last_status"] == 200
+
+
+def test_a_timeout_is_tried_again_and_never_delays_another_endpoint(
+    setup, receiver, rpc
+):
+    _, ours, _, subs, dossier = setup
+    msg_id = wait_for("a try at /slow", lambda: receiver.at("/slow"))[0]["headers"][
+        "webhook-id"
+    ]
+    tries = wait_for(
+        "a second try of it", lambda: len(_tries(receiver, "/slow", msg_id)) >= 2
+    )
+    tries = _tries(receiver, "/slow", msg_id)
+    assert tries[1]["status"] == 200
+    # while its first try hung (6 s), /ok had both of its deliveries
+    wait_for("both at /ok", lambda: len(bodies(receiver, "/ok", dossier["id"])) >= 2)
+    ok = bodies(receiver, "/ok", dossier["id"])
+    assert ok[1]["ended"] is not None
+    assert ok[1]["ended"] < tries[0]["started"] + 6
+    log = rpc.call("webhooks", "list_deliveries", ours, subs["/slow"]["id"])["items"]
+    assert any(d["attempts"] >= 2 for d in log)
+
+
+def test_410_disables_the_endpoint(setup, receiver, rpc):
+    world, ours, _, subs, dossier = setup
+    sub_id = subs["/gone"]["id"]
+    wait_for(
+        "the endpoint disabled",
+        lambda: not rpc.call("webhooks", "get_subscription", ours, sub_id)["active"],
+    )
+    sub = rpc.call("webhooks", "get_subscription", ours, sub_id)
+    assert sub["disabled_reason"] == "gone"
+    assert len(receiver.at("/gone")) == 1
+    # a later event is not sent there (it reaches /ok)
+    world.received()
+    wait_for("the next dossier at /ok", lambda: len(receiver.at("/ok")) >= 4)
+    assert len(receiver.at("/gone")) == 1
+
+
+def test_429_waits_for_retry_after(setup, receiver):
+    tries = wait_for(
+        "a second try at /limited",
+        lambda: len(receiver.at("/limited")) >= 2 and receiver.at("/limited"),
+    )
+    assert tries[0]["status"] == 429
+    assert tries[1]["started"] - tries[0]["started"] >= 0.9
+
+
+def test_no_event_beyond_the_clients_scope(setup, receiver, rpc):
+    _, _, theirs, _, dossier = setup
+    wait_for("/ok got the dossier", lambda: bodies(receiver, "/ok", dossier["id"]))
+    feed = rpc.call("webhooks", "list_events", theirs, {"after": "0", "limit": 500})
+    assert [e for e in feed["items"] if e["subject"] == dossier["id"]] == []
+    assert receiver.at("/other") == []
+
+
+def test_the_feed_is_ordered_paged_and_has_nothing_of_a_rolled_back_change(
+    setup, receiver, rpc
+):
+    world, ours, _, _, dossier = setup
+    wait_for(
+        "/ok got the dossier", lambda: len(bodies(receiver, "/ok", dossier["id"])) >= 2
+    )
+    # a refused second reception: its transaction, outbox row included, rolled back
+    with pytest.raises(ServiceError):
+        world.act(world.desk, dossier["id"], "receive", department=world.department)
+
+    def both():
+        feed = rpc.call("webhooks", "list_events", ours, {"after": "0", "limit": 500})
+        return len([e for e in feed["items"] if e["subject"] == dossier["id"]]) >= 2
+
+    wait_for("both events in the feed", both)
+    pages, after = [], "0"
+    while True:
+        page = rpc.call("webhooks", "list_events", ours, {"after": after, "limit": 2})
+        pages += page["items"]
+        after = page["next"]
+        if not page["more"]:
+            break
+    cursors = [tuple(map(int, e["cursor"].split("."))) for e in pages]
+    assert cursors == sorted(cursors) and len(set(cursors)) == len(cursors)
+    mine = [
+        (e["type"], e["data"].get("action"))
+        for e in pages
+        if e["subject"] == dossier["id"]
+    ]
+    assert mine == [
+        ("dossier_submitted", "submit"),
+        ("dossier_status_changed", "receive"),
+    ]
+    whole = rpc.call("webhooks", "list_events", ours, {"after": "0", "limit": 500})
+    # what became visible since sorts after what was read: the pages are its start
+    assert [e["id"] for e in whole["items"]][: len(pages)] == [e["id"] for e in pages]
+
+
+def test_internal_comments_never_reach_a_client(setup, receiver, rpc):
+    world, ours, _, _, dossier = setup
+    world.call(
+        "add_comment",
+        world.officer,
+        dossier["id"],
+        {"body": "nội bộ", "internal": True},
+    )
+    world.call(
+        "add_comment",
+        world.officer,
+        dossier["id"],
+        {"body": "công khai", "internal": False},
+    )
+
+    def comments():
+        feed = rpc.call("webhooks", "list_events", ours, {"after": "0", "limit": 500})
+        return [
+            e
+            for e in feed["items"]
+            if e["subject"] == dossier["id"] and e["type"] == "comment_added"
+        ]
+
+    found = wait_for("the public comment in the feed", comments)
+    assert len(found) == 1
+    assert "công khai" not in json.dumps(found) and "nội bộ" not in json.dumps(found)
+
+
+def test_replay_of_one_delivery_and_of_a_time_range(setup, receiver, rpc):
+    _, ours, _, subs, dossier = setup
+    sub_id = subs["/ok"]["id"]
+    first = wait_for(
+        "a delivery at /ok", lambda: bodies(receiver, "/ok", dossier["id"])
+    )[0]
+    msg_id = first["headers"]["webhook-id"]
+    before = len(receiver.at("/ok"))
+    assert rpc.call("webhooks", "replay", ours, sub_id, {"delivery_id": msg_id}) == {
+        "replayed": 1
+    }
+    again = wait_for(
+        "the replayed delivery",
+        lambda: [
+            r
+            for r in receiver.at("/ok")[before:]
+            if r["headers"]["webhook-id"] == msg_id
+        ],
+    )
+    assert json.loads(again[0]["body"]) == json.loads(first["body"])
+    occurred = json.loads(first["body"])["time"]
+    before = len(receiver.at("/ok"))
+    count = rpc.call("webhooks", "replay", ours, sub_id, {"since": occurred})[
+        "replayed"
+    ]
+    assert count >= 2
+    wait_for("the range sent again", lambda: len(receiver.at("/ok")) >= before + count)
+
+
+def test_targets_on_private_addresses_are_refused(rpc):
+    caller = client("A1")
+    for url in (
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/",
+        "ftp://example.org/",
+    ):
+        with pytest.raises(ServiceError) as refused:
+            rpc.call(
+                "webhooks",
+                "create_subscription",
+                caller,
+                {"url": url, "event_types": TYPES},
+            )
+        assert refused.value.code in ("WEBHOOK_URL_REFUSED", "VALIDATION_ERROR"), url
+    with pytest.raises(ServiceError) as refused:
+        rpc.call(
+            "webhooks",
+            "create_subscription",
+            caller,
+            {"url": "http://127.0.0.1:18199/", "event_types": TYPES, "agencies": ["B"]},
+        )
+    assert refused.value.details == {"agencies": ["outside_scope"]}
+
+
+def test_a_rotated_secret_signs_beside_the_previous_one(setup, rpc, receiver):
+    world, ours, _, subs, _ = setup
+    old = subs["/ok"]["secret"]
+    new = rpc.call("webhooks", "rotate_secret", ours, subs["/ok"]["id"])["secret"]
+    before = len(receiver.at("/ok"))
+    dossier = world.received()
+    got = wait_for(
+        "a delivery after the rotation",
+        lambda: [
+            r
+            for r in receiver.at("/ok")[before:]
+            if json.loads(r["body"])["subject"] == dossier["id"]
+        ],
+    )
+    for secret in (old, new):
+        Webhook(secret).verify(got[0]["body"], got[0]["headers"])
+
+
+def _event(world, dossier_id):
+    now = dt.datetime.now(dt.UTC).isoformat()
+    return {
+        "event_id": str(uuid.uuid4()),
+        "occurred_at": now,
+        "province": PROVINCE,
+        "request_id": None,
+        "dossier_id": dossier_id,
+        "dossier": {
+            "id": dossier_id,
+            "province": PROVINCE,
+            "agency": world.agency,
+            "procedure": {"code": world.code, "name": "Khai sinh", "version": 1},
+            "applicant": {"id": "c1", "kind": "citizen", "full_name": "Nguyễn Văn An"},
+            "status": "received",
+            "submitted_at": now,
+            "version": 2,
+        },
+        "version": 2,
+        "to": "received",
+        "action": "receive",
+        "actor": {"id": "desk-1", "full_name": "Cán bộ", "role": "desk"},
+    }
+
+
+def test_a_redelivered_event_is_stored_and_sent_once(setup, receiver, rpc, stack):
+    world, ours, _, _, _ = setup
+    twice, marker = _event(world, "d-twice"), _event(world, "d-marker")
+    exchange = get_event_exchange(
+        "dossiers", {"AMQP_URI": stack.env["PORTAL_AMQP_URI"]}
+    )
+    with Connection(stack.env["PORTAL_AMQP_URI"]) as conn:
+        producer = Producer(conn, exchange=exchange, serializer="json")
+        for body in (twice, twice, marker):
+            producer.publish(body, routing_key="dossier_status_changed")
+    wait_for("the marker at /ok", lambda: bodies(receiver, "/ok", "d-marker"))
+
+    def subjects():
+        feed = rpc.call("webhooks", "list_events", ours, {"after": "0", "limit": 500})
+        return (
+            feed
+            if {"d-twice", "d-marker"} <= {e["subject"] for e in feed["items"]}
+            else None
+        )
+
+    # the feed shows a transaction's events once every older one has ended
+    feed = wait_for("both in the feed", subjects)
+    assert [e["id"] for e in feed["items"] if e["subject"] == "d-twice"] == [
+        twice["event_id"]
+    ]
+    assert len(bodies(receiver, "/ok", "d-twice")) == 1
