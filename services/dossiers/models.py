@@ -262,6 +262,7 @@ class PaymentCallback(Base):
     params: Mapped[dict] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(24))
     applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class AgencySuccession(Base):

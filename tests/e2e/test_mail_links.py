@@ -5,8 +5,10 @@ citizen registers (activation), registers again (the "someone tried" notice), mi
 her password (failed sign-ins), asks for a reset; her dossier is submitted, received,
 sent for a supplement, resubmitted, commented on, approved and returned; a second is
 refused for missing papers, then rejected; a third is given a task and falls overdue,
-gets an internal note (the task's creator is told) and a reminder; a fourth is
-withdrawn by its applicant; the daily digests go to the officer and the leader. Then
+gets an internal note (the task's creator is told), a reminder and a new date (the
+apology letter); a fourth is withdrawn by its applicant; a fifth, of a level-4
+procedure, is paid on the payment provider (the receipt's mail); the daily digests
+go to the officer and the leader. Then
 every e-mail stored by the SMTP sink for these people is read, and every link in it
 (text and html parts) is opened in Chromium as its recipient: signed in when they have
 an account, not signed in for the links of the account mails (activation, reset,
@@ -25,6 +27,7 @@ import time
 import uuid
 
 import pytest
+import requests
 from sqlalchemy import bindparam, create_engine, text
 
 from services.notify import kinds
@@ -35,12 +38,11 @@ from services.shared.config import database_url
 from .conftest import PASSWORD
 from .test_api_journey import PDF, eventually, jpeg_bytes, login, upload
 from .test_journey import log_in
+from .test_payment_journey import FeeAgency
 
 pytestmark = pytest.mark.e2e
 # Kinds that no part of the system sends yet, and why (remove once one does).
-NOT_SENT = {
-    "dossier_apology": "no dossiers action apologises or extends a deadline yet",
-}
+NOT_SENT = {}
 ACCOUNT_PAGES = ("activate", "reset_password", "forgot_password")
 LINK = re.compile(r"https?://[^\s<>\"']+")
 
@@ -212,6 +214,36 @@ class Journeys:
             return [r for r in found["items"] if r["id"] == reminder["id"]]
 
         eventually(fired, lambda rows: rows and rows[0]["status"] == "fired", 60)
+        # it will be late: the officer gives a new date (the apology letter)
+        current = self.staff["officer"].get(f"/api/v1/dossiers/{dossier_id}").json()
+        later = dt.date.fromisoformat(current["appointment_date"]) + dt.timedelta(10)
+        moved = self.staff["officer"].post(
+            f"/api/v1/dossiers/{dossier_id}/reschedule",
+            json={"new_date": later.isoformat(), "reason": "Chờ xác minh của xã"},
+        )
+        assert moved.status_code == 200, moved.text
+        return dossier_id
+
+    def paid_online(self, owner, stack):
+        """A level-4 dossier whose fee is due at submission, paid on the provider
+        (its page opened, "success" chosen: the provider's callback confirms it)."""
+        fees = FeeAgency(self.api, stack)
+        body = {"procedure": fees.procedure, "agency": fees.code,
+                "form": {"child_name": "Nguyễn Minh An", "copies": 1}}  # fmt: skip
+        dossier_id = owner.post("/api/v1/dossiers", json=body).json()["id"]
+        assert owner.post(f"/api/v1/dossiers/{dossier_id}/submit").ok
+        started = owner.post(f"/api/v1/dossiers/{dossier_id}/payments")
+        assert started.status_code == 201, started.text
+        assert requests.get(started.json()["redirect_url"], timeout=20).ok
+        paid = requests.post(
+            f"{stack.payment_url}/paymentv2/pay", allow_redirects=False, timeout=20,
+            data={"ref": started.json()["payment"]["ref"], "outcome": "success"},
+        )  # fmt: skip
+        assert paid.status_code == 303, paid.text
+        eventually(
+            lambda: owner.get(f"/api/v1/dossiers/{dossier_id}").json(),
+            lambda found: found["status"] == "waiting_reception",
+        )
         return dossier_id
 
     def withdrawn(self, owner):
@@ -275,6 +307,7 @@ def test_every_link_of_every_mail_kind_shows_its_record_to_its_recipient(
     journeys.refused_then_rejected(owner)
     journeys.overdue_with_a_task(owner, officer_id)
     journeys.withdrawn(owner)
+    journeys.paid_online(owner, stack)
 
     people = {citizen: PASSWORD, **{e: PASSWORD for e in agency.staff.values()}}
     sent = sent_mails(databases["notify"], people, set(kinds.KEYS) - set(NOT_SENT))
