@@ -111,16 +111,19 @@ class Engine:
         if kind in self._kinds_ready:
             return self.aliases[kind]
         alias = self.aliases[kind]
+        target = f"{alias}-v1"
         if not self.client.indices.exists_alias(name=alias):
             body = mapping.index_body(kind=kind)
             body["aliases"] = {alias: {}}
             try:
-                self.client.indices.create(index=f"{alias}-v1", body=body)
+                self.client.indices.create(index=target, body=body)
             except os_exc.RequestError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
+        else:  # after a rebuild the alias points at a later version
+            target = self.current_index(kind) or target
         # another instance (or worker) may have just created it: wait for its shard
-        self._wait_for(f"{alias}-v1")
+        self._wait_for(target)
         self._kinds_ready.add(kind)
         return alias
 

@@ -65,9 +65,11 @@ class Faults:
         finally:
             self.toxiproxy.up(component)
 
-    def kill(self, name, kind="any", wait=15):
+    def kill(self, name, kind="any", wait=30):
         """SIGKILL `name` (once RabbitMQ shows it holding an unacknowledged message
-        of `kind`, "rpc" or "event", if that comes within `wait`), then wait until
+        of `kind`, "rpc" or "event", if that comes within `wait`: notify holds an
+        event for milliseconds, seen in one 0.5 s sample of ten, so 30 s make a
+        miss unlikely where 15 s missed it once in CI), then wait until
         its supervisor has it running and the stack is ready again. Return whether
         it held a message of `kind` when killed."""
         cut = HOLD_WITH_OUTAGE.get(name) if kind != "any" else None

@@ -231,6 +231,8 @@ def test_a_fee_due_at_the_end_holds_the_return_until_paid(rpc, provider):
     dossier = world.call("submit_dossier", world.citizen, draft(world, code)["id"])
     assert (dossier["status"], dossier["payment_state"]) == ("waiting_reception", "due")
     world.act(world.desk, dossier["id"], "receive", department="PTP")
+    # a level-4 result is drafted before approval (and signed by it)
+    rpc.call("files", "draft_result", world.officer, dossier["id"], {})
     world.act(world.officer, dossier["id"], "send_for_approval")
     world.act(world.leader, dossier["id"], "approve")
     with pytest.raises(ServiceError) as exc:
