@@ -55,7 +55,7 @@ from .access_world import World
 from .conftest import PASSWORD
 
 EXAMPLES = int(os.environ.get("PORTAL_SCHEMATHESIS_EXAMPLES", "16"))
-BUDGET = float(os.environ.get("PORTAL_SCHEMATHESIS_BUDGET", "60"))
+BUDGET = float(os.environ.get("PORTAL_SCHEMATHESIS_BUDGET", "30"))
 SEED = int(os.environ.get("PORTAL_SCHEMATHESIS_SEED", "20261201"))
 CHECKS = [
     not_a_server_error,
