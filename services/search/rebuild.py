@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 def pages(source, batch):
     """Yield lists of indexable snapshots from `source(after, limit)` until done.
 
-    `after` is the last snapshot's `internal_id` (the dossiers service's paging key).
+    `after` is the last item's `internal_id` (the paging key of dossiers and files).
     """
     after = None
     while True:
@@ -78,19 +78,6 @@ def rebuild(index, source, batch=500):
     return {"index": new, "previous": current, "source": seen, "indexed": indexed}
 
 
-def file_pages(source, batch):
-    """Yield lists of file metadata from `source(after, limit)` until done."""
-    after = None
-    while True:
-        metas = source(after, batch)
-        if not metas:
-            return
-        yield metas
-        if len(metas) < batch:
-            return
-        after = metas[-1]["internal_id"]
-
-
 def rebuild_files(index, source, batch=500):
     """Build a new files index from `source`, verify it, switch its alias."""
     engine = index.engine
@@ -102,7 +89,7 @@ def rebuild_files(index, source, batch=500):
     engine.create_index(new, building=True, kind="files")
     seen = failed = 0
     try:
-        for metas in file_pages(source, batch):
+        for metas in pages(source, batch):  # files have no status: all kept
             seen += len(metas)
             failed += index.bulk_files(metas, target=new)[1]
         engine.finish_index(new)
@@ -138,20 +125,11 @@ def check(index, source, batch=500):
     return {"source": seen, "indexed": indexed, "consistent": seen == indexed}
 
 
-def rpc_source(dossiers):
-    """A source reading `dossiers.list_for_index` as the system caller."""
+def rpc_source(peer):
+    """A source reading `peer.list_for_index` (dossiers or files) as the system."""
 
     def fetch(after, limit):
-        return dossiers.list_for_index(SYSTEM, after=after, limit=limit)
-
-    return fetch
-
-
-def files_source(files):
-    """A source reading `files.list_for_index` as the system caller."""
-
-    def fetch(after, limit):
-        return files.list_for_index(SYSTEM, after=after, limit=limit)
+        return peer.list_for_index(SYSTEM, after=after, limit=limit)
 
     return fetch
 
@@ -183,7 +161,7 @@ def main(argv=None):
         if args.check:
             report = check(DossierIndex(engine), source, args.batch)
         else:
-            files = files_source(PeerClient("files", cluster.files, timeout=120))
+            files = rpc_source(PeerClient("files", cluster.files, timeout=120))
             report = rebuild_all(DossierIndex(engine), source, files, args.batch)
     print(json.dumps(report))
     return 0 if report.get("consistent", True) else 1
