@@ -125,11 +125,21 @@ def check(index, source, batch=500):
     return {"source": seen, "indexed": indexed, "consistent": seen == indexed}
 
 
-def rpc_source(peer):
-    """A source reading `peer.list_for_index` (dossiers or files) as the system."""
+# Two sources, each naming its peer: contracts.yaml reads who calls what from the code.
+def rpc_source(dossiers):
+    """A source reading `dossiers.list_for_index` as the system caller."""
 
     def fetch(after, limit):
-        return peer.list_for_index(SYSTEM, after=after, limit=limit)
+        return dossiers.list_for_index(SYSTEM, after=after, limit=limit)
+
+    return fetch
+
+
+def files_source(files):
+    """A source reading `files.list_for_index` as the system caller."""
+
+    def fetch(after, limit):
+        return files.list_for_index(SYSTEM, after=after, limit=limit)
 
     return fetch
 
@@ -161,7 +171,7 @@ def main(argv=None):
         if args.check:
             report = check(DossierIndex(engine), source, args.batch)
         else:
-            files = rpc_source(PeerClient("files", cluster.files, timeout=120))
+            files = files_source(PeerClient("files", cluster.files, timeout=120))
             report = rebuild_all(DossierIndex(engine), source, files, args.batch)
     print(json.dumps(report))
     return 0 if report.get("consistent", True) else 1

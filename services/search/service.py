@@ -250,7 +250,7 @@ class SearchService:
         return rebuild.rebuild_all(
             self.index,
             rebuild.rpc_source(self.dossiers),
-            rebuild.rpc_source(self.files),
+            rebuild.files_source(self.files),
             batch,
         )
 
