@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import io
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -76,12 +77,22 @@ class Pkcs11Signer(ResultSigner):
     local CA first; in production the HSM's keys are provisioned by the province.
     """
 
+    # A token's login belongs to the whole process, not to one session: a second
+    # session opened with the PIN while another is logged in fails with
+    # UserAlreadyLoggedIn, and the first one's close logs the other out. One sign at a
+    # time per process (a signature takes tens of milliseconds; instances scale out).
+    _one_at_a_time = threading.Lock()
+
     def __init__(self, settings, enrol=False):
         self.settings, self.enrol = settings, enrol
 
     def sign(self, pdf, who):
         if not self.settings.pin:
             raise SignerUnavailable("no PIN configured")
+        with self._one_at_a_time:
+            return self._sign(pdf, who)
+
+    def _sign(self, pdf, who):
         if self.enrol:
             pki.enrol(self.settings, who.agency, who.agency_name)
         os.environ.setdefault("SOFTHSM2_CONF", self.settings.conf)
