@@ -26,26 +26,18 @@ TEARDOWN_GRACE = float(os.environ.get("PORTAL_TEARDOWN_GRACE", "240"))
 _tally = {"failed": 0, "passed": 0}
 
 
-# In parallel (pytest-xdist: `-n N --dist loadgroup`, as deploy/local/test runs) each
-# file goes whole to one worker, so its module fixtures (worlds, browsers) are built
-# once. The files that stop, kill or cluster components run one after another in one
-# group, first: they are the longest and must not time each other out.
-EXCLUSIVE = ("backup", "clusters", "faults")
-TESTS = Path(__file__).parent
+# In parallel (pytest-xdist, `-n N --dist loadgroup`, as deploy/local/test runs the
+# suite) each file goes whole to one worker, so its module fixtures (worlds, browsers,
+# own stacks) are built once.
+TESTS = Path(__file__).parent.resolve()
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    def group(item):
-        path = Path(str(item.fspath)).resolve()
-        if not path.is_relative_to(TESTS.resolve()):
-            return path.as_posix()
-        path = path.relative_to(TESTS.resolve())
-        return "exclusive" if path.parts[0] in EXCLUSIVE else path.as_posix()
-
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(group(item)))
-    items.sort(key=lambda item: group(item) != "exclusive")
+        path = Path(str(item.fspath)).resolve()
+        group = path.relative_to(TESTS) if path.is_relative_to(TESTS) else path
+        item.add_marker(pytest.mark.xdist_group(group.as_posix()))
 
 
 def pytest_runtest_logreport(report):
