@@ -252,8 +252,9 @@ def user_class(row, world, pool, host=None):  # noqa: C901 - every row's steps
     return RowUser
 
 
-def run_http(row, world, clients, seconds, pool=None, hosts=None):
-    """One row at `clients` clients, shared evenly between `hosts` (gateways)."""
+def run_http(row, world, clients, seconds, pool=None, hosts=None, cpu=None):
+    """One row at `clients` clients, shared evenly between `hosts` (gateways);
+    `cpu` (a Cpu) is read when the measured time begins and ends."""
     samples = Samples()
     classes = []
     for number, host in enumerate(hosts or [None]):
@@ -267,6 +268,8 @@ def run_http(row, world, clients, seconds, pool=None, hosts=None):
     gevent.sleep(min(1.0, seconds / 4))  # every client started and warm
     samples.ms.clear()
     began = time.monotonic()
+    if cpu:
+        cpu.begin()
     # at least a few answers per row, however slow the machine (up to a minute)
     while (pool is None or pool) and (
         time.monotonic() - began < seconds
@@ -275,12 +278,17 @@ def run_http(row, world, clients, seconds, pool=None, hosts=None):
         gevent.sleep(0.05)
     elapsed = time.monotonic() - began
     count = len(samples.ms)
+    if cpu:
+        cpu.end()
     runner.quit()
     events.request.remove_listener(listener)
     return figure(samples.ms[:count], elapsed), samples.failures
 
 
-def run_rpc(kind, uri, clients, seconds):
+def run_rpc(kind, uri, clients, seconds, cpu=None):
+    """One RPC floor row (its child process's warm-up falls in `cpu`'s time)."""
+    if cpu:
+        cpu.begin()
     env = dict(os.environ, PYTHONPATH=f"{HERE}:{os.environ.get('PYTHONPATH', '')}")
     out = subprocess.run(
         [sys.executable, str(HERE / "rpc_load.py"), kind, uri, str(clients)]
@@ -291,6 +299,8 @@ def run_rpc(kind, uri, clients, seconds):
         timeout=seconds + 120,
         check=True,
     )
+    if cpu:
+        cpu.end()
     result = json.loads(out.stdout.strip().splitlines()[-1])
     return figure(result["ms"], result["seconds"]), []
 
@@ -340,6 +350,38 @@ class Memory:
     def stop(self):
         self._stop = True
         self._thread.join()
+
+
+class Cpu:
+    """CPU time (user + system) each process spent during a row's measured time."""
+
+    def __init__(self, procs):
+        self.procs, self.used = procs, {}
+
+    def _times(self):
+        out = {}
+        for name, proc in self.procs.items():
+            try:
+                t = proc.cpu_times()
+                out[name] = t.user + t.system
+            except psutil.Error:
+                out[name] = float("nan")
+        return out
+
+    def begin(self):
+        self._start = self._times()
+
+    def end(self):
+        now = self._times()
+        self.used = {name: now[name] - self._start[name] for name in now}
+
+    def per_request(self, count):
+        """{process group: CPU ms per row entry}; gateway workers summed."""
+        groups = {}
+        for name, seconds in self.used.items():
+            group = "gateway" if name.startswith("gateway") else name
+            groups[group] = groups.get(group, 0.0) + seconds
+        return {g: 1000 * s / count for g, s in groups.items()} if count else {}
 
 
 def stack_processes(prefix):
@@ -405,6 +447,20 @@ def print_table(results, levels):
         print(line)
 
 
+def print_cpu(results, levels):
+    """CPU ms per row entry of every process that spent at least 0.05 ms of it."""
+    print("\nCPU ms per request (a row's entry; gateway: its workers summed)")
+    for name, _ in ROWS:
+        for n in levels:
+            r = results.get((name, n))
+            if r is None or not r.get("cpu_ms"):
+                continue
+            busy = sorted(r["cpu_ms"].items(), key=lambda item: -item[1])
+            shown = "  ".join(f"{g} {ms:.2f}" for g, ms in busy if ms >= 0.05)
+            total = sum(ms for _, ms in busy if ms == ms)  # nan-safe
+            print(f"{name[:30]:<30} {n:>3} cl: total {total:6.2f} | {shown}")
+
+
 def measure(args, levels, world, uri, memory):
     """Every row at every level: ({(row, clients): figures}, failures)."""
     results, failures = {}, []
@@ -422,12 +478,14 @@ def measure(args, levels, world, uri, memory):
             spies = []
             if args.profile and n == levels[-1] and not name.startswith("raw"):
                 spies = profiled(Path(args.profile), name, memory.procs, args.seconds)
+            cpu = Cpu(memory.procs)
             if name.startswith("raw kombu"):
-                r, f = run_rpc("kombu", uri, n, args.seconds)
+                r, f = run_rpc("kombu", uri, n, args.seconds, cpu)
             elif name.startswith("nameko RPC"):
-                r, f = run_rpc("nameko", uri, n, args.seconds)
+                r, f = run_rpc("nameko", uri, n, args.seconds, cpu)
             else:
-                r, f = run_http(name, world, n, args.seconds, pool)
+                r, f = run_http(name, world, n, args.seconds, pool, cpu=cpu)
+            r["cpu_ms"] = cpu.per_request(r["n"])
             results[(name, n)] = r
             failures += f
             for spy in spies:
@@ -530,6 +588,7 @@ def main():
             f" load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores"
         )
         print_table(results, levels)
+        print_cpu(results, levels)
         print(f"\n{'process':<40}{'idle RSS MB':>12}{'peak RSS MB':>12}")
         for name in memory.procs:
             print(f"{name:<40}{memory.idle[name]:>12.1f}{memory.peak[name]:>12.1f}")
