@@ -9,11 +9,16 @@ import os
 
 from gateway.rpc import RpcPool
 
+from .seed_history import WORKERS
+
 AREAS = ("accounts", "dossiers", "files", "notify", "search", "history")
 
 
 def main():
-    rpc = RpcPool(os.environ["PORTAL_AMQP_URI"], size=2, timeout=60)
+    # One proxy kept per history worker: a smaller pool closed the proxy of every call
+    # beyond its size and opened a new one (a connection and a reply queue) for the
+    # next, which was most of the seed's broker traffic.
+    rpc = RpcPool(os.environ["PORTAL_AMQP_URI"], size=WORKERS, timeout=60)
     ctx = {"users": []}
     try:
         for area in AREAS:
