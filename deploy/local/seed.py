@@ -15,9 +15,10 @@ AREAS = ("accounts", "dossiers", "files", "notify", "search", "history")
 
 
 def main():
-    # One proxy kept per history worker: a smaller pool closed the proxy of every call
-    # beyond its size and opened a new one (a connection and a reply queue) for the
-    # next, which was most of the seed's broker traffic.
+    # One proxy kept per history worker: a smaller pool closes the proxy of a call
+    # beyond its size and opens a new one (a connection and a reply queue) for the
+    # next; measured, that churn was not what the seed's time is made of (see
+    # deploy/local/README.md, "Time"), but it is broker work for nothing.
     rpc = RpcPool(os.environ["PORTAL_AMQP_URI"], size=WORKERS, timeout=60)
     ctx = {"users": []}
     try:
