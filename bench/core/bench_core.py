@@ -13,8 +13,9 @@ HTTP rows from locust (as a library, FastHttpUser), the two RPC floor rows from 
 threads in a child process (bench/core/rpc_load.py; nameko's client cannot run in
 locust's gevent-patched process). Each row prints throughput, p50 and p99 and their
 ratio to the row's floor at the same number of clients: /healthz for HTTP rows, a raw
-kombu request/reply for the RPC row. Then the resident memory of every process, idle
-(before the load) and its peak under load.
+kombu request/reply for the RPC row; then the CPU ms per request of every process
+(bench/core/processes.py), and the resident memory of every process, idle (before the
+load) and its peak under load.
 """
 
 from gevent import monkey
