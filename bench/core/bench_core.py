@@ -13,8 +13,9 @@ HTTP rows from locust (as a library, FastHttpUser), the two RPC floor rows from 
 threads in a child process (bench/core/rpc_load.py; nameko's client cannot run in
 locust's gevent-patched process). Each row prints throughput, p50 and p99 and their
 ratio to the row's floor at the same number of clients: /healthz for HTTP rows, a raw
-kombu request/reply for the RPC row. Then the resident memory of every process, idle
-(before the load) and its peak under load.
+kombu request/reply for the RPC row; then the CPU ms per request of every process
+(bench/core/processes.py), and the resident memory of every process, idle (before the
+load) and its peak under load.
 """
 
 from gevent import monkey
@@ -36,6 +37,7 @@ import gevent  # noqa: E402
 import psutil  # noqa: E402
 from locust import FastHttpUser, constant, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
+from processes import Cpu, stack_processes  # noqa: E402
 from rows import ROWS  # noqa: E402
 
 from tests.clusters.burst import LightAgency  # noqa: E402
@@ -252,8 +254,9 @@ def user_class(row, world, pool, host=None):  # noqa: C901 - every row's steps
     return RowUser
 
 
-def run_http(row, world, clients, seconds, pool=None, hosts=None):
-    """One row at `clients` clients, shared evenly between `hosts` (gateways)."""
+def run_http(row, world, clients, seconds, pool=None, hosts=None, cpu=None):
+    """One row at `clients` clients, shared evenly between `hosts` (gateways);
+    `cpu` (a Cpu) is read when the measured time begins and ends."""
     samples = Samples()
     classes = []
     for number, host in enumerate(hosts or [None]):
@@ -267,6 +270,8 @@ def run_http(row, world, clients, seconds, pool=None, hosts=None):
     gevent.sleep(min(1.0, seconds / 4))  # every client started and warm
     samples.ms.clear()
     began = time.monotonic()
+    if cpu:
+        cpu.begin()
     # at least a few answers per row, however slow the machine (up to a minute)
     while (pool is None or pool) and (
         time.monotonic() - began < seconds
@@ -275,12 +280,17 @@ def run_http(row, world, clients, seconds, pool=None, hosts=None):
         gevent.sleep(0.05)
     elapsed = time.monotonic() - began
     count = len(samples.ms)
+    if cpu:
+        cpu.end()
     runner.quit()
     events.request.remove_listener(listener)
     return figure(samples.ms[:count], elapsed), samples.failures
 
 
-def run_rpc(kind, uri, clients, seconds):
+def run_rpc(kind, uri, clients, seconds, cpu=None):
+    """One RPC floor row (its child process's warm-up falls in `cpu`'s time)."""
+    if cpu:
+        cpu.begin()
     env = dict(os.environ, PYTHONPATH=f"{HERE}:{os.environ.get('PYTHONPATH', '')}")
     out = subprocess.run(
         [sys.executable, str(HERE / "rpc_load.py"), kind, uri, str(clients)]
@@ -291,6 +301,8 @@ def run_rpc(kind, uri, clients, seconds):
         timeout=seconds + 120,
         check=True,
     )
+    if cpu:
+        cpu.end()
     result = json.loads(out.stdout.strip().splitlines()[-1])
     return figure(result["ms"], result["seconds"]), []
 
@@ -342,26 +354,6 @@ class Memory:
         self._thread.join()
 
 
-def stack_processes(prefix):
-    """(name, process) of every service and gateway process of the stack whose
-    database prefix is `prefix` (supervisors left out: they only wait)."""
-    found = []
-    for proc in psutil.process_iter(["cmdline"]):
-        try:
-            if proc.environ().get("PORTAL_DB_PREFIX") != prefix:
-                continue
-        except psutil.Error:
-            continue
-        argv = proc.info["cmdline"] or []
-        if "services.shared.runner" in argv:
-            found.append((argv[argv.index("services.shared.runner") + 1], proc))
-        elif any("gunicorn" in part for part in argv[:3]):
-            parent = proc.parent().cmdline()
-            role = "gateway worker" if "gunicorn" in parent[1:3] else "gateway master"
-            found.append((f"{role} {proc.pid}", proc))
-    return sorted(found, key=lambda item: item[0])
-
-
 def profiled(out_dir, row, procs, seconds):
     """Start py-spy on each process for the row's time; the Popen objects."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -405,6 +397,20 @@ def print_table(results, levels):
         print(line)
 
 
+def print_cpu(results, levels):
+    """CPU ms per row entry of every process that spent at least 0.05 ms of it."""
+    print("\nCPU ms per request (a row's entry; gateway: its workers summed)")
+    for name, _ in ROWS:
+        for n in levels:
+            r = results.get((name, n))
+            if r is None or not r.get("cpu_ms"):
+                continue
+            busy = sorted(r["cpu_ms"].items(), key=lambda item: -item[1])
+            shown = "  ".join(f"{g} {ms:.2f}" for g, ms in busy if ms >= 0.05)
+            total = sum(ms for _, ms in busy if ms == ms)  # nan-safe
+            print(f"{name[:30]:<30} {n:>3} cl: total {total:6.2f} | {shown}")
+
+
 def measure(args, levels, world, uri, memory):
     """Every row at every level: ({(row, clients): figures}, failures)."""
     results, failures = {}, []
@@ -422,12 +428,14 @@ def measure(args, levels, world, uri, memory):
             spies = []
             if args.profile and n == levels[-1] and not name.startswith("raw"):
                 spies = profiled(Path(args.profile), name, memory.procs, args.seconds)
+            cpu = Cpu(memory.procs)
             if name.startswith("raw kombu"):
-                r, f = run_rpc("kombu", uri, n, args.seconds)
+                r, f = run_rpc("kombu", uri, n, args.seconds, cpu)
             elif name.startswith("nameko RPC"):
-                r, f = run_rpc("nameko", uri, n, args.seconds)
+                r, f = run_rpc("nameko", uri, n, args.seconds, cpu)
             else:
-                r, f = run_http(name, world, n, args.seconds, pool)
+                r, f = run_http(name, world, n, args.seconds, pool, cpu=cpu)
+            r["cpu_ms"] = cpu.per_request(r["n"])
             results[(name, n)] = r
             failures += f
             for spy in spies:
@@ -530,6 +538,7 @@ def main():
             f" load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores"
         )
         print_table(results, levels)
+        print_cpu(results, levels)
         print(f"\n{'process':<40}{'idle RSS MB':>12}{'peak RSS MB':>12}")
         for name in memory.procs:
             print(f"{name:<40}{memory.idle[name]:>12.1f}{memory.peak[name]:>12.1f}")

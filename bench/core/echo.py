@@ -4,7 +4,9 @@
     python bench/core/echo.py nameko URI  # a nameko service whose `ping` returns
 
 The kombu one is the broker's floor (one publish, one consume, one reply); the nameko
-one is the same round trip through nameko's entrypoint and the gateway's client.
+one is the same round trip through the services' entrypoint (`services/shared/rpc.py`,
+nameko's with its reply published as the services publish theirs) and the gateway's
+client.
 """
 
 import sys
@@ -40,7 +42,8 @@ def serve_nameko(uri):
 
     eventlet.monkey_patch()
     from nameko.containers import ServiceContainer
-    from nameko.rpc import rpc
+
+    from services.shared.rpc import rpc
 
     class BenchEcho:
         name = "bench_echo"

@@ -9,11 +9,17 @@ import os
 
 from gateway.rpc import RpcPool
 
+from .seed_history import WORKERS
+
 AREAS = ("accounts", "dossiers", "files", "notify", "search", "history")
 
 
 def main():
-    rpc = RpcPool(os.environ["PORTAL_AMQP_URI"], size=2, timeout=60)
+    # One proxy kept per history worker: a smaller pool closes the proxy of a call
+    # beyond its size and opens a new one (a connection and a reply queue) for the
+    # next; measured, that churn was not what the seed's time is made of (see
+    # deploy/local/README.md, "Time"), but it is broker work for nothing.
+    rpc = RpcPool(os.environ["PORTAL_AMQP_URI"], size=WORKERS, timeout=60)
     ctx = {"users": []}
     try:
         for area in AREAS:

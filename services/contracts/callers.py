@@ -3,6 +3,7 @@
 A call is found where the code names a service and one of its RPC methods:
 - `<service>.<method>`: a proxy named after the service, called or passed
   (`self.accounts.get_agency(...)`, `cluster.dossiers.list_for_index`);
+- `<service>.begin("<method>", ...)`: a call sent now, read later (`PeerClient`);
 - `f(..., <service>, "<method>", ...)`: a service (a string, or an expression named
   after it such as `self.files`) followed by the method's name
   (`rpc.call("accounts", "login", ...)`, `self._call(self.files, "read_small")`);
@@ -58,6 +59,19 @@ def _named_call(node, methods, found, dynamic):
     return False
 
 
+def _begun(node, methods, found):
+    """`self.files.begin("list_files", ...)`; True when it is one."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "begin"):
+        return False
+    service = _service_named(func.value)
+    method = _text(node.args[0]) if node.args else None
+    if service is None or method not in methods[service]:
+        return False
+    found.add((service, method))
+    return True
+
+
 def _loose_names(node, methods, dynamic):
     """Method names given to a `call` helper without their service."""
     func = node.func
@@ -87,7 +101,7 @@ def calls_in(tree, methods):
             service = _service_named(node.value)
             if service and node.attr in methods[service]:
                 found.add((service, node.attr))
-        elif isinstance(node, ast.Call):
+        elif isinstance(node, ast.Call) and not _begun(node, methods, found):
             if not _named_call(node, methods, found, dynamic):
                 loose += _loose_names(node, methods, dynamic)
     named = {s for s, _ in found} | dynamic

@@ -12,9 +12,10 @@ unchecked reference in.
 - `Directory.identity(user_id)`: a user's own national ID / tax code (accounts
   `get_user`), for claiming a paper dossier.
 - `Directory.user(user_id)`, `Directory.leaders(agency, department)`: who to tell.
-- `FileIndex.files(dossier_id)` / `ids(dossier_id)`: the dossier's stored files
-  (files `list_files`); `result(dossier_id)`, `sign(caller, dossier_id)`: its
-  result (files `get_result`, `sign_result`).
+- `FileIndex.list(dossier_id)` / `ids(dossier_id)`: the dossier's stored files
+  (files `list_files`; `asked(dossier_id)` sends the call, answers later);
+  `result(dossier_id)`, `sign(caller, dossier_id)`: its result (files
+  `get_result`, `sign_result`).
 """
 
 from services.shared.caller import SYSTEM
@@ -98,5 +99,15 @@ class FileIndex:
 
     def list(self, dossier_id):
         """The dossier's stored files, as the files service knows them."""
-        found = self.files.list_files(SYSTEM, dossier_id)
-        return found.get("items", []) if isinstance(found, dict) else found
+        return self.asked(dossier_id)()
+
+    def asked(self, dossier_id):
+        """Ask files for the dossier's stored files now; a callable that answers
+        them (waiting for the reply then), so other checks run meanwhile."""
+        pending = self.files.begin("list_files", SYSTEM, dossier_id)
+
+        def answer():
+            found = pending.result()
+            return found.get("items", []) if isinstance(found, dict) else found
+
+        return answer

@@ -97,14 +97,33 @@ class PeerClient:
         return call
 
     def call(self, method, *args, **kwargs):
-        import eventlet
+        return self.begin(method, *args, **kwargs).result()
 
+    def begin(self, method, *args, **kwargs):
+        """Send the call now, wait for its answer later: `.result()` (at most the
+        timeout from then), so a caller overlaps two peers' round trips."""
         sent = contracts.method(self.peer, method).dump(args, kwargs)
         try:
-            with eventlet.Timeout(self.timeout):
-                return getattr(self.proxy, method).call_async(**sent).result()
-        except (Exception, eventlet.Timeout) as exc:  # Timeout is a BaseException
+            reply = getattr(self.proxy, method).call_async(**sent)
+        except Exception as exc:  # noqa: BLE001 - mapped once, re-raised
             raise translate(exc, self.peer) from exc
+        return Pending(self, reply)
+
+
+class Pending:
+    """A call sent to a peer; `result()` its answer, with the peer's error mapping."""
+
+    def __init__(self, client, reply):
+        self.client, self.reply = client, reply
+
+    def result(self):
+        import eventlet
+
+        try:
+            with eventlet.Timeout(self.client.timeout):
+                return self.reply.result()
+        except (Exception, eventlet.Timeout) as exc:  # Timeout is a BaseException
+            raise translate(exc, self.client.peer) from exc
 
 
 class Peer(RpcProxy):

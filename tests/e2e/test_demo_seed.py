@@ -26,7 +26,7 @@ STORIES, DAYS = 36, 30
 
 @pytest.fixture(scope="module")
 def seeded(stack):
-    rpc = RpcPool(stack.env["PORTAL_AMQP_URI"], size=2, timeout=60)
+    rpc = RpcPool(stack.env["PORTAL_AMQP_URI"], size=seed_history.WORKERS, timeout=60)
     ctx = {"users": []}
     previous = os.environ.get("PORTAL_MAIL_DIR")
     os.environ["PORTAL_MAIL_DIR"] = stack.env["PORTAL_MAIL_DIR"]

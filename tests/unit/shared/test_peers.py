@@ -62,3 +62,50 @@ def test_a_call_waits_at_most_the_timeout_then_answers_503():
     worker.start()
     worker.join(30)
     assert outcome == ["FILES_UNAVAILABLE"]
+
+
+class _Recording:
+    """A proxy that notes when each call is sent and when its answer is read."""
+
+    def __init__(self):
+        self.log = []
+
+    def __getattr__(self, method):
+        log = self.log
+
+        class Method:
+            @staticmethod
+            def call_async(**kwargs):
+                log.append(("sent", method))
+
+                class Reply:
+                    def result(self):
+                        log.append(("read", method))
+                        return {"items": []}
+
+                return Reply()
+
+        return Method
+
+
+def _two_peers(outcome):
+    files, accounts = _Recording(), _Recording()
+    log = files.log = accounts.log = []
+    pending = PeerClient("files", files, timeout=1).begin("list_files", None, "d-1")
+    PeerClient("accounts", accounts, timeout=1).get_agency(None, "A1")
+    outcome.append((pending.result(), log))
+
+
+def test_begin_sends_at_once_and_reads_the_answer_when_asked():
+    outcome = []
+    worker = threading.Thread(target=_two_peers, args=(outcome,))
+    worker.start()
+    worker.join(30)
+    answer, log = outcome[0]
+    assert answer == {"items": []}
+    assert log == [
+        ("sent", "list_files"),
+        ("sent", "get_agency"),
+        ("read", "get_agency"),
+        ("read", "list_files"),
+    ]

@@ -1,0 +1,120 @@
+"""The demo seed as a workload: wall and CPU ms per story, and where its RPCs go.
+
+    PYTHONPATH=. $PORTAL_VENV/bin/python bench/core/bench_seed.py --dossiers 200
+
+Starts its own isolated stack (tests/stack.py, which sets PORTAL_CLOCK_FROM_CONTEXT=1
+as deploy/local/up does) and runs the seeder (`deploy.local.seed`) in this process
+with PORTAL_DEMO_DOSSIERS stories. Prints, for the history part (seed_history: the
+stories), its wall time per story, the CPU time per story of every process of the
+stack (psutil), and every RPC the seeder made by service and method: count and
+mean answer time. `--attach URL` uses a running stack (its env in this one's).
+"""
+
+import argparse
+import collections
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from processes import Cpu, stack_processes  # noqa: E402
+
+from deploy.local import seed, seed_history  # noqa: E402
+from gateway.rpc import RpcPool  # noqa: E402
+from tests.stack import Stack  # noqa: E402
+
+
+class Calls:
+    """Count and time every RPC made through the gateway's pool."""
+
+    def __init__(self):
+        self.seconds = collections.defaultdict(float)
+        self.count = collections.Counter()
+        self.lock = threading.Lock()
+        self.original = RpcPool.call
+
+    def install(self):
+        calls, original = self, self.original
+
+        def call(pool, service, method, *args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return original(pool, service, method, *args, **kwargs)
+            finally:
+                with calls.lock:
+                    calls.seconds[(service, method)] += time.perf_counter() - t0
+                    calls.count[(service, method)] += 1
+
+        RpcPool.call = call
+
+    def clear(self):
+        with self.lock:
+            self.seconds.clear()
+            self.count.clear()
+
+
+def history_measured(calls, cpu, report):
+    """seed_history.seed, with the RPC counts and the CPU of its part alone."""
+    original = seed_history.seed
+
+    def measured(rpc, ctx, *args, **kwargs):
+        calls.clear()
+        cpu.begin()
+        t0 = time.monotonic()
+        stories = original(rpc, ctx, *args, **kwargs)
+        report["seconds"] = time.monotonic() - t0
+        cpu.end()
+        report["stories"] = len(stories)
+        report["errors"] = len(ctx.get("history_errors", []))
+        return stories
+
+    seed_history.seed = measured
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=200)
+    parser.add_argument("--attach", metavar="URL")
+    args = parser.parse_args()
+    stack = None
+    if not args.attach:
+        stack = Stack()
+        stack.start()
+        os.environ.update(stack.env)
+    os.environ["PORTAL_DEMO_DOSSIERS"] = str(args.dossiers)
+    try:
+        procs = dict(stack_processes(os.environ["PORTAL_DB_PREFIX"]))
+        calls, cpu, report = Calls(), Cpu(procs), {}
+        calls.install()
+        history_measured(calls, cpu, report)
+        seed.main()
+    finally:
+        if stack:
+            stack.stop()
+    stories = report.get("stories") or 1
+    load = os.getloadavg()[0]
+    print(
+        f"\n== demo seed, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())},"
+        f" load average {load:.1f}: {report.get('stories')} stories in"
+        f" {report.get('seconds', 0):.1f} s ({report.get('errors')} stopped early)"
+    )
+    print(f"wall ms per story: {1000 * report.get('seconds', 0) / stories:.1f}")
+    per = cpu.per_request(stories)
+    print(f"CPU ms per story: total {sum(per.values()):.1f} | " + "  ".join(
+        f"{name} {ms:.1f}" for name, ms in sorted(per.items(), key=lambda i: -i[1])
+    ))  # fmt: skip
+    print(f"\n{'RPC':<40}{'calls':>8}{'per story':>11}{'mean ms':>10}{'total s':>9}")
+    for key, n in calls.count.most_common():
+        total = calls.seconds[key]
+        name = ".".join(key)
+        print(f"{name:<40}{n:>8}{n / stories:>11.2f}{1000 * total / n:>10.1f}"
+              f"{total:>9.1f}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

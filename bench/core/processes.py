@@ -1,0 +1,55 @@
+"""The processes of a stack and the CPU time each spends (bench_core, bench_seed)."""
+
+import psutil
+
+
+class Cpu:
+    """CPU time (user + system) each process spent during a row's measured time."""
+
+    def __init__(self, procs):
+        self.procs, self.used = procs, {}
+
+    def _times(self):
+        out = {}
+        for name, proc in self.procs.items():
+            try:
+                t = proc.cpu_times()
+                out[name] = t.user + t.system
+            except psutil.Error:
+                out[name] = float("nan")
+        return out
+
+    def begin(self):
+        self._start = self._times()
+
+    def end(self):
+        now = self._times()
+        self.used = {name: now[name] - self._start[name] for name in now}
+
+    def per_request(self, count):
+        """{process group: CPU ms per row entry}; gateway workers summed."""
+        groups = {}
+        for name, seconds in self.used.items():
+            group = "gateway" if name.startswith("gateway") else name
+            groups[group] = groups.get(group, 0.0) + seconds
+        return {g: 1000 * s / count for g, s in groups.items()} if count else {}
+
+
+def stack_processes(prefix):
+    """(name, process) of every service and gateway process of the stack whose
+    database prefix is `prefix` (supervisors left out: they only wait)."""
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if proc.environ().get("PORTAL_DB_PREFIX") != prefix:
+                continue
+        except psutil.Error:
+            continue
+        argv = proc.info["cmdline"] or []
+        if "services.shared.runner" in argv:
+            found.append((argv[argv.index("services.shared.runner") + 1], proc))
+        elif any("gunicorn" in part for part in argv[:3]):
+            parent = proc.parent().cmdline()
+            role = "gateway worker" if "gunicorn" in parent[1:3] else "gateway master"
+            found.append((f"{role} {proc.pid}", proc))
+    return sorted(found, key=lambda item: item[0])
