@@ -75,13 +75,16 @@ def paged_performance(field, size, rows):
     none = -1 if order == "desc" else 2
     done = "params.on_time + params.late"
     aggs = _performance()
-    aggs["completed"] = {"bucket_script": {"buckets_path": _states(), "script": done}}
-    aggs["rate"] = {
-        "bucket_script": {
-            "buckets_path": _states(),
-            "script": f"({done}) == 0 ? {none} : params.on_time / ({done})",
-        }
+    # the computed columns only when sorted by (a script per row at every reduce,
+    # even of an answer from the request cache)
+    scripts = {
+        "completed": done,
+        "rate": f"({done}) == 0 ? {none} : params.on_time / ({done})",
     }
+    if key in scripts:
+        aggs[key] = {
+            "bucket_script": {"buckets_path": _states(), "script": scripts[key]}
+        }
     tiebreak = [] if key == "key" else [{"_key": {"order": "asc"}}]
     aggs["page"] = {
         "bucket_sort": {
