@@ -11,6 +11,7 @@ from services.contracts.resources import dossiers as res
 from services.contracts.resources import search as dashboards
 from services.contracts.search import (
     GROUPS,
+    ROW_SORTS,
     FileFiltersSchema,
     FilePagingSchema,
     FiltersSchema,
@@ -136,16 +137,23 @@ class IndexList:
         resp.media = call(self.rpc, req, "search", self.method, *args)
 
 
+def rows_of(req):
+    """page, page_size, sort of the long groups' rows (the service checks them)."""
+    return [req.get_param(k) for k in ("page", "page_size", "sort")]
+
+
 class Dashboard:
     def __init__(self, rpc):
         self.rpc = rpc
 
     def _group(self, req, group):
-        """One group's rows, each with the `label` people read (names, not codes)."""
+        """One group's rows, each with the `label` people read (names, not codes);
+        of a long group (per agency) the page asked for."""
         interval = req.get_param("interval")
         result = call(
-            self.rpc, req, "search", "dashboard", filters_of(req), [group], interval
-        )
+            self.rpc, req, "search", "dashboard", filters_of(req), [group], interval,
+            *rows_of(req),
+        )  # fmt: skip
         caller = req.context.caller
         labels = Labels(
             names_for(self.rpc), lambda *a, **k: call(self.rpc, req, *a, **k),
@@ -162,8 +170,9 @@ class Dashboard:
             groups = [group] if group else None
             interval = req.get_param("interval")
             resp.media = call(
-                self.rpc, req, "search", "dashboard", filters_of(req), groups, interval
-            )
+                self.rpc, req, "search", "dashboard", filters_of(req), groups,
+                interval, *rows_of(req),
+            )  # fmt: skip
             return
         group = group or "status"
         rows = self._group(req, group)
@@ -213,6 +222,14 @@ class DashboardQuery(FiltersSchema):
     group_by = fields.String(validate=validate.OneOf(GROUPS))
     interval = fields.String(validate=validate.OneOf(("day", "week", "month")))
     format = fields.String(validate=validate.OneOf(FORMATS))
+    # one page of the per-agency results (`performance_by_agency`), JSON and exports
+    page = fields.Integer(validate=validate.Range(min=1))
+    page_size = fields.Integer(validate=validate.Range(1, 500))
+    sort = fields.String(
+        validate=validate.OneOf([*ROW_SORTS, *(f"-{k}" for k in ROW_SORTS)]),
+        metadata={"description": "Row order: key, count, completed, on_time, "
+                  "late, overdue, rate; `-` for descending (default -count)."},
+    )  # fmt: skip
 
 
 EXPORTS = (apidoc.CSV, apidoc.XLSX, apidoc.HTML)

@@ -1,8 +1,9 @@
 """The one-stop office's work lists: dossiers by tab, tasks, documents by file name.
 
-Every list is one search-service RPC (`query` + `count_tabs`, `query_tasks`,
-`query_files`): the service applies the caller's scope and validates the filters,
-so a page only maps its (Vietnamese) GET parameters to filters and back. The forms
+Every list is one search-service RPC (`work_list`: the tab's page and the tabs'
+counts; `query_tasks`, `query_files`): the service applies the caller's scope and
+validates the filters, so a page only maps its (Vietnamese) GET parameters to
+filters and back. The forms
 are plain GET forms, usable without script; tabs, sorting and paging are links
 that keep the other parameters.
 """
@@ -142,11 +143,11 @@ class WorkList(IndexList):
             filters["tab"] = tab
         sort = values.get("sap_xep") or "time_left"
         number = self.number(req)
-        found, errors = self.fetch(req, "query", filters, sort, number, DOSSIER_PARAMS)
-        tabs = None
-        if not errors:
-            counts = {k: v for k, v in filters.items() if k != "tab"}
-            tabs = self.call(req, "search", "count_tabs", counts)
+        # the tab's page and every tab's count in one call (one engine request)
+        found, errors = self.fetch(
+            req, "work_list", filters, sort, number, DOSSIER_PARAMS
+        )
+        tabs = found.get("tabs")
         procedures, people = self.choices(req)
         kept = dict(values, tab=tab)
         self.render(

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from services.contracts.search import GROUPS
+from services.contracts.search import GROUPS, ROW_SORTS
 from services.shared.errors import ServiceError
 from services.shared.permissions import can, scope_of
 
@@ -50,6 +50,29 @@ WIDE_ONLY = {
 }
 
 
+# The long groups (per agency: 3,321 communes) come one page at a time, sortable by
+# their columns; the page's own parameters for it
+ROWS_PAGE, ROWS_SORT, ROWS_PER_PAGE = "trang_cq", "sap_xep_cq", 50
+# a results table's column -> its row sort key (numbers sort largest first)
+COLUMN_SORTS = {
+    "dash.group": "key",
+    "dash.count": "count",
+    "dash.completed": "completed",
+    "dash.on_time_pct": "rate",
+    "dash.overdue": "overdue",
+}
+
+
+def rows_paging(req):
+    """(page, sort) of the long groups' rows from ?trang_cq=&sap_xep_cq=."""
+    try:
+        number = int(req.get_param(ROWS_PAGE) or 1)
+    except ValueError:
+        number = 1
+    sort = req.get_param(ROWS_SORT) or "-count"
+    return max(number, 1), sort if sort.lstrip("-") in ROW_SORTS else "-count"
+
+
 def page_filters(req):
     """The page's query (?tu=&den=&thu_tuc=&khoang=) as search filters + interval."""
     filters = {}
@@ -74,9 +97,12 @@ def scope_key(caller):
 OWN_HIDDEN = ("assignee", "attention_by_officer")
 
 
-def _exports(group, filters, interval, lang):
-    # in the page's language (the API otherwise follows Accept-Language)
+def _exports(group, filters, interval, lang, rows=None):
+    # in the page's language (the API otherwise follows Accept-Language); a paged
+    # group exports the page shown
     query = dict(filters, group_by=group, interval=interval, lang=lang)
+    if rows:
+        query.update(page=rows["page"], page_size=rows["page_size"], sort=rows["sort"])
     return [(fmt.upper(), f"{EXPORT}?{urlencode(dict(query, format=fmt))}")
             for fmt in ("csv", "xlsx")]  # fmt: skip
 
@@ -112,7 +138,28 @@ def _percent(rate):
     return None if rate is None else round(rate * 100, 1)
 
 
-def _section(group, kind, groups, labels, lang, filters, interval):
+def _paging(rows, link):
+    """The pager and the column sort links of a paged group's table."""
+    pages = max(1, -(-rows["total"] // rows["page_size"]))
+    sort, number = rows["sort"], rows["page"]
+
+    def column(key):  # its own column again reverses it; another starts largest
+        if sort.lstrip("-") == key:
+            return key if sort.startswith("-") else f"-{key}"
+        return key if key == "key" else f"-{key}"
+
+    current = sort.lstrip("-")
+    order = "descending" if sort.startswith("-") else "ascending"
+    return {
+        "page": number, "pages": pages, "total": rows["total"],
+        "prev": link(number - 1, sort) if number > 1 else None,
+        "next": link(number + 1, sort) if number < pages else None,
+        "sorts": {h: (link(1, column(k)), order if k == current else None)
+                  for h, k in COLUMN_SORTS.items()},
+    }  # fmt: skip
+
+
+def _section(group, kind, groups, labels, lang, filters, interval, board, link):
     if kind == "deadlines":
         return _deadlines(group, groups, labels, lang, filters, interval)
     number = lambda v: fmt_number(v, lang)  # noqa: E731 - the charts' formatter
@@ -152,9 +199,11 @@ def _section(group, kind, groups, labels, lang, filters, interval):
     else:
         headers = ["dash.group", "dash.count"]
         rows = [[r["label"], r["count"]] for r in found]
+    paged = (board.get("pages") or {}).get(group)
     return {
         "id": group, "title": title, "chart": Markup(chart.svg), "headers": headers,
-        "rows": rows, "exports": _exports(group, filters, interval, lang),
+        "rows": rows, "exports": _exports(group, filters, interval, lang, paged),
+        "paging": _paging(paged, lambda n, o: link(group, n, o)) if paged else None,
     }  # fmt: skip
 
 
@@ -166,25 +215,42 @@ def shown_groups(scope):
     ]  # fmt: skip
 
 
+def _page_link(req):
+    """link(group, page, sort): this page with another page or order of the rows."""
+    kept = {k: req.get_param(k) for k in ("tu", "den", "thu_tuc", "khoang")}
+    kept = {k: v for k, v in kept.items() if v}
+
+    def link(group, number, sort):
+        query = dict(kept, **{ROWS_PAGE: number, ROWS_SORT: sort})
+        return f"{PATH}?{urlencode(query)}#s-{group}"
+
+    return link
+
+
 def dashboard_view(web, req, filters, interval):
     """Everything the page shows, gathered once: {board, sections, rate, error}."""
     caller, lang = req.context.caller, req.context.lang
     error = None
     scope = scope_of(caller) if can(caller, "stats.read") else "own"
     groups = shown_groups(scope)
+    number, sort = rows_paging(req)
+    rows = (number, ROWS_PER_PAGE, sort)
     try:
-        board = web.call(req, "search", "dashboard", filters, groups, interval)
+        board = web.call(req, "search", "dashboard", filters, groups, interval, *rows)
     except ServiceError as exc:
         if exc.status != 422:
             raise
         error, filters = "dash.invalid", {}
-        board = web.call(req, "search", "dashboard", {}, groups, interval)
+        board = web.call(req, "search", "dashboard", {}, groups, interval, *rows)
     labels = Labels(
         web.renderer.names, lambda *a, **k: web.call(req, *a, **k), caller,
         web.province_of(req), lang, interval,
     )  # fmt: skip
+    link = _page_link(req)
     sections = [
-        _section(group, kind, board["groups"], labels, lang, filters, interval)
+        _section(
+            group, kind, board["groups"], labels, lang, filters, interval, board, link
+        )
         for group, kind in SECTIONS
         if scope in WIDE_ONLY.get(group, (scope,))
         and not (scope == "own" and group in OWN_HIDDEN)

@@ -208,10 +208,21 @@ class FileFiltersSchema(_Ranged):
     uploaded_to = fields.Date()
 
 
+# The sort keys of the per-agency results (rows of `performance_by_agency`)
+ROW_SORTS = ("key", "count", "completed", "on_time", "late", "overdue", "rate")
+
+
 class DashboardSchema(BaseSchema):
     groups = OneOrMany(GROUPS, load_default=lambda: list(GROUPS))
     interval = fields.String(
         load_default="month", validate=validate.OneOf(("day", "week", "month"))
+    )
+    # one page of the per-agency results (a country has 3,321 communes)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    sort = fields.String(
+        load_default="-count",
+        validate=validate.OneOf([*ROW_SORTS, *(f"-{k}" for k in ROW_SORTS)]),
     )
 
 
@@ -244,6 +255,18 @@ RPC = table(
         filters=body(FiltersSchema, required=False),
         groups=_like(DashboardSchema, "groups"),
         interval=_like(DashboardSchema, "interval"),
+        page=_like(DashboardSchema, "page"),
+        page_size=_like(DashboardSchema, "page_size"),
+        sort=_like(DashboardSchema, "sort"),
+    ),
+    work_list=Method(
+        result=res.WorkList,
+        refusal=InvalidFilter,
+        caller=caller(),
+        filters=body(FiltersSchema, required=False),
+        sort=_like(PagingSchema, "sort"),
+        page=_like(PagingSchema, "page"),
+        page_size=_like(PagingSchema, "page_size"),
     ),
     count_tabs=Method(
         result=res.Tabs,

@@ -1,5 +1,6 @@
 """Pure dashboard aggregations: what to ask the engine and how to read its answer."""
 
+from services.contracts.search import ROW_SORTS
 from services.shared import provinces
 
 from .queries import ATTENTION, DAYS_LATE
@@ -16,9 +17,23 @@ TERMS = {
 # Per province / agency: counts, completed on time or late, overdue now (national view)
 PERFORMANCE_BY = {
     "performance_by_province": ("province", 100),
-    "performance_by_agency": ("agency", 5000),
+    "performance_by_agency": ("agency", 10_000),
 }
 PERFORMANCE = ("on_time", "late", "overdue")
+# Groups answered one page at a time (a country has 3,321 communes): the engine sorts
+# the rows and keeps the page (`bucket_sort`), so no answer carries them all.
+PAGED = {"performance_by_agency"}
+# row sort key -> the bucket path it sorts on (`rate` and `completed` computed per row)
+ROW_PATHS = {
+    "key": "_key",
+    "count": "_count",
+    "completed": "completed",
+    "on_time": "state['on_time']>_count",
+    "late": "state['late']>_count",
+    "overdue": "state['overdue']>_count",
+    "rate": "rate",
+}
+assert tuple(ROW_PATHS) == ROW_SORTS
 ATTENTION_BY = {
     "attention_by_officer": "assignees",
     "attention_by_department": "department",
@@ -47,8 +62,50 @@ def _histogram(field, interval):
     }
 
 
-def aggregation(group, interval):
+def _states():
+    return {name: f"state['{name}']>_count" for name in ("on_time", "late")}
+
+
+def paged_performance(field, size, rows):
+    """One page of the per-row results, sorted by the engine (`rows`: page,
+    page_size, sort). A row without completed dossiers has no rate: it sorts last
+    either way (its sort value is out of the 0–1 range on the far side)."""
+    key = rows["sort"].lstrip("-")
+    order = "desc" if rows["sort"].startswith("-") else "asc"
+    none = -1 if order == "desc" else 2
+    done = "params.on_time + params.late"
+    aggs = _performance()
+    # the computed columns only when sorted by (a script per row at every reduce,
+    # even of an answer from the request cache)
+    scripts = {
+        "completed": done,
+        "rate": f"({done}) == 0 ? {none} : params.on_time / ({done})",
+    }
+    if key in scripts:
+        aggs[key] = {
+            "bucket_script": {"buckets_path": _states(), "script": scripts[key]}
+        }
+    tiebreak = [] if key == "key" else [{"_key": {"order": "asc"}}]
+    aggs["page"] = {
+        "bucket_sort": {
+            "sort": [{ROW_PATHS[key]: {"order": order}}, *tiebreak],
+            "from": (rows["page"] - 1) * rows["page_size"],
+            "size": rows["page_size"],
+        }
+    }
+    return {"terms": {"field": field, "size": size}, "aggs": aggs}
+
+
+def row_count(group):
+    """How many rows a paged group has (exact below the threshold: 40,000)."""
+    field, _ = PERFORMANCE_BY[group]
+    return {"cardinality": {"field": field, "precision_threshold": 40_000}}
+
+
+def aggregation(group, interval, rows=None):
     """Return the engine aggregation for one dashboard group."""
+    if group in PAGED and rows:
+        return paged_performance(*PERFORMANCE_BY[group], rows)
     if group in TERMS:
         field, size = TERMS[group]
         return {"terms": {"field": field, "size": size}}
@@ -120,13 +177,12 @@ def _term_state(state):
     return {"term": {"deadline_state": state}}
 
 
-def dashboard_body(query, groups, interval):
-    return {
-        "query": query,
-        "size": 0,
-        "track_total_hits": True,
-        "aggs": {group: aggregation(group, interval) for group in groups},
-    }
+def dashboard_body(query, groups, interval, rows=None):
+    """The dashboard request; `rows` pages the PAGED groups (each also counted)."""
+    aggs = {group: aggregation(group, interval, rows) for group in groups}
+    if rows:
+        aggs.update({f"{g}_rows": row_count(g) for g in groups if g in PAGED})
+    return {"query": query, "size": 0, "track_total_hits": True, "aggs": aggs}
 
 
 def _rows(buckets):
@@ -167,9 +223,16 @@ def read_group(group, agg):
     return _rows(agg["buckets"])
 
 
-def read_dashboard(response, groups):
+def read_dashboard(response, groups, rows=None):
     aggs = response.get("aggregations", {})
-    return {
+    board = {
         "total": response["hits"]["total"]["value"],
         "groups": {group: read_group(group, aggs[group]) for group in groups},
     }
+    if rows:
+        board["pages"] = {
+            g: dict(rows, total=aggs[f"{g}_rows"]["value"])
+            for g in groups
+            if g in PAGED
+        }
+    return board

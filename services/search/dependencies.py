@@ -111,6 +111,15 @@ class DossierIndex:
             return {"items": [], "total": total}
         raise InvalidFilter("Invalid filter", {"page": [detail("page_too_deep")]})
 
+    def work_list(self, caller, filters, paging):
+        """One page of the work list's tab and every tab's count, in one request."""
+        self.engine.ensure()
+        body = queries.work_list_body(caller, filters, paging)
+        if body["from"] + body["size"] > queries.MAX_WINDOW:
+            found = self._deep_page(queries.search_body(caller, filters, paging))
+            return dict(found, tabs=self.count_tabs(caller, filters))
+        return queries.read_work_list(self.engine.search(body))
+
     def count_tabs(self, caller, filters):
         """Return the work list's tabs with their counts."""
         self.engine.ensure()
@@ -136,12 +145,13 @@ class DossierIndex:
             raise InvalidFilter("Invalid filter", {"page": [detail("page_too_deep")]})
         return queries.page_of(self.engine.search(body, index=alias))
 
-    def aggregate(self, caller, filters, groups, interval):
-        """Return the dashboard groups over the caller's statistics scope."""
+    def aggregate(self, caller, filters, groups, interval, rows=None):
+        """Return the dashboard groups over the caller's statistics scope; `rows`
+        (page, page_size, sort) pages the long groups (`dashboards.PAGED`)."""
         self.engine.ensure()
         query = queries.bool_query(caller, filters, queries.stats_scope_clause)
-        body = dashboards.dashboard_body(query, groups, interval)
-        return dashboards.read_dashboard(self.engine.search(body), groups)
+        body = dashboards.dashboard_body(query, groups, interval, rows)
+        return dashboards.read_dashboard(self.engine.search(body), groups, rows)
 
     def health(self):
         return self.engine.health()

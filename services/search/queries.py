@@ -197,27 +197,53 @@ def sort_clause(sort, keys=SORTS):
     return clauses
 
 
-def tabs_body(caller, filters):
-    """Count each tab's dossiers under the other filters (the tab itself aside)."""
-    filters = {k: v for k, v in filters.items() if k != "tab"}
-    query = bool_query(caller, filters)
+def tab_counts():
+    """The aggregation counting each tab's open dossiers (one filters agg)."""
     tabs = {
         tab: {"bool": {"filter": filter_clauses(spec)}}
         for tab, spec in TAB_FILTERS.items()
     }
-    query["bool"]["filter"].append({"terms": {"status": list(OPEN)}})
     return {
-        "query": query,
+        "filter": {"terms": {"status": list(OPEN)}},
+        "aggs": {"by": {"filters": {"filters": tabs}}},
+    }
+
+
+def tabs_body(caller, filters):
+    """Count each tab's dossiers under the other filters (the tab itself aside)."""
+    filters = {k: v for k, v in filters.items() if k != "tab"}
+    return {
+        "query": bool_query(caller, filters),
         "size": 0,
-        "track_total_hits": True,
-        "aggs": {"tabs": {"filters": {"filters": tabs}}},
+        "track_total_hits": False,
+        "aggs": {"tabs": tab_counts()},
     }
 
 
 def read_tabs(response):
-    buckets = response["aggregations"]["tabs"]["buckets"]
+    counted = response["aggregations"]["tabs"]
+    buckets = counted["by"]["buckets"]
     items = [{"key": tab, "count": buckets[tab]["doc_count"]} for tab in TABS]
-    return {"items": items, "total": response["hits"]["total"]["value"]}
+    return {"items": items, "total": counted["doc_count"]}
+
+
+def work_list_body(caller, filters, paging):
+    """The work list page in one request: the tab's page and every tab's count.
+
+    The query holds the other filters, so the counts aggregate over it; the tab
+    narrows only the hits (`post_filter`, applied after the aggregations).
+    """
+    others = {k: v for k, v in filters.items() if k != "tab"}
+    body = list_body(bool_query(caller, others), paging, SORTS)
+    if filters.get("tab"):
+        clauses = filter_clauses(TAB_FILTERS[filters["tab"]])
+        body["post_filter"] = {"bool": {"filter": clauses}}
+    body["aggs"] = {"tabs": tab_counts()}
+    return body
+
+
+def read_work_list(response):
+    return dict(page_of(response), tabs=read_tabs(response))
 
 
 # --- tasks and files: the dossier part's fields are the same in every index ---

@@ -191,6 +191,17 @@ class SearchService:
         return self.index.query(caller, filters, paging)
 
     @rpc
+    def work_list(self, caller, filters=None, sort=None, page=None, page_size=None):
+        """The work list page: one page of the tab (`filters["tab"]`, or all) and the
+        count of every tab under the other filters: {items, total, tabs}."""
+        caller = caller_from(caller)
+        require(caller, "dossier.read")
+        filters, paging = _validated(
+            (FiltersSchema(), filters), (PagingSchema(), _paging(sort, page, page_size))
+        )
+        return self.index.work_list(caller, filters, paging)
+
+    @rpc
     def count_tabs(self, caller, filters=None):
         """Return the work list's tabs with the number of dossiers each lists."""
         caller = caller_from(caller)
@@ -221,19 +232,25 @@ class SearchService:
         return self.index.query_files(caller, filters, paging)
 
     @rpc
-    def dashboard(self, caller, filters=None, groups=None, interval=None):
+    def dashboard(
+        self, caller, filters=None, groups=None, interval=None,
+        page=None, page_size=None, sort=None,
+    ):  # fmt: skip
         """Return counts and deadline figures over the caller's statistics scope:
-        what he sees with `stats.read`, his own work with `stats.own` only."""
+        what he sees with `stats.read`, his own work with `stats.own` only. The
+        per-agency results come one page at a time (`page`, `page_size`, `sort`)."""
         caller = caller_from(caller)
         if not can(caller, "stats.read"):
             require(caller, "stats.own")
-        options = {"groups": groups, "interval": interval}
+        options = {"groups": groups, "interval": interval, "page": page,
+                   "page_size": page_size, "sort": sort}  # fmt: skip
         options = {k: v for k, v in options.items() if v is not None}
         filters, options = _validated(
             (FiltersSchema(), filters), (DashboardSchema(), options)
         )
+        rows = {k: options[k] for k in ("page", "page_size", "sort")}
         return self.index.aggregate(
-            caller, filters, options["groups"], options["interval"]
+            caller, filters, options["groups"], options["interval"], rows
         )
 
     # operations -------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from marshmallow import fields
 
 from .common import Nullable, Resource, Sent, page_of
-from .dossiers import GroupCount
+from .dossiers import DossierSummary, GroupCount
 
 
 class GroupRow(GroupCount):
@@ -48,9 +48,23 @@ class DashboardGroups(Resource):
     performance_by_agency = rows()
 
 
+class RowsPage(Resource):
+    """Which page of a long group's rows was sent, and how many rows it has."""
+
+    total = Sent(fields.Integer, metadata={"description": "Rows of the whole group."})
+    page = Sent(fields.Integer)
+    page_size = Sent(fields.Integer)
+    sort = Sent(fields.String, metadata={"description": "e.g. -overdue, rate, key"})
+
+
 class Dashboard(Resource):
     total = Sent(fields.Integer)
     groups = Sent(fields.Nested, DashboardGroups)
+    pages = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(RowsPage),
+        metadata={"description": "Per paged group (performance_by_agency)."},
+    )
 
 
 class Tabs(Resource):
@@ -58,6 +72,14 @@ class Tabs(Resource):
 
     items = Sent(fields.List, fields.Nested(GroupCount))
     total = Sent(fields.Integer, metadata={"description": "Open dossiers listed."})
+
+
+class WorkList(Resource):
+    """One page of the work list's tab (or of every dossier) and the tabs' counts."""
+
+    items = Sent(fields.List, fields.Nested(DossierSummary))
+    total = Sent(fields.Integer, metadata={"description": "Dossiers in the tab."})
+    tabs = Sent(fields.Nested, Tabs)
 
 
 class DossierRef(Resource):

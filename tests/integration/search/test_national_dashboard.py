@@ -68,6 +68,29 @@ def test_the_national_view_counts_each_province_in_force(rpc, procedure):
     assert [r["key"] for r in mine] == ["01"]
 
 
+def test_the_results_per_agency_come_a_page_at_a_time_in_the_order_asked(
+    rpc, procedure
+):
+    def page(number, size, sort):
+        found = rpc.call(
+            "search", "dashboard", OPERATOR, {"procedure": procedure},
+            ["performance_by_agency"], None, number, size, sort,
+        )  # fmt: skip
+        keys = [r["key"][:3] for r in found["groups"]["performance_by_agency"]]
+        return keys, found["pages"]["performance_by_agency"]
+
+    assert wait_until(lambda: len(page(1, 10, "key")[0]) == 3)
+    # by count, ties by code: A01 and A02 have two dossiers, A08 one
+    assert page(1, 2, "-count") == (
+        ["A01", "A02"], {"page": 1, "page_size": 2, "sort": "-count", "total": 3}
+    )  # fmt: skip
+    assert page(2, 2, "-count")[0] == ["A08"]
+    assert page(3, 2, "-count")[0] == []
+    assert page(1, 3, "-overdue")[0] == ["A02", "A01", "A08"]
+    assert page(1, 3, "rate")[0] == ["A08", "A01", "A02"]  # 0 %, then 100 %
+    assert page(1, 3, "-key")[0] == ["A08", "A02", "A01"]
+
+
 def test_the_national_view_exports_as_csv(operator_api, procedure):  # noqa: F811
     params = {"procedure": procedure, "group_by": "performance_by_province"}
     wait_until(
@@ -87,3 +110,14 @@ def test_the_national_view_exports_as_csv(operator_api, procedure):  # noqa: F81
                        "Trễ hạn", "Tỷ lệ đúng hạn", "Quá hạn"]  # fmt: skip
     assert rows[1][:3] == ["08", "Tỉnh Tuyên Quang", "3"]
     assert rows[1][3:] == ["2", "1", "1", "0.5", "1"]
+    # the per-agency export is the page asked for, in its order
+    agencies = dict(params, group_by="performance_by_agency", format="csv",
+                    page="2", page_size="1", sort="-overdue")  # fmt: skip
+    resp = operator_api.get("/api/v1/dashboards/dossiers", params=agencies)
+    assert resp.status_code == 200, resp.text
+    rows = list(csv.reader(io.StringIO(resp.text.lstrip("\ufeff"))))
+    assert len(rows) == 2 and rows[1][0].startswith("A01")
+    bad = operator_api.get(
+        "/api/v1/dashboards/dossiers", params=dict(agencies, sort="name")
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "INVALID_FILTER"

@@ -54,6 +54,15 @@ def test_tabs_count_and_list_the_open_dossiers_of_each(publish, rpc, ids_visible
     one = rpc.call("search", "count_tabs", OPERATOR, {"province": p, "q": "nothing"})
     assert {t["count"] for t in one["items"]} == {0}
 
+    # the page's one call answers the same page and the same counts
+    for name in ("overdue", "to_return", None):
+        filters = {"province": p, **({"tab": name} if name else {})}
+        page = rpc.call("search", "work_list", OPERATOR, filters, "time_left", 1, 20)
+        assert page["tabs"] == tabs
+        listed = {item["id"] for item in page["items"]}
+        assert listed == (tab(name) if name else {d["id"] for d in docs.values()})
+        assert page["total"] == len(listed)
+
 
 def test_sort_by_the_procedures_value_field_then_missing_last(publish, rpc):
     p = unique_province()

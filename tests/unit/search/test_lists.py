@@ -23,10 +23,42 @@ OFFICER = {
 
 def test_every_tab_has_its_filter_and_counts_only_open_dossiers():
     body = queries.tabs_body(OFFICER, {"tab": "overdue", "q": "hang"})
-    assert list(body["aggs"]["tabs"]["filters"]["filters"]) == list(TABS)
-    assert {"terms": {"status": list(queries.OPEN)}} in body["query"]["bool"]["filter"]
+    counted = body["aggs"]["tabs"]
+    assert list(counted["aggs"]["by"]["filters"]["filters"]) == list(TABS)
+    assert counted["filter"] == {"terms": {"status": list(queries.OPEN)}}
     # the tab asked for does not narrow the counts of the others
     assert "overdue" not in repr(body["query"])
+
+
+def test_the_work_list_page_is_one_request_its_tab_narrowing_only_the_hits():
+    paging = {"sort": "time_left", "page": 2, "page_size": 20}
+    body = queries.work_list_body(OFFICER, {"tab": "overdue", "q": "hang"}, paging)
+    # the counts aggregate over the query, which holds the other filters and scope
+    assert body["aggs"]["tabs"] == queries.tab_counts()
+    assert "overdue" not in repr(body["query"])
+    assert body["query"]["bool"]["must"] == [queries.keyword_clause("hang")]
+    assert queries.scope_clause(OFFICER) in body["query"]["bool"]["filter"]
+    # the tab narrows the page only, after the aggregations
+    assert body["post_filter"] == {"bool": {"filter": [
+        {"terms": {"status": list(queries.OPEN)}},
+        {"terms": {"deadline_state": ["overdue"]}},
+    ]}}  # fmt: skip
+    assert (body["from"], body["size"]) == (20, 20)
+    assert body["sort"][0] == {"appointment_date": {"order": "asc", "missing": "_last"}}
+    without = queries.work_list_body(OFFICER, {}, paging)
+    assert "post_filter" not in without
+
+
+def test_the_work_list_answer_is_the_page_and_the_tabs():
+    buckets = {tab: {"doc_count": n} for n, tab in enumerate(TABS)}
+    answer = {
+        "hits": {"total": {"value": 3}, "hits": [{"_source": {"id": "d1"}}]},
+        "aggregations": {"tabs": {"doc_count": 21, "by": {"buckets": buckets}}},
+    }
+    found = queries.read_work_list(answer)
+    assert found["items"] == [{"id": "d1"}] and found["total"] == 3
+    assert found["tabs"]["total"] == 21
+    assert found["tabs"]["items"][3] == {"key": TABS[3], "count": 3}
 
 
 def test_sorting_by_assignee_uses_the_indexed_names():

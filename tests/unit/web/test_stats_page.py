@@ -108,7 +108,7 @@ def test_an_officer_sees_his_own_work_without_the_per_officer_groups():
 def test_a_bad_filter_shows_the_unfiltered_figures_with_a_notice():
     calls = []
 
-    def answer(caller, filters, groups, interval):
+    def answer(caller, filters, groups, interval, *rows):
         calls.append(filters)
         if filters:
             raise ValidationFailed("Invalid filter", {"submitted_from": ["invalid"]})
@@ -117,6 +117,42 @@ def test_a_bad_filter_shows_the_unfiltered_figures_with_a_notice():
     resp, _ = show(LEADER, answer, "/can-bo/thong-ke?tu=nope")
     assert resp.status_code == 200 and "Bộ lọc chưa hợp lệ" in resp.text
     assert calls == [{"submitted_from": "nope"}, {}]
+
+
+OPERATOR = {"user_id": "op", "kind": "operator", "roles": ["operator"]}
+
+
+def test_the_results_per_agency_are_one_page_sorted_by_its_columns():
+    rows = [{"key": f"A{n}", "count": 9 - n, "on_time": 1, "late": 1, "overdue": n,
+             "completed": 2, "rate": 0.5} for n in range(3)]  # fmt: skip
+    answer = dict(board(performance_by_agency=rows))
+    answer["pages"] = {"performance_by_agency": {
+        "total": 120, "page": 2, "page_size": 50, "sort": "-overdue"}}  # fmt: skip
+    resp, fake = show(
+        OPERATOR, answer, "/can-bo/thong-ke?khoang=week&trang_cq=2&sap_xep_cq=-overdue"
+    )
+    assert resp.status_code == 200
+    ((_, _, args, _),) = fake.called("dashboard")
+    assert args[3:] == ("week", 2, 50, "-overdue")  # the page asked of the service
+    table = section(resp.text, "performance_by_agency")
+    assert "Trang 2/3 (120 dòng)" in table
+    page = "/can-bo/thong-ke?khoang=week&amp;trang_cq={}&amp;sap_xep_cq={}"
+    assert (
+        f'href="{page.format(1, "-overdue")}#s-performance_by_agency" rel="prev"'
+        in table
+    )
+    assert (
+        f'href="{page.format(3, "-overdue")}#s-performance_by_agency" rel="next"'
+        in table
+    )
+    # the sorted column reverses, another starts from its largest, names ascending
+    assert f'aria-sort="descending"><a href="{page.format(1, "overdue")}' in table
+    assert f'<a href="{page.format(1, "-rate")}' in table
+    assert f'<a href="{page.format(1, "key")}' in table
+    # the export is the page shown
+    assert "page=2&amp;page_size=50&amp;sort=-overdue" in table
+    # a group that is not paged has neither
+    assert 'rel="next"' not in section(resp.text, "performance_by_province")
 
 
 def test_a_citizen_gets_the_forbidden_page():
