@@ -44,18 +44,6 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def payment_port(ports=range(8790, 8800)):
-    """A free port of the payment simulator's range (another run may hold some)."""
-    for port in ports:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8790-8799 for the payment simulator")
-
-
 def with_vhost(amqp_uri, vhost):
     """The URI (or ';'-separated failover list of URIs) with each pointing at vhost."""
     return ";".join(
@@ -129,7 +117,9 @@ class Stack:
         env["PORTAL_HSM_SO_PIN"] = secrets.token_hex(8)
         env["PORTAL_SIGNING_ENROL"] = "1"
         # the run's own payment provider (deploy/local/payment_simulator.py)
-        self.payment_url = f"http://127.0.0.1:{payment_port()}"
+        # a port of the kernel's choosing: a fixed range let two runs starting at once
+        # (parallel workers) pick the same first free one
+        self.payment_url = f"http://127.0.0.1:{free_port()}"
         env["PORTAL_PAYMENT_MERCHANT"] = f"T{self.run_id.upper()}"
         env["PORTAL_PAYMENT_SECRET"] = secrets.token_hex(24)
         env["PORTAL_PAYMENT_URL"] = f"{self.payment_url}/paymentv2/vpcpay.html"
