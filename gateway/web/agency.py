@@ -20,6 +20,7 @@ from .uploads import max_body, max_file, upload_one
 # The extra input each action needs: (field, catalogue key of its label).
 ACTION_INPUT = {
     "receive": ("department", "work.department"),
+    "accept_transfer": ("department", "work.department"),
     "reject": ("reason", "work.reason"),
     "cancel": ("reason", "work.reason"),
     "request_supplement": ("note", "work.note"),
@@ -65,7 +66,7 @@ class Workspace(Page):
         actions = [a for a in dossier.get("actions") or [] if a != "submit"]
         extra = {
             "departments": self._departments(req, dossier)
-            if "receive" in actions
+            if {"receive", "accept_transfer"} & set(actions)
             else [],
             "staff": self._staff(req, dossier),
             "field_labels": self._field_labels(req, dossier),
