@@ -46,6 +46,9 @@ class DashboardGroups(Resource):
     province = rows()
     performance_by_province = rows()
     performance_by_agency = rows()
+    # received dossiers by the desk that received them (results: by resolving agency)
+    received_by_agency = rows()
+    received_by_province = rows()
 
 
 class Dashboard(Resource):
