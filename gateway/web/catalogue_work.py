@@ -166,6 +166,13 @@ MESSAGES = {
     "paper.title": ("Tiếp nhận hồ sơ giấy", "Register a paper dossier"),
     "paper.procedure": ("Thủ tục", "Procedure"),
     "paper.continue": ("Tiếp tục", "Continue"),
+    "paper.province": ("Tỉnh, thành phố của thủ tục", "Province of the procedure"),
+    "paper.transfer_hint": (
+        "Hồ sơ của cơ quan khác (kể cả tỉnh, thành phố khác) được tiếp nhận tại đây"
+        " rồi chuyển đến cơ quan giải quyết; khi đó không cần chọn phòng ban.",
+        "A dossier of another agency (any province) is received here, then"
+        " transferred to the resolving agency; no department is needed then.",
+    ),
     "paper.submit": ("Tiếp nhận", "Register"),
     "admin.title": ("Bảng điều khiển", "Dashboard"),
     "admin.by_status": ("Hồ sơ theo trạng thái", "Dossiers by status"),

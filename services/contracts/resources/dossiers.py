@@ -313,6 +313,8 @@ EXAMPLES = {
         "province": "01",
         "agency": "000.00.01.H26",
         "department": "TP",
+        "receiving_province": "01",
+        "receiving_agency": "000.00.01.H26",
         "procedure": {
             "code": "1.001193",
             "name": "Đăng ký khai sinh",

@@ -70,6 +70,8 @@ class DossierRef(Resource):
     province = fields.String(allow_none=True)
     agency = fields.String(allow_none=True)
     department = fields.String(allow_none=True)
+    receiving_province = fields.String(allow_none=True)
+    receiving_agency = fields.String(allow_none=True)
     owner = fields.String(allow_none=True)
     assignees = fields.List(fields.String())
     version = fields.Integer(metadata={"description": "The dossier's version."})
