@@ -50,6 +50,8 @@ TITLES = {
     "province": "Hồ sơ theo tỉnh, thành phố",
     "performance_by_province": "Kết quả giải quyết theo tỉnh, thành phố",
     "performance_by_agency": "Kết quả giải quyết theo cơ quan",
+    "received_by_agency": "Hồ sơ tiếp nhận theo nơi tiếp nhận",
+    "received_by_province": "Hồ sơ tiếp nhận theo tỉnh, thành phố tiếp nhận",
 }
 
 

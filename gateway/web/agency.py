@@ -6,13 +6,24 @@ them again when the form is posted.
 """
 
 from gateway.errors import CodedHTTPError
+from services.shared import provinces
 from services.shared.errors import ServiceError
 from services.shared.routes import PAGES, link
 
 from . import choices
-from .base import FormPage, Page, field_errors, form_of, page, procedure_once, redirect
+from .base import (
+    PROVINCE_PARAM,
+    FormPage,
+    Page,
+    field_errors,
+    form_of,
+    page,
+    procedure_once,
+    redirect,
+)
 from .citizen import form_values, labels_of, reminders_of
 from .printing import documents_for
+from .public import province_choices
 from .render import MESSAGES, gettext
 from .result_info import result_of
 from .uploads import max_body, max_file, upload_one
@@ -20,6 +31,7 @@ from .uploads import max_body, max_file, upload_one
 # The extra input each action needs: (field, catalogue key of its label).
 ACTION_INPUT = {
     "receive": ("department", "work.department"),
+    "accept_transfer": ("department", "work.department"),
     "reject": ("reason", "work.reason"),
     "cancel": ("reason", "work.reason"),
     "request_supplement": ("note", "work.note"),
@@ -65,7 +77,7 @@ class Workspace(Page):
         actions = [a for a in dossier.get("actions") or [] if a != "submit"]
         extra = {
             "departments": self._departments(req, dossier)
-            if "receive" in actions
+            if {"receive", "accept_transfer"} & set(actions)
             else [],
             "staff": self._staff(req, dossier),
             "field_labels": self._field_labels(req, dossier),
@@ -197,20 +209,24 @@ APPLICANT = ("kind", "full_name", "national_id", "tax_code", "email", "phone")
 
 
 class Paper(FormPage):
-    """The desk registers a dossier brought in person (procedure, then its form)."""
+    """The desk registers a dossier brought in person (procedure, then its form).
+
+    The procedure may be any province's (`?tinh=`) and resolved by another agency:
+    the desk then receives the dossier and transfers it there (issue 18)."""
 
     template = "paper.html"
 
     def read(self, req, form):
         applicant = {k: (form.get(k) or "").strip() or None for k in APPLICANT}
-        proc = self._procedure(req, form.get("procedure") or "")
+        province = self._province(req, form.get("province"))
+        proc = self._procedure(req, form.get("procedure") or "", province)
         return dict(form_values(proc, form), **applicant, procedure=proc["code"],
+                    province=province, agency=form.get("agency") or None,
                     department=form.get("department") or None)  # fmt: skip
 
     def send(self, req, resp, values):
-        fields = (self._procedure(req, values["procedure"]).get("form") or {}).get(
-            "fields", []
-        )
+        proc = self._procedure(req, values["procedure"], values["province"])
+        fields = (proc.get("form") or {}).get("fields", [])
         form = {f["name"]: values[f["name"]] for f in fields}
         data = {
             "procedure": values["procedure"],
@@ -218,19 +234,41 @@ class Paper(FormPage):
             "department": values["department"],
             "form": {k: v for k, v in form.items() if v is not None},
         }
+        own = req.context.caller.get("agency")
+        if values.get("agency") and values["agency"] != own:
+            # received here, resolved there: the desk transfers it once received
+            data.update(agency=values["agency"], province=values["province"])
         dossier = self.call(req, "dossiers", "register_paper_dossier", data)
         return link("staff_dossier", {"ok": "receive"}, dossier_id=dossier["id"])
 
-    def _procedure(self, req, code):
-        return procedure_once(self, req, code)
+    def _province(self, req, asked=None):
+        """The province whose catalogue the desk files in (its own by default)."""
+        asked = asked or req.get_param(PROVINCE_PARAM)
+        if asked in provinces.in_force():
+            return asked
+        return req.context.caller.get("province")
+
+    def _procedure(self, req, code, province=None):
+        return procedure_once(self, req, code, province)
+
+    def _resolving(self, req, proc):
+        """(code, name) of the agencies that may resolve the procedure."""
+        listed = proc.get("agencies") or []
+        found = self.call(
+            req, "accounts", "list_agencies", province=proc.get("province")
+        )
+        return [(a["code"], a["name"]) for a in found
+                if not listed or a["code"] in listed]  # fmt: skip
 
     def view(self, req, values, errors):
         lang = req.context.lang
+        province = self._province(req, values.get("province"))
         code = values.get("procedure") or req.get_param("thu_tuc")
-        proc = self._procedure(req, code) if code else None
+        proc = self._procedure(req, code, province) if code else None
         labels = labels_of(proc, lang) if proc else {}
         for name in APPLICANT:
             labels[f"applicant.{name}"] = gettext(f"field.{name}", lang)
+        labels["agency"] = gettext("dossier.resolving_agency", lang)
         kinds = [(k, gettext(f"kind.{k}", lang)) for k in ("citizen", "business")]
         agency = req.context.caller.get("agency")
         departments = []
@@ -238,9 +276,14 @@ class Paper(FormPage):
             found = self.call(req, "accounts", "get_agency", agency)
             departments = [(d["code"], d["name"]) for d in found["departments"]]
         return {
-            "procedures": self.call(req, "dossiers", "list_procedures"),
+            "procedures": self.call(
+                req, "dossiers", "list_procedures", province=province
+            ),
             "proc": proc, "labels": labels, "departments": departments,
-            "kinds": kinds,
+            "kinds": kinds, "province": province,
+            "provinces": province_choices(req),
+            "resolving": self._resolving(req, proc) if proc else [],
+            "own_agency": agency,
         }  # fmt: skip
 
 

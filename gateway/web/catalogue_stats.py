@@ -89,6 +89,14 @@ MESSAGES = {
         "Kết quả giải quyết theo cơ quan",
         "Results by agency",
     ),
+    "dash.g.received_by_agency": (
+        "Hồ sơ tiếp nhận theo nơi tiếp nhận",
+        "Received, by receiving desk",
+    ),
+    "dash.g.received_by_province": (
+        "Hồ sơ tiếp nhận theo tỉnh, thành phố tiếp nhận",
+        "Received, by the receiving desk's province",
+    ),
     "dash.g.province": ("Hồ sơ theo tỉnh, thành phố", "Dossiers by province"),
     "dash.g.deadlines_over_time": (
         "Sắp đến hạn và quá hạn theo ngày hẹn trả",

@@ -11,6 +11,15 @@ MESSAGES = {
     "status.completed": ("Đã trả kết quả", "Completed"),
     "status.rejected": ("Từ chối tiếp nhận", "Rejected"),
     "status.cancelled": ("Đã hủy", "Cancelled"),
+    "status.to_transfer": ("Chờ chuyển hồ sơ", "To be transferred"),
+    "status.transferred": (
+        "Đã chuyển, chờ cơ quan giải quyết tiếp nhận",
+        "Transferred, waiting for the resolving agency",
+    ),
+    "status.returned": (
+        "Kết quả đã chuyển về nơi tiếp nhận",
+        "Result back at the receiving desk",
+    ),
     "deadline.on_time": ("Trong hạn", "On schedule"),
     "deadline.in_progress": ("Trong hạn", "On schedule"),
     "deadline.due_soon": ("Sắp đến hạn", "Due soon"),
@@ -28,6 +37,18 @@ MESSAGES = {
     "action.send_back": ("Trả lại để xử lý", "Send back"),
     "action.return_result": ("Trả kết quả", "Return the result"),
     "action.cancel": ("Hủy hồ sơ", "Cancel the dossier"),
+    "action.receive_for_transfer": (
+        "Tiếp nhận để chuyển cơ quan giải quyết",
+        "Receive for the resolving agency",
+    ),
+    "action.transfer": ("Chuyển hồ sơ", "Transfer the dossier"),
+    "action.accept_transfer": ("Tiếp nhận hồ sơ được chuyển", "Accept the transfer"),
+    "action.return_to_desk": (
+        "Chuyển kết quả về nơi tiếp nhận",
+        "Return the result to the receiving desk",
+    ),
+    "dossier.receiving_agency": ("Nơi tiếp nhận", "Received by"),
+    "dossier.resolving_agency": ("Cơ quan giải quyết", "Resolved by"),
     "action.create": ("Tạo hồ sơ", "Created"),
     "action.update": ("Cập nhật hồ sơ", "Updated"),
     "action.register_paper": ("Tiếp nhận hồ sơ giấy", "Paper dossier registered"),
@@ -145,6 +166,13 @@ MESSAGES = {
     "paper.title": ("Tiếp nhận hồ sơ giấy", "Register a paper dossier"),
     "paper.procedure": ("Thủ tục", "Procedure"),
     "paper.continue": ("Tiếp tục", "Continue"),
+    "paper.province": ("Tỉnh, thành phố của thủ tục", "Province of the procedure"),
+    "paper.transfer_hint": (
+        "Hồ sơ của cơ quan khác (kể cả tỉnh, thành phố khác) được tiếp nhận tại đây"
+        " rồi chuyển đến cơ quan giải quyết; khi đó không cần chọn phòng ban.",
+        "A dossier of another agency (any province) is received here, then"
+        " transferred to the resolving agency; no department is needed then.",
+    ),
     "paper.submit": ("Tiếp nhận", "Register"),
     "admin.title": ("Bảng điều khiển", "Dashboard"),
     "admin.by_status": ("Hồ sơ theo trạng thái", "Dossiers by status"),

@@ -37,6 +37,8 @@ SECTIONS = (
     ("overdue_by_days_late", "bars"),
     ("performance_by_province", "performance"),
     ("performance_by_agency", "performance"),
+    ("received_by_province", "bars"),
+    ("received_by_agency", "bars"),
     ("month", "line"),
     ("deadlines_over_time", "deadlines"),
 )
@@ -45,6 +47,8 @@ SERIES = (("due_soon_series", "dash.due_soon"), ("overdue_series", "dash.overdue
 WIDE_ONLY = {
     "performance_by_province": ("national",),
     "performance_by_agency": ("province", "national"),
+    "received_by_province": ("national",),
+    "received_by_agency": ("agency", "province", "national"),
     "agency": ("province", "national"),
     "department": ("agency", "province", "national"),
 }

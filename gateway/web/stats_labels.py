@@ -88,6 +88,8 @@ class Labels:
         readers["province"] = self._province_name
         readers["performance_by_province"] = readers["province"]
         readers["performance_by_agency"] = readers["agency"]
+        readers["received_by_province"] = readers["province"]
+        readers["received_by_agency"] = readers["agency"]
         readers["attention_by_department"] = readers["department"]
         readers["attention_by_officer"] = readers["assignee"]
         for group_name in TIME_GROUPS:

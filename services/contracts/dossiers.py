@@ -114,6 +114,8 @@ class ProcedureSchema(BaseSchema):
         values=fields.Integer(validate=validate.Range(0, 365)),
         load_default=dict,
     )
+    # whether a desk of another agency (any province) may receive and transfer it
+    received_elsewhere = fields.Boolean(load_default=True)
 
     @validates_schema
     def fee_rule_fits_the_form(self, data, **kwargs):
@@ -134,8 +136,12 @@ class HolidaysSchema(BaseSchema):
 
 class CreateDossierSchema(BaseSchema):
     procedure = Str(required=True, validate=CODE)
+    # the resolving agency; its province is the procedure's
     agency = Str(required=True, validate=CODE)
     province = Str(validate=validate.Length(2, 8))
+    # the one-stop desk (any province) that receives it and hands the result back;
+    # none: the resolving agency's own
+    receiving_agency = Str(load_default=None, allow_none=True, validate=CODE)
     form = fields.Dict(load_default=dict)
 
 
@@ -194,7 +200,13 @@ class ClaimSchema(BaseSchema):
 class PaperDossierSchema(BaseSchema):
     procedure = Str(required=True, validate=CODE)
     applicant = fields.Nested(ApplicantSchema, required=True)
-    department = Str(required=True, validate=CODE)
+    # the resolving agency and its province when it is not the desk's own agency:
+    # the desk receives the dossier and transfers it there
+    agency = Str(load_default=None, allow_none=True, validate=CODE)
+    province = Str(load_default=None, allow_none=True, validate=validate.Length(2, 8))
+    # the desk's own department (required unless the dossier is transferred: the
+    # resolving agency's desk names its department when it accepts it)
+    department = Str(load_default=None, allow_none=True, validate=CODE)
     form = fields.Dict(load_default=dict)
     note = Str(load_default=None, allow_none=True)
 
@@ -335,6 +347,11 @@ class Snapshot(BaseSchema):
     province = Str(required=True)
     agency = Str(required=True)
     department = _none(Str())
+    # the desk that received it (the resolving agency itself unless filed elsewhere)
+    receiving_province = _none(Str())
+    receiving_agency = _none(Str())
+    transferred_at = _none(fields.DateTime())
+    returned_at = _none(fields.DateTime())
     procedure = fields.Nested(ProcedureRef, required=True)
     applicant = fields.Nested(ApplicantRef, required=True)
     owner = _none(Str())

@@ -87,6 +87,8 @@ GROUPS = (
     "province",
     "performance_by_province",
     "performance_by_agency",
+    "received_by_agency",
+    "received_by_province",
 )
 
 

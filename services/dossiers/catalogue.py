@@ -32,6 +32,7 @@ CONTENT = (
     "documents",
     "templates",
     "step_limits",
+    "received_elsewhere",
 )
 
 
@@ -146,6 +147,8 @@ def publish_version(session, province, code, data):
 def _publish(session, proc, number, data):
     # A fixed fee paid online is the fee the procedure shows.
     data = dict(data, fee=fees.shown_fee(data.get("fee_rule"), data.get("fee")))
+    # every procedure may be received at any desk unless it says otherwise
+    data["received_elsewhere"] = data.get("received_elsewhere") is not False
     version = ProcedureVersion(
         procedure_id=proc.id,
         version=number,

@@ -28,8 +28,24 @@ APPROVED = "approved"
 COMPLETED = "completed"
 REJECTED = "rejected"
 CANCELLED = "cancelled"
+# A dossier received at one agency's desk and resolved by another ("received here,
+# resolved there"): received, to be sent on; sent on, waiting for the resolving
+# agency's desk; its result back at the receiving desk, to be handed over.
+TO_TRANSFER = "to_transfer"
+TRANSFERRED = "transferred"
+RETURNED = "returned"
 
-OPEN_STATES = (DRAFT, WAITING, PROCESSING, SUPPLEMENT, PENDING, APPROVED)
+OPEN_STATES = (
+    DRAFT,
+    WAITING,
+    TO_TRANSFER,
+    TRANSFERRED,
+    PROCESSING,
+    SUPPLEMENT,
+    PENDING,
+    APPROVED,
+    RETURNED,
+)
 CLOSED_STATES = (COMPLETED, REJECTED, CANCELLED)
 STATES = OPEN_STATES + CLOSED_STATES
 # States in which the applicant may still change the form and the files.
@@ -45,7 +61,25 @@ ACTIONS = (
     "send_back",
     "return_result",
     "cancel",
+    "receive_for_transfer",
+    "transfer",
+    "accept_transfer",
+    "return_to_desk",
 )
+
+# Whose staff take a move on a dossier received at one agency and resolved by
+# another (on a dossier of one agency both are the same): the receiving desk
+# receives, sends on and hands back; the resolving agency processes.
+RECEIVING, RESOLVING, EITHER = "receiving", "resolving", "either"
+SIDES = (RECEIVING, RESOLVING)
+# The dossier's route: LOCAL when one agency receives and resolves it, TRANSFER
+# when the receiving agency differs from the resolving one.
+LOCAL, TRANSFER = "local", "transfer"
+
+
+def route_of(receiving_agency, agency):
+    """LOCAL unless the dossier is received by another agency than its resolver."""
+    return TRANSFER if receiving_agency and receiving_agency != agency else LOCAL
 
 
 @dataclass(frozen=True)
@@ -60,6 +94,10 @@ class Transition:
     # Permissions that may also take the move on a paper dossier, for the applicant
     # who came to the desk (the desk resubmits a supplemented paper dossier).
     on_behalf: tuple = ()
+    # who takes it on a dossier received elsewhere (RECEIVING, RESOLVING, EITHER)
+    side: str = RESOLVING
+    # the only route the move exists on (None: every dossier)
+    route: str | None = None
 
     def allowed(self, paper=False):
         """The permissions that may take this move (paper dossiers: also on_behalf)."""
@@ -70,16 +108,37 @@ SUBMIT = ("dossier.submit",)
 CANCEL_OWN = ("dossier.cancel", "dossier.cancel_own")
 
 TRANSITIONS = {
-    (DRAFT, "submit"): Transition(WAITING, SUBMIT, ("mark_submitted",)),
+    (DRAFT, "submit"): Transition(WAITING, SUBMIT, ("mark_submitted",), side=EITHER),
     (SUPPLEMENT, "submit"): Transition(
-        WAITING, SUBMIT, ("resume_clock",), on_behalf=("dossier.register_paper",)
+        WAITING,
+        SUBMIT,
+        ("resume_clock",),
+        on_behalf=("dossier.register_paper",),
+        side=EITHER,
     ),
     (WAITING, "receive"): Transition(
         PROCESSING,
         ("dossier.receive",),
         ("receipt_number", "appointment_date", "department", "mark_received"),
+        route=LOCAL,
     ),
-    (WAITING, "reject"): Transition(REJECTED, ("dossier.reject",), ("close",)),
+    # received here, resolved there: the legal deadline runs from this reception
+    (WAITING, "receive_for_transfer"): Transition(
+        TO_TRANSFER,
+        ("dossier.receive",),
+        ("receipt_number", "appointment_date", "mark_received"),
+        side=RECEIVING,
+        route=TRANSFER,
+    ),
+    (WAITING, "reject"): Transition(
+        REJECTED, ("dossier.reject",), ("close",), side=RECEIVING
+    ),
+    (TO_TRANSFER, "transfer"): Transition(
+        TRANSFERRED, ("dossier.transfer",), ("mark_transferred",), side=RECEIVING
+    ),
+    (TRANSFERRED, "accept_transfer"): Transition(
+        PROCESSING, ("dossier.receive",), ("department",)
+    ),
     (PROCESSING, "request_supplement"): Transition(
         SUPPLEMENT, ("dossier.request_supplement",), ("pause_clock",), True
     ),
@@ -89,13 +148,22 @@ TRANSITIONS = {
     (PENDING, "approve"): Transition(APPROVED, ("dossier.approve",), (), True),
     (PENDING, "send_back"): Transition(PROCESSING, ("dossier.send_back",), (), True),
     (APPROVED, "return_result"): Transition(
-        COMPLETED, ("dossier.return_result",), ("close",)
+        COMPLETED, ("dossier.return_result",), ("close",), route=LOCAL
+    ),
+    # the resolving agency sends the result back to the receiving desk
+    (APPROVED, "return_to_desk"): Transition(
+        RETURNED, ("dossier.return_result",), ("mark_returned",), route=TRANSFER
+    ),
+    (RETURNED, "return_result"): Transition(
+        COMPLETED, ("dossier.return_result",), ("close",), side=RECEIVING
     ),
 }
 # The applicant may withdraw while the agency has not started; staff at any open state.
 for _state in OPEN_STATES:
     _perms = CANCEL_OWN if _state in (DRAFT, WAITING, SUPPLEMENT) else CANCEL_OWN[:1]
-    TRANSITIONS[(_state, "cancel")] = Transition(CANCELLED, _perms, ("close",))
+    TRANSITIONS[(_state, "cancel")] = Transition(
+        CANCELLED, _perms, ("close",), side=EITHER
+    )
 del _state, _perms
 
 # Actions that need a free-text reason (shown to the applicant).
@@ -116,17 +184,27 @@ def permissions_for(action, paper=False):
     return found
 
 
-def find(state, action):
-    """Return the Transition for (state, action) or None."""
-    return TRANSITIONS.get((state, action))
+def find(state, action, route=LOCAL):
+    """Return the Transition for (state, action) on `route`, or None."""
+    move = TRANSITIONS.get((state, action))
+    return move if move and move.route in (None, route) else None
 
 
-def allowed_actions(state, actions, paper=False):
-    """Actions the holder of permission set `actions` may take from `state`."""
+def takes(move, route, sides):
+    """Whether a caller holding `sides` of the dossier takes `move` on `route`."""
+    return route == LOCAL or move.side == EITHER or move.side in sides
+
+
+def allowed_actions(state, actions, paper=False, route=LOCAL, sides=SIDES):
+    """Actions the holder of permission set `actions` (and of `sides` of a dossier
+    received elsewhere) may take from `state` on `route`."""
     return sorted(
         name
         for (src, name), move in TRANSITIONS.items()
-        if src == state and actions.intersection(move.allowed(paper))
+        if src == state
+        and move.route in (None, route)
+        and takes(move, route, sides)
+        and actions.intersection(move.allowed(paper))
     )
 
 

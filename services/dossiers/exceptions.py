@@ -58,6 +58,12 @@ class AgencyUnknown(ValidationFailed):
     code = "AGENCY_UNKNOWN"
 
 
+class NotReceivedElsewhere(ValidationFailed):
+    """The procedure is received only by the agencies that resolve it."""
+
+    code = "NOT_RECEIVED_ELSEWHERE"
+
+
 class AgencyClosed(ValidationFailed):
     """The agency was closed (merged, renamed) or is not open yet on that day."""
 

@@ -86,6 +86,8 @@ class ProcedureVersion(Base):
     step_limits: Mapped[dict | None] = mapped_column(JSON, default=dict)
     # what is paid online and when (services/dossiers/payments/fees.py)
     fee_rule: Mapped[dict | None] = mapped_column(JSON)
+    # a desk of another agency (any province) may receive it and transfer it here
+    received_elsewhere: Mapped[bool] = mapped_column(Boolean, default=True)
     published_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
 
 
@@ -113,9 +115,17 @@ class Dossier(Base):
     public_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), unique=True, default=uuid.uuid4
     )
+    # the resolving (competent) agency, its province and department
     province: Mapped[str] = mapped_column(String(8), index=True)
     agency: Mapped[str] = mapped_column(String(64), index=True)
     department: Mapped[str | None] = mapped_column(String(64))
+    # the one-stop desk that receives it and hands the result back (the resolving
+    # agency itself unless filed elsewhere) and its province
+    receiving_agency: Mapped[str] = mapped_column(String(64), index=True)
+    receiving_province: Mapped[str] = mapped_column(String(8), index=True)
+    # sent on to the resolving agency; its result sent back to the receiving desk
+    transferred_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    returned_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     procedure_code: Mapped[str] = mapped_column(String(64))
     procedure_version_id: Mapped[int] = mapped_column(
         ForeignKey("procedure_versions.id")

@@ -73,13 +73,18 @@ def applicant_of(caller):
     }
 
 
-def _new_dossier(session, province, code, agency, directory):
+def _new_dossier(session, province, code, agency, directory, desk=None):
+    """A dossier of procedure `code` resolved by `agency` (checked), received by
+    `desk` (an agency of any province; checked) or else by `agency` itself."""
     proc, version = catalogue.current_version(session, province, code)
     references.receiving_agency(directory, version, province, agency)
+    received = references.receiving_desk(directory, version, desk, agency)
     return version, Dossier(
         public_id=uuid.uuid4(),
         province=province,
         agency=agency,
+        receiving_agency=desk if received else agency,
+        receiving_province=received["province"] if received else province,
         procedure_code=proc.code,
         procedure_version_id=version.id,
         created_at=store.now(),
@@ -99,7 +104,12 @@ def create(session, caller, data, directory):
     _, current = catalogue.current_version(session, province, data["procedure"])
     references.online(current)
     version, dossier = _new_dossier(
-        session, province, data["procedure"], data["agency"], directory
+        session,
+        province,
+        data["procedure"],
+        data["agency"],
+        directory,
+        data.get("receiving_agency"),
     )
     _check_values(version, data["form"])
     dossier.owner_id = caller.get("user_id")
@@ -172,6 +182,9 @@ def submit(session, caller, dossier_id, checks, files=None, expected=None):
         references.receiving_agency(
             directory, current, dossier.province, dossier.agency
         )
+        references.receiving_desk(
+            directory, current, dossier.receiving_agency, dossier.agency
+        )
     workflow.validate_for_submit(version, dossier, stored_files())
     if ledger.waits_for_payment(session, caller, dossier, version):
         return store.detail(session, caller, dossier)  # the payment submits it
@@ -198,10 +211,15 @@ def register_paper(session, caller, data, directory):
     """
     permissions.require(caller, "dossier.register_paper")
     data = load(contract.PaperDossierSchema(), data)
-    agency = caller.get("agency")
+    desk = caller.get("agency")
+    agency = data.get("agency") or desk
+    province = data.get("province") or caller.get("province")
+    if agency != desk and not data.get("province"):
+        province = (directory.agency(agency) or {}).get("province") or province
     version, dossier = _new_dossier(
-        session, caller.get("province"), data["procedure"], agency, directory
+        session, province, data["procedure"], agency, directory, desk
     )
+    transferred = store.route(dossier) == domain.TRANSFER
     _check_values(version, data["form"])
     errors = forms.check_complete(version.form, data["form"])
     if errors:
@@ -215,8 +233,10 @@ def register_paper(session, caller, data, directory):
     dossier.submitted_at = store.now()
     session.add(dossier)
     session.flush()
+    # received here: resolved here, or to be transferred to the resolving agency
+    action = "receive_for_transfer" if transferred else "receive"
     workflow.transition(
-        session, caller, dossier, "receive", data, directory, label="register_paper"
+        session, caller, dossier, action, data, directory, label="register_paper"
     )
     return store.detail(session, caller, dossier)
 

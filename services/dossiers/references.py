@@ -14,6 +14,7 @@ from .exceptions import (
     AgencyOutsideProvince,
     AgencyUnknown,
     AssigneeNotStaff,
+    NotReceivedElsewhere,
     ProcedureNotOnline,
     ProcedureOutOfScope,
 )
@@ -40,6 +41,25 @@ def receiving_agency(directory, version, province, code):
         )
     if version.agencies and code not in version.agencies:
         raise AgencyNotListed(INVALID, {"agency": [detail("agency_not_listed")]})
+    return info
+
+
+def receiving_desk(directory, version, code, resolving):
+    """Check that agency `code` (any province) may receive a dossier of `version`
+    resolved by `resolving` and transfer it there; None when they are the same."""
+    if not code or code == resolving:
+        return None
+    info = directory.agency(code)
+    if info is None:
+        raise AgencyUnknown(INVALID, {"receiving_agency": [detail("unknown_agency")]})
+    if not domain.agency_open(
+        info.get("valid_from"), info.get("valid_to"), store.today()
+    ):
+        raise _closed(directory, code, info)
+    if not version.received_elsewhere:
+        raise NotReceivedElsewhere(
+            INVALID, {"receiving_agency": [detail("not_received_elsewhere")]}
+        )
     return info
 
 

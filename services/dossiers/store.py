@@ -35,6 +35,8 @@ def scope_record(dossier):
         "province": dossier.province,
         "agency": dossier.agency,
         "department": dossier.department,
+        "receiving_province": dossier.receiving_province,
+        "receiving_agency": dossier.receiving_agency,
         "owner": dossier.owner_id,
         "assignees": list(dossier.assignees or []),
         "submitted_at": dossier.submitted_at,
@@ -57,6 +59,8 @@ def scope_columns(table):
         "province": table.c.province,
         "agency": table.c.agency,
         "department": table.c.department,
+        "receiving_province": table.c.receiving_province,
+        "receiving_agency": table.c.receiving_agency,
         "owner": table.c.owner_id,
         "assignees": has_assignee,
         "submitted_at": table.c.submitted_at,
@@ -95,6 +99,16 @@ def load(session, caller, dossier_id, lock=False):
     if dossier is None or not visible(caller, dossier):
         raise DossierNotFound("Dossier not found", {"id": [str(dossier_id)]})
     return dossier
+
+
+def route(dossier):
+    """LOCAL, or TRANSFER for a dossier received by another agency's desk."""
+    return domain.route_of(dossier.receiving_agency, dossier.agency)
+
+
+def sides(caller, dossier):
+    """The sides of the dossier the caller works for (visibility.sides)."""
+    return visibility.sides(caller, scope_record(dossier))
 
 
 def version_of(session, dossier):
@@ -167,6 +181,10 @@ def snapshot(session, dossier, procedure=None, calendar=None):
         "province": dossier.province,
         "agency": dossier.agency,
         "department": dossier.department,
+        "receiving_province": dossier.receiving_province,
+        "receiving_agency": dossier.receiving_agency,
+        "transferred_at": _iso(dossier.transferred_at),
+        "returned_at": _iso(dossier.returned_at),
         "procedure": {
             "code": dossier.procedure_code,
             "name": procedure.name,
@@ -243,7 +261,11 @@ def detail(session, caller, dossier):
         for d in procedure.documents or []
     ]
     body["actions"] = domain.allowed_actions(
-        dossier.status, permissions.actions_of(caller), bool(dossier.paper)
+        dossier.status,
+        permissions.actions_of(caller),
+        bool(dossier.paper),
+        route(dossier),
+        sides(caller, dossier),
     )
     if dossier.access_code and permissions.can(caller, "dossier.register_paper"):
         # The desk prints it on the receipt slip; the applicant claims with it.

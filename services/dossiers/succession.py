@@ -54,7 +54,9 @@ def carry_out(db, event):
             ids = session.scalars(
                 select(Dossier.id)
                 .where(
-                    Dossier.agency.in_(predecessors),
+                    # either role: the resolving agency or the receiving desk
+                    Dossier.agency.in_(predecessors)
+                    | Dossier.receiving_agency.in_(predecessors),
                     Dossier.status.in_(domain.OPEN_STATES),
                 )
                 .order_by(Dossier.id)
@@ -139,22 +141,32 @@ def _move_procedure(session, event, proc_id):
     )
 
 
+# The roles an agency plays in a dossier: (agency field, its province field).
+ROLES = (("agency", "province"), ("receiving_agency", "receiving_province"))
+
+
 def _move_dossier(session, event, dossier_id):
     dossier = session.get(Dossier, dossier_id, with_for_update=True)
-    if (
-        dossier.agency not in event["predecessors"]
-        or dossier.status not in domain.OPEN_STATES
-    ):
+    roles = [
+        (agency, province)
+        for agency, province in ROLES
+        if getattr(dossier, agency) in event["predecessors"]
+    ]
+    if not roles or dossier.status not in domain.OPEN_STATES:
         return  # moved already, or closed meanwhile
-    old_agency, old_province = dossier.agency, dossier.province
-    dossier.agency = event["successor"]
-    dossier.province = event["successor_province"]
+    old_agency = getattr(dossier, roles[0][0])
+    # one agency received and resolves it: the receiving desk follows unsaid
+    local = store.route(dossier) == domain.LOCAL
+    changes = []
+    for agency, province in roles:
+        # a dossier received by a replaced desk is handed back by its successor
+        for field, new in ((agency, event["successor"]),
+                           (province, event["successor_province"])):  # fmt: skip
+            old = getattr(dossier, field)
+            if old != new and not (local and field.startswith("receiving_")):
+                changes.append({"field": field, "old": old, "new": new})
+            setattr(dossier, field, new)
     dossier.updated_at = store.now()
-    changes = [{"field": "agency", "old": old_agency, "new": dossier.agency}]
-    if old_province != dossier.province:
-        changes.append(
-            {"field": "province", "old": old_province, "new": dossier.province}
-        )
     store.record_history(
         session,
         dossier,

@@ -21,7 +21,8 @@ def resolve(caller, dossier, action):
     allowed, paper = permissions.actions_of(caller), bool(dossier.paper)
     if not allowed & domain.permissions_for(action, paper):
         raise Forbidden("Not permitted", {"action": [action]})
-    move = domain.find(dossier.status, action)
+    route = store.route(dossier)
+    move = domain.find(dossier.status, action, route)
     if move is None:
         raise InvalidTransition(
             "Action not allowed in the dossier's current state",
@@ -29,6 +30,10 @@ def resolve(caller, dossier, action):
         )
     if not allowed & move.allowed(paper):
         raise Forbidden("Not permitted", {"action": [action]})
+    if not domain.takes(move, route, store.sides(caller, dossier)):
+        # received here, resolved there: each agency takes its own steps
+        field = "receiving_agency" if move.side == domain.RECEIVING else "agency"
+        raise Forbidden("Not permitted", {field: [detail("not_this_agency_step")]})
     if move.department_bound and not _in_department(caller, dossier):
         raise Forbidden("Not permitted", {"department": [str(dossier.department)]})
     return move
@@ -68,12 +73,20 @@ def apply(session, caller, dossier, move, data, directory):
         dossier.assignees = [data["assignee"]]
     if "receipt_number" in effects and not dossier.receipt_number:
         day = domain.local_date(moment)
-        dossier.receipt_number = store.next_receipt(session, dossier.agency, day)
+        # the receiving desk numbers it (the resolving agency itself unless filed
+        # elsewhere)
+        dossier.receipt_number = store.next_receipt(
+            session, dossier.receiving_agency, day
+        )
     if "mark_received" in effects and dossier.received_at is None:
         dossier.received_at = moment
         dossier.received_by = caller.get("user_id")
     if "mark_submitted" in effects:
         dossier.submitted_at = moment
+    if "mark_transferred" in effects:
+        dossier.transferred_at = moment
+    if "mark_returned" in effects:
+        dossier.returned_at = moment
     _clock(dossier, effects, calendar, moment)
     if "close" in effects:
         dossier.completed_at = moment

@@ -164,7 +164,15 @@ class DossiersGate:
         except (NotFound, Forbidden, Unauthenticated):
             # DossierNotFound arrives as a NotFound: service.py imports its type
             return None
-        keys = ("province", "agency", "department", "owner", "submitted_at")
+        keys = (
+            "province",
+            "agency",
+            "department",
+            "receiving_province",
+            "receiving_agency",
+            "owner",
+            "submitted_at",
+        )
         return {k: dossier.get(k) for k in keys} | {
             "assignees": dossier.get("assignees") or []
         }

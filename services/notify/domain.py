@@ -46,6 +46,12 @@ ACTION_TEMPLATES = {
     "send_for_approval": None,
     "approve": None,
     "send_back": None,
+    # received here, resolved there: the receipt when the desk receives it; the
+    # steps between the two agencies are theirs
+    "receive_for_transfer": "dossier_received",
+    "transfer": None,
+    "accept_transfer": None,
+    "return_to_desk": None,
     **dict.fromkeys(APOLOGY_ACTIONS, "dossier_apology"),
 }
 DOCUMENTS = {"dossier_received": "receipt", "dossier_apology": "apology"}
@@ -364,6 +370,8 @@ def activity_record(activity, payload):
         "province": dossier.get("province"),
         "agency": dossier.get("agency"),
         "department": dossier.get("department"),
+        "receiving_province": dossier.get("receiving_province"),
+        "receiving_agency": dossier.get("receiving_agency"),
         "owner": dossier.get("owner"),
         "assignees": dossier.get("assignees") or [],
         "submitted_at": dossier.get("submitted_at"),

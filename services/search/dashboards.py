@@ -34,6 +34,12 @@ ROW_PATHS = {
     "rate": "rate",
 }
 assert tuple(ROW_PATHS) == ROW_SORTS
+# Received dossiers by the desk that received them (a dossier received here and
+# resolved there counts once here, and once in the resolving agency's results)
+RECEIVED_BY = {
+    "received_by_agency": ("receiving_agency", 5000),
+    "received_by_province": ("receiving_province", 100),
+}
 ATTENTION_BY = {
     "attention_by_officer": "assignees",
     "attention_by_department": "department",
@@ -114,6 +120,12 @@ def aggregation(group, interval, rows=None):
     if group in PERFORMANCE_BY:
         field, size = PERFORMANCE_BY[group]
         return {"terms": {"field": field, "size": size}, "aggs": _performance()}
+    if group in RECEIVED_BY:
+        field, size = RECEIVED_BY[group]
+        return {
+            "filter": {"exists": {"field": "received_at"}},
+            "aggs": {"by": {"terms": {"field": field, "size": size}}},
+        }
     if group == "month":
         return _histogram("submitted_at", interval)
     if group == "overdue_by_days_late":
@@ -212,7 +224,11 @@ def read_group(group, agg):
         group == "province"
     ):  # dossiers filed under a pre-2025 code count in its successor
         return provinces.merge_counts(_rows(agg["buckets"]))
-    if group in ("overdue_by_days_late", "overdue_series", "due_soon_series"):
+    if group == "received_by_province":
+        return provinces.merge_counts(_rows(agg["by"]["buckets"]))
+    if group in ("overdue_by_days_late", "overdue_series", "due_soon_series") or (
+        group in RECEIVED_BY
+    ):
         return _rows(agg["by"]["buckets"])
     if group == "on_time_rate":
         on_time = agg["buckets"]["on_time"]["doc_count"]

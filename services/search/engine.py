@@ -122,6 +122,9 @@ class Engine:
                     raise
         else:  # after a rebuild the alias points at a later version
             target = self.current_index(kind) or target
+            # the dossier fields copied since v1 (the receiving agency) added in place
+            added = {name: mapping.PROPERTIES[name] for name in mapping.RECEIVING}
+            self.client.indices.put_mapping(index=alias, body={"properties": added})
         # another instance (or worker) may have just created it: wait for its shard
         self._wait_for(target)
         self._kinds_ready.add(kind)

@@ -89,6 +89,10 @@ PROPERTIES = {
     "province": KEYWORD,
     "agency": KEYWORD,
     "department": KEYWORD,
+    # the desk that received it (the resolving agency unless filed elsewhere): its
+    # staff see the dossier too, and the statistics count its receptions there
+    "receiving_province": KEYWORD,
+    "receiving_agency": KEYWORD,
     "procedure": {
         "properties": {"code": KEYWORD, "name": TEXT, "version": {"type": "integer"}}
     },
@@ -129,6 +133,8 @@ ADDED_FIELDS = (
     "value",
     "assignee_names",
     "received_by",
+    "receiving_province",
+    "receiving_agency",
 )
 
 SCALARS = tuple(k for k, v in PROPERTIES.items() if "properties" not in v)
@@ -159,13 +165,25 @@ def document_from(snapshot, names=None):
     `names` maps user ids to names (accounts); an unknown id keeps no name.
     """
     names = names or {}
-    doc = {key: snapshot.get(key) for key in SCALARS if key in snapshot}
+    doc = received_where({key: snapshot.get(key) for key in SCALARS if key in snapshot})
     for key, fields in NESTED.items():
         part = snapshot.get(key) or {}
         doc[key] = {name: part.get(name) for name in fields if name in part}
     doc["applicant"]["full_name"] = (snapshot.get("applicant") or {}).get("full_name")
     doc["assignees"] = [str(a) for a in snapshot.get("assignees") or ()]
     doc["assignee_names"] = [names[a] for a in doc["assignees"] if names.get(a)]
+    return doc
+
+
+RECEIVING = {"receiving_agency": "agency", "receiving_province": "province"}
+
+
+def received_where(doc):
+    """A snapshot from before the receiving agency existed was received by the
+    agency that resolves it."""
+    for field, own in RECEIVING.items():
+        if doc.get(field) is None and own in doc:
+            doc[field] = doc[own]
     return doc
 
 
@@ -183,6 +201,8 @@ DOSSIER_FIELDS = (
     "province",
     "agency",
     "department",
+    "receiving_province",
+    "receiving_agency",
     "owner",
     "assignees",
     "submitted_at",
@@ -229,7 +249,7 @@ INDEXES = {"dossiers": PROPERTIES, "tasks": TASK_PROPERTIES, "files": FILE_PROPE
 def dossier_part(snapshot):
     """What a task or file document copies of its dossier (from a dossier document
     or snapshot)."""
-    part = {name: snapshot.get(name) for name in DOSSIER_FIELDS}
+    part = received_where({name: snapshot.get(name) for name in DOSSIER_FIELDS})
     procedure = snapshot.get("procedure") or {}
     part["procedure"] = {"code": procedure.get("code"), "name": procedure.get("name")}
     applicant = snapshot.get("applicant") or {}

@@ -54,6 +54,8 @@ SCOPE_FIELDS = {
     "province": "province",
     "agency": "agency",
     "department": "department",
+    "receiving_province": "receiving_province",
+    "receiving_agency": "receiving_agency",
     "owner": "owner",
     "assignees": "assignees",
     "submitted_at": "submitted_at",

@@ -37,6 +37,7 @@ DESK = STAFF | {
     "dossier.reject",
     "dossier.register_paper",
     "dossier.return_result",
+    "dossier.transfer",  # send a dossier received here on to its resolving agency
     "dossier.cancel",
 }
 OFFICER = STAFF | {
@@ -113,6 +114,7 @@ CLIENT_SCOPE_ACTIONS = {
         "dossier.receive",
         "dossier.reject",
         "dossier.return_result",
+        "dossier.transfer",
         "file.upload",
         "comment.write",
         "staff.read",

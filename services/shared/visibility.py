@@ -6,7 +6,10 @@ and creator, and, where it can be internal, an audience (``public`` for the
 applicant, ``internal`` to the agency).
 `RULES` says, for each kind of record, which audiences the applicant sees and whether
 staff see it at all; `SCOPE_FIELDS` says which record fields must equal the caller's
-at each scope. `rule(caller, kind)` turns both into one predicate over record fields,
+at each scope, and `RECEIVING_FIELDS` the same for the staff of the agency whose
+desk received a dossier resolved by another (`receiving_province`,
+`receiving_agency`): both agencies' staff see it; `sides` tells which one a caller
+works for. `rule(caller, kind)` turns both into one predicate over record fields,
 and that predicate is rendered three ways, which must always agree (a property test
 in tests/integration/shared checks it on generated users and records):
 
@@ -35,6 +38,18 @@ SCOPE_FIELDS = {
     "agency": ("province", "agency"),
     "department": ("province", "agency", "department"),
 }
+# A dossier received at one agency's desk and resolved by another is in the scope
+# of both: these record fields must equal the caller's (province, agency) for the
+# receiving side. Department-bound staff work for the resolving agency only.
+RECEIVING_FIELDS = {
+    "national": (),
+    "province": (("receiving_province", "province"),),
+    "agency": (
+        ("receiving_province", "province"),
+        ("receiving_agency", "agency"),
+    ),
+    "department": None,
+}
 # An officer or leader also sees the dossiers he is assigned to, whatever department.
 ASSIGNED_SCOPES = ("department",)
 
@@ -54,6 +69,8 @@ class Rule:
     submitted_only: bool = True
     # (field, value) pairs a record must have for staff and clients to see it
     staff_only_if: tuple = ()
+    # the record belongs to a dossier, which its receiving agency's staff see too
+    dossier_bound: bool = True
 
 
 RULES = {
@@ -79,6 +96,7 @@ RULES = {
         has_audience=False,
         submitted_only=False,
         staff_only_if=(("user_kind", "staff"),),
+        dossier_bound=False,
     ),
 }
 KINDS = tuple(RULES)
@@ -121,8 +139,27 @@ def _own(caller, rule):
     return _and(("eq", "owner", user), _audience(rule, rule.applicant_audiences))
 
 
-def _in_scope(caller, scope):
-    """The scope match of a staff member or client (None attributes match nothing)."""
+def _in_scope(caller, scope, spec):
+    """The scope match of a staff member or client: as the resolving agency's or,
+    for a dossier's records, as the receiving agency's (None matches nothing)."""
+    receiving = _receiving(caller, scope) if spec.dossier_bound else NONE
+    return _or(_resolving(caller, scope), receiving)
+
+
+def _receiving(caller, scope):
+    """The match of the receiving side's staff (the dossier's receiving desk)."""
+    pairs = RECEIVING_FIELDS[scope]
+    if pairs is None:
+        return NONE
+    terms = []
+    for field, attribute in pairs:
+        value = caller.get(attribute)
+        terms.append(NONE if value is None else ("eq", field, value))
+    return _and(*terms)
+
+
+def _resolving(caller, scope):
+    """The match of the resolving agency's staff (its province, agency, department)."""
     terms = []
     for field in SCOPE_FIELDS[scope]:
         value = caller.get(field)
@@ -148,11 +185,15 @@ def rule(caller, kind):
     only_if = _and(*(("eq", f, v) for f, v in spec.staff_only_if))
     if caller.get("kind") == "client":
         audience = _audience(spec, spec.client_audiences)
-        return _and(_in_scope(caller, scope_of(caller)), submitted, audience, only_if)
+        return _and(
+            _in_scope(caller, scope_of(caller), spec), submitted, audience, only_if
+        )
     scope = scope_of(caller)
     if scope == "own":
         return _own(caller, spec)
-    staff = _and(_in_scope(caller, scope), submitted, only_if, _own_work(caller, spec))
+    staff = _and(
+        _in_scope(caller, scope, spec), submitted, only_if, _own_work(caller, spec)
+    )
     return _or(_own(caller, spec), staff if spec.staff else NONE)
 
 
@@ -169,6 +210,21 @@ def _own_work(caller, rule):
 def sees(caller, kind, record):
     """Tell whether `caller` sees `record` (a mapping of record fields) of `kind`."""
     return matches(rule(caller, kind), record)
+
+
+def sides(caller, record):
+    """The sides ("receiving", "resolving") of a dossier the caller works on: the
+    scope that lets staff or a client see it; the applicant and national roles
+    hold both (what they may do is the permission table's)."""
+    scope = scope_of(caller)
+    if "system" in (caller.get("roles") or ()) or scope in ("own", "national"):
+        return {"receiving", "resolving"}
+    found = set()
+    if matches(_resolving(caller, scope), record):
+        found.add("resolving")
+    if matches(_receiving(caller, scope), record):
+        found.add("receiving")
+    return found
 
 
 # --- the three renderings -----------------------------------------------------

@@ -142,6 +142,11 @@ def record_of(payload):
         "province": snapshot.get("province") or payload.get("province"),
         "agency": snapshot.get("agency"),
         "department": snapshot.get("department"),
+        # received here, resolved there: both agencies' clients may see it
+        "receiving_province": snapshot.get("receiving_province")
+        or snapshot.get("province")
+        or payload.get("province"),
+        "receiving_agency": snapshot.get("receiving_agency") or snapshot.get("agency"),
         "procedure": (snapshot.get("procedure") or {}).get("code"),
         "owner": snapshot.get("owner"),
         "assignees": snapshot.get("assignees") or [],
@@ -152,10 +157,12 @@ def record_of(payload):
 
 # --- subscriptions -----------------------------------------------------------------
 FILTERS = ("provinces", "agencies", "procedures")
-FILTER_FIELD = {
-    "provinces": "province",
-    "agencies": "agency",
-    "procedures": "procedure",
+# Each filter and the record fields it matches: a province or an agency matches a
+# dossier it resolves or whose desk received it (either role).
+FILTER_FIELDS = {
+    "provinces": ("province", "receiving_province"),
+    "agencies": ("agency", "receiving_agency"),
+    "procedures": ("procedure",),
 }
 
 
@@ -166,7 +173,8 @@ def matches(subscription, event_type, record):
         return False
     for name in FILTERS:
         wanted = subscription.get(name) or []
-        if wanted and record.get(FILTER_FIELD[name]) not in wanted:
+        found = {record.get(field) for field in FILTER_FIELDS[name]}
+        if wanted and not found & set(wanted):
             return False
     return True
 

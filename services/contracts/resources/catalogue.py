@@ -71,6 +71,12 @@ class Procedure(Resource):
     documents = Sent(fields.List, fields.Nested(RequiredDocument))
     templates = Sent(fields.List, fields.Nested(ProcedureTemplate))
     step_limits = Sent(fields.Dict, keys=fields.String(), values=fields.Integer())
+    received_elsewhere = fields.Boolean(
+        metadata={
+            "description": "A desk of another agency, any province, may "
+            "receive it and transfer it to the resolving agency."
+        }
+    )
     version = Sent(fields.Integer)
     version_id = Sent(fields.Integer)
     published_at = Nullable(fields.DateTime)

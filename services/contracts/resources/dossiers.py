@@ -7,10 +7,13 @@ from .common import Nullable, Resource, Sent, page_of
 STATUSES = (
     "draft",
     "waiting_reception",
+    "to_transfer",
+    "transferred",
     "processing",
     "supplement_requested",
     "pending_approval",
     "approved",
+    "returned",
     "completed",
     "rejected",
     "cancelled",
@@ -50,6 +53,25 @@ class DossierSummary(Resource):
     province = Nullable(fields.String)
     agency = Nullable(fields.String)
     department = Nullable(fields.String)
+    receiving_province = Nullable(
+        fields.String,
+        metadata={"description": "The receiving desk's province."},
+    )
+    receiving_agency = Nullable(
+        fields.String,
+        metadata={
+            "description": "The one-stop desk that received it and hands the "
+            "result back; `agency` resolves it (the same unless filed elsewhere)."
+        },
+    )
+    transferred_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "Sent on by the receiving desk."},
+    )
+    returned_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "The result sent back to the receiving desk."},
+    )
     procedure = Sent(fields.Nested, ProcedureRef)
     applicant = Sent(fields.Nested, Applicant)
     owner = Nullable(fields.String)
@@ -291,6 +313,8 @@ EXAMPLES = {
         "province": "01",
         "agency": "000.00.01.H26",
         "department": "TP",
+        "receiving_province": "01",
+        "receiving_agency": "000.00.01.H26",
         "procedure": {
             "code": "1.001193",
             "name": "Đăng ký khai sinh",

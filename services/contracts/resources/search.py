@@ -46,6 +46,9 @@ class DashboardGroups(Resource):
     province = rows()
     performance_by_province = rows()
     performance_by_agency = rows()
+    # received dossiers by the desk that received them (results: by resolving agency)
+    received_by_agency = rows()
+    received_by_province = rows()
 
 
 class RowsPage(Resource):
@@ -89,6 +92,8 @@ class DossierRef(Resource):
     province = fields.String(allow_none=True)
     agency = fields.String(allow_none=True)
     department = fields.String(allow_none=True)
+    receiving_province = fields.String(allow_none=True)
+    receiving_agency = fields.String(allow_none=True)
     owner = fields.String(allow_none=True)
     assignees = fields.List(fields.String())
     version = fields.Integer(metadata={"description": "The dossier's version."})

@@ -6,7 +6,8 @@ small pools so that they often collide) and records; the Python check
 (`store.scope_columns` over a table of the same columns) and the OpenSearch clause the
 search service uses (`queries.scope_clause` over documents built by
 `mapping.document_from` in an index made from `mapping.index_body`) must select the
-same records for every caller.
+same records for every caller, records received by one agency and resolved by
+another included (both agencies' staff see those).
 """
 
 import datetime as dt
@@ -69,6 +70,9 @@ records = st.fixed_dictionaries(
         "province": st.sampled_from(["01", "79"]),
         "agency": st.sampled_from(["A1", "A2"]),
         "department": DEPARTMENTS,
+        # received here, resolved there: often the resolving agency itself
+        "receiving_province": st.sampled_from(["01", "79"]),
+        "receiving_agency": st.sampled_from(["A1", "A2"]),
         "owner": USERS,
         "assignees": st.lists(st.sampled_from(["u1", "u2", "u3"]), max_size=2),
         "submitted_at": st.sampled_from([None, WHEN]),
@@ -86,6 +90,8 @@ PROBE = sa.Table(
     sa.Column("province", sa.String(8)),
     sa.Column("agency", sa.String(64)),
     sa.Column("department", sa.String(64)),
+    sa.Column("receiving_province", sa.String(8)),
+    sa.Column("receiving_agency", sa.String(64)),
     sa.Column("owner_id", sa.String(64)),
     sa.Column("assignees", sa.JSON),
     sa.Column("submitted_at", sa.DateTime(timezone=True)),

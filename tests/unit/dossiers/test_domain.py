@@ -195,3 +195,52 @@ def test_no_appointment_yet_is_on_time():
 
 def test_receipt_number_format():
     assert domain.receipt_number("H01.12", D(2026, 2, 3), 7) == "H01.12-260203-0007"
+
+
+# --- received here, resolved there ----------------------------------------------
+
+
+def test_a_dossier_received_elsewhere_is_transferred_and_its_result_returned():
+    route = domain.TRANSFER
+    assert domain.route_of("X", "Y") == route
+    assert domain.route_of("Y", "Y") == domain.route_of(None, "Y") == domain.LOCAL
+    path = [
+        ("waiting_reception", "receive_for_transfer", "to_transfer"),
+        ("to_transfer", "transfer", "transferred"),
+        ("transferred", "accept_transfer", "processing"),
+        ("approved", "return_to_desk", "returned"),
+        ("returned", "return_result", "completed"),
+    ]
+    for state, action, target in path:
+        assert domain.find(state, action, route).target == target
+    # the one-agency moves are not on this route, nor the transfer's on the local one
+    assert domain.find("waiting_reception", "receive", route) is None
+    assert domain.find("approved", "return_result", route) is None
+    assert domain.find("waiting_reception", "receive_for_transfer") is None
+    assert domain.find("approved", "return_to_desk") is None
+    # the legal deadline runs from the receiving desk's reception
+    assert "mark_received" in domain.find("waiting_reception", "receive_for_transfer",
+                                          route).effects  # fmt: skip
+
+
+def test_each_agency_takes_its_own_steps_of_a_transferred_dossier():
+    desk = ROLE_ACTIONS["desk"]
+    route = domain.TRANSFER
+
+    def actions(state, sides):
+        return domain.allowed_actions(state, desk, route=route, sides=sides)
+
+    assert actions("waiting_reception", {"receiving"}) == [
+        "cancel", "receive_for_transfer", "reject"]  # fmt: skip
+    assert actions("waiting_reception", {"resolving"}) == ["cancel"]
+    assert actions("to_transfer", {"receiving"}) == ["cancel", "transfer"]
+    assert actions("transferred", {"receiving"}) == ["cancel"]
+    assert actions("transferred", {"resolving"}) == ["accept_transfer", "cancel"]
+    assert actions("approved", {"resolving"}) == ["cancel", "return_to_desk"]
+    assert actions("approved", {"receiving"}) == ["cancel"]
+    assert actions("returned", {"receiving"}) == ["cancel", "return_result"]
+    assert actions("returned", {"resolving"}) == ["cancel"]
+    officer = ROLE_ACTIONS["officer"]
+    assert "request_supplement" not in domain.allowed_actions(
+        "processing", officer, route=route, sides={"receiving"}
+    )

@@ -96,6 +96,36 @@ def test_api_clients_see_public_records_of_their_scope_only():
     assert not sees(client, agency="OTHER")
 
 
+# A dossier resolved by SO-TP of province 01, received at the desk of X-79 in 79.
+ELSEWHERE = {"receiving_province": "79", "receiving_agency": "X-79"}
+
+
+def test_both_agencies_staff_see_a_dossier_received_elsewhere():
+    there = {"province": "79", "agency": "X-79", "department": "TN"}
+    assert sees(staff("desk"), **ELSEWHERE)
+    assert sees(staff("desk", **there), **ELSEWHERE)
+    assert sees(staff("province_admin", **there), "file", **ELSEWHERE)
+    assert sees(staff("desk", **there), "comment", audience="internal", **ELSEWHERE)
+    # the receiving agency's department staff work for the resolving agency only
+    assert not sees(staff("officer", **there), **ELSEWHERE)
+    # a third agency, even of one of the two provinces, does not
+    assert not sees(staff("desk", agency="THIRD"), **ELSEWHERE | {"agency": "Y"})
+    assert not sees(staff("desk", province="79", agency="THIRD"), **ELSEWHERE)
+    client = {"kind": "client", "roles": [], "province": "79", "agency": "X-79"}
+    assert sees(client, **ELSEWHERE)
+
+
+def test_sides_say_which_agency_a_caller_works_for():
+    record = DOSSIER | ELSEWHERE
+    there = staff("desk", province="79", agency="X-79")
+    assert visibility.sides(staff("desk"), record) == {"resolving"}
+    assert visibility.sides(there, record) == {"receiving"}
+    assert visibility.sides(staff("desk"), DOSSIER | {
+        "receiving_province": "01", "receiving_agency": "SO-TP"}
+    ) == {"receiving", "resolving"}  # fmt: skip
+    assert visibility.sides(staff("desk", agency="THIRD"), record) == set()
+
+
 def test_anonymous_sees_nothing_and_the_system_everything():
     assert not sees({"kind": "anonymous", "roles": []})
     system = {"kind": "operator", "roles": ["system"]}

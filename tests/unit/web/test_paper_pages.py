@@ -2,7 +2,14 @@
 
 from services.dossiers.exceptions import ClaimRefused, TooManyClaims
 
-from .conftest import CITIZEN, DESK, FakeRpc, make_client, session_cookies
+from .conftest import (
+    CITIZEN,
+    DESK,
+    PROCEDURE,
+    FakeRpc,
+    make_client,
+    session_cookies,
+)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -80,6 +87,7 @@ def test_the_desk_completes_a_supplemented_paper_dossier_for_its_applicant():
 
 def test_the_paper_form_asks_for_the_applicants_id_and_sends_no_account():
     fake = FakeRpc(caller=DESK)
+    fake.answers[("accounts", "list_agencies")] = [{"code": "UBX", "name": "UBND X"}]
     fake.answers[("dossiers", "register_paper_dossier")] = lambda *a, **kw: {
         "id": "d-2"
     }
@@ -105,3 +113,46 @@ def test_the_paper_form_asks_for_the_applicants_id_and_sends_no_account():
         "national_id": "001090123456",
         "phone": "0912345678",
     }
+
+
+def test_the_desk_picks_a_resolving_agency_of_another_province_by_name():
+    """Received here, resolved there: the agency goes with its province; the desk's
+    own agency is the default and sends none."""
+    fake = FakeRpc(caller=DESK)
+    fake.answers[("accounts", "list_agencies")] = lambda *a, **kw: [
+        {"code": "UBX", "name": "UBND X"},
+        {"code": "HCM-1", "name": "UBND phường Sài Gòn"},
+    ]
+    fake.answers[("dossiers", "register_paper_dossier")] = {"id": "d-3"}
+    fake.answers[("dossiers", "get_procedure")] = dict(
+        PROCEDURE, province="79", agencies=["HCM-1"]
+    )
+    cookies, csrf = session_cookies()
+    client = make_client(fake)
+    page = client.simulate_get(
+        "/can-bo/ho-so-giay", params={"thu_tuc": "1.001193", "tinh": "79"},
+        cookies=cookies,
+    )  # fmt: skip
+    assert 'id="f-agency"' in page.text and "UBND phường Sài Gòn" in page.text
+    assert "UBND X<" not in page.text  # only the agencies the procedure lists
+    assert 'name="province" value="79"' in page.text
+    assert fake.called("list_procedures")[-1][3] == {"province": "79"}
+    body = (
+        f"csrf_token={csrf}&procedure=1.001193&province=79&agency=HCM-1"
+        "&kind=citizen&full_name=L%C3%AA+C&national_id=001090123456"
+        "&phone=0912345678&form.full_name=C"
+    )
+    resp = client.simulate_post(
+        "/can-bo/ho-so-giay", body=body, headers=FORM, cookies=cookies
+    )
+    assert resp.status_code == 303
+    sent = fake.called("register_paper_dossier")[-1][2][1]
+    assert (sent["agency"], sent["province"], sent["department"]) == (
+        "HCM-1", "79", None)  # fmt: skip
+    fake.answers[("dossiers", "get_procedure")] = PROCEDURE
+    resp = client.simulate_post(
+        "/can-bo/ho-so-giay", body=body.replace("HCM-1", "UBX") + "&department=TP",
+        headers=FORM, cookies=cookies,
+    )  # fmt: skip
+    sent = fake.called("register_paper_dossier")[-1][2][1]
+    assert "agency" not in sent and sent["department"] == "TP"

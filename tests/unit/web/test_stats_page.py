@@ -79,7 +79,8 @@ def test_each_group_is_a_chart_with_its_table_and_names_instead_of_codes():
     # every group an agency's scope spans is asked of the search service, as the
     # caller (by agency and by province only span wider scopes)
     ((_, _, args, _),) = fake.called("dashboard")
-    wide = {"agency", "province", "performance_by_agency", "performance_by_province"}
+    wide = {"agency", "province", "performance_by_agency", "performance_by_province",
+            "received_by_province"}  # fmt: skip
     assert args[0]["user_id"] == "a1" and set(args[2]) == set(GROUPS) - wide
 
 

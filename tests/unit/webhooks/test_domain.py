@@ -121,3 +121,19 @@ def test_filters_narrow_and_scope_bounds_them():
         "agencies": ["outside_scope"]
     }
     assert domain.out_of_scope_filters(client, {"provinces": ["01"]}) == {}
+
+
+def test_a_filter_matches_a_dossier_in_either_role():
+    """Received by agency R of 79, resolved by A of 01: both agencies' filters."""
+    record = domain.record_of(
+        {"dossier": {"province": "01", "agency": "A", "receiving_province": "79",
+                     "receiving_agency": "R", "procedure": {"code": "P"}}}
+    )  # fmt: skip
+    for filters in ({"agencies": ["A"]}, {"agencies": ["R"]}, {"provinces": ["79"]}):
+        sub = {"event_types": ["dossier_submitted"], **filters}
+        assert domain.matches(sub, "dossier_submitted", record), filters
+    sub = {"event_types": ["dossier_submitted"], "agencies": ["B"]}
+    assert not domain.matches(sub, "dossier_submitted", record)
+    # an event of a dossier from before: received where resolved
+    older = domain.record_of({"dossier": {"province": "01", "agency": "A"}})
+    assert (older["receiving_agency"], older["receiving_province"]) == ("A", "01")

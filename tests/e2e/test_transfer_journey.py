@@ -1,0 +1,107 @@
+"""Received here, resolved there, in the browser (issue 18, item 2).
+
+A desk of Hồ Chí Minh City (79) registers a paper dossier of a Hà Nội (01) agency's
+procedure, choosing that agency by name, and transfers it; the Hà Nội desk accepts
+it, its officer and leader process it, its desk returns the result to the receiving
+desk, which hands it over. Each workspace names both agencies and shows each desk
+only its own buttons.
+"""
+
+import re
+import uuid
+
+from .conftest import PASSWORD
+from .test_journey import act, log_in
+
+RECEIVING_NAME = "UBND phường Sài Gòn Thử Nghiệm"
+
+
+def receiving_desk(agency):
+    """An agency of province 79 with a desk account (made by the operator)."""
+    code = f"T{uuid.uuid4().hex[:6].upper()}"
+    agency._post(
+        "/api/v1/agencies", {"code": code, "name": RECEIVING_NAME, "province": "79"}
+    )
+    email = f"desk79-{uuid.uuid4().hex[:8]}@e2e.test"
+    agency._post(
+        "/api/v1/staff",
+        {"email": email, "full_name": "Cán bộ một cửa 79", "password": PASSWORD,
+         "role": "desk", "agency": code, "province": "79"},
+    )  # fmt: skip
+    return code, email
+
+
+def buttons(page, base=None, dossier_id=None):
+    """The workflow buttons the workspace shows (opened again when named)."""
+    if dossier_id:
+        page.goto(f"{base}/can-bo/ho-so/{dossier_id}")
+    return {b.get_attribute("data-action") for b in page.locator("[data-action]").all()}
+
+
+def listed(page, url, dossier_id, tries=40):
+    """Whether the work list at `url` lists the dossier once the index has it."""
+    for _ in range(tries):
+        page.goto(url)
+        if page.locator(f'#work-list a[href="/can-bo/ho-so/{dossier_id}"]').count():
+            return True
+        page.wait_for_timeout(250)
+    return False
+
+
+def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
+    browser, stack, agency, shots
+):
+    base = stack.url
+    code, email = receiving_desk(agency)
+    people = {who: browser.new_context(locale="vi-VN") for who in
+              ("there", "desk", "officer", "leader")}  # fmt: skip
+    there, desk, officer, leader = (people[w].new_page() for w in people)
+
+    log_in(there, base, email)
+    there.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={agency.procedure}")
+    there.select_option("#f-agency", agency.code)  # the resolving agency, by name
+    assert "UBND xã Thử Nghiệm" in there.locator("#f-agency").inner_text()
+    there.fill("#f-applicant-full_name", "Phạm Văn Chuyển")
+    there.fill("#f-applicant-national_id", "079190012345")
+    there.fill("#f-applicant-phone", "0912345678")
+    there.fill("#f-form-child_name", "Phạm Minh")
+    there.fill("#f-form-copies", "1")
+    there.click("form.form button[type=submit]")
+    there.wait_for_url(re.compile(r"/can-bo/ho-so/[\w-]+\?ok="))
+    dossier_id = there.url.split("/can-bo/ho-so/")[1].split("?")[0]
+    assert there.locator("#dossier-status").inner_text().strip() == "Chờ chuyển hồ sơ"
+    assert there.locator("#receiving-agency").inner_text() == RECEIVING_NAME
+    assert "UBND xã Thử Nghiệm" in there.locator("#resolving-agency").inner_text()
+    assert there.locator("#receipt-number").inner_text().startswith(code)
+    assert "transfer" in buttons(there)
+    shots(there, "to-transfer")
+    # the desk's work list: a tab of what it must transfer
+    there.goto(f"{base}/can-bo")
+    tab = there.locator('#tabs a[data-tab="to_transfer"]')
+    assert tab.inner_text() == "Chờ chuyển hồ sơ"
+    # the link is relative to the list
+    assert listed(there, f"{base}/can-bo" + tab.get_attribute("href"), dossier_id)
+    status = act(there, base, dossier_id, "transfer", shots)
+    assert status == "Đã chuyển, chờ cơ quan giải quyết tiếp nhận"
+    assert "accept_transfer" not in buttons(there)
+
+    log_in(desk, base, agency.staff["desk"])
+    shown = buttons(desk, base, dossier_id)
+    assert "accept_transfer" in shown and "transfer" not in shown
+    status = act(desk, base, dossier_id, "accept_transfer", shots,
+                 department=agency.department)  # fmt: skip
+    assert status == "Đang xử lý"
+    log_in(officer, base, agency.staff["officer"])
+    act(officer, base, dossier_id, "send_for_approval", shots)
+    log_in(leader, base, agency.staff["leader"])
+    assert act(leader, base, dossier_id, "approve", shots) == "Đã phê duyệt"
+    assert "return_result" not in buttons(desk, base, dossier_id)
+    assert "return_to_desk" not in buttons(there, base, dossier_id)
+    status = act(desk, base, dossier_id, "return_to_desk", shots)
+    assert status == "Kết quả đã chuyển về nơi tiếp nhận"
+    assert "return_result" not in buttons(desk)
+
+    assert listed(there, f"{base}/can-bo?trang_thai=returned", dossier_id)
+    assert act(there, base, dossier_id, "return_result", shots) == "Đã trả kết quả"
+    for context in people.values():
+        context.close()
