@@ -51,6 +51,23 @@ rate_counters = sa.Table(
 NOW = sa.func.now()
 
 
+# The rate limit's upsert, run on every API request. As text: SQLAlchemy never caches
+# the compiled form of its PostgreSQL `insert` (`inherit_cache = False`), so built with
+# it the statement was compiled again on each request, a few percent of the gateway's
+# CPU under load (py-spy: bench/README.md, core).
+HIT = sa.text(
+    """
+    INSERT INTO rate_counters (identity, window_start, hits)
+    VALUES (:identity,
+            to_timestamp(floor(extract(epoch FROM now()) / :window) * :window), 1)
+    ON CONFLICT (identity, window_start) DO UPDATE SET hits = rate_counters.hits + 1
+    RETURNING hits,
+              extract(epoch FROM window_start) + :window - extract(epoch FROM now())
+                  AS seconds_left
+    """
+)
+
+
 def seconds(n):
     return sa.text(f"interval '{int(n)} seconds'")
 
@@ -166,28 +183,9 @@ class GatewayStore:
         Returns (hits so far in the window, seconds until it ends). One upsert: its
         row lock makes concurrent instances count right.
         """
-        start = sa.func.to_timestamp(
-            sa.func.floor(sa.extract("epoch", NOW) / window) * window
-        )
-        stmt = (
-            insert(rate_counters)
-            .values(identity=identity, window_start=start, hits=1)
-            .on_conflict_do_update(
-                index_elements=["identity", "window_start"],
-                set_={"hits": rate_counters.c.hits + 1},
-            )
-            .returning(
-                rate_counters.c.hits,
-                (
-                    sa.extract("epoch", rate_counters.c.window_start)
-                    + window
-                    - sa.extract("epoch", NOW)
-                ).label("left"),
-            )
-        )
         with self.counter_engine.connect() as conn:
-            row = conn.execute(stmt).one()
-        return row.hits, max(1, int(-(-float(row.left) // 1)))
+            row = conn.execute(HIT, {"identity": identity, "window": window}).one()
+        return row.hits, max(1, int(-(-float(row.seconds_left) // 1)))
 
     # --- housekeeping -----------------------------------------------------------------
     def cleanup(self, counter_age=None, batch=5000):

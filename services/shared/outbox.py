@@ -12,6 +12,7 @@ schema, and get every declared field (defaults filled in).
 """
 
 import datetime as dt
+import functools
 import logging
 import uuid
 
@@ -21,8 +22,7 @@ from marshmallow import ValidationError
 from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
-from sqlalchemy import JSON, BigInteger, DateTime, String, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import JSON, BigInteger, DateTime, String, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from services import contracts
@@ -104,14 +104,19 @@ def first_delivery(session, model, event):
     event_id = str(event.get("event_id") or "")
     if not event_id:
         return True
-    result = session.execute(
-        insert(model)
-        .values(
-            event_id=event_id, event_type=event.get("type", ""), processed_at=utcnow()
-        )
-        .on_conflict_do_nothing()
+    values = {"id": event_id, "type": event.get("type", ""), "at": utcnow()}
+    return session.execute(_recording(model), values).rowcount == 1
+
+
+@functools.cache
+def _recording(model):
+    """The de-duplicating insert into `model`'s table, as text: SQLAlchemy never
+    caches the compiled form of its PostgreSQL `insert` (`inherit_cache = False`),
+    so built with it this statement was compiled again for every event consumed."""
+    return text(
+        f"INSERT INTO {model.__table__.fullname} (event_id, event_type, processed_at)"
+        " VALUES (:id, :type, :at) ON CONFLICT DO NOTHING"
     )
-    return result.rowcount == 1
 
 
 class OutboxRelay(DependencyProvider):
