@@ -23,12 +23,12 @@ import socket
 import uuid
 
 import eventlet
-import requests
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import sessionmaker
 from standardwebhooks.webhooks import Webhook
+from urllib3 import exceptions as http_errors
 
 from services.shared.config import database_url
 from services.shared.database import make_engine
@@ -36,6 +36,7 @@ from services.shared.database import make_engine
 from . import domain, settings
 from .models import Delivery, Event, Subscription
 from .store import envelope, now
+from .transport import PinnedTransport
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,30 @@ class Outcome:
         return self.status == 410
 
 
+def try_once(
+    transport, url, body, headers, moment, allowed, resolve=socket.getaddrinfo
+):
+    """One try: resolve and check the URL's host (`domain.check_target`), POST to the
+    checked address (`transport`), and tell the Outcome."""
+    try:
+        target = domain.check_target(url, allowed, resolve)
+        answer = transport.post(target, body, headers)
+    except domain.TargetRefused as exc:
+        return Outcome(error=str(exc))
+    # refused or unreachable (urllib3 makes it a subclass of the timeouts)
+    except http_errors.NewConnectionError:
+        return Outcome(error="connection_refused")
+    except http_errors.TimeoutError:
+        return Outcome(error="timeout")
+    except http_errors.HTTPError as exc:
+        return Outcome(error=type(exc).__name__)
+    outcome = Outcome(status=answer.status)
+    if answer.status == 429:
+        after = domain.retry_after(answer.headers.get("retry-after"), moment)
+        outcome.retry_after = min(after if after is not None else 60.0, 86_400.0)
+    return outcome
+
+
 class Sender(DependencyProvider):
     """The sender threads of one instance (a nameko dependency of the service)."""
 
@@ -124,7 +149,7 @@ class Sender(DependencyProvider):
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.wakeups = LightQueue()
-        self.http = requests.Session()
+        self.http = PinnedTransport(self.timeout)
         self.running = False
 
     def start(self):
@@ -230,27 +255,9 @@ class Sender(DependencyProvider):
             "webhook-timestamp": str(int(moment.timestamp())),
             "webhook-signature": signature(sub, delivery.id, moment, body),
         }
-        try:
-            domain.check_target(sub.url, self.allowed)
-            answer = self.http.post(
-                sub.url,
-                data=body.encode(),
-                headers=headers,
-                timeout=(self.timeout, self.timeout),
-                allow_redirects=False,
-            )
-        except domain.TargetRefused as exc:
-            return Outcome(error=str(exc))
-        except requests.Timeout:
-            return Outcome(error="timeout")
-        except requests.RequestException as exc:
-            return Outcome(error=type(exc).__name__)
-        outcome = Outcome(status=answer.status_code)
-        if answer.status_code == 429:
-            after = domain.retry_after(answer.headers.get("retry-after"), moment)
-            outcome.retry_after = min(after if after is not None else 60.0, 86_400.0)
-        answer.close()
-        return outcome
+        return try_once(
+            self.http, sub.url, body.encode(), headers, moment, self.allowed
+        )
 
     def outcome_values(self, delivery, outcome):
         """The delivery's new columns after this try."""

@@ -17,9 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
+from sqlalchemy import create_engine, text
 from standardwebhooks.webhooks import Webhook
 
 import services.webhooks.exceptions  # noqa: F401 - registers remote error types
+from services.shared.config import database_url
 from services.shared.errors import ServiceError
 from tests.integration.dossiers.conftest import PROVINCE, World
 
@@ -156,6 +158,14 @@ def setup(rpc, receiver):
     )
     dossier = world.received()
     return world, ours, theirs, subs, dossier
+
+
+@pytest.fixture(scope="module")
+def db(stack):
+    """The webhooks service's own database (what it holds at rest)."""
+    engine = create_engine(database_url("webhooks", stack.env))
+    yield engine
+    engine.dispose()
 
 
 def bodies(receiver, path, dossier_id):
@@ -394,6 +404,46 @@ def test_targets_on_private_addresses_are_refused(rpc):
             {"url": "http://127.0.0.1:18199/", "event_types": TYPES, "agencies": ["B"]},
         )
     assert refused.value.details == {"agencies": ["outside_scope"]}
+
+
+def test_a_name_resolving_to_loopback_is_refused_unless_allowed(
+    setup, receiver, rpc, db
+):
+    """`localhost` answers 127.0.0.1 (the stack allows only that literal): refused on
+    save, and refused at the try when a saved endpoint's name answers it later."""
+    world, ours, _, _, _ = setup
+    port = receiver.server_address[1]
+    with pytest.raises(ServiceError) as refused:
+        rpc.call(
+            "webhooks",
+            "create_subscription",
+            ours,
+            {"url": f"http://localhost:{port}/rebound", "event_types": TYPES},
+        )
+    assert refused.value.details == {"url": ["url_not_public"]}
+    sub = rpc.call(
+        "webhooks",
+        "create_subscription",
+        ours,
+        {"url": f"{receiver.url}/rebound", "event_types": TYPES},
+    )
+    # as if the endpoint's name had been re-pointed at loopback since it was saved
+    with db.begin() as conn:
+        conn.execute(
+            text("UPDATE subscriptions SET url = :url WHERE id = :id"),
+            {"url": f"http://localhost:{port}/rebound", "id": sub["id"]},
+        )
+    world.received()
+    refused_tries = wait_for(
+        "a try refused for its address",
+        lambda: [
+            d
+            for d in rpc.call("webhooks", "list_deliveries", ours, sub["id"])["items"]
+            if d["last_error"] == "url_not_public"
+        ],
+    )
+    assert refused_tries[0]["status"] == "pending" and refused_tries[0]["attempts"] >= 1
+    assert receiver.at("/rebound") == []
 
 
 def test_a_rotated_secret_signs_beside_the_previous_one(setup, rpc, receiver):
