@@ -9,7 +9,7 @@ import os
 
 from gateway.rpc import RpcPool
 
-AREAS = ("accounts", "dossiers", "files", "notify", "search", "history")
+AREAS = ("accounts", "webhooks", "dossiers", "files", "notify", "search", "history")
 
 
 def main():

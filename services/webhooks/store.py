@@ -28,9 +28,9 @@ def now():
 
 # --- events ------------------------------------------------------------------------
 def store_event(session, source, event_type, schema, payload):
-    """Log the event once (None when its id was stored before) and add one delivery
-    per active subscription that asked for it and may see it; return the deliveries'
-    count, or None for a redelivered event."""
+    """Log the event once and add one delivery per active subscription that asked
+    for it and may see it; return those subscriptions' ids, or None for a
+    redelivered event (its id stored before)."""
     record = domain.record_of(payload)
     seq = session.scalar(
         insert(Event)
@@ -74,7 +74,7 @@ def fan_out(session, seq, event_type, record):
     ]
     if rows:
         session.execute(insert(Delivery), rows)
-    return len(rows)
+    return [row["subscription_id"] for row in rows]
 
 
 def delivery_row(subscription_id, seq):
