@@ -12,6 +12,7 @@ snapshot reduced to its non-personal facts; any other nested record to its id.
 
 import datetime as dt
 import email.utils
+import functools
 import ipaddress
 import random
 import socket
@@ -67,6 +68,7 @@ SCALARS = (
 
 
 # --- event types -------------------------------------------------------------------
+@functools.cache  # the contracts do not change while a process runs
 def event_types():
     """{event type: (source service, payload schema class)} of every public event."""
     found = {}
