@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
 from deploy.local.supervise import read_state
@@ -107,6 +108,7 @@ class Stack:
         env.setdefault("PORTAL_WEBHOOK_RETRY_BASE", "0.3")
         env.setdefault("PORTAL_WEBHOOK_TIMEOUT", "1.5")
         env.setdefault("PORTAL_WEBHOOK_POLL", "0.2")
+        env.setdefault("PORTAL_WEBHOOK_SECRET_KEYS", Fernet.generate_key().decode())
         # Accounts signs session tokens with it and the gateways check them locally.
         env.setdefault("PORTAL_SESSION_KEY", secrets.token_urlsafe(32))
         # Its own SoftHSM2 token and local CA (services/files/pki.py), PINs of its own;

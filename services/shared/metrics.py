@@ -85,9 +85,27 @@ EMAILS = Counter(
 )
 BACKLOG_READ_ERRORS = Counter(
     "portal_backlog_read_errors_total",
-    "Scrapes that could not read a backlog (source: outbox, queues): its gauges are "
-    "missing from that scrape.",
+    "Scrapes that could not read a backlog (source: outbox, queues, deliveries): its "
+    "gauges are missing from that scrape.",
     ["service", "source"],
+)
+WEBHOOK_DELIVERIES = Counter(
+    "portal_webhook_deliveries_total",
+    "Webhook tries by what they left the delivery in: delivered, retry (to be tried "
+    "again), failed (out of tries), disabled (410: the endpoint was disabled).",
+    ["outcome"],
+)
+WEBHOOK_ATTEMPT_SECONDS = Histogram(
+    "portal_webhook_attempt_duration_seconds",
+    "Time one webhook try took (resolve, connect, send, answer), by the answer's "
+    "class (2xx, 3xx, 4xx, 5xx, error: no answer).",
+    ["status_class"],
+    buckets=FAST,
+)
+WEBHOOK_EVENTS = Counter(
+    "portal_webhook_events_total",
+    "Events the webhooks service logged (once per event id), by event type.",
+    ["type"],
 )
 OVERDUE = Gauge(
     "portal_dossiers_overdue",
@@ -149,6 +167,53 @@ class Backlogs:
 
 BACKLOGS = Backlogs()
 REGISTRY.register(BACKLOGS)
+
+
+class WebhookBacklog:
+    """Collector of the pending webhook deliveries, per endpoint, of the webhooks
+    senders in this process (each source: a callable answering
+    [(endpoint, pending, oldest age in seconds)]). Bounded: the TOP endpoints with
+    the most pending by subscription id, the rest summed under `other`."""
+
+    TOP = 10
+
+    def __init__(self):
+        self.sources = []
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        pending = GaugeMetricFamily(
+            "portal_webhook_pending_deliveries",
+            "Webhook deliveries waiting to be sent or tried again, by endpoint (the "
+            f"{self.TOP} with the most by subscription id, the rest as `other`).",
+            labels=["endpoint"],
+        )
+        age = GaugeMetricFamily(
+            "portal_webhook_oldest_pending_seconds",
+            "Age of the oldest pending webhook delivery, by endpoint (as above).",
+            labels=["endpoint"],
+        )
+        for source in list(self.sources):
+            try:
+                rows = sorted(source(), key=lambda r: -r[1])
+            except Exception as exc:  # noqa: BLE001 - a scrape never fails for it
+                log.warning("webhook backlog unreadable: %s", exc)
+                BACKLOG_READ_ERRORS.labels("webhooks", "deliveries").inc()
+                continue
+            top, rest = rows[: self.TOP], rows[self.TOP :]
+            for endpoint, count, oldest in top:
+                pending.add_metric([endpoint], count)
+                age.add_metric([endpoint], oldest)
+            if rest:
+                pending.add_metric(["other"], sum(r[1] for r in rest))
+                age.add_metric(["other"], max(r[2] for r in rest))
+        yield from (pending, age)
+
+
+WEBHOOK_BACKLOG = WebhookBacklog()
+REGISTRY.register(WEBHOOK_BACKLOG)
 
 
 class Source:

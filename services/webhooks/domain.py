@@ -12,9 +12,11 @@ snapshot reduced to its non-personal facts; any other nested record to its id.
 
 import datetime as dt
 import email.utils
+import functools
 import ipaddress
 import random
 import socket
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from marshmallow import fields
@@ -66,6 +68,7 @@ SCALARS = (
 
 
 # --- event types -------------------------------------------------------------------
+@functools.cache  # the contracts do not change while a process runs
 def event_types():
     """{event type: (source service, payload schema class)} of every public event."""
     found = {}
@@ -223,26 +226,58 @@ class TargetRefused(ValueError):
     """A URL the portal must not call (its detail code in `args[0]`)."""
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where one try goes: the URL's parts and the addresses its host resolved to
+    when it was checked. The sender connects to one of `addresses` (never resolving
+    the name again) and keeps the name for the Host header and TLS (SNI, cert)."""
+
+    scheme: str
+    host: str
+    port: int
+    netloc: str
+    path: str
+    addresses: tuple
+
+
 def check_target(url, allowed_hosts=(), resolve=socket.getaddrinfo):
-    """Refuse a webhook URL that is not http(s) or whose host resolves to a loopback,
-    link-local, private or otherwise non-public address, unless the operator allows
-    the host (PORTAL_WEBHOOK_ALLOWED_HOSTS). Checked on save and before every call."""
+    """The Target of a webhook URL, resolved once; refused (TargetRefused) when it is
+    not http(s), carries credentials, or any address its host resolves to is a
+    loopback, link-local, private or otherwise non-public one, unless the operator
+    allows the host (PORTAL_WEBHOOK_ALLOWED_HOSTS). Checked on save and before every
+    try, whose connection then goes to these very addresses (no DNS rebinding)."""
     parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise TargetRefused("invalid_url") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TargetRefused("invalid_url")
     if parts.username or parts.password:
         raise TargetRefused("invalid_url")
     host = parts.hostname.lower()
-    if host in allowed_hosts:
-        return
+    port = port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = resolve(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = resolve(host, port, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
         raise TargetRefused("host_unresolved") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
-            raise TargetRefused("url_not_public")
+    addresses = tuple(dict.fromkeys(info[4][0].split("%")[0] for info in infos))
+    if not addresses:
+        raise TargetRefused("host_unresolved")
+    if host not in allowed_hosts:
+        for address in addresses:
+            address = ipaddress.ip_address(address)
+            if not address.is_global or address.is_multicast:
+                raise TargetRefused("url_not_public")
+    path = parts.path or "/"
+    return Target(
+        scheme=parts.scheme,
+        host=host,
+        port=port,
+        netloc=parts.netloc,
+        path=f"{path}?{parts.query}" if parts.query else path,
+        addresses=addresses,
+    )
 
 
 def allowed_hosts(setting):

@@ -70,8 +70,10 @@ class Subscription(Base):
     provinces: Mapped[list] = mapped_column(JSON, default=list)
     agencies: Mapped[list] = mapped_column(JSON, default=list)
     procedures: Mapped[list] = mapped_column(JSON, default=list)
-    secret: Mapped[str] = mapped_column(String(80))
-    previous_secret: Mapped[str | None] = mapped_column(String(80))
+    # Fernet tokens of the signing secrets (services/webhooks/vault.py), never the
+    # secrets themselves
+    secret: Mapped[str] = mapped_column(Text)
+    previous_secret: Mapped[str | None] = mapped_column(Text)
     previous_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled_reason: Mapped[str | None] = mapped_column(String(200))

@@ -20,22 +20,26 @@ import json
 import logging
 import os
 import socket
+import time
 import uuid
 
 import eventlet
-import requests
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import sessionmaker
 from standardwebhooks.webhooks import Webhook
+from urllib3 import exceptions as http_errors
 
+from services.shared import metrics
 from services.shared.config import database_url
 from services.shared.database import make_engine
 
 from . import domain, settings
 from .models import Delivery, Event, Subscription
 from .store import envelope, now
+from .transport import PinnedTransport
+from .vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,14 @@ RECORD = text(
     """
 )
 FLUSH = 10  # tries written per transaction
+# pending deliveries per endpoint, for /metrics (services/shared/metrics.py)
+PENDING = text(
+    """
+    SELECT subscription_id, count(*),
+        extract(epoch FROM now() - min(created_at))::float8
+    FROM deliveries WHERE status = 'pending' GROUP BY subscription_id
+    """
+)
 RELEASE = text(
     """
     UPDATE subscriptions SET claimed_by = NULL,
@@ -80,12 +92,9 @@ RELEASE = text(
 )
 
 
-def signature(subscription, msg_id, moment, body):
-    """The `webhook-signature` value: v1 with the secret, and with the previous one
-    while its grace lasts (receivers verify either)."""
-    secrets = [subscription.secret]
-    if subscription.previous_secret and (subscription.previous_until or now()) > now():
-        secrets.append(subscription.previous_secret)
+def signature(secrets, msg_id, moment, body):
+    """The `webhook-signature` value: v1 with each secret (the current one, and the
+    previous one while its grace lasts: receivers verify either)."""
     return " ".join(Webhook(s).sign(msg_id, moment, body) for s in secrets)
 
 
@@ -100,6 +109,34 @@ class Outcome:
     @property
     def gone(self):
         return self.status == 410
+
+    @property
+    def status_class(self):
+        return f"{self.status // 100}xx" if self.status else "error"
+
+
+def try_once(
+    transport, url, body, headers, moment, allowed, resolve=socket.getaddrinfo
+):
+    """One try: resolve and check the URL's host (`domain.check_target`), POST to the
+    checked address (`transport`), and tell the Outcome."""
+    try:
+        target = domain.check_target(url, allowed, resolve)
+        answer = transport.post(target, body, headers)
+    except domain.TargetRefused as exc:
+        return Outcome(error=str(exc))
+    # refused or unreachable (urllib3 makes it a subclass of the timeouts)
+    except http_errors.NewConnectionError:
+        return Outcome(error="connection_refused")
+    except http_errors.TimeoutError:
+        return Outcome(error="timeout")
+    except http_errors.HTTPError as exc:
+        return Outcome(error=type(exc).__name__)
+    outcome = Outcome(status=answer.status)
+    if answer.status == 429:
+        after = domain.retry_after(answer.headers.get("retry-after"), moment)
+        outcome.retry_after = min(after if after is not None else 60.0, 86_400.0)
+    return outcome
 
 
 class Sender(DependencyProvider):
@@ -124,10 +161,14 @@ class Sender(DependencyProvider):
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.wakeups = LightQueue()
-        self.http = requests.Session()
+        self.serving = set()  # the endpoints this instance's threads hold
+        self.http = PinnedTransport(self.timeout)
+        self.vault = Vault(cfg.get(settings.SECRET_KEYS.key))  # refuses to start
         self.running = False
 
     def start(self):
+        self.reseal()
+        metrics.WEBHOOK_BACKLOG.sources.append(self.pending)
         self.running = True
         for index in range(self.threads):
             self.container.spawn_managed_thread(
@@ -136,6 +177,8 @@ class Sender(DependencyProvider):
 
     def stop(self):
         self.running = False
+        if self.pending in metrics.WEBHOOK_BACKLOG.sources:
+            metrics.WEBHOOK_BACKLOG.sources.remove(self.pending)
         for _ in range(self.threads):
             self.wakeups.put(None)
 
@@ -145,8 +188,14 @@ class Sender(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self
 
-    def wake(self, count=1):
-        for _ in range(min(count, self.threads)):
+    def wake(self, endpoints=None):
+        """Wake idle sender threads for new deliveries: one per endpoint that no
+        thread of this instance is serving (a serving thread looks for its
+        endpoint's due deliveries again before it lets go), at most one per idle
+        thread; no endpoints named: one thread. Wakeups never pile up, so idle
+        threads never spin on claims that find nothing."""
+        fresh = 1 if endpoints is None else len(set(endpoints) - self.serving)
+        for _ in range(min(fresh, self.wakeups.getting())):
             self.wakeups.put(None)
 
     # the loop ---------------------------------------------------------------------
@@ -173,6 +222,27 @@ class Sender(DependencyProvider):
             params.update(owner=self.owner, lease=self.lease)
             return session.execute(statement, params)
 
+    def reseal(self):
+        """Seal again with the first key what an older key sealed (key rotation)."""
+        with self.sessions() as session, session.begin():
+            for sub in session.scalars(select(Subscription).with_for_update()):
+                for column in ("secret", "previous_secret"):
+                    token = getattr(sub, column)
+                    if token and not self.vault.current(token):
+                        setattr(sub, column, self.vault.reseal(token))
+
+    def signing_secrets(self, sub):
+        """The secrets that sign the endpoint's tries, decrypted."""
+        sealed = [sub.secret]
+        if sub.previous_secret and (sub.previous_until or now()) > now():
+            sealed.append(sub.previous_secret)
+        return [self.vault.open(token) for token in sealed]
+
+    def pending(self):
+        """[(subscription id, pending deliveries, oldest one's age in seconds)]."""
+        with self.sessions() as session:
+            return [tuple(row) for row in session.execute(PENDING)]
+
     def claim(self):
         return self._execute(CLAIM).scalar()
 
@@ -183,6 +253,7 @@ class Sender(DependencyProvider):
         transaction: a crash in between sends those again (at least once; the
         webhook-id lets the receiver see the repeat)."""
         pause, done = 0.0, []
+        self.serving.add(subscription_id)
         try:
             while self.running:
                 with self.sessions() as session:
@@ -200,8 +271,9 @@ class Sender(DependencyProvider):
                     ).all()
                 if sub is None or not sub.active or not due:
                     return
+                secrets = self.signing_secrets(sub)
                 for delivery, event in due:
-                    outcome = self.send(sub, delivery, event)
+                    outcome = self.send(sub, secrets, delivery, event)
                     done.append((delivery, outcome))
                     if outcome.gone:
                         self.flush(subscription_id, done, disable="gone")
@@ -216,11 +288,14 @@ class Sender(DependencyProvider):
                 if done and not self.flush(subscription_id, done):
                     return
         finally:
-            if done:
-                self.flush(subscription_id, done)
-            self._execute(RELEASE, id=subscription_id, pause=pause)
+            try:
+                if done:
+                    self.flush(subscription_id, done)
+                self._execute(RELEASE, id=subscription_id, pause=pause)
+            finally:
+                self.serving.discard(subscription_id)
 
-    def send(self, sub, delivery, event):
+    def send(self, sub, secrets, delivery, event):
         body = json.dumps(envelope(event), ensure_ascii=False, separators=(",", ":"))
         moment = dt.datetime.now(dt.UTC)
         headers = {
@@ -228,28 +303,15 @@ class Sender(DependencyProvider):
             "user-agent": "portal-webhooks/1",
             "webhook-id": delivery.id,
             "webhook-timestamp": str(int(moment.timestamp())),
-            "webhook-signature": signature(sub, delivery.id, moment, body),
+            "webhook-signature": signature(secrets, delivery.id, moment, body),
         }
-        try:
-            domain.check_target(sub.url, self.allowed)
-            answer = self.http.post(
-                sub.url,
-                data=body.encode(),
-                headers=headers,
-                timeout=(self.timeout, self.timeout),
-                allow_redirects=False,
-            )
-        except domain.TargetRefused as exc:
-            return Outcome(error=str(exc))
-        except requests.Timeout:
-            return Outcome(error="timeout")
-        except requests.RequestException as exc:
-            return Outcome(error=type(exc).__name__)
-        outcome = Outcome(status=answer.status_code)
-        if answer.status_code == 429:
-            after = domain.retry_after(answer.headers.get("retry-after"), moment)
-            outcome.retry_after = min(after if after is not None else 60.0, 86_400.0)
-        answer.close()
+        started = time.perf_counter()
+        outcome = try_once(
+            self.http, sub.url, body.encode(), headers, moment, self.allowed
+        )
+        metrics.WEBHOOK_ATTEMPT_SECONDS.labels(outcome.status_class).observe(
+            time.perf_counter() - started
+        )
         return outcome
 
     def outcome_values(self, delivery, outcome):
@@ -267,13 +329,17 @@ class Sender(DependencyProvider):
         }
         if outcome.delivered:
             values.update(status="delivered", delivered_at=now())
+            counted = "delivered"
         elif outcome.gone or attempts >= self.max_attempts:
             values.update(status="failed")
+            counted = "disabled" if outcome.gone else "failed"
         else:
+            counted = "retry"
             wait = domain.retry_delay(attempts, self.retry_base)
             if outcome.retry_after is not None:
                 wait = max(wait, outcome.retry_after)
             values.update(next_attempt_at=now() + dt.timedelta(seconds=wait))
+        metrics.WEBHOOK_DELIVERIES.labels(counted).inc()
         if not outcome.delivered:
             log.info(
                 "webhook %s try %d: %s",

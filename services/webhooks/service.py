@@ -26,7 +26,7 @@ from services.shared.database import Database
 from services.shared.dependencies import RequestContext
 from services.shared.entrypoint import contract_rpc
 from services.shared.errors import Forbidden, ValidationFailed
-from services.shared.metrics import Metrics
+from services.shared.metrics import WEBHOOK_EVENTS, Metrics
 from services.shared.outbox import InvalidEvent, read_event
 from services.shared.permissions import can, require
 from services.shared.schemas import load
@@ -69,6 +69,8 @@ class WebhooksService:
             return
         with self.db.transaction() as session:
             created = store.store_event(session, source, event_type, schema, payload)
+        if created is not None:
+            WEBHOOK_EVENTS.labels(event_type).inc()
         if created:
             self.sender.wake(created)
 
@@ -122,6 +124,7 @@ class WebhooksService:
             raise Forbidden("Only API clients subscribe", {"action": [MANAGE]})
         data = load(SubscriptionSchema(), data)
         self._check(caller, data)
+        secret = new_secret()
         with self.db.transaction() as session:
             sub = Subscription(
                 id=str(uuid.uuid4()),
@@ -130,14 +133,14 @@ class WebhooksService:
                     k: caller.get(k)
                     for k in ("user_id", "kind", "province", "agency", "scopes")
                 },
-                secret=new_secret(),
+                secret=self.sender.vault.seal(secret),
                 active=True,
                 created_at=store.now(),
                 **data,
             )
             session.add(sub)
             session.flush()
-            return store.subscription_view(session, sub) | {"secret": sub.secret}
+            return store.subscription_view(session, sub) | {"secret": secret}
 
     @rpc
     def list_subscriptions(self, caller):
@@ -186,11 +189,12 @@ class WebhooksService:
         )
         with self.db.transaction() as session:
             sub = self._subscription(session, caller, subscription_id, lock=True)
-            sub.previous_secret, sub.secret = sub.secret, new_secret()
+            secret = new_secret()
+            sub.previous_secret, sub.secret = sub.secret, self.sender.vault.seal(secret)
             sub.previous_until = store.now() + dt.timedelta(seconds=float(grace))
             return {
                 "id": sub.id,
-                "secret": sub.secret,
+                "secret": secret,
                 "previous_valid_until": sub.previous_until.isoformat(),
             }
 

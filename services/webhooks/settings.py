@@ -52,6 +52,13 @@ ROTATION_GRACE = Setting(
     "Seconds deliveries stay signed with the previous secret too after a rotation.",
     float,
 )
+SECRET_KEYS = Setting(
+    "PORTAL_WEBHOOK_SECRET_KEYS",
+    "",
+    "Comma-separated Fernet keys the signing secrets are stored encrypted with: the "
+    "first encrypts, all decrypt (rotation). Required: no default in code "
+    "(deploy/local/env.sh sets a development key).",
+)
 
 SETTINGS = (
     ALLOWED_HOSTS,
@@ -63,4 +70,5 @@ SETTINGS = (
     RETRY_BASE,
     MAX_ATTEMPTS,
     ROTATION_GRACE,
+    SECRET_KEYS,
 )

@@ -132,7 +132,7 @@ def test_every_service_pod_is_scraped_on_its_metrics_port():
         ports = {p["containerPort"] for p in container["ports"]}
         assert int(notes["prometheus.io/port"]) in ports
         if "services.shared.runner" in container["command"]:
-            env = {e["name"]: e["value"] for e in container["env"]}
+            env = {e["name"]: e.get("value") for e in container["env"]}
             assert env[METRICS_PORT.key] == notes["prometheus.io/port"]
 
 

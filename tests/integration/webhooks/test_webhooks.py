@@ -15,11 +15,17 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
 from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import create_engine, text
 from standardwebhooks.webhooks import Webhook
 
 import services.webhooks.exceptions  # noqa: F401 - registers remote error types
+from deploy.local import seed_webhooks, webhook_receiver
+from services.shared.caller import SYSTEM
+from services.shared.config import database_url
 from services.shared.errors import ServiceError
 from tests.integration.dossiers.conftest import PROVINCE, World
 
@@ -158,6 +164,14 @@ def setup(rpc, receiver):
     return world, ours, theirs, subs, dossier
 
 
+@pytest.fixture(scope="module")
+def db(stack):
+    """The webhooks service's own database (what it holds at rest)."""
+    engine = create_engine(database_url("webhooks", stack.env))
+    yield engine
+    engine.dispose()
+
+
 def bodies(receiver, path, dossier_id):
     return [
         r for r in receiver.at(path) if json.loads(r["body"])["subject"] == dossier_id
@@ -238,8 +252,16 @@ def test_a_timeout_is_tried_again_and_never_delays_another_endpoint(
     ok = bodies(receiver, "/ok", dossier["id"])
     assert ok[1]["ended"] is not None
     assert ok[1]["ended"] < tries[0]["started"] + 6
-    log = rpc.call("webhooks", "list_deliveries", ours, subs["/slow"]["id"])["items"]
-    assert any(d["attempts"] >= 2 for d in log)
+    # the log has it once the sender wrote the try's outcome
+    wait_for(
+        "the log shows the second try",
+        lambda: any(
+            d["attempts"] >= 2
+            for d in rpc.call("webhooks", "list_deliveries", ours, subs["/slow"]["id"])[
+                "items"
+            ]
+        ),
+    )
 
 
 def test_410_disables_the_endpoint(setup, receiver, rpc):
@@ -312,6 +334,77 @@ def test_the_feed_is_ordered_paged_and_has_nothing_of_a_rolled_back_change(
     whole = rpc.call("webhooks", "list_events", ours, {"after": "0", "limit": 500})
     # what became visible since sorts after what was read: the pages are its start
     assert [e["id"] for e in whole["items"]][: len(pages)] == [e["id"] for e in pages]
+
+
+def test_no_event_for_a_change_that_failed_after_writing_its_outbox_row(
+    setup, receiver, rpc, stack
+):
+    """The reception's transaction writes its outbox row, then fails at commit (a
+    deferred trigger on the dossiers' outbox, the seam: the row was written, the
+    commit refused). Nothing reaches the feed or a receiver; the reception done
+    again afterwards is the one status change they see."""
+    world, ours, _, _, _ = setup
+    dossier = world.submitted()
+    name = f"fail_{uuid.uuid4().hex[:8]}"
+    dossiers = create_engine(database_url("dossiers", stack.env))
+    with dossiers.begin() as conn:
+        conn.execute(
+            text(
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'injected failure at commit'; END $$"
+            )
+        )
+        conn.execute(
+            text(
+                f"CREATE CONSTRAINT TRIGGER {name} AFTER INSERT ON outbox "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN "
+                f"(NEW.payload->>'dossier_id' = '{dossier['id']}' "
+                "AND NEW.event_type = 'dossier_status_changed') "
+                f"EXECUTE FUNCTION {name}()"
+            )
+        )
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - whatever the RPC makes of it
+            world.act(world.desk, dossier["id"], "receive", department=world.department)
+    finally:
+        with dossiers.begin() as conn:
+            conn.execute(text(f"DROP TRIGGER {name} ON outbox"))
+            conn.execute(text(f"DROP FUNCTION {name}()"))
+    with dossiers.connect() as conn:
+        committed = (
+            conn.execute(
+                text(
+                    "SELECT event_id FROM outbox WHERE payload->>'dossier_id' = :id "
+                    "AND event_type = 'dossier_status_changed'"
+                ),
+                {"id": dossier["id"]},
+            )
+            .scalars()
+            .all()
+        )
+    dossiers.dispose()
+    assert committed == []  # the failed change left no row
+    world.act(world.desk, dossier["id"], "receive", department=world.department)
+
+    def changes_at(path):
+        return [
+            json.loads(r["body"])
+            for r in bodies(receiver, path, dossier["id"])
+            if json.loads(r["body"])["type"] == "dossier_status_changed"
+        ]
+
+    def in_feed():
+        feed = rpc.call("webhooks", "list_events", ours, {"after": "0", "limit": 500})
+        return [
+            e
+            for e in feed["items"]
+            if e["subject"] == dossier["id"] and e["type"] == "dossier_status_changed"
+        ]
+
+    sent = wait_for("the second reception at /ok", lambda: changes_at("/ok"))
+    fed = wait_for("the second reception in the feed", in_feed)
+    assert len(sent) == 1 and [e["id"] for e in fed] == [sent[0]["id"]]
+    assert sent[0]["data"]["action"] == "receive"
 
 
 def test_internal_comments_never_reach_a_client(setup, receiver, rpc):
@@ -396,6 +489,46 @@ def test_targets_on_private_addresses_are_refused(rpc):
     assert refused.value.details == {"agencies": ["outside_scope"]}
 
 
+def test_a_name_resolving_to_loopback_is_refused_unless_allowed(
+    setup, receiver, rpc, db
+):
+    """`localhost` answers 127.0.0.1 (the stack allows only that literal): refused on
+    save, and refused at the try when a saved endpoint's name answers it later."""
+    world, ours, _, _, _ = setup
+    port = receiver.server_address[1]
+    with pytest.raises(ServiceError) as refused:
+        rpc.call(
+            "webhooks",
+            "create_subscription",
+            ours,
+            {"url": f"http://localhost:{port}/rebound", "event_types": TYPES},
+        )
+    assert refused.value.details == {"url": ["url_not_public"]}
+    sub = rpc.call(
+        "webhooks",
+        "create_subscription",
+        ours,
+        {"url": f"{receiver.url}/rebound", "event_types": TYPES},
+    )
+    # as if the endpoint's name had been re-pointed at loopback since it was saved
+    with db.begin() as conn:
+        conn.execute(
+            text("UPDATE subscriptions SET url = :url WHERE id = :id"),
+            {"url": f"http://localhost:{port}/rebound", "id": sub["id"]},
+        )
+    world.received()
+    refused_tries = wait_for(
+        "a try refused for its address",
+        lambda: [
+            d
+            for d in rpc.call("webhooks", "list_deliveries", ours, sub["id"])["items"]
+            if d["last_error"] == "url_not_public"
+        ],
+    )
+    assert refused_tries[0]["status"] == "pending" and refused_tries[0]["attempts"] >= 1
+    assert receiver.at("/rebound") == []
+
+
 def test_a_rotated_secret_signs_beside_the_previous_one(setup, rpc, receiver):
     world, ours, _, subs, _ = setup
     old = subs["/ok"]["secret"]
@@ -412,6 +545,72 @@ def test_a_rotated_secret_signs_beside_the_previous_one(setup, rpc, receiver):
     )
     for secret in (old, new):
         Webhook(secret).verify(got[0]["body"], got[0]["headers"])
+
+
+def test_the_database_never_holds_a_signing_secret(setup, rpc, db):
+    """Every secret shown (on subscribing, after a rotation) is absent from the
+    whole webhooks database, and the tries are still signed with it."""
+    _, ours, _, subs, _ = setup
+    rotated = rpc.call("webhooks", "rotate_secret", ours, subs["/flaky"]["id"])
+    shown = [s["secret"] for s in subs.values()] + [rotated["secret"]]
+    with db.connect() as conn:
+        tables = conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ).scalars()
+        dump = "\n".join(
+            str(row)
+            for table in list(tables)
+            for row in conn.execute(text(f'SELECT * FROM "{table}"'))
+        )
+    assert all(sub["id"] in dump for sub in subs.values())  # their rows were read
+    for secret in shown:
+        assert secret not in dump and secret.removeprefix("whsec_") not in dump
+    assert "whsec_" not in dump
+
+
+def _demo_receiver():
+    for port in range(18200, 18300):
+        try:
+            server = webhook_receiver.Receiver(("127.0.0.1", port))
+        except OSError:
+            continue
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+    raise RuntimeError("no free port in 18200-18299")
+
+
+def test_the_demo_seed_subscribes_a_client_whose_receiver_gets_events(setup, rpc):
+    """deploy/local/seed_webhooks.py (run twice: idempotent) against the demo
+    receiver deploy/local/up starts: the next dossier's events arrive, verified."""
+    world = setup[0]
+    server = _demo_receiver()
+    receiver = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for _ in range(2):
+            seed_webhooks.seed(rpc, {"agency": world.agency}, receiver=receiver)
+        client = next(
+            c
+            for c in rpc.call("accounts", "list_api_clients", SYSTEM)
+            if c["name"] == seed_webhooks.NAME
+        )
+        caller = seed_webhooks.client_caller(client)
+        subs = rpc.call("webhooks", "list_subscriptions", caller)
+        assert [s["url"] for s in subs] == [f"{receiver}/webhooks"]
+        dossier = world.received()
+
+        def arrived():
+            with server.lock:
+                got = [e for e in server.events if e["subject"] == dossier["id"]]
+            return len(got) >= 2 and got
+
+        got = wait_for("the dossier's events at the demo receiver", arrived)
+        assert [e["type"] for e in got[:2]] == [
+            "dossier_submitted",
+            "dossier_status_changed",
+        ]
+        assert all(e["verified"] is True for e in got)
+    finally:
+        server.shutdown()
 
 
 def _event(world, dossier_id):
@@ -465,3 +664,70 @@ def test_a_redelivered_event_is_stored_and_sent_once(setup, receiver, rpc, stack
         twice["event_id"]
     ]
     assert len(bodies(receiver, "/ok", "d-twice")) == 1
+
+
+def _scrape(stack):
+    samples = {}
+    text_ = requests.get(stack.metrics_url("webhooks"), timeout=10).text
+    for family in text_string_to_metric_families(text_):
+        for sample in family.samples:
+            samples.setdefault(sample.name, []).append((sample.labels, sample.value))
+    return samples
+
+
+def _sum(samples, name, **labels):
+    return sum(
+        v
+        for found, v in samples.get(name, ())
+        if all(found.get(k) == x for k, x in labels.items())
+    )
+
+
+def test_metrics_count_the_deliveries_and_the_backlog(setup, receiver, rpc, stack, db):
+    """Read after the deliveries above (kept last in the module): each counter is at
+    least what the database shows happened, the backlog gauge equals it."""
+    _, ours, _, subs, _ = setup
+    wait_for("/gone disabled", lambda: receiver.at("/gone"))
+    with db.connect() as conn:
+        delivered = conn.scalar(
+            text("SELECT count(*) FROM deliveries WHERE status = 'delivered'")
+        )
+        retried = conn.scalar(
+            text(
+                "SELECT coalesce(sum(attempts - 1), 0) FROM deliveries "
+                "WHERE status = 'delivered'"
+            )
+        )
+        events = conn.scalar(text("SELECT count(*) FROM events"))
+    got = _scrape(stack)
+    deliveries = "portal_webhook_deliveries_total"
+    assert _sum(got, deliveries, outcome="delivered") >= delivered > 0
+    assert _sum(got, deliveries, outcome="retry") >= retried > 0  # /flaky, /slow
+    assert _sum(got, deliveries, outcome="disabled") >= 1  # /gone
+    tries = _sum(got, "portal_webhook_attempt_duration_seconds_count")
+    # every counted outcome was a timed try (timed first, counted when written)
+    assert tries >= _sum(got, deliveries) >= delivered
+    assert (
+        _sum(got, "portal_webhook_attempt_duration_seconds_count", status_class="5xx")
+        >= 2
+    )
+    assert _sum(got, "portal_webhook_events_total") == events > 0
+
+    # the endpoint refused at every try (the loopback test above) stays pending
+    rebound = next(
+        s["id"]
+        for s in rpc.call("webhooks", "list_subscriptions", ours)
+        if "localhost" in s["url"]
+    )
+    with db.connect() as conn:
+        pending = conn.scalar(
+            text(
+                "SELECT count(*) FROM deliveries WHERE status = 'pending' "
+                "AND subscription_id = :id"
+            ),
+            {"id": rebound},
+        )
+    got = _scrape(stack)
+    assert pending > 0
+    assert _sum(got, "portal_webhook_pending_deliveries", endpoint=rebound) == pending
+    assert _sum(got, "portal_webhook_oldest_pending_seconds", endpoint=rebound) > 0
