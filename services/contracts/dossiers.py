@@ -11,6 +11,7 @@ from services.shared.errors import detail
 from services.shared.profile import PROFILE_KEYS
 from services.shared.schemas import BaseSchema
 
+from .accounts import PROVINCE  # the code rule is accounts', which owns provinces
 from .base import (
     Body,
     Envelope,
@@ -94,7 +95,7 @@ LEVEL = validate.Range(1, 4)
 
 class ProcedureSchema(BaseSchema):
     code = Str(required=True, validate=CODE)
-    province = Str(validate=validate.Length(2, 8))
+    province = Str(validate=PROVINCE)
     name = Str(required=True, validate=validate.Length(1, 1000))
     name_en = Str()
     level = fields.Integer(required=True, validate=LEVEL)
@@ -138,7 +139,7 @@ class CreateDossierSchema(BaseSchema):
     procedure = Str(required=True, validate=CODE)
     # the resolving agency; its province is the procedure's
     agency = Str(required=True, validate=CODE)
-    province = Str(validate=validate.Length(2, 8))
+    province = Str(validate=PROVINCE)
     # the one-stop desk (any province) that receives it and hands the result back;
     # none: the resolving agency's own
     receiving_agency = Str(load_default=None, allow_none=True, validate=CODE)
@@ -203,7 +204,7 @@ class PaperDossierSchema(BaseSchema):
     # the resolving agency and its province when it is not the desk's own agency:
     # the desk receives the dossier and transfers it there
     agency = Str(load_default=None, allow_none=True, validate=CODE)
-    province = Str(load_default=None, allow_none=True, validate=validate.Length(2, 8))
+    province = Str(load_default=None, allow_none=True, validate=PROVINCE)
     # the desk's own department (required unless the dossier is transferred: the
     # resolving agency's desk names its department when it accepts it)
     department = Str(load_default=None, allow_none=True, validate=CODE)

@@ -139,7 +139,9 @@ def create_procedure(session, province, data):
 def publish_version(session, province, code, data):
     """Publish a new version of an existing procedure; old dossiers keep theirs."""
     proc, _ = _current(session, province, code)
-    proc = session.get(Procedure, proc.id, with_for_update=True)
+    # locked AND read again: without populate_existing the lock's SELECT keeps the
+    # version loaded before it, so two publishes at once both wrote the same number
+    proc = session.get(Procedure, proc.id, with_for_update=True, populate_existing=True)
     proc.current_version += 1
     return _publish(session, proc, proc.current_version, data)
 

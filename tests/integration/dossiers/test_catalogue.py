@@ -26,6 +26,38 @@ def test_procedure_update_publishes_a_new_version_and_old_dossiers_keep_theirs(w
     assert [p["name"] for p in listed if p["code"] == w.code] == ["Tên mới"]
 
 
+def test_publishes_at_once_get_one_number_each(world):
+    """The version's number is read under the procedure's lock: publishing twice at
+    once wrote the same number twice (a 500 on the unique key)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    w = world
+    current = w.call("get_procedure", OPERATOR, w.code, "01")
+    body = {k: current[k] for k in ("name", "level", "processing_days", "agencies")}
+    before = current["version"]
+
+    def publish(n):
+        edit = dict(body, name=f"Tên {n}", province="01")
+        return w.call("update_procedure", OPERATOR, w.code, edit)["version"]
+
+    with ThreadPoolExecutor(4) as pool:
+        versions = sorted(pool.map(publish, range(4)))
+    assert versions == [before + 1, before + 2, before + 3, before + 4]
+
+
+def test_a_procedure_province_is_a_province_code(world):
+    """A province that is not two digits is refused at its field (the audit trail
+    keeps two characters: a longer one was a 500)."""
+    with pytest.raises(ServiceError) as exc:
+        world.call(
+            "create_procedure",
+            OPERATOR,
+            {"code": "XP1", "name": "x", "level": 1, "processing_days": 1,
+             "province": "ABCDEF"},
+        )  # fmt: skip
+    assert (exc.value.status, list(exc.value.details)) == (422, ["province"])
+
+
 def test_only_admins_manage_procedures(world):
     with pytest.raises(ServiceError) as exc:
         world.call(
