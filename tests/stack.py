@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import ProgrammingError
 
 from deploy.local.supervise import read_state
 from services.files import pki
@@ -43,6 +44,21 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def drop_database(conn, name, tries=10):
+    """DROP ... WITH (FORCE), again while autovacuum works in it: FORCE may not end
+    an autovacuum worker (it has no role ours is a member of: "must be a member of
+    the role whose process is being terminated"), which stops in a moment."""
+    for attempt in range(tries):
+        try:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except ProgrammingError:
+            conn.rollback()
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.5)
 
 
 def with_vhost(amqp_uri, vhost):
@@ -343,7 +359,7 @@ class Stack:
                 {"p": prefix + "%"},
             ).scalars()
             for name in list(names):
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                drop_database(conn, name)
         engine.dispose()
 
     def delete_indices(self):
