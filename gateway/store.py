@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.shared import migrate
 from services.shared.config import database_url
-from services.shared.database import NAMING, RECYCLE_SECONDS, ping_when_idle
+from services.shared.database import NAMING
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +86,9 @@ class GatewayStore:
     """Transactions on the gateway database (one pooled engine per process)."""
 
     def __init__(self, url, pool_size=8):
-        # No ping per transaction: only a connection idle for a while is pinged, as
-        # the services' engines do (services/shared/database.py).
         self.engine = sa.create_engine(
-            url, pool_size=pool_size, max_overflow=8, pool_recycle=RECYCLE_SECONDS
+            url, pool_pre_ping=True, pool_size=pool_size, max_overflow=8
         )
-        ping_when_idle(self.engine)
         # Counting is one autocommitted statement that does not wait for the WAL
         # flush: a count lost in a crash costs nothing, the flush on every request
         # would be most of its time. No pre-ping either (a second round trip): a

@@ -1,11 +1,10 @@
 """The SQLAlchemy 2 database provider each service uses for its own database."""
 
-import time
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import MetaData, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 from .config import database_url
@@ -45,9 +44,8 @@ def connection_lost(exc):
 def unavailable_when_lost():
     """Turn a lost database connection into 503 SERVICE_UNAVAILABLE.
 
-    Without it a request during a database restart answered 500 INTERNAL_ERROR. The
-    error also tells SQLAlchemy the connection is gone (`is_disconnect`): it drops
-    every connection the pool held before it, so the next transaction connects anew.
+    Without it a request during a database restart answered 500 INTERNAL_ERROR; the
+    pool's pre-ping replaces the dead connections once the server is back.
     """
     try:
         yield
@@ -87,55 +85,11 @@ class Db:
             return f"error: {type(exc).__name__}"
 
 
-# A pooled connection unused for this long is pinged before it is handed out; one in
-# steady use is not (a ping is a database round trip, as long as a point select).
-IDLE_PING_SECONDS = 10.0
-# No connection is kept longer than this (a server or proxy may drop old ones).
-RECYCLE_SECONDS = 1800
-
-
 def make_engine(url, pool_size=10):
-    """Create an engine that survives database restarts without a ping per checkout.
-
-    SQLAlchemy's `pool_pre_ping` pings on every checkout: one more round trip per
-    transaction. Here only a connection idle for IDLE_PING_SECONDS is pinged (after a
-    quiet restart every pooled connection is, and a dead one is replaced before use);
-    a busy pool meets a restart on its next statement, which fails as a disconnect
-    (503, `unavailable_when_lost`) and makes SQLAlchemy discard the whole pool.
-    """
-    engine = create_engine(
-        url,
-        pool_size=pool_size,
-        max_overflow=5,
-        pool_recycle=RECYCLE_SECONDS,
-        future=True,
+    """Create an engine that survives database restarts (pre-ping)."""
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5, future=True
     )
-    ping_when_idle(engine)
-    return engine
-
-
-def ping_when_idle(engine, idle=IDLE_PING_SECONDS):
-    """Ping a pooled connection at checkout when it was last used `idle` s ago."""
-
-    @event.listens_for(engine, "connect")
-    def connected(dbapi_connection, record):
-        record.info["used_at"] = time.monotonic()
-
-    @event.listens_for(engine, "checkin")
-    def returned(dbapi_connection, record):
-        record.info["used_at"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def lent(dbapi_connection, record, proxy):
-        if time.monotonic() - record.info.get("used_at", 0.0) < idle:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as exc:
-            # The pool replaces this connection and tries again (SQLAlchemy's own
-            # "pessimistic" disconnect handling).
-            raise DisconnectionError(str(exc)) from exc
-        record.info["used_at"] = time.monotonic()
 
 
 class Database(DependencyProvider):
