@@ -164,18 +164,8 @@ class DossiersGate:
         except (NotFound, Forbidden, Unauthenticated):
             # DossierNotFound arrives as a NotFound: service.py imports its type
             return None
-        keys = (
-            "province",
-            "agency",
-            "department",
-            "receiving_province",
-            "receiving_agency",
-            "owner",
-            "submitted_at",
-        )
-        return {k: dossier.get(k) for k in keys} | {
-            "assignees": dossier.get("assignees") or []
-        }
+        part = {k: dossier.get(k) for k in visibility.DOSSIER_SCOPE_FIELDS}
+        return part | {"assignees": part["assignees"] or []}
 
     def document_names(self, dossier):
         """Return {slot: name} from the procedure (codes stay codes on failure)."""

@@ -7,6 +7,8 @@ index is read far more widely than the dossier itself.
 
 import datetime as dt
 
+from services.shared import visibility
+
 # Vietnamese folding: lowercase + asciifolding ("Nguyễn Thị Hằng" -> "nguyen thi hang").
 # OpenSearch 2.19's asciifolding already folds đ/Đ to d; the mapping char filter makes
 # that explicit so any engine plugged in behind the adapter behaves the same.
@@ -197,19 +199,7 @@ def people_of(snapshot):
 # --- tasks: one document per task, with its dossier's scope and list fields --------
 # The dossier fields a task and a file document copy (scope fields of the visibility
 # rule, and what their lists show, filter and sort by).
-DOSSIER_FIELDS = (
-    "province",
-    "agency",
-    "department",
-    "receiving_province",
-    "receiving_agency",
-    "owner",
-    "assignees",
-    "submitted_at",
-    "receipt_number",
-    "status",
-    "value",
-)
+DOSSIER_FIELDS = visibility.DOSSIER_SCOPE_FIELDS + ("receipt_number", "status", "value")
 COPIED = {name: PROPERTIES[name] for name in DOSSIER_FIELDS}
 DOSSIER_PART = {
     "dossier_id": KEYWORD,

@@ -52,6 +52,16 @@ RECEIVING_FIELDS = {
 }
 # An officer or leader also sees the dossiers he is assigned to, whatever department.
 ASSIGNED_SCOPES = ("department",)
+# What a dossier-bound record must carry of its dossier for the rule to judge it (a
+# file's or a task's copy): both sides' scope fields, the applicant, the assigned
+# staff and whether it was submitted.
+DOSSIER_SCOPE_FIELDS = tuple(
+    dict.fromkeys(
+        [name for names in SCOPE_FIELDS.values() for name in names]
+        + [name for pairs in RECEIVING_FIELDS.values() for name, _ in pairs or ()]
+        + ["owner", "assignees", "submitted_at"]
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -147,3 +147,24 @@ def test_identities_staff_in_scope_and_ones_own_never_an_applicants():
     assert not visibility.sees(staff("desk", province="79"), "identity", colleague)
     assert visibility.sees(CITIZEN | {"user_id": "citizen-9"}, "identity", applicant)
     assert not visibility.sees(CITIZEN, "identity", applicant)
+
+
+def _fields_read(predicate):
+    if predicate[0] in ("all", "none"):
+        return set()
+    if predicate[0] in ("eq", "has", "set"):
+        return {predicate[1]}
+    return set().union(*(_fields_read(p) for p in predicate[1:]))
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [CITIZEN]
+    + [staff(role) for role in ("officer", "leader", "desk", "admin")]
+    + [staff("province_admin", agency=None, department=None)],
+)
+def test_a_dossier_part_carries_every_field_the_dossier_rule_reads(caller):
+    """Files and the search index copy DOSSIER_SCOPE_FIELDS of a dossier to judge its
+    records: the dossier rule must read no field outside them."""
+    fields = _fields_read(visibility.rule(caller, "dossier"))
+    assert fields and fields <= set(visibility.DOSSIER_SCOPE_FIELDS)
