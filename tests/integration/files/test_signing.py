@@ -54,8 +54,17 @@ def blank_pdf():
 
 
 @pytest.fixture(scope="module")
-def signed(settings):
-    return signing.Pkcs11Signer(settings).sign(blank_pdf(), WHO)
+def signing_run(settings):
+    """The signed PDF and the clock's reading just before and after signing: the
+    signature's own time is the signer's clock, not the stamp's `WHO.at`."""
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    pdf = signing.Pkcs11Signer(settings).sign(blank_pdf(), WHO)
+    return pdf, before, dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def signed(signing_run):
+    return signing_run[0]
 
 
 def test_setup_is_idempotent_and_the_key_stays_in_the_token(settings):
@@ -95,12 +104,13 @@ def test_the_stamp_shows_signer_agency_and_time(signed, tmp_path):
     assert "01/12/2026 10:04" in text  # 03:04 UTC on the Vietnamese clock
 
 
-def test_verify_says_who_signed_and_refuses_tampering(settings, signed):
+def test_verify_says_who_signed_and_refuses_tampering(settings, signing_run):
+    signed, before, after = signing_run
     roots = signing.trust_roots(settings)
     verdict = signing.verify(signed, roots)
     assert verdict.valid, verdict
     assert verdict.signer_name == WHO.name
-    assert verdict.signed_at.startswith("2026-12-01")
+    assert before <= dt.datetime.fromisoformat(verdict.signed_at) <= after
     mangled = bytearray(signed)
     at = signed.index(b"/MediaBox") + 12
     mangled[at : at + 1] = b"9"
