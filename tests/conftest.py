@@ -26,20 +26,6 @@ TEARDOWN_GRACE = float(os.environ.get("PORTAL_TEARDOWN_GRACE", "240"))
 _tally = {"failed": 0, "passed": 0}
 
 
-# In parallel (pytest-xdist, `-n N --dist loadgroup`, as deploy/local/test runs the
-# suite) each file goes whole to one worker, so its module fixtures (worlds, browsers,
-# own stacks) are built once.
-TESTS = Path(__file__).parent.resolve()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        path = Path(str(item.fspath)).resolve()
-        group = path.relative_to(TESTS) if path.is_relative_to(TESTS) else path
-        item.add_marker(pytest.mark.xdist_group(group.as_posix()))
-
-
 def pytest_runtest_logreport(report):
     if report.failed:
         _tally["failed"] += 1
