@@ -188,11 +188,6 @@ def _section(group, kind, groups, labels, lang, filters, interval, board, link):
             empty=empty, fmt=number,
         )  # fmt: skip
     if kind == "performance":
-        chart = charts.bars(
-            f"c-{group}", title, [(r["label"], r["count"]) for r in found],
-            empty=empty, fmt=number,
-        )  # fmt: skip
-    if kind == "performance":
         headers = ["dash.group", "dash.count", "dash.completed", "dash.on_time_pct",
                    "dash.overdue"]  # fmt: skip
         rows = [[r["label"], r["count"], r["completed"], _percent(r["rate"]),

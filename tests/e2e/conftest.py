@@ -107,7 +107,8 @@ def playwright_error():
 class Agency:
     """An agency, its department, a procedure and desk/officer/leader accounts."""
 
-    def __init__(self, api, stack):
+    def __init__(self, api, stack, name="UBND xã Thử Nghiệm"):
+        self.name = name
         login = api.post(
             "/api/v1/sessions",
             json={
@@ -131,7 +132,7 @@ class Agency:
     def _create(self):
         self._post(
             "/api/v1/agencies",
-            {"code": self.code, "name": "UBND xã Thử Nghiệm", "province": "01"},
+            {"code": self.code, "name": self.name, "province": "01"},
         )
         self._post(
             "/api/v1/departments",

@@ -16,6 +16,7 @@ import time
 import pytest
 from openpyxl import load_workbook
 
+from .conftest import Agency
 from .test_accessibility import AXE, violations
 from .test_admin_pages import agency_admin
 from .test_api_journey import eventually, login
@@ -67,15 +68,20 @@ def open_stats(browser, base, email, shots, name):
     return page
 
 
-def table(page, group):
+def table_rows(page, group="performance_by_agency"):
     rows = page.locator(f"#t-{group} tbody tr")
-    return {
-        rows.nth(i).locator("th").inner_text(): rows.nth(i)
-        .locator("td")
-        .first.inner_text()
+    return [
+        (
+            rows.nth(i).locator("th").inner_text(),
+            rows.nth(i).locator("td").first.inner_text(),
+        )
         for i in range(rows.count())
         if rows.nth(i).locator("th").count()
-    }
+    ]
+
+
+def table(page, group):
+    return dict(table_rows(page, group))
 
 
 def test_each_role_sees_the_figures_of_its_scope(browser, stack, agency, seeded, shots):
@@ -125,6 +131,69 @@ def test_the_admin_reads_names_exports_and_prints(
     assert not page.locator("nav.nav").is_visible()
     assert page.locator("#s-status svg").is_visible()
     shots(page, "stats-admin-print")
+
+
+def agencies_rows(page):
+    """[(agency name, dossiers)] of the per-agency results table, in its order."""
+    return [(name, int(count)) for name, count in table_rows(page)]
+
+
+def test_the_operator_orders_the_agencies_rows_by_their_headers(
+    browser, api, stack, shots
+):
+    """Three agencies resolve one procedure with 3, 1 and 2 dossiers. On the
+    operator's statistics page, narrowed to the procedure, each column header is a
+    link: followed, the rows come in its order, and followed again, reversed."""
+    names = {"UBND xã Ba Hồ Sơ": 3, "UBND xã Một Hồ Sơ": 1, "UBND xã Hai Hồ Sơ": 2}
+    home, *others = [Agency(api, stack, name) for name in names]
+    body = dict(home.procedure_body(), agencies=[home.code] + [a.code for a in others])
+    updated = home.operator.put(f"/api/v1/procedures/{home.procedure}", json=body)
+    assert updated.status_code == 200, updated.text
+    for agency in [home, *others]:
+        desk = login(api, agency.staff["desk"])
+        for _ in range(names[agency.name]):
+            resp = desk.post("/api/v1/paper-dossiers", json=paper_body(home))
+            assert resp.status_code == 201, resp.text
+            assert resp.json()["agency"] == agency.code
+    board = "/api/v1/dashboards/dossiers"
+    eventually(
+        lambda: home.operator.get(board, params={"procedure": home.procedure}).json(),
+        lambda b: b["total"] == 6,
+    )
+    page = browser.new_context(bypass_csp=True).new_page()
+    log_in(
+        page,
+        stack.url,
+        stack.env["PORTAL_ADMIN_EMAIL"],
+        stack.env["PORTAL_ADMIN_PASSWORD"],
+    )
+    page.goto(f"{stack.url}/can-bo/thong-ke?thu_tuc={home.procedure}")
+    largest_first = sorted(names.items(), key=lambda kv: -kv[1])
+    assert agencies_rows(page) == largest_first  # the default order
+    pager = page.locator("#s-performance_by_agency nav.pager")
+    assert "1/1 (3 " in pager.inner_text() and pager.locator("a").count() == 0
+    header = page.locator("#t-performance_by_agency thead th").nth(1)
+    header.locator("a").click()  # the count column again: smallest first
+    page.wait_for_load_state()
+    assert agencies_rows(page) == largest_first[::-1]
+    header = page.locator("#t-performance_by_agency thead th").nth(1)
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert f"thu_tuc={home.procedure}" in page.url  # the filter kept
+    shots(page, "stats-operator-agencies-ascending")
+    header.locator("a").click()
+    page.wait_for_load_state()
+    assert agencies_rows(page) == largest_first
+    assert (
+        page.locator("#t-performance_by_agency thead th")
+        .nth(1)
+        .get_attribute("aria-sort")
+        == "descending"
+    )
+    page.locator("#t-performance_by_agency thead th").first.locator("a").click()
+    page.wait_for_load_state()  # by the agency's code
+    codes = {a.name: a.code for a in [home, *others]}
+    assert [n for n, _ in agencies_rows(page)] == sorted(names, key=codes.get)
+    page.context.close()
 
 
 def test_the_procedure_page_and_the_workspace_name_the_agency(
