@@ -49,6 +49,12 @@ MESSAGES = {
     ),
     "dossier.receiving_agency": ("Nơi tiếp nhận", "Received by"),
     "dossier.resolving_agency": ("Cơ quan giải quyết", "Resolved by"),
+    # where a dossier received at another agency's desk is handed back
+    "dossier.collect_at": ("Nơi nhận kết quả", "Collect the result at"),
+    "dossier.collect_desk": (
+        "Bộ phận tiếp nhận và trả kết quả",
+        "the one-stop desk",
+    ),
     "action.create": ("Tạo hồ sơ", "Created"),
     "action.update": ("Cập nhật hồ sơ", "Updated"),
     "action.register_paper": ("Tiếp nhận hồ sơ giấy", "Paper dossier registered"),

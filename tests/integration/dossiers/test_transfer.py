@@ -7,6 +7,7 @@ receiving desk, which hands it over. Both agencies' staff see it (lists, single
 reads, search), a third agency does not, each side takes only its own steps.
 """
 
+import subprocess
 import time
 import uuid
 
@@ -237,3 +238,45 @@ def test_an_online_dossier_names_its_receiving_desk_and_a_procedure_may_refuse_i
         {"procedure": code, "agency": w.agency, "applicant": APPLICANT, "form": {}},
     )
     assert error.code == "NOT_RECEIVED_ELSEWHERE"
+
+
+def pdf_text(data, tmp_path):
+    path = tmp_path / "slip.pdf"
+    path.write_bytes(data)
+    run = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return run.stdout.decode()
+
+
+def test_the_receipt_and_the_mails_name_the_desk_where_the_result_is_collected(
+    rpc, two_provinces, mailbox, tmp_path
+):
+    w, receiving, _ = two_provinces
+    desk_x = staff("desk", receiving, province=ELSEWHERE)
+    address = f"chuyen-{uuid.uuid4().hex[:10]}@example.test"
+    d = w.call(
+        "register_paper_dossier",
+        desk_x,
+        {"procedure": w.code, "agency": w.agency, "form": FORM,
+         "applicant": dict(APPLICANT, email=address)},
+    )  # fmt: skip
+    (mail,) = mailbox.wait_for(address, subject_contains=d["receipt_number"])
+    text = mail.get_body(("plain",)).get_content()
+    assert "Nơi tiếp nhận và trả kết quả: UBND phường Sài Gòn" in text
+    assert "Cơ quan giải quyết: UBND xã" in text
+    # the receipt slip attached: received by the desk of X, resolved by Y, result at X
+    (part,) = list(mail.iter_attachments())
+    slip = " ".join(pdf_text(part.get_content(), tmp_path).split())
+    assert "UBND phường Sài Gòn đã tiếp nhận hồ sơ" in slip
+    assert "Cơ quan giải quyết: UBND xã" in slip
+    assert "Nơi trả kết quả: UBND phường Sài Gòn" in slip
+
+    d = w.act(desk_x, d["id"], "transfer")
+    d = w.act(w.desk, d["id"], "accept_transfer", department=w.department)
+    w.act(w.officer, d["id"], "send_for_approval")
+    w.act(w.leader, d["id"], "approve")
+    w.act(w.desk, d["id"], "return_to_desk")
+    # the hand-over notice: the result waits at the receiving desk
+    (notice,) = mailbox.wait_for(address, subject_contains="chuyển về nơi tiếp nhận")
+    text = " ".join(notice.get_body(("plain",)).get_content().split())
+    assert "nhận kết quả tại: UBND phường Sài Gòn" in text
+    assert "có kết quả của UBND xã" in text
