@@ -101,6 +101,7 @@ ACTION_FIELDS = (
     "note_public",
     "department",
     "assignee",
+    "agency",
     "expected_version",
 )
 

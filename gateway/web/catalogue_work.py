@@ -43,6 +43,14 @@ MESSAGES = {
     ),
     "action.transfer": ("Chuyển hồ sơ", "Transfer the dossier"),
     "action.accept_transfer": ("Tiếp nhận hồ sơ được chuyển", "Accept the transfer"),
+    "action.decline_transfer": (
+        "Trả lại nơi tiếp nhận (không thuộc thẩm quyền)",
+        "Decline: not ours to resolve",
+    ),
+    "work.decline_reason": (
+        "Lý do trả lại nơi tiếp nhận",
+        "Why the dossier goes back to the receiving desk",
+    ),
     "action.return_to_desk": (
         "Chuyển kết quả về nơi tiếp nhận",
         "Return the result to the receiving desk",

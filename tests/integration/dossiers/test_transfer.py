@@ -86,7 +86,7 @@ def test_a_dossier_received_in_another_province_is_transferred_resolved_and_retu
     assert (d["receiving_agency"], d["receiving_province"]) == (receiving, ELSEWHERE)
     assert d["receipt_number"].startswith(f"{receiving}-")
     assert d["received_at"] and d["appointment_date"]
-    assert d["actions"] == ["cancel", "transfer"]
+    assert d["actions"] == ["cancel", "reject", "transfer"]
 
     # both agencies see it; a third agency and the receiving agency's officers do not
     assert w.call("get_dossier", w.desk, d["id"])["actions"] == ["cancel"]
@@ -280,3 +280,82 @@ def test_the_receipt_and_the_mails_name_the_desk_where_the_result_is_collected(
     text = " ".join(notice.get_body(("plain",)).get_content().split())
     assert "nhận kết quả tại: UBND phường Sài Gòn" in text
     assert "có kết quả của UBND xã" in text
+
+
+def test_the_resolving_agency_declines_and_the_desk_sends_it_elsewhere_or_refuses_it(
+    rpc, two_provinces
+):
+    w, receiving, _ = two_provinces
+    desk_x = staff("desk", receiving, province=ELSEWHERE)
+    other = agency_in(rpc, PROVINCE, "UBND phường Ba Đình")
+    rpc.call("accounts", "create_department", SYSTEM,
+             {"code": "PTP", "name": "Tư pháp", "agency": other})  # fmt: skip
+    desk_o = staff("desk", other)
+    code = f"D{uuid.uuid4().hex[:6].upper()}"
+    w.call(
+        "create_procedure",
+        SYSTEM,
+        {"code": code, "province": PROVINCE, "name": "Hai cơ quan giải quyết",
+         "level": 3, "processing_days": 2, "agencies": [w.agency, other],
+         "form": {"fields": []}},
+    )  # fmt: skip
+
+    def sent():
+        d = w.call(
+            "register_paper_dossier",
+            desk_x,
+            {"procedure": code, "agency": w.agency, "applicant": APPLICANT, "form": {}},
+        )
+        return w.act(desk_x, d["id"], "transfer")
+
+    d = sent()
+    assert w.call("get_dossier", w.desk, d["id"])["actions"] == [
+        "accept_transfer", "cancel", "decline_transfer"]  # fmt: skip
+    # only the agency it was sent to declines it, and says why
+    error = refused(w.act, desk_x, d["id"], "decline_transfer", reason="x")
+    assert error.status == 403
+    error = refused(w.act, w.desk, d["id"], "decline_transfer")
+    assert (error.code, list(error.details)) == ("VALIDATION_ERROR", ["reason"])
+    why = "Không thuộc thẩm quyền của UBND xã"
+    d = w.act(w.desk, d["id"], "decline_transfer", reason=why)
+    assert (d["status"], d["agency"], d["transferred_at"]) == (
+        "to_transfer", w.agency, None)  # fmt: skip
+    assert d["actions"] == ["cancel"]
+    assert w.call("get_dossier", desk_x, d["id"])["actions"] == [
+        "cancel", "reject", "transfer"]  # fmt: skip
+
+    # the desk sends it to another agency of the procedure, checked as at creation
+    unlisted = agency_in(rpc, PROVINCE, "UBND phường khác")
+    for agency, expected in (
+        (receiving, "VALIDATION_ERROR"),
+        ("NOPE", "AGENCY_UNKNOWN"),
+        (unlisted, "AGENCY_NOT_LISTED"),
+    ):
+        error = refused(w.act, desk_x, d["id"], "transfer", agency=agency)
+        assert (error.code, list(error.details)) == (expected, ["agency"])
+    # another move may not name an agency
+    error = refused(w.act, desk_x, d["id"], "reject", reason="r", agency=other)
+    assert (error.code, list(error.details)) == ("VALIDATION_ERROR", ["agency"])
+    d = w.act(desk_x, d["id"], "transfer", agency=other)
+    assert (d["status"], d["agency"], d["province"]) == ("transferred", other, PROVINCE)
+    # the agency that declined no longer sees it; the new one accepts it
+    assert refused(w.call, "get_dossier", w.desk, d["id"]).code == "DOSSIER_NOT_FOUND"
+    d = w.act(desk_o, d["id"], "accept_transfer", department="PTP")
+    assert (d["status"], d["department"]) == ("processing", "PTP")
+
+    lines = w.call("history", SYSTEM, d["id"])
+    assert [(h["action"], h["to"]) for h in lines] == [
+        ("register_paper", "to_transfer"),
+        ("transfer", "transferred"),
+        ("decline_transfer", "to_transfer"),
+        ("transfer", "transferred"),
+        ("accept_transfer", "processing"),
+    ]
+    assert lines[2]["note"] == why
+    assert lines[3]["changes"] == [{"field": "agency", "old": w.agency, "new": other}]
+
+    # or it refuses it to the applicant
+    d = sent()
+    d = w.act(w.desk, d["id"], "decline_transfer", reason=why)
+    d = w.act(desk_x, d["id"], "reject", reason="Cơ quan giải quyết không tiếp nhận")
+    assert d["status"] == "rejected"
