@@ -51,6 +51,10 @@ TABS = (
     "supplement_requested",
     "pending_approval",
     "to_return",
+    # received here, resolved elsewhere: the receiving desk's to send on, and the
+    # results sent back to it (to hand over)
+    "to_transfer",
+    "returned",
 )
 # public sort key of the task list -> indexed field of a task document
 TASK_SORTS = {
