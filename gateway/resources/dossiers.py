@@ -33,6 +33,7 @@ LIST_PARAMS = (
     "status",
     "procedure",
     "agency",
+    "receiving_agency",
     "department",
     "province",
     "assignee",

@@ -16,6 +16,10 @@ MESSAGES = {
     "lists.tab.to_transfer": ("Chờ chuyển hồ sơ", "To transfer"),
     "lists.tab.returned": ("Kết quả chuyển về", "Returned to us"),
     "lists.filters": ("Tìm kiếm và lọc", "Search and filter"),
+    "lists.receiving_agency": (
+        "Nơi tiếp nhận (mã cơ quan)",
+        "Received at (agency code)",
+    ),
     "lists.keyword": (
         "Từ khóa (có hoặc không dấu)",
         "Keyword (with or without diacritics)",

@@ -25,6 +25,7 @@ DOSSIER_PARAMS = {
     "so_bien_nhan": "receipt_number",
     "thu_tuc": "procedure",
     "can_bo": "assignee",
+    "noi_tiep_nhan": "receiving_agency",
     "tien_do": "deadline_state",
     "tu_ngay": "submitted_from",
     "den_ngay": "submitted_to",

@@ -276,6 +276,8 @@ class ListFilters(BaseSchema):
     status = Str()
     procedure = Str()
     agency = Str()
+    # the desk that received the dossier (`agency` resolves it)
+    receiving_agency = Str()
     department = Str()
     province = Str()
     assignee = Str()

@@ -252,7 +252,7 @@ def scope_filter(caller, query):
     return store.scope_filter(caller, query)
 
 
-FILTERS = ("status", "agency", "department", "province")
+FILTERS = ("status", "agency", "receiving_agency", "department", "province")
 
 
 def list_(session, caller, filters):

@@ -13,6 +13,7 @@ TERMS_FILTERS = {
     "province": "province",
     "procedure": "procedure.code",
     "agency": "agency",
+    "receiving_agency": "receiving_agency",
     "department": "department",
     "assignee": "assignees",
     "status": "status",
@@ -296,6 +297,7 @@ def _part_filters(filters, ranges):
 
 TASK_TERMS = {
     "agency": "agency",
+    "receiving_agency": "receiving_agency",
     "department": "department",
     "assignee": "assignee",
     "status": "task_status",

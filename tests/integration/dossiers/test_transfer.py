@@ -98,6 +98,10 @@ def test_a_dossier_received_in_another_province_is_transferred_resolved_and_retu
     assert d["id"] in ids(w.call("list_dossiers", desk_x, {}))
     assert d["id"] in ids(w.call("list_dossiers", w.desk, {}))
     assert d["id"] not in ids(w.call("list_dossiers", desk_z, {}))
+    # filtered by the receiving desk, beside the resolving agency
+    mine = w.call("list_dossiers", admin_79, {"receiving_agency": receiving})
+    assert ids(mine) == {d["id"]}
+    assert w.call("list_dossiers", admin_79, {"receiving_agency": third})["total"] == 0
 
     # only the receiving desk transfers
     assert refused(w.act, w.desk, d["id"], "transfer").status == 403

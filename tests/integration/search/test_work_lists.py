@@ -24,7 +24,12 @@ def test_tabs_count_and_list_the_open_dossiers_of_each(publish, rpc, ids_visible
         "approval": snapshot(province=p, status="pending_approval"),
         "approved": snapshot(province=p, status="approved", deadline_state="overdue"),
         # received here, resolved elsewhere: the receiving desk's two tabs
-        "to_transfer": snapshot(province=p, status="to_transfer"),
+        "to_transfer": snapshot(
+            province=p,
+            status="to_transfer",
+            receiving_agency="RX",
+            receiving_province="79",
+        ),  # fmt: skip
         "transferred": snapshot(
             province=p, status="transferred", deadline_state="due_soon"
         ),
@@ -60,6 +65,10 @@ def test_tabs_count_and_list_the_open_dossiers_of_each(publish, rpc, ids_visible
     assert tab("to_transfer") == {docs["to_transfer"]["id"]}
     assert tab("returned") == {docs["returned"]["id"]}
     assert tab("due_soon") == {docs["soon"]["id"], docs["transferred"]["id"]}
+    # the receiving desk filters beside the resolving agency
+    assert ids_visible(OPERATOR, province=p, receiving_agency="RX") == {
+        docs["to_transfer"]["id"]
+    }
     assert tab("processing", deadline_state="due_soon") == {docs["soon"]["id"]}
     # counts follow the other filters
     one = rpc.call("search", "count_tabs", OPERATOR, {"province": p, "q": "nothing"})
