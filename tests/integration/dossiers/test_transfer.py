@@ -270,6 +270,7 @@ def test_the_receipt_and_the_mails_name_the_desk_where_the_result_is_collected(
     # the receipt slip attached: received by the desk of X, resolved by Y, result at X
     (part,) = list(mail.iter_attachments())
     slip = " ".join(pdf_text(part.get_content(), tmp_path).split())
+    assert slip.startswith("UBND PHƯỜNG SÀI GÒN")  # the desk that issued it
     assert "UBND phường Sài Gòn đã tiếp nhận hồ sơ" in slip
     assert "Cơ quan giải quyết: UBND xã" in slip
     assert "Nơi trả kết quả: UBND phường Sài Gòn" in slip
