@@ -254,3 +254,19 @@ def test_a_stored_javascript_template_link_is_never_a_link(client, fake):
     text = client.simulate_get("/thu-tuc/1.001193").text
     assert "javascript:" not in text and "data:text" not in text
     assert "Mẫu xấu" in text and 'href="/huong-dan"' in text
+
+
+def test_citizen_page_of_a_dossier_received_elsewhere_says_where_to_collect():
+    fake = FakeRpc(caller=CITIZEN)
+    dossier = dict(fake.answers[("dossiers", "get_dossier")])
+    dossier.update(agency="UBX", receiving_agency="R79", receiving_province="79")
+    fake.answers[("dossiers", "get_dossier")] = dossier
+    fake.answers[("accounts", "list_agencies")] = [
+        {"code": "UBX", "name": "UBND xã Thử Nghiệm"},
+        {"code": "R79", "name": "UBND phường Sài Gòn"},
+    ]
+    cookies, _ = session_cookies()
+    page = make_client(fake).simulate_get("/ho-so/d-1", cookies=cookies).text
+    collect = re.search(r'<dd id="collect-at">([^<]*)</dd>', page).group(1)
+    assert collect == "Bộ phận tiếp nhận và trả kết quả, UBND phường Sài Gòn"
+    assert "UBND xã Thử Nghiệm" in page
