@@ -88,6 +88,7 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     log_in(desk, base, agency.staff["desk"])
     shown = buttons(desk, base, dossier_id)
     assert "accept_transfer" in shown and "transfer" not in shown
+    assert "decline_transfer" in shown  # not competent: back to the receiving desk
     status = act(desk, base, dossier_id, "accept_transfer", shots,
                  department=agency.department)  # fmt: skip
     assert status == "Đang xử lý"
