@@ -33,6 +33,7 @@ LIST_PARAMS = (
     "status",
     "procedure",
     "agency",
+    "receiving_agency",
     "department",
     "province",
     "assignee",
@@ -101,6 +102,7 @@ ACTION_FIELDS = (
     "note_public",
     "department",
     "assignee",
+    "agency",
     "expected_version",
 )
 

@@ -23,6 +23,7 @@ TEMPLATE_KEYS = (
     "supplement_requested",
     "dossier_status_changed",
     "dossier_completed",
+    "dossier_returned",
     "dossier_apology",
     "comment_added",
     "task_assigned",

@@ -32,6 +32,10 @@ from .uploads import max_body, max_file, upload_one
 ACTION_INPUT = {
     "receive": ("department", "work.department"),
     "accept_transfer": ("department", "work.department"),
+    # the resolving agency declines a transferred dossier; the receiving desk may
+    # then send it to another agency of the procedure
+    "decline_transfer": ("reason", "work.decline_reason"),
+    "transfer": ("agency", "dossier.resolving_agency"),
     "reject": ("reason", "work.reason"),
     "cancel": ("reason", "work.reason"),
     "request_supplement": ("note", "work.note"),
@@ -66,6 +70,14 @@ def deliveries_of(web, req, dossier_id):
         return None
 
 
+def resolvers(page, req, proc):
+    """(code, name) of the agencies that may resolve the procedure."""
+    listed = proc.get("agencies") or []
+    found = page.call(req, "accounts", "list_agencies", province=proc.get("province"))
+    return [(a["code"], a["name"]) for a in found
+            if not listed or a["code"] in listed]  # fmt: skip
+
+
 class Workspace(Page):
     @page(login=True)
     def on_get(self, req, resp, dossier_id):
@@ -79,6 +91,7 @@ class Workspace(Page):
             "departments": self._departments(req, dossier)
             if {"receive", "accept_transfer"} & set(actions)
             else [],
+            "resolvers": self._resolvers(req, dossier) if "transfer" in actions else [],
             "staff": self._staff(req, dossier),
             "field_labels": self._field_labels(req, dossier),
             # a supplemented paper dossier: the desk completes it for the applicant
@@ -112,6 +125,14 @@ class Workspace(Page):
         )  # fmt: skip
         fields = (proc.get("form") or {}).get("fields", [])
         return {f["name"]: f.get("label") or f["name"] for f in fields}
+
+    def _resolvers(self, req, dossier):
+        """Agencies the receiving desk may transfer the dossier to (not itself)."""
+        proc = procedure_once(
+            self, req, dossier["procedure"]["code"], dossier["province"]
+        )
+        found = resolvers(self, req, proc) if proc else []
+        return [(c, n) for c, n in found if c != dossier.get("receiving_agency")]
 
     def _departments(self, req, dossier):
         agency = self.call(req, "accounts", "get_agency", dossier["agency"])
@@ -252,13 +273,7 @@ class Paper(FormPage):
         return procedure_once(self, req, code, province)
 
     def _resolving(self, req, proc):
-        """(code, name) of the agencies that may resolve the procedure."""
-        listed = proc.get("agencies") or []
-        found = self.call(
-            req, "accounts", "list_agencies", province=proc.get("province")
-        )
-        return [(a["code"], a["name"]) for a in found
-                if not listed or a["code"] in listed]  # fmt: skip
+        return resolvers(self, req, proc)
 
     def view(self, req, values, errors):
         lang = req.context.lang

@@ -316,6 +316,10 @@ MESSAGES = {
     "mailkey.supplement_requested": ("Yêu cầu bổ sung", "Supplement requested"),
     "mailkey.dossier_status_changed": ("Đổi trạng thái", "Status changed"),
     "mailkey.dossier_completed": ("Trả kết quả", "Dossier completed"),
+    "mailkey.dossier_returned": (
+        "Kết quả chuyển về nơi tiếp nhận",
+        "Result back at the receiving desk",
+    ),
     "mailkey.dossier_apology": ("Thư xin lỗi trễ hạn", "Apology for delay"),
     "mailkey.comment_added": ("Ý kiến mới", "New comment"),
     "mailkey.task_assigned": ("Giao việc", "Task assigned"),

@@ -12,10 +12,14 @@ MESSAGES = {
     "lists.tab.supplement_requested": ("Yêu cầu bổ sung", "Supplement requested"),
     "lists.tab.pending_approval": ("Chờ phê duyệt", "Pending approval"),
     "lists.tab.to_return": ("Chờ trả kết quả", "To return"),
-    # dossiers received here and resolved elsewhere (status filters of the list)
+    # dossiers received here and resolved elsewhere (tabs of the search work list)
     "lists.tab.to_transfer": ("Chờ chuyển hồ sơ", "To transfer"),
     "lists.tab.returned": ("Kết quả chuyển về", "Returned to us"),
     "lists.filters": ("Tìm kiếm và lọc", "Search and filter"),
+    "lists.receiving_agency": (
+        "Nơi tiếp nhận (mã cơ quan)",
+        "Received at (agency code)",
+    ),
     "lists.keyword": (
         "Từ khóa (có hoặc không dấu)",
         "Keyword (with or without diacritics)",

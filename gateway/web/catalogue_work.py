@@ -43,12 +43,26 @@ MESSAGES = {
     ),
     "action.transfer": ("Chuyển hồ sơ", "Transfer the dossier"),
     "action.accept_transfer": ("Tiếp nhận hồ sơ được chuyển", "Accept the transfer"),
+    "action.decline_transfer": (
+        "Trả lại nơi tiếp nhận (không thuộc thẩm quyền)",
+        "Decline: not ours to resolve",
+    ),
+    "work.decline_reason": (
+        "Lý do trả lại nơi tiếp nhận",
+        "Why the dossier goes back to the receiving desk",
+    ),
     "action.return_to_desk": (
         "Chuyển kết quả về nơi tiếp nhận",
         "Return the result to the receiving desk",
     ),
     "dossier.receiving_agency": ("Nơi tiếp nhận", "Received by"),
     "dossier.resolving_agency": ("Cơ quan giải quyết", "Resolved by"),
+    # where a dossier received at another agency's desk is handed back
+    "dossier.collect_at": ("Nơi nhận kết quả", "Collect the result at"),
+    "dossier.collect_desk": (
+        "Bộ phận tiếp nhận và trả kết quả",
+        "the one-stop desk",
+    ),
     "action.create": ("Tạo hồ sơ", "Created"),
     "action.update": ("Cập nhật hồ sơ", "Updated"),
     "action.register_paper": ("Tiếp nhận hồ sơ giấy", "Paper dossier registered"),

@@ -25,6 +25,7 @@ DOSSIER_PARAMS = {
     "so_bien_nhan": "receipt_number",
     "thu_tuc": "procedure",
     "can_bo": "assignee",
+    "noi_tiep_nhan": "receiving_agency",
     "tien_do": "deadline_state",
     "tu_ngay": "submitted_from",
     "den_ngay": "submitted_to",
@@ -44,6 +45,8 @@ TASK_SORTS = ("time_left", "-submitted_at", "submitted_at", "assignee", "-value"
 FILE_SORTS = ("-uploaded_at", "name", "receipt_number")
 DEADLINE_STATES = ("on_time", "due_soon", "overdue")
 TASK_STATUSES = ("open", "done", "cancelled")
+# tabs shown only to who transfers dossiers (the desk; the others would not act)
+DESK_TABS = ("to_transfer", "returned")
 # the tab a role opens on (the others are one click away)
 FIRST_TAB = {
     "desk": "waiting_reception",
@@ -153,6 +156,7 @@ class WorkList(IndexList):
         self.render(
             req, resp, "queue.html", http_status=self.status(errors),
             dossiers=found["items"], total=found["total"], tabs=tabs, tab=tab,
+            desk_tabs=DESK_TABS,
             values=values, errors=errors, procedures=procedures, people=people,
             sorts=DOSSIER_SORTS, sort=sort,
             states=self.options(req, "deadline", DEADLINE_STATES),

@@ -37,6 +37,10 @@ def agency_names(page, req, dossier):
     helper; the codes themselves when accounts cannot say)."""
     names = page.web.renderer.names
     extra = {"agency_name": names.agency(dossier["agency"])}
+    desk = dossier.get("receiving_agency")
+    if desk and desk != dossier["agency"]:
+        # received at another agency's desk: the slip names it too
+        extra["receiving_agency_name"] = names.agency(desk)
     if dossier.get("department"):
         extra["department_name"] = names.department(
             dossier["department"], dossier["agency"]

@@ -220,6 +220,9 @@ class ActSchema(BaseSchema):
     note_public = fields.Boolean(load_default=None, allow_none=True)
     department = Str(load_default=None, allow_none=True, validate=CODE)
     assignee = Str(load_default=None, allow_none=True, validate=USER_ID)
+    # `transfer` only: another resolving agency of the procedure (the one the
+    # dossier was sent to declined it)
+    agency = Str(load_default=None, allow_none=True, validate=CODE)
     expected_version = fields.Integer(load_default=None, allow_none=True)
 
 
@@ -273,6 +276,8 @@ class ListFilters(BaseSchema):
     status = Str()
     procedure = Str()
     agency = Str()
+    # the desk that received the dossier (`agency` resolves it)
+    receiving_agency = Str()
     department = Str()
     province = Str()
     assignee = Str()
@@ -399,6 +404,9 @@ class StatusChanged(_DossierEvent):
     reason = _none(Str())
     receipt_number = _none(Str())
     appointment_date = _none(Str())
+    # a `transfer` to another resolving agency (after `decline_transfer`): the one
+    # before; the snapshot names the new one
+    previous_agency = _none(Str())
 
 
 class Submitted(StatusChanged):
@@ -585,6 +593,7 @@ RPC = table(
         note_public=opt(fields.Boolean()),
         department=_code(),
         assignee=opt(Str(validate=USER_ID)),
+        agency=_code(),
         expected_version=_number(),
     ),
     register_paper_dossier=Method(

@@ -51,6 +51,10 @@ TABS = (
     "supplement_requested",
     "pending_approval",
     "to_return",
+    # received here, resolved elsewhere: the receiving desk's to send on, and the
+    # results sent back to it (to hand over)
+    "to_transfer",
+    "returned",
 )
 # public sort key of the task list -> indexed field of a task document
 TASK_SORTS = {
@@ -119,6 +123,8 @@ class FiltersSchema(BaseSchema):
     province = OneOrMany()
     procedure = OneOrMany()
     agency = OneOrMany()
+    # the desk that received the dossier (`agency`: the one resolving it)
+    receiving_agency = OneOrMany()
     department = OneOrMany()
     assignee = OneOrMany()
     applicant = fields.String(validate=validate.Length(min=1, max=64))
@@ -187,6 +193,7 @@ class TaskFiltersSchema(_Ranged):
     receipt_number = fields.String(validate=validate.Length(min=1, max=64))
     procedure = OneOrMany()
     agency = OneOrMany()
+    receiving_agency = OneOrMany()
     department = OneOrMany()
     assignee = OneOrMany()
     status = OneOrMany(TASK_STATUSES)

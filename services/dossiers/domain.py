@@ -65,6 +65,7 @@ ACTIONS = (
     "transfer",
     "accept_transfer",
     "return_to_desk",
+    "decline_transfer",
 )
 
 # Whose staff take a move on a dossier received at one agency and resolved by
@@ -139,6 +140,15 @@ TRANSITIONS = {
     (TRANSFERRED, "accept_transfer"): Transition(
         PROCESSING, ("dossier.receive",), ("department",)
     ),
+    # the resolving agency is not competent: back to the receiving desk, which
+    # transfers it to another agency of the procedure (`transfer` with `agency`) or
+    # refuses it to the applicant (`reject`)
+    (TRANSFERRED, "decline_transfer"): Transition(
+        TO_TRANSFER, ("dossier.receive",), ("mark_declined",), route=TRANSFER
+    ),
+    (TO_TRANSFER, "reject"): Transition(
+        REJECTED, ("dossier.reject",), ("close",), side=RECEIVING
+    ),
     (PROCESSING, "request_supplement"): Transition(
         SUPPLEMENT, ("dossier.request_supplement",), ("pause_clock",), True
     ),
@@ -167,12 +177,12 @@ for _state in OPEN_STATES:
 del _state, _perms
 
 # Actions that need a free-text reason (shown to the applicant).
-REASON_REQUIRED = ("reject", "cancel")
+REASON_REQUIRED = ("reject", "cancel", "decline_transfer")
 NOTE_REQUIRED = ("request_supplement", "send_back")
 # Notes addressed to the applicant by their nature: what to supplement, why refused.
 # Any other staff note (a leader's send_back, an approval) is internal unless staff
 # mark it public; the applicant's own notes are public.
-PUBLIC_NOTES = ("request_supplement", "reject", "cancel")
+PUBLIC_NOTES = ("request_supplement", "reject", "cancel", "decline_transfer")
 
 
 def permissions_for(action, paper=False):

@@ -197,6 +197,7 @@ def submit(session, caller, dossier_id, checks, files=None, expected=None):
 
 def act(session, caller, dossier_id, data, directory, files):
     data = load(contract.ActSchema(), data)
+    workflow.require_agency_move(data)
     dossier = store.load(session, caller, dossier_id)
     results.before_move(session, caller, dossier, data, files)
     workflow.transition(session, caller, dossier, data["action"], data, directory)
@@ -251,7 +252,7 @@ def scope_filter(caller, query):
     return store.scope_filter(caller, query)
 
 
-FILTERS = ("status", "agency", "department", "province")
+FILTERS = ("status", "agency", "receiving_agency", "department", "province")
 
 
 def list_(session, caller, filters):

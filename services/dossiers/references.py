@@ -63,6 +63,17 @@ def receiving_desk(directory, version, code, resolving):
     return info
 
 
+def next_resolver(directory, version, dossier, code):
+    """Check agency `code` as the new resolver of a dossier its receiving desk
+    transfers again (the one it was sent to declined it): an agency of the
+    procedure, as at creation, and not the receiving desk itself."""
+    if code == dossier.receiving_agency:
+        raise ValidationFailed(
+            INVALID, {"agency": [detail("agency_is_receiving_desk")]}
+        )
+    return receiving_agency(directory, version, dossier.province, code)
+
+
 def _closed(directory, code, info):
     """AGENCY_CLOSED; a merged or renamed agency names the one that receives its
     dossiers now (code, name and since when) in `details.successor`."""

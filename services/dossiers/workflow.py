@@ -45,6 +45,16 @@ def _in_department(caller, dossier):
     return caller.get("department") == dossier.department
 
 
+# the move that may name another resolving agency (after one declined the dossier)
+NAMES_AGENCY = "transfer"
+
+
+def require_agency_move(data):
+    """Only `transfer` names an agency (`act`'s other moves refuse it)."""
+    if data.get("agency") and data["action"] != NAMES_AGENCY:
+        raise ValidationFailed("Invalid input", {"agency": [detail("unknown_field")]})
+
+
 def require_texts(action, data):
     if action in domain.REASON_REQUIRED and not (data.get("reason") or "").strip():
         raise ValidationFailed("Invalid input", {"reason": [detail("reason_required")]})
@@ -83,10 +93,7 @@ def apply(session, caller, dossier, move, data, directory):
         dossier.received_by = caller.get("user_id")
     if "mark_submitted" in effects:
         dossier.submitted_at = moment
-    if "mark_transferred" in effects:
-        dossier.transferred_at = moment
-    if "mark_returned" in effects:
-        dossier.returned_at = moment
+    _between_agencies(dossier, effects, moment, procedure, data, directory)
     _clock(dossier, effects, calendar, moment)
     if "close" in effects:
         dossier.completed_at = moment
@@ -95,6 +102,26 @@ def apply(session, caller, dossier, move, data, directory):
     dossier.status = move.target
     store.enter_step(dossier, procedure, calendar, moment)
     dossier.updated_at = moment
+
+
+def _between_agencies(dossier, effects, moment, procedure, data, directory):
+    """The moves between the receiving desk and the resolving agency."""
+    if "mark_transferred" in effects:
+        dossier.transferred_at = moment
+        _change_resolver(dossier, procedure, data.get("agency"), directory)
+    if "mark_declined" in effects:
+        dossier.transferred_at = None
+    if "mark_returned" in effects:
+        dossier.returned_at = moment
+
+
+def _change_resolver(dossier, procedure, code, directory):
+    """Send the dossier to agency `code` instead (checked): its department and
+    assignees were the previous agency's."""
+    if not code or code == dossier.agency:
+        return
+    references.next_resolver(directory, procedure, dossier, code)
+    dossier.agency, dossier.department, dossier.assignees = code, None, []
 
 
 def _clock(dossier, effects, calendar, moment):
@@ -118,7 +145,7 @@ def note_is_public(caller, action, data):
     return action in domain.PUBLIC_NOTES
 
 
-def record_move(session, caller, dossier, action, source, data, public):
+def record_move(session, caller, dossier, action, source, data, public, changes=None):
     """The move in the history (public); an internal note as its own entry."""
     text = data.get("reason") or data.get("note")
     store.record_history(
@@ -129,6 +156,7 @@ def record_move(session, caller, dossier, action, source, data, public):
         from_state=source,
         to_state=dossier.status,
         note=text if public else None,
+        changes=changes,
     )
     if text and not public:
         store.record_history(session, dossier, caller, "note", note=text, public=False)
@@ -143,10 +171,15 @@ def transition(
     gate.require_paid(dossier, action)
     if move.department_bound or action != "submit":
         require_texts(action, data)
-    source = dossier.status
+    source, resolver = dossier.status, dossier.agency
     apply(session, caller, dossier, move, data, directory)
     public = note_is_public(caller, action, data)
-    record_move(session, caller, dossier, label or action, source, data, public)
+    changed = resolver != dossier.agency
+    changes = [{"field": "agency", "old": resolver, "new": dossier.agency}]
+    record_move(
+        session, caller, dossier, label or action, source, data, public,
+        changes if changed else None,
+    )  # fmt: skip
     payload = {
         "from": source,
         "to": move.target,
@@ -157,6 +190,8 @@ def transition(
         "reason": data.get("reason") if public else None,
         "receipt_number": dossier.receipt_number,
         "appointment_date": store._iso(dossier.appointment_date),
+        # the resolving agency the move took the dossier from (another one now)
+        "previous_agency": resolver if changed else None,
     }
     if event == "dossier_submitted":
         payload["resubmission"] = source == domain.SUPPLEMENT

@@ -219,20 +219,20 @@ class Directory:
         self.accounts, self.cache = accounts, cache
 
     def names(self, dossier):
-        """Return {agency, department} display names (codes when unknown)."""
+        """Return {agency, department, receiving_agency} display names (codes when
+        unknown; receiving_agency only for a dossier received at another agency)."""
         code = dossier.get("agency")
+        desk = dossier.get("receiving_agency")
         if dossier.get("agency_name"):
             return {
                 "agency": dossier["agency_name"],
                 "department": dossier.get("department_name"),
+                "receiving_agency": dossier.get("receiving_agency_name"),
             }
-        if code and code not in self.cache:
-            try:
-                self.cache[code] = self.accounts.get_agency(SYSTEM, code) or {}
-            except Exception:  # noqa: BLE001 - a slip still prints with codes
-                log.warning("agency %s: name unavailable", code, exc_info=True)
-                return {"agency": code, "department": dossier.get("department")}
-        agency = self.cache.get(code) or {}
+        elsewhere = {"receiving_agency": self._name(desk)} if desk != code else {}
+        agency = self._agency(code)
+        if agency is None:
+            return {"agency": code, "department": dossier.get("department")}
         departments = {
             d.get("code"): d.get("name") for d in agency.get("departments") or []
         }
@@ -240,7 +240,21 @@ class Directory:
         return {
             "agency": agency.get("name") or code,
             "department": departments.get(department, department),
+            **elsewhere,
         }
+
+    def _agency(self, code):
+        """The agency's record (cached), {} for none, None when accounts fails."""
+        if code and code not in self.cache:
+            try:
+                self.cache[code] = self.accounts.get_agency(SYSTEM, code) or {}
+            except Exception:  # noqa: BLE001 - a slip still prints with codes
+                log.warning("agency %s: name unavailable", code, exc_info=True)
+                return None
+        return self.cache.get(code) or {}
+
+    def _name(self, code):
+        return ((self._agency(code) or {}).get("name") or code) if code else ""
 
 
 class Accounts(Peer):

@@ -108,6 +108,8 @@ def context(kind, dossier, public_url, documents, names, today=None):
         "signer_name": dossier.get("signer_name") or "",
         "agency_name": names.get("agency") or dossier.get("agency") or "",
         "department_name": names.get("department") or "",
+        # received at another agency's desk, where the result is handed back
+        "receiving_agency_name": names.get("receiving_agency") or "",
         "place": dossier.get("place") or "",
         "today": today or dt.datetime.now(VN_TZ).date(),
         "receipt_number": dossier.get("receipt_number") or "",

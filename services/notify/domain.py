@@ -51,10 +51,16 @@ ACTION_TEMPLATES = {
     "receive_for_transfer": "dossier_received",
     "transfer": None,
     "accept_transfer": None,
-    "return_to_desk": None,
+    # the result is back at the receiving desk: the applicant collects it there
+    "return_to_desk": "dossier_returned",
+    # the resolving agency declines it: between the two agencies
+    "decline_transfer": None,
     **dict.fromkeys(APOLOGY_ACTIONS, "dossier_apology"),
 }
 DOCUMENTS = {"dossier_received": "receipt", "dossier_apology": "apology"}
+# Mails that say where the applicant collects the result: on a dossier received at
+# one agency's desk and resolved by another, they name both (`desks`).
+DESK_KINDS = ("dossier_received", "dossier_returned")
 # documents that print the move's reason (the apology letter says why it is late)
 REASON_DOCUMENTS = (DOCUMENTS["dossier_apology"],)
 RESULT_SLOT = "result"
@@ -185,6 +191,14 @@ def _applicant_mail(key, payload, public_url, extra=None, document=None):
             link=dossier_link(public_url, dossier),
         )
     ]
+
+
+def desk_codes(key, dossier):
+    """(receiving, resolving) agency codes a mail of `key` names, or None."""
+    desk, agency = dossier.get("receiving_agency"), dossier.get("agency")
+    if key not in DESK_KINDS or not desk or desk == agency:
+        return None
+    return desk, agency
 
 
 def dossier_link(public_url, dossier, page="citizen_dossier"):

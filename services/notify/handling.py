@@ -27,6 +27,7 @@ class EventMailer:
         with self.db.reader() as session:
             if store.already_processed(session, event_id):
                 return
+        self._desks(planned)
         documents = self._documents(planned)
         for item in planned:
             if item.files:
@@ -37,6 +38,15 @@ class EventMailer:
             for item in planned:
                 self._queue(session, event_id, payload, item, documents)
         self.sender.wake()
+
+    def _desks(self, planned):
+        """Name the receiving desk and the resolving agency where a mail says them
+        (accounts not answering: 503, the event is retried, no mail goes without)."""
+        for item in planned:
+            codes = domain.desk_codes(item.key, item.context.get("dossier") or {})
+            if codes:
+                receiving, resolving = (self.peers.agency_name(c) for c in codes)
+                item.context["desks"] = {"receiving": receiving, "resolving": resolving}
 
     def _documents(self, planned):
         found = {}

@@ -7,7 +7,9 @@ available to every kind.
 """
 
 COMMON = ("name", "lang", "status_label", "portal_link", "dossier_link")
-DOSSIER = ("dossier", "receipt_number", "appointment_date", "status")
+# desks: {receiving, resolving} agency names of a dossier received at one agency's
+# desk and resolved by another (domain.DESK_KINDS), else absent
+DOSSIER = ("dossier", "receipt_number", "appointment_date", "status", "desks")
 VARIABLES = {
     "account_activation": (),
     "password_reset": (),
@@ -20,6 +22,8 @@ VARIABLES = {
     "supplement_requested": DOSSIER + ("note",),
     "dossier_status_changed": DOSSIER + ("note", "reason"),
     "dossier_completed": DOSSIER + ("attached", "too_large"),
+    # the result is back at the receiving desk, to be collected there
+    "dossier_returned": DOSSIER,
     "dossier_apology": DOSSIER + ("reason", "note"),
     # the fee paid online, confirmed by the provider (the receipt is attached)
     "payment_received": ("dossier", "receipt_number", "payment"),

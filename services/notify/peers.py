@@ -80,6 +80,10 @@ class Peers:
                 return None
         return read
 
+    def agency_name(self, code):
+        """The agency's display name (its code when accounts knows none)."""
+        return (self.accounts.get_agency(SYSTEM, code) or {}).get("name") or code
+
     def user(self, user_id):
         return self.accounts.get_user(SYSTEM, user_id)
 

@@ -70,6 +70,7 @@ BASE = {
         {"kind": "document", "label": "Tờ khai", "messages": ["chưa nộp"]},
     ],
     "attached": ["Quyết định.pdf"],
+    "desks": {"receiving": "UBND phường Sài Gòn", "resolving": "Sở Tư pháp Hà Nội"},
     "too_large": False,
     "lang": "vi",
     "failures": 5,

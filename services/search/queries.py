@@ -13,6 +13,7 @@ TERMS_FILTERS = {
     "province": "province",
     "procedure": "procedure.code",
     "agency": "agency",
+    "receiving_agency": "receiving_agency",
     "department": "department",
     "assignee": "assignees",
     "status": "status",
@@ -28,10 +29,13 @@ DAYS_LATE = (("1-3", 1, 4), ("4-7", 4, 8), ("8-14", 8, 15), ("15-30", 15, 31))
 # them in the order of contracts.search.TABS).
 OPEN = (
     "waiting_reception",
+    "to_transfer",
+    "transferred",
     "processing",
     "supplement_requested",
     "pending_approval",
     "approved",
+    "returned",
 )
 TAB_FILTERS = {
     "waiting_reception": {"status": ["waiting_reception"]},
@@ -41,6 +45,8 @@ TAB_FILTERS = {
     "supplement_requested": {"status": ["supplement_requested"]},
     "pending_approval": {"status": ["pending_approval"]},
     "to_return": {"status": ["approved"]},
+    "to_transfer": {"status": ["to_transfer"]},
+    "returned": {"status": ["returned"]},
 }
 assert tuple(TAB_FILTERS) == TABS
 
@@ -291,6 +297,7 @@ def _part_filters(filters, ranges):
 
 TASK_TERMS = {
     "agency": "agency",
+    "receiving_agency": "receiving_agency",
     "department": "department",
     "assignee": "assignee",
     "status": "task_status",

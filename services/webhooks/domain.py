@@ -41,6 +41,11 @@ SNAPSHOT_FACTS = (
     "province",
     "agency",
     "department",
+    # received at one agency's desk, resolved by another (else the same as above)
+    "receiving_province",
+    "receiving_agency",
+    "transferred_at",
+    "returned_at",
     "status",
     "deadline_state",
     "days_late",

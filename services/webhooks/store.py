@@ -114,6 +114,8 @@ def envelope(event):
         "subject": event.subject,
         "province": event.province,
         "agency": event.agency,
+        "receiving_province": event.receiving_province,
+        "receiving_agency": event.receiving_agency,
         "procedure": event.procedure,
         "data_version": event.data_version,
         "data": event.data,

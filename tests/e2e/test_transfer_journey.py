@@ -75,10 +75,10 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     assert there.locator("#receipt-number").inner_text().startswith(code)
     assert "transfer" in buttons(there)
     shots(there, "to-transfer")
-    # the desk's work list: a tab of what it must transfer
+    # the desk's work list: a tab of what it must transfer, with its count
     there.goto(f"{base}/can-bo")
     tab = there.locator('#tabs a[data-tab="to_transfer"]')
-    assert tab.inner_text() == "Chờ chuyển hồ sơ"
+    assert tab.inner_text().startswith("Chờ chuyển hồ sơ (")
     # the link is relative to the list
     assert listed(there, f"{base}/can-bo" + tab.get_attribute("href"), dossier_id)
     status = act(there, base, dossier_id, "transfer", shots)
@@ -88,6 +88,7 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     log_in(desk, base, agency.staff["desk"])
     shown = buttons(desk, base, dossier_id)
     assert "accept_transfer" in shown and "transfer" not in shown
+    assert "decline_transfer" in shown  # not competent: back to the receiving desk
     status = act(desk, base, dossier_id, "accept_transfer", shots,
                  department=agency.department)  # fmt: skip
     assert status == "Đang xử lý"
@@ -101,7 +102,10 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     assert status == "Kết quả đã chuyển về nơi tiếp nhận"
     assert "return_result" not in buttons(desk)
 
-    assert listed(there, f"{base}/can-bo?trang_thai=returned", dossier_id)
+    assert listed(there, f"{base}/can-bo?tab=returned", dossier_id)
+    assert there.locator('#tabs a[data-tab="returned"]').inner_text() == (
+        "Kết quả chuyển về (1)"
+    )
     assert act(there, base, dossier_id, "return_result", shots) == "Đã trả kết quả"
     for context in people.values():
         context.close()

@@ -82,6 +82,14 @@ class Event(Resource):
     subject = Sent(fields.String, metadata={"description": "The dossier's id."})
     province = Nullable(fields.String)
     agency = Nullable(fields.String)
+    receiving_province = Nullable(
+        fields.String,
+        metadata={"description": "The receiving desk's province (else `province`)."},
+    )
+    receiving_agency = Nullable(
+        fields.String,
+        metadata={"description": "The receiving desk's agency (else `agency`)."},
+    )
     procedure = Nullable(fields.String)
     data_version = Sent(fields.String)
     data = Sent(

@@ -7,6 +7,7 @@ receiving desk, which hands it over. Both agencies' staff see it (lists, single
 reads, search), a third agency does not, each side takes only its own steps.
 """
 
+import subprocess
 import time
 import uuid
 
@@ -85,7 +86,7 @@ def test_a_dossier_received_in_another_province_is_transferred_resolved_and_retu
     assert (d["receiving_agency"], d["receiving_province"]) == (receiving, ELSEWHERE)
     assert d["receipt_number"].startswith(f"{receiving}-")
     assert d["received_at"] and d["appointment_date"]
-    assert d["actions"] == ["cancel", "transfer"]
+    assert d["actions"] == ["cancel", "reject", "transfer"]
 
     # both agencies see it; a third agency and the receiving agency's officers do not
     assert w.call("get_dossier", w.desk, d["id"])["actions"] == ["cancel"]
@@ -97,6 +98,10 @@ def test_a_dossier_received_in_another_province_is_transferred_resolved_and_retu
     assert d["id"] in ids(w.call("list_dossiers", desk_x, {}))
     assert d["id"] in ids(w.call("list_dossiers", w.desk, {}))
     assert d["id"] not in ids(w.call("list_dossiers", desk_z, {}))
+    # filtered by the receiving desk, beside the resolving agency
+    mine = w.call("list_dossiers", admin_79, {"receiving_agency": receiving})
+    assert ids(mine) == {d["id"]}
+    assert w.call("list_dossiers", admin_79, {"receiving_agency": third})["total"] == 0
 
     # only the receiving desk transfers
     assert refused(w.act, w.desk, d["id"], "transfer").status == 403
@@ -237,3 +242,125 @@ def test_an_online_dossier_names_its_receiving_desk_and_a_procedure_may_refuse_i
         {"procedure": code, "agency": w.agency, "applicant": APPLICANT, "form": {}},
     )
     assert error.code == "NOT_RECEIVED_ELSEWHERE"
+
+
+def pdf_text(data, tmp_path):
+    path = tmp_path / "slip.pdf"
+    path.write_bytes(data)
+    run = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return run.stdout.decode()
+
+
+def test_the_receipt_and_the_mails_name_the_desk_where_the_result_is_collected(
+    rpc, two_provinces, mailbox, tmp_path
+):
+    w, receiving, _ = two_provinces
+    desk_x = staff("desk", receiving, province=ELSEWHERE)
+    address = f"chuyen-{uuid.uuid4().hex[:10]}@example.test"
+    d = w.call(
+        "register_paper_dossier",
+        desk_x,
+        {"procedure": w.code, "agency": w.agency, "form": FORM,
+         "applicant": dict(APPLICANT, email=address)},
+    )  # fmt: skip
+    (mail,) = mailbox.wait_for(address, subject_contains=d["receipt_number"])
+    text = mail.get_body(("plain",)).get_content()
+    assert "Nơi tiếp nhận và trả kết quả: UBND phường Sài Gòn" in text
+    assert "Cơ quan giải quyết: UBND xã" in text
+    # the receipt slip attached: received by the desk of X, resolved by Y, result at X
+    (part,) = list(mail.iter_attachments())
+    slip = " ".join(pdf_text(part.get_content(), tmp_path).split())
+    assert slip.startswith("UBND PHƯỜNG SÀI GÒN")  # the desk that issued it
+    assert "UBND phường Sài Gòn đã tiếp nhận hồ sơ" in slip
+    assert "Cơ quan giải quyết: UBND xã" in slip
+    assert "Nơi trả kết quả: UBND phường Sài Gòn" in slip
+
+    d = w.act(desk_x, d["id"], "transfer")
+    d = w.act(w.desk, d["id"], "accept_transfer", department=w.department)
+    w.act(w.officer, d["id"], "send_for_approval")
+    w.act(w.leader, d["id"], "approve")
+    w.act(w.desk, d["id"], "return_to_desk")
+    # the hand-over notice: the result waits at the receiving desk
+    (notice,) = mailbox.wait_for(address, subject_contains="chuyển về nơi tiếp nhận")
+    text = " ".join(notice.get_body(("plain",)).get_content().split())
+    assert "nhận kết quả tại: UBND phường Sài Gòn" in text
+    assert "có kết quả của UBND xã" in text
+
+
+def test_the_resolving_agency_declines_and_the_desk_sends_it_elsewhere_or_refuses_it(
+    rpc, two_provinces
+):
+    w, receiving, _ = two_provinces
+    desk_x = staff("desk", receiving, province=ELSEWHERE)
+    other = agency_in(rpc, PROVINCE, "UBND phường Ba Đình")
+    rpc.call("accounts", "create_department", SYSTEM,
+             {"code": "PTP", "name": "Tư pháp", "agency": other})  # fmt: skip
+    desk_o = staff("desk", other)
+    code = f"D{uuid.uuid4().hex[:6].upper()}"
+    w.call(
+        "create_procedure",
+        SYSTEM,
+        {"code": code, "province": PROVINCE, "name": "Hai cơ quan giải quyết",
+         "level": 3, "processing_days": 2, "agencies": [w.agency, other],
+         "form": {"fields": []}},
+    )  # fmt: skip
+
+    def sent():
+        d = w.call(
+            "register_paper_dossier",
+            desk_x,
+            {"procedure": code, "agency": w.agency, "applicant": APPLICANT, "form": {}},
+        )
+        return w.act(desk_x, d["id"], "transfer")
+
+    d = sent()
+    assert w.call("get_dossier", w.desk, d["id"])["actions"] == [
+        "accept_transfer", "cancel", "decline_transfer"]  # fmt: skip
+    # only the agency it was sent to declines it, and says why
+    error = refused(w.act, desk_x, d["id"], "decline_transfer", reason="x")
+    assert error.status == 403
+    error = refused(w.act, w.desk, d["id"], "decline_transfer")
+    assert (error.code, list(error.details)) == ("VALIDATION_ERROR", ["reason"])
+    why = "Không thuộc thẩm quyền của UBND xã"
+    d = w.act(w.desk, d["id"], "decline_transfer", reason=why)
+    assert (d["status"], d["agency"], d["transferred_at"]) == (
+        "to_transfer", w.agency, None)  # fmt: skip
+    assert d["actions"] == ["cancel"]
+    assert w.call("get_dossier", desk_x, d["id"])["actions"] == [
+        "cancel", "reject", "transfer"]  # fmt: skip
+
+    # the desk sends it to another agency of the procedure, checked as at creation
+    unlisted = agency_in(rpc, PROVINCE, "UBND phường khác")
+    for agency, expected in (
+        (receiving, "VALIDATION_ERROR"),
+        ("NOPE", "AGENCY_UNKNOWN"),
+        (unlisted, "AGENCY_NOT_LISTED"),
+    ):
+        error = refused(w.act, desk_x, d["id"], "transfer", agency=agency)
+        assert (error.code, list(error.details)) == (expected, ["agency"])
+    # another move may not name an agency
+    error = refused(w.act, desk_x, d["id"], "reject", reason="r", agency=other)
+    assert (error.code, list(error.details)) == ("VALIDATION_ERROR", ["agency"])
+    d = w.act(desk_x, d["id"], "transfer", agency=other)
+    assert (d["status"], d["agency"], d["province"]) == ("transferred", other, PROVINCE)
+    # the agency that declined no longer sees it; the new one accepts it
+    assert refused(w.call, "get_dossier", w.desk, d["id"]).code == "DOSSIER_NOT_FOUND"
+    d = w.act(desk_o, d["id"], "accept_transfer", department="PTP")
+    assert (d["status"], d["department"]) == ("processing", "PTP")
+
+    lines = w.call("history", SYSTEM, d["id"])
+    assert [(h["action"], h["to"]) for h in lines] == [
+        ("register_paper", "to_transfer"),
+        ("transfer", "transferred"),
+        ("decline_transfer", "to_transfer"),
+        ("transfer", "transferred"),
+        ("accept_transfer", "processing"),
+    ]
+    assert lines[2]["note"] == why
+    assert lines[3]["changes"] == [{"field": "agency", "old": w.agency, "new": other}]
+
+    # or it refuses it to the applicant
+    d = sent()
+    d = w.act(w.desk, d["id"], "decline_transfer", reason=why)
+    d = w.act(desk_x, d["id"], "reject", reason="Cơ quan giải quyết không tiếp nhận")
+    assert d["status"] == "rejected"

@@ -23,6 +23,17 @@ def test_tabs_count_and_list_the_open_dossiers_of_each(publish, rpc, ids_visible
         "supplement": snapshot(province=p, status="supplement_requested"),
         "approval": snapshot(province=p, status="pending_approval"),
         "approved": snapshot(province=p, status="approved", deadline_state="overdue"),
+        # received here, resolved elsewhere: the receiving desk's two tabs
+        "to_transfer": snapshot(
+            province=p,
+            status="to_transfer",
+            receiving_agency="RX",
+            receiving_province="79",
+        ),  # fmt: skip
+        "transferred": snapshot(
+            province=p, status="transferred", deadline_state="due_soon"
+        ),
+        "returned": snapshot(province=p, status="returned"),
         "done": snapshot(
             province=p, status="completed", deadline_state="completed_late"
         ),
@@ -36,26 +47,35 @@ def test_tabs_count_and_list_the_open_dossiers_of_each(publish, rpc, ids_visible
     assert counts == {
         "waiting_reception": 1,
         "processing": 2,
-        "due_soon": 1,
+        "due_soon": 2,
         "overdue": 2,
         "supplement_requested": 1,
         "pending_approval": 1,
         "to_return": 1,
+        "to_transfer": 1,
+        "returned": 1,
     }
-    assert tabs["total"] == 6  # the completed one is in no tab
+    assert tabs["total"] == 9  # the completed one is in no tab
 
     def tab(name, **more):
         return ids_visible(OPERATOR, province=p, tab=name, **more)
 
     assert tab("overdue") == {docs["late"]["id"], docs["approved"]["id"]}
     assert tab("to_return") == {docs["approved"]["id"]}
+    assert tab("to_transfer") == {docs["to_transfer"]["id"]}
+    assert tab("returned") == {docs["returned"]["id"]}
+    assert tab("due_soon") == {docs["soon"]["id"], docs["transferred"]["id"]}
+    # the receiving desk filters beside the resolving agency
+    assert ids_visible(OPERATOR, province=p, receiving_agency="RX") == {
+        docs["to_transfer"]["id"]
+    }
     assert tab("processing", deadline_state="due_soon") == {docs["soon"]["id"]}
     # counts follow the other filters
     one = rpc.call("search", "count_tabs", OPERATOR, {"province": p, "q": "nothing"})
     assert {t["count"] for t in one["items"]} == {0}
 
     # the page's one call answers the same page and the same counts
-    for name in ("overdue", "to_return", None):
+    for name in ("overdue", "to_return", "returned", None):
         filters = {"province": p, **({"tab": name} if name else {})}
         page = rpc.call("search", "work_list", OPERATOR, filters, "time_left", 1, 20)
         assert page["tabs"] == tabs

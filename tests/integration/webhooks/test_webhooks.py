@@ -191,6 +191,11 @@ def test_deliveries_are_signed_and_carry_no_personal_data(setup, receiver):
         seen.append((event["type"], event["data"].get("action")))
         assert event["subject"] == dossier["id"]
         assert event["agency"] == world.agency and event["province"] == PROVINCE
+        # the receiving desk beside the resolving agency (here the same one)
+        receiving = (event["receiving_agency"], event["receiving_province"])
+        assert receiving == (world.agency, PROVINCE)
+        facts = event["data"]["dossier"]
+        assert (facts["receiving_agency"], facts["receiving_province"]) == receiving
         assert event["data_version"] == "1"
         # the applicant's name (in the snapshot and the form) never leaves
         assert "Nguyễn" not in request["body"] and "full_name" not in request["body"]

@@ -233,9 +233,17 @@ def test_each_agency_takes_its_own_steps_of_a_transferred_dossier():
     assert actions("waiting_reception", {"receiving"}) == [
         "cancel", "receive_for_transfer", "reject"]  # fmt: skip
     assert actions("waiting_reception", {"resolving"}) == ["cancel"]
-    assert actions("to_transfer", {"receiving"}) == ["cancel", "transfer"]
+    # the receiving desk sends it on (again, after a decline) or refuses it
+    assert actions("to_transfer", {"receiving"}) == ["cancel", "reject", "transfer"]
+    assert actions("to_transfer", {"resolving"}) == ["cancel"]
     assert actions("transferred", {"receiving"}) == ["cancel"]
-    assert actions("transferred", {"resolving"}) == ["accept_transfer", "cancel"]
+    assert actions("transferred", {"resolving"}) == [
+        "accept_transfer", "cancel", "decline_transfer"]  # fmt: skip
+    assert domain.find("transferred", "decline_transfer") is None  # local route
+    assert domain.find("transferred", "decline_transfer", route).target == (
+        "to_transfer"
+    )
+    assert "decline_transfer" in domain.REASON_REQUIRED
     assert actions("approved", {"resolving"}) == ["cancel", "return_to_desk"]
     assert actions("approved", {"receiving"}) == ["cancel"]
     assert actions("returned", {"receiving"}) == ["cancel", "return_result"]

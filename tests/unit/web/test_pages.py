@@ -254,3 +254,60 @@ def test_a_stored_javascript_template_link_is_never_a_link(client, fake):
     text = client.simulate_get("/thu-tuc/1.001193").text
     assert "javascript:" not in text and "data:text" not in text
     assert "Mẫu xấu" in text and 'href="/huong-dan"' in text
+
+
+def test_citizen_page_of_a_dossier_received_elsewhere_says_where_to_collect():
+    fake = FakeRpc(caller=CITIZEN)
+    dossier = dict(fake.answers[("dossiers", "get_dossier")])
+    dossier.update(agency="UBX", receiving_agency="R79", receiving_province="79")
+    fake.answers[("dossiers", "get_dossier")] = dossier
+    fake.answers[("accounts", "list_agencies")] = [
+        {"code": "UBX", "name": "UBND xã Thử Nghiệm"},
+        {"code": "R79", "name": "UBND phường Sài Gòn"},
+    ]
+    cookies, _ = session_cookies()
+    page = make_client(fake).simulate_get("/ho-so/d-1", cookies=cookies).text
+    collect = re.search(r'<dd id="collect-at">([^<]*)</dd>', page).group(1)
+    assert collect == "Bộ phận tiếp nhận và trả kết quả, UBND phường Sài Gòn"
+    assert "UBND xã Thử Nghiệm" in page
+
+
+def test_workspace_declines_a_transfer_and_transfers_to_another_agency():
+    fake = FakeRpc(caller=DESK)
+    dossier = dict(fake.answers[("dossiers", "get_dossier")])
+    actions = ["accept_transfer", "cancel", "decline_transfer"]
+    dossier.update(
+        agency="UBX", receiving_agency="R79", status="transferred", actions=actions
+    )
+    fake.answers[("dossiers", "get_dossier")] = dossier
+    fake.answers[("dossiers", "get_procedure")] = dict(
+        fake.answers[("dossiers", "get_procedure")], agencies=["UBX", "UB2"]
+    )
+    fake.answers[("accounts", "list_agencies")] = [
+        {"code": "UBX", "name": "UBND xã Thử Nghiệm"},
+        {"code": "UB2", "name": "UBND xã Khác"},
+        {"code": "R79", "name": "UBND phường Sài Gòn"},
+    ]
+    cookies, csrf = session_cookies()
+    client = make_client(fake)
+    page = client.simulate_get("/can-bo/ho-so/d-1", cookies=cookies).text
+    # the resolving desk's button asks why
+    assert 'id="f-decline_transfer-reason"' in page
+    assert 'data-action="decline_transfer" class="danger"' in page
+
+    # back at the receiving desk: "Chuyển hồ sơ" offers the procedure's agencies
+    dossier.update(status="to_transfer", actions=["cancel", "reject", "transfer"])
+    page = client.simulate_get("/can-bo/ho-so/d-1", cookies=cookies).text
+    select = re.search(r'<select[^>]*id="f-transfer-agency".*?</select>', page, re.S)
+    offered = re.findall(r'<option value="([^"]*)"', select.group(0))
+    assert set(offered) - {""} == {"UBX", "UB2"}  # not the receiving desk itself
+    fake.answers[("dossiers", "act")] = lambda *a, **kw: {"id": "d-1"}
+    resp = client.simulate_post(
+        "/can-bo/ho-so/d-1/xu-ly",
+        body=f"csrf_token={csrf}&action=transfer&agency=UB2&version=3",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        cookies=cookies,
+    )
+    assert resp.status_code == 303, resp.text
+    _, _, args, kw = fake.called("act")[0]
+    assert args[1:] == ("d-1", "transfer") and kw["agency"] == "UB2"
