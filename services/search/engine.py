@@ -66,8 +66,10 @@ class Engine:
         self.building_alias = f"{prefix}dossiers-rebuilding"
         self.prefix = prefix
         self._ready = False
-        # the task and file indexes, each behind its own alias (`{prefix}tasks`...)
-        self.aliases = {kind: f"{prefix}{kind}" for kind in ("tasks", "files")}
+        # the task, file and procedure indexes, each behind its own alias
+        # (`{prefix}tasks`...)
+        kinds = ("tasks", "files", "procedures")
+        self.aliases = {kind: f"{prefix}{kind}" for kind in kinds}
         self._kinds_ready = set()
 
     def close(self):
@@ -107,7 +109,8 @@ class Engine:
 
     @guarded
     def ensure_kind(self, kind):
-        """Create the `tasks` or `files` index behind its alias unless it exists."""
+        """Create the `tasks`, `files` or `procedures` index behind its alias
+        unless it exists."""
         if kind in self._kinds_ready:
             return self.aliases[kind]
         alias = self.aliases[kind]
@@ -122,9 +125,11 @@ class Engine:
                     raise
         else:  # after a rebuild the alias points at a later version
             target = self.current_index(kind) or target
-            # the dossier fields copied since v1 (the receiving agency) added in place
-            added = {name: mapping.PROPERTIES[name] for name in mapping.RECEIVING}
-            self.client.indices.put_mapping(index=alias, body={"properties": added})
+            if kind in mapping.DOSSIER_COPIES:
+                # the dossier fields copied since v1 (the receiving agency) added
+                added = {name: mapping.PROPERTIES[name] for name in mapping.RECEIVING}
+                body = {"properties": added}
+                self.client.indices.put_mapping(index=alias, body=body)
         # another instance (or worker) may have just created it: wait for its shard
         self._wait_for(target)
         self._kinds_ready.add(kind)
@@ -283,10 +288,11 @@ class Engine:
         return {d["_id"]: d["_source"] for d in found["docs"] if d.get("found")}
 
     @guarded
-    def index_while_building(self, doc, version):
+    def index_while_building(self, doc, version, kind="dossiers"):
         """Also write to an index being rebuilt, if any (so no change is missed)."""
         try:
-            return self.index_document(doc, version, target=self.building_alias)
+            target = self.building_alias_of(kind)
+            return self.index_document(doc, version, target=target)
         except os_exc.NotFoundError:
             return None
 
