@@ -83,9 +83,10 @@ def get_procedure(session, province, code):
     return dump_procedure(*_current(session, province, code))
 
 
-def current_version(session, province, code):
-    """(Procedure, ProcedureVersion) for filing a dossier now."""
-    return _current(session, province, code)
+def current_version(session, province, code, withdrawn=False):
+    """(Procedure, ProcedureVersion) for filing a dossier now (or, `withdrawn`,
+    the last one of a procedure no longer offered)."""
+    return _current(session, province, code, withdrawn)
 
 
 def _current_versions(session, province=None):

@@ -59,8 +59,8 @@ def manage_procedure(session, caller, province, data, new=True):
 def withdraw_procedure(session, caller, province, code):
     """Withdraw a procedure in the caller's scope (as publishing it: an agency
     admin only one that lists his agency)."""
-    _, current = catalogue.current_version(session, province, code)
-    references.manages(caller, current.agencies)
+    _, last = catalogue.current_version(session, province, code, withdrawn=True)
+    references.manages(caller, last.agencies)
     return catalogue.withdraw_procedure(session, province, code)
 
 

@@ -19,6 +19,9 @@ from .exceptions import SearchUnavailable
 log = logging.getLogger(__name__)
 
 UNAVAILABLE_STATUSES = {"N/A", 502, 503, 504, 429}
+# creating an index waits for the cluster state to be published, which a busy
+# cluster takes longer than a search's timeout over (seen: > 5 s on a loaded node)
+CREATE_TIMEOUT = 30
 
 
 def _unavailable(exc):
@@ -88,7 +91,9 @@ class Engine:
             body = mapping.index_body()
             body["aliases"] = {self.alias: {}}
             try:
-                self.client.indices.create(index=self.index_name(1), body=body)
+                self.client.indices.create(
+                    index=self.index_name(1), body=body, request_timeout=CREATE_TIMEOUT
+                )
             except os_exc.RequestError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
@@ -119,7 +124,9 @@ class Engine:
             body = mapping.index_body(kind=kind)
             body["aliases"] = {alias: {}}
             try:
-                self.client.indices.create(index=target, body=body)
+                self.client.indices.create(
+                    index=target, body=body, request_timeout=CREATE_TIMEOUT
+                )
             except os_exc.RequestError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
@@ -191,7 +198,9 @@ class Engine:
             body["aliases"] = {self.building_alias_of(kind): {}}
         # bulk loads go faster without refreshes; restored in finish_index
         body["settings"]["refresh_interval"] = "-1"
-        self.client.indices.create(index=name, body=body)
+        self.client.indices.create(
+            index=name, body=body, request_timeout=CREATE_TIMEOUT
+        )
 
     @guarded
     def finish_index(self, name):
@@ -224,9 +233,12 @@ class Engine:
 
     @guarded
     def refresh_all(self):
-        """Refresh the dossiers index and whichever of the others exist."""
-        names = [self.alias] + [self.aliases[k] for k in sorted(self._kinds_ready)]
-        self.client.indices.refresh(index=",".join(names))
+        """Refresh the indexes this instance has written to (the procedures may be
+        the only one of a new deployment)."""
+        names = [self.aliases[k] for k in sorted(self._kinds_ready)]
+        names += [self.alias] if self._ready else []
+        if names:
+            self.client.indices.refresh(index=",".join(names))
 
     # writes ---------------------------------------------------------------------
     @guarded
