@@ -147,7 +147,12 @@ class ProcedureSearch:
     def on_get(self, req, resp):
         """The national catalogue: `q` (name or code), `province` first, a page."""
         args = [req.get_param(k) for k in ("q", "province", "page", "page_size")]
-        resp.media = call(self.rpc, req, "search", "search_procedures", *args)
+        try:
+            resp.media = call(self.rpc, req, "search", "search_procedures", *args)
+        except InvalidFilter as exc:  # the RPC's `text` is this query's `q`
+            if "text" in (exc.details or {}):
+                exc.details["q"] = exc.details.pop("text")
+            raise
 
 
 def rows_of(req):

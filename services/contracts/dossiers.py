@@ -496,13 +496,14 @@ class IndexedProcedure(BaseSchema):
     province = Str(required=True)
     name = Str(required=True)
     name_en = _none(Str())
-    level = fields.Integer(required=True)
+    level = fields.Integer(required=True, validate=LEVEL)
     fee = _none(fields.Integer())
-    agencies = fields.List(Str(), required=True)
+    agencies = fields.List(Str(validate=CODE), required=True)
     received_elsewhere = fields.Boolean(required=True)
-    version = fields.Integer(required=True)
-    # counts every change of the procedure (publish, withdrawal): the index's order
-    revision = fields.Integer(required=True)
+    version = fields.Integer(required=True, validate=ROW_ID)
+    # counts every change of the procedure (publish, withdrawal): the index's
+    # order (an external version: positive)
+    revision = fields.Integer(required=True, validate=ROW_ID)
     internal_id = fields.Integer(load_default=None)
 
 
@@ -513,9 +514,9 @@ class ProcedureChanged(Envelope):
     """A procedure was created, had a new version published, or was withdrawn
     (`procedure` is then its last version, no longer offered)."""
 
-    code = Str(required=True)
+    code = Str(required=True, validate=CODE)
     change = Str(required=True, validate=validate.OneOf(PROCEDURE_CHANGES))
-    revision = fields.Integer(required=True)
+    revision = fields.Integer(required=True, validate=ROW_ID)
     procedure = fields.Nested(IndexedProcedure, required=True)
 
 

@@ -64,6 +64,12 @@ def test_a_procedure_of_two_provinces_is_found_nationally(api, stack, rpc):
     api_answer = api.get(f"/api/v1/search/procedures?q={code}&province=79")
     assert api_answer.status_code == 200, api_answer.text
     assert [i["province"] for i in api_answer.json()["items"]] == ["79", "01"]
+    refused = api.get(
+        "/api/v1/search/procedures", params={"q": "x" * 201, "province": "7"}
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["code"] == "INVALID_FILTER"
+    assert set(refused.json()["error"]["details"]) == {"q", "province"}
 
     # a new version is found by its new name
     renamed = dict(agency.procedure_body(), name=f"Cấp bản sao trích lục {code}")
