@@ -681,7 +681,7 @@ RPC = table(
         limit=opt(fields.Integer()),
     ),
     withdraw_procedure=Method(
-        result=IndexedProcedure, caller=caller(), code=_code(True), province=_code()
+        result=catalogue.Procedure, caller=caller(), code=_code(True), province=_code()
     ),
     my_stats=Method(
         result=res.MyWork, caller=caller(), query=body(MyStatsQuery, required=False)

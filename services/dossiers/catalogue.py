@@ -169,7 +169,7 @@ def publish_version(session, province, code, data):
 def withdraw_procedure(session, province, code):
     """Stop offering a procedure: no new dossier, gone from the catalogue and its
     search; dossiers filed under it keep their version. Withdrawing again is a
-    no-op. Returns its index entry."""
+    no-op. Returns its last version with `withdrawn_at`."""
     _, version = _current(session, province, code, withdrawn=True)
     proc = _locked(session, province, code)
     if proc.withdrawn_at is None:
@@ -177,7 +177,9 @@ def withdraw_procedure(session, province, code):
         proc.revision += 1
         session.flush()
         _announce(session, proc, version, "withdrawn")
-    return index_entry(proc, version)
+    return dict(
+        dump_procedure(proc, version), withdrawn_at=proc.withdrawn_at.isoformat()
+    )
 
 
 # What the national catalogue index keeps of a procedure (contract IndexedProcedure).
