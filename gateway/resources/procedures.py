@@ -44,6 +44,13 @@ class Procedure:
         body = json_object(req)
         resp.media = call(self.rpc, req, "dossiers", "update_procedure", code, body)
 
+    def on_delete(self, req, resp, code):
+        """Withdraw a procedure (admins): no new dossiers, out of the catalogue."""
+        province = req.get_param("province")
+        resp.media = call(
+            self.rpc, req, "dossiers", "withdraw_procedure", code, province
+        )
+
 
 class Holidays:
     def __init__(self, rpc):
@@ -119,6 +126,15 @@ OPERATIONS = {
         "filed under.",
         body=ProcedureSchema,
         ok=res.Procedure,
+    ),
+    "DELETE /api/v1/procedures/{code}": op(
+        "Withdraw a procedure (admins): it leaves the catalogue, its search and "
+        "filing; dossiers filed under it keep their version.",
+        query=ProvinceQuery,
+        ok=res.Procedure,
+        description="The managers of `PUT`; a national operator names the "
+        "province. Withdrawing again answers the same; publishing a new version "
+        "(`PUT`) offers it again.",
     ),
     "GET /api/v1/provinces/{code}/holidays/{year:int(4)}": op(
         "A province's holidays of a year (the national list on first use).",

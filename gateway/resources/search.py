@@ -17,6 +17,7 @@ from services.contracts.search import (
     FiltersSchema,
     InvalidFilter,
     PagingSchema,
+    ProcedureSearchSchema,
     TaskFiltersSchema,
     TaskPagingSchema,
 )
@@ -139,6 +140,21 @@ class IndexList:
         resp.media = call(self.rpc, req, "search", self.method, *args)
 
 
+class ProcedureSearch:
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def on_get(self, req, resp):
+        """The national catalogue: `q` (name or code), `province` first, a page."""
+        args = [req.get_param(k) for k in ("q", "province", "page", "page_size")]
+        try:
+            resp.media = call(self.rpc, req, "search", "search_procedures", *args)
+        except InvalidFilter as exc:  # the RPC's `text` is this query's `q`
+            if "text" in (exc.details or {}):
+                exc.details["q"] = exc.details.pop("text")
+            raise
+
+
 def rows_of(req):
     """page, page_size, sort of the long groups' rows (the service checks them)."""
     return [req.get_param(k) for k in ("page", "page_size", "sort")]
@@ -199,6 +215,7 @@ def routes(rpc):
         ("/api/v1/search/dossiers/tabs", DossierTabs(rpc)),
         ("/api/v1/search/tasks", IndexList(rpc, "query_tasks")),
         ("/api/v1/search/files", IndexList(rpc, "query_files")),
+        ("/api/v1/search/procedures", ProcedureSearch(rpc)),
         ("/api/v1/dashboards/dossiers", Dashboard(rpc)),
         ("/api/v1/dashboards/dossiers.svg", DashboardChart(rpc)),
     ]
@@ -218,6 +235,19 @@ class TaskListQuery(TaskFiltersSchema, TaskPagingSchema):
 
 class FileListQuery(FileFiltersSchema, FilePagingSchema):
     """Document search: `q` matches file names with or without diacritics."""
+
+
+class ProcedureSearchQuery(ProcedureSearchSchema):
+    """The national catalogue search (`text` is `q` here)."""
+
+    class Meta:
+        exclude = ("text",)
+
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Words of the name or the code; diacritics "
+                  "optional, a word may be cut short."},
+    )  # fmt: skip
 
 
 class DashboardQuery(FiltersSchema):
@@ -263,6 +293,17 @@ OPERATIONS = {
         query=FileListQuery,
         ok=dashboards.FilePage,
         description="`q` matches parts of the file name with or without diacritics.",
+    ),
+    "GET /api/v1/search/procedures": apidoc.op(
+        "The national catalogue: procedures of every province, one province first.",
+        query=ProcedureSearchQuery,
+        ok=dashboards.ProcedureMatchPage,
+        auth=apidoc.PUBLIC,
+        errors=(503,),
+        description="`province` (two digits, e.g. the visitor's) comes first, then "
+        "the rest of the country, best match first in each. A withdrawn "
+        "procedure is not found. 503 SEARCH_UNAVAILABLE while the search index "
+        "is down (the portal's pages then search the catalogue itself).",
     ),
     "GET /api/v1/dashboards/dossiers": apidoc.op(
         "Dashboard aggregations over the caller's visible dossiers (or exports).",

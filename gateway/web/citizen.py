@@ -17,7 +17,7 @@ from services.shared.routes import PAGES, link, path
 
 from ..errors import CodedHTTPError
 from .base import FormPage, Page, field_errors, form_of, page, procedure_once, redirect
-from .public import province_choices
+from .public import provinces_offering
 from .render import gettext
 from .result_info import result_of
 from .uploads import max_body, max_file, upload_one
@@ -137,7 +137,8 @@ class NewDossier(FormPage):
         fields = values["form"]
         agencies = proc.get("agencies") or []
         return {
-            "proc": proc, "values": fields, "provinces": province_choices(req),
+            "proc": proc, "values": fields,
+            "provinces": provinces_offering(self, req, proc),
             "prefilled": sorted(fields) if req.method == "GET" else (),
             "labels": labels_of(proc, req.context.lang),
             "agencies": self.web.renderer.names.agencies(agencies),

@@ -1,5 +1,6 @@
 """Public pages: home with procedure search, a procedure, lookup, static files."""
 
+import logging
 import mimetypes
 import re
 from pathlib import Path
@@ -8,7 +9,7 @@ import falcon
 
 from services.shared import provinces
 from services.shared.caller import is_authenticated
-from services.shared.errors import NotFound
+from services.shared.errors import NotFound, ServiceError
 
 from .base import NATIONAL, Page, page
 from .render import gettext
@@ -16,6 +17,32 @@ from .render import gettext
 STATIC = Path(__file__).resolve().parents[1] / "static"
 STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,80}$")
 RECEIPT = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
+SHOWN = 50  # procedures a catalogue page lists
+# the national search answers in milliseconds; a search service that does not
+# answer within this gives way to the catalogue's own list
+SEARCH_TIMEOUT = 3.0
+
+log = logging.getLogger(__name__)
+
+
+def national_catalogue(page, req, text, near, size=SHOWN):
+    """Every province's procedures matching `text`, `near`'s first: the search
+    index (`search_procedures`), or while search is down the dossiers service's
+    own list (at most 200, matched without folding diacritics)."""
+    try:
+        found = page.call(
+            req, "search", "search_procedures", text or None, near, 1, size,
+            timeout=SEARCH_TIMEOUT,
+        )  # fmt: skip
+        return found["items"]
+    except ServiceError as exc:
+        if exc.status < 500:
+            raise
+        log.warning("national search unavailable (%s): the catalogue's list", exc.code)
+    return page.call(
+        req, "dossiers", "list_procedures", province=near, q=text or None,
+        national=True,
+    )[:size]  # fmt: skip
 
 
 class Home(Page):
@@ -27,12 +54,14 @@ class Home(Page):
         national = chosen == NATIONAL
         # nationally: the citizen's own province (or the portal's) first
         near = self.web.province_of(req) if national else chosen
-        items = self.call(
-            req, "dossiers", "list_procedures", province=near, q=query or None,
-            national=national,
-        )  # fmt: skip
+        if national:
+            items = national_catalogue(self, req, query, near)
+        else:
+            items = self.call(
+                req, "dossiers", "list_procedures", province=near, q=query or None
+            )
         self.render(
-            req, resp, "home.html", query=query, procedures=items[:50],
+            req, resp, "home.html", query=query, procedures=items[:SHOWN],
             chosen=chosen, national=national, provinces=province_choices(req),
         )  # fmt: skip
 
@@ -44,6 +73,25 @@ def province_choices(req):
         (code, unit["name_en"] if english else unit["name"])
         for code, unit in sorted(provinces.in_force().items())
     ]
+
+
+def provinces_offering(page, req, proc):
+    """(code, name) of the provinces offering procedure `proc`'s code (the
+    national search), its own always; every province while search is down."""
+    choices = province_choices(req)
+    try:
+        found = page.call(
+            req, "search", "search_procedures", proc["code"], proc["province"], 1,
+            100, timeout=SEARCH_TIMEOUT,
+        )  # fmt: skip
+    except ServiceError as exc:
+        if exc.status < 500:
+            raise
+        log.warning("national search unavailable (%s): every province", exc.code)
+        return choices
+    offering = {i["province"] for i in found["items"] if i["code"] == proc["code"]}
+    offering.add(proc["province"])
+    return [(code, name) for code, name in choices if code in offering]
 
 
 class ProcedurePage(Page):

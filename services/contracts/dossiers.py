@@ -495,6 +495,42 @@ class PaymentStateChanged(_DossierEvent):
     payment = fields.Nested(PaymentRef, load_default=None, allow_none=True)
 
 
+class IndexedProcedure(BaseSchema):
+    """What the national catalogue index keeps of a procedure's current version
+    (`catalogue.index_entry`): the event's `procedure`, `list_procedures_for_index`'s
+    items."""
+
+    code = Str(required=True)
+    province = Str(required=True)
+    name = Str(required=True)
+    name_en = _none(Str())
+    level = fields.Integer(required=True, validate=LEVEL)
+    fee = _none(fields.Integer())
+    agencies = fields.List(Str(validate=CODE), required=True)
+    received_elsewhere = fields.Boolean(required=True)
+    version = fields.Integer(required=True, validate=ROW_ID)
+    # counts every change of the procedure (publish, withdrawal): the index's
+    # order (an external version: positive)
+    revision = fields.Integer(required=True, validate=ROW_ID)
+    internal_id = fields.Integer(load_default=None)
+
+
+PROCEDURE_CHANGES = ("created", "published", "withdrawn")
+
+
+class ProcedureChanged(Envelope):
+    """A procedure was created, had a new version published, or was withdrawn
+    (`procedure` is then its last version, no longer offered)."""
+
+    code = Str(required=True, validate=CODE)
+    change = Str(required=True, validate=validate.OneOf(PROCEDURE_CHANGES))
+    revision = fields.Integer(required=True, validate=ROW_ID)
+    procedure = fields.Nested(IndexedProcedure, required=True)
+
+
+PROCEDURE_CHANGED = "procedure_changed"
+
+
 EVENTS = {
     "payment_state_changed": PaymentStateChanged,
     "dossier_submitted": Submitted,
@@ -503,6 +539,7 @@ EVENTS = {
     "comment_added": CommentAdded,
     "task_assigned": TaskAssigned,
     "dossier_submission_refused": SubmissionRefused,
+    PROCEDURE_CHANGED: ProcedureChanged,
 }
 
 
@@ -645,6 +682,15 @@ RPC = table(
     ),
     list_for_index=Method(
         caller=caller(), after=_number(), limit=opt(fields.Integer())
+    ),
+    list_procedures_for_index=Method(
+        result=IndexedProcedure,
+        caller=caller(),
+        after=_number(),
+        limit=opt(fields.Integer()),
+    ),
+    withdraw_procedure=Method(
+        result=catalogue.Procedure, caller=caller(), code=_code(True), province=_code()
     ),
     my_stats=Method(
         result=res.MyWork, caller=caller(), query=body(MyStatsQuery, required=False)

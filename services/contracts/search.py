@@ -218,6 +218,17 @@ class FileFiltersSchema(_Ranged):
 
 
 # The sort keys of the per-agency results (rows of `performance_by_agency`)
+class ProcedureSearchSchema(BaseSchema):
+    """The national catalogue search: words of a name or code (diacritics
+    optional), the province whose procedures come first, a page."""
+
+    text = fields.String(load_default=None, validate=validate.Length(max=200))
+    province = fields.String(load_default=None, validate=validate.Regexp(r"^\d{2}$"))
+    # the engine's result window (10,000) is never passed
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
 ROW_SORTS = ("key", "count", "completed", "on_time", "late", "overdue", "rate")
 
 
@@ -300,6 +311,15 @@ RPC = table(
         sort=_like(FilePagingSchema, "sort"),
         page=_like(PagingSchema, "page"),
         page_size=_like(PagingSchema, "page_size"),
+    ),
+    search_procedures=Method(
+        result=res.ProcedureMatchPage,
+        refusal=InvalidFilter,
+        caller=caller(),
+        text=_like(ProcedureSearchSchema, "text"),
+        province=_like(ProcedureSearchSchema, "province"),
+        page=_like(ProcedureSearchSchema, "page"),
+        page_size=_like(ProcedureSearchSchema, "page_size"),
     ),
     rebuild_index=Method(
         caller=caller(), batch=opt(fields.Integer(validate=validate.Range(1, 10_000)))

@@ -9,11 +9,14 @@ from pathlib import Path
 from sqlalchemy import delete, extract, select
 from sqlalchemy.dialects.postgresql import insert
 
-from services.shared.errors import ValidationFailed, detail
+from services.contracts import dossiers as contract
+from services.shared import permissions
+from services.shared.errors import Forbidden, ValidationFailed, detail
+from services.shared.outbox import record_event
 
 from . import domain
 from .exceptions import ProcedureExists, ProcedureNotFound
-from .models import Holiday, HolidayCalendar, Procedure, ProcedureVersion
+from .models import Holiday, HolidayCalendar, Outbox, Procedure, ProcedureVersion
 from .payments import fees
 
 NATIONAL_HOLIDAYS = Path(__file__).with_name("holidays.csv")
@@ -48,11 +51,13 @@ def dump_procedure(proc, version):
     return body
 
 
-def _current(session, province, code):
+def _current(session, province, code, withdrawn=False):
+    """The procedure and its current version; a withdrawn one is not found unless
+    `withdrawn` (publishing a new version offers it again)."""
     proc = session.scalar(
         select(Procedure).where(Procedure.province == province, Procedure.code == code)
     )
-    if proc is None:
+    if proc is None or (proc.withdrawn_at is not None and not withdrawn):
         raise ProcedureNotFound("Procedure not found", {"code": [code]})
     version = session.scalar(
         select(ProcedureVersion).where(
@@ -68,7 +73,9 @@ def get_procedure(session, province, code):
     province that has this code, else 422 naming `province` (codes are national)."""
     if province is None:
         found = session.scalars(
-            select(Procedure.province).where(Procedure.code == code).limit(2)
+            select(Procedure.province)
+            .where(Procedure.code == code, Procedure.withdrawn_at.is_(None))
+            .limit(2)
         ).all()
         if len(found) > 1:
             raise ValidationFailed("Invalid input", {"province": [WHICH_PROVINCE]})
@@ -76,16 +83,20 @@ def get_procedure(session, province, code):
     return dump_procedure(*_current(session, province, code))
 
 
-def current_version(session, province, code):
-    """(Procedure, ProcedureVersion) for filing a dossier now."""
-    return _current(session, province, code)
+def current_version(session, province, code, withdrawn=False):
+    """(Procedure, ProcedureVersion) for filing a dossier now (or, `withdrawn`,
+    the last one of a procedure no longer offered)."""
+    return _current(session, province, code, withdrawn)
 
 
 def _current_versions(session, province=None):
     query = (
         select(Procedure, ProcedureVersion)
         .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-        .where(ProcedureVersion.version == Procedure.current_version)
+        .where(
+            ProcedureVersion.version == Procedure.current_version,
+            Procedure.withdrawn_at.is_(None),
+        )
         .order_by(Procedure.province, Procedure.code)
     )
     if province is not None:
@@ -130,23 +141,90 @@ def create_procedure(session, province, data):
         raise ProcedureExists(
             "A procedure with this code already exists", {"code": [data["code"]]}
         )
-    proc = Procedure(province=province, code=data["code"], current_version=1)
+    proc = Procedure(
+        province=province, code=data["code"], current_version=1, revision=1
+    )
     session.add(proc)
     session.flush()
-    return _publish(session, proc, 1, data)
+    return _publish(session, proc, 1, data, "created")
+
+
+def _locked(session, province, code):
+    proc, _ = _current(session, province, code, withdrawn=True)
+    # locked AND read again: without populate_existing the lock's SELECT keeps the
+    # version loaded before it, so two publishes at once both wrote the same number
+    return session.get(Procedure, proc.id, with_for_update=True, populate_existing=True)
 
 
 def publish_version(session, province, code, data):
-    """Publish a new version of an existing procedure; old dossiers keep theirs."""
-    proc, _ = _current(session, province, code)
-    # locked AND read again: without populate_existing the lock's SELECT keeps the
-    # version loaded before it, so two publishes at once both wrote the same number
-    proc = session.get(Procedure, proc.id, with_for_update=True, populate_existing=True)
+    """Publish a new version of an existing procedure; old dossiers keep theirs.
+    A withdrawn procedure is offered again."""
+    proc = _locked(session, province, code)
     proc.current_version += 1
-    return _publish(session, proc, proc.current_version, data)
+    proc.revision += 1
+    proc.withdrawn_at = None
+    return _publish(session, proc, proc.current_version, data, "published")
 
 
-def _publish(session, proc, number, data):
+def withdraw_procedure(session, province, code):
+    """Stop offering a procedure: no new dossier, gone from the catalogue and its
+    search; dossiers filed under it keep their version. Withdrawing again is a
+    no-op. Returns its last version with `withdrawn_at`."""
+    _, version = _current(session, province, code, withdrawn=True)
+    proc = _locked(session, province, code)
+    if proc.withdrawn_at is None:
+        proc.withdrawn_at = dt.datetime.now(dt.UTC)
+        proc.revision += 1
+        session.flush()
+        _announce(session, proc, version, "withdrawn")
+    return dict(
+        dump_procedure(proc, version), withdrawn_at=proc.withdrawn_at.isoformat()
+    )
+
+
+# What the national catalogue index keeps of a procedure (contract IndexedProcedure).
+INDEXED = ("name", "name_en", "level", "fee", "agencies", "received_elsewhere")
+
+
+def index_entry(proc, version):
+    body = {name: getattr(version, name) for name in INDEXED}
+    body["agencies"] = list(body["agencies"] or [])
+    return dict(
+        body, code=proc.code, province=proc.province, version=version.version,
+        revision=proc.revision,
+    )  # fmt: skip
+
+
+def _announce(session, proc, version, change):
+    """`procedure_changed` in the change's transaction (the search index follows)."""
+    body = {"code": proc.code, "change": change, "revision": proc.revision,
+            "procedure": index_entry(proc, version)}  # fmt: skip
+    record_event(session, Outbox, contract.PROCEDURE_CHANGED, body, proc.province)
+
+
+def list_for_index(session, caller, after=None, limit=500):
+    """The procedures offered now, every province, by internal id (a rebuild of the
+    national catalogue index); the national scope only."""
+    if permissions.scope_of(caller) != "national":
+        raise Forbidden("Not permitted", {"action": ["procedure.index"]})
+    query = (
+        select(Procedure, ProcedureVersion)
+        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+        .where(
+            ProcedureVersion.version == Procedure.current_version,
+            Procedure.withdrawn_at.is_(None),
+        )
+        .order_by(Procedure.id)
+        .limit(min(int(limit), 1000))
+    )
+    if after is not None:
+        query = query.where(Procedure.id > int(after))
+    return [
+        dict(index_entry(p, v), internal_id=p.id) for p, v in session.execute(query)
+    ]
+
+
+def _publish(session, proc, number, data, change):
     # A fixed fee paid online is the fee the procedure shows.
     data = dict(data, fee=fees.shown_fee(data.get("fee_rule"), data.get("fee")))
     # every procedure may be received at any desk unless it says otherwise
@@ -159,6 +237,7 @@ def _publish(session, proc, number, data):
     )
     session.add(version)
     session.flush()
+    _announce(session, proc, version, change)
     return dump_procedure(proc, version)
 
 

@@ -59,6 +59,11 @@ class Procedure(Base):
     code: Mapped[str] = mapped_column(String(64))
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    # no longer offered (no new dossier; filed ones keep their version); a new
+    # published version offers it again
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    # counts every change (publish, withdrawal): the order of its catalogue events
+    revision: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class ProcedureVersion(Base):

@@ -56,6 +56,14 @@ def manage_procedure(session, caller, province, data, new=True):
     return catalogue.publish_version(session, province, data["code"], data)
 
 
+def withdraw_procedure(session, caller, province, code):
+    """Withdraw a procedure in the caller's scope (as publishing it: an agency
+    admin only one that lists his agency)."""
+    _, last = catalogue.current_version(session, province, code, withdrawn=True)
+    references.manages(caller, last.agencies)
+    return catalogue.withdraw_procedure(session, province, code)
+
+
 def require_national(caller, action):
     """Only national operators (and the system) may run this."""
     if permissions.scope_of(caller) != "national":

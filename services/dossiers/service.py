@@ -28,6 +28,7 @@ from . import (
     my_work,
     operations,
     recipients,
+    references,
     refusals,
     reschedules,
     settings,
@@ -142,6 +143,25 @@ class DossiersService:
             )
             store.audit(s, caller, "procedure.publish", code, province=province)
             return published
+
+    @rpc
+    def withdraw_procedure(self, caller, code, province=None):
+        """Stop offering a procedure (filed dossiers keep their version)."""
+        caller = caller_from(caller)
+        permissions.require(caller, "procedure.manage")
+        province = references.procedure_province(
+            operations.province_for(caller, province)
+        )
+        with self.tx() as s:
+            withdrawn = operations.withdraw_procedure(s, caller, province, code)
+            store.audit(s, caller, "procedure.withdraw", code, province=province)
+            return withdrawn
+
+    @rpc
+    def list_procedures_for_index(self, caller, after=None, limit=500):
+        """The procedures offered now, every province (national catalogue index)."""
+        with self.db.reader() as s:
+            return catalogue.list_for_index(s, caller_from(caller), after, limit)
 
     def _require_links(self, data, province):
         """Refuse links to scripts, data or hosts the province does not allow."""

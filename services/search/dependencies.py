@@ -7,7 +7,7 @@ from nameko.extensions import DependencyProvider
 
 from services.shared.errors import detail
 
-from . import dashboards, mapping, queries, settings
+from . import dashboards, mapping, procedures, queries, settings
 from .engine import Engine
 from .exceptions import InvalidFilter
 
@@ -144,6 +144,34 @@ class DossierIndex:
                 return {"items": [], "total": total}
             raise InvalidFilter("Invalid filter", {"page": [detail("page_too_deep")]})
         return queries.page_of(self.engine.search(body, index=alias))
+
+    # the national catalogue -----------------------------------------------------
+    def index_procedure(self, payload, names=None):
+        """Write a `procedure_changed` event's procedure unless a later change is
+        indexed already (versioned by its `revision`); a withdrawn one is kept,
+        marked, so a late older event cannot offer it again."""
+        alias = self.engine.ensure_kind("procedures")
+        withdrawn = payload["change"] == "withdrawn"
+        doc = mapping.procedure_document(payload["procedure"], names, withdrawn)
+        revision = int(payload["revision"])
+        fresh = self.engine.index_document(doc, revision, target=alias)
+        self.engine.index_while_building(doc, revision, kind="procedures")
+        if fresh:
+            self.written()
+        return "indexed" if fresh else "stale"
+
+    def bulk_procedures(self, entries, target, names=None):
+        """Index many procedures (a rebuild) into `target`; return (ok, failed)."""
+        pairs = [
+            (mapping.procedure_document(e, names), int(e["revision"])) for e in entries
+        ]
+        return self.engine.bulk_index(pairs, target=target)
+
+    def search_procedures(self, text, province, page, page_size):
+        """One page of the offered procedures matching `text`, `province`'s first."""
+        alias = self.engine.ensure_kind("procedures")
+        body = procedures.search_body(text, province, page, page_size)
+        return procedures.page_of(self.engine.search(body, index=alias))
 
     def aggregate(self, caller, filters, groups, interval, rows=None):
         """Return the dashboard groups over the caller's statistics scope; `rows`

@@ -19,6 +19,9 @@ from .exceptions import SearchUnavailable
 log = logging.getLogger(__name__)
 
 UNAVAILABLE_STATUSES = {"N/A", 502, 503, 504, 429}
+# creating an index waits for the cluster state to be published, which a busy
+# cluster takes longer than a search's timeout over (seen: > 5 s on a loaded node)
+CREATE_TIMEOUT = 30
 
 
 def _unavailable(exc):
@@ -66,8 +69,10 @@ class Engine:
         self.building_alias = f"{prefix}dossiers-rebuilding"
         self.prefix = prefix
         self._ready = False
-        # the task and file indexes, each behind its own alias (`{prefix}tasks`...)
-        self.aliases = {kind: f"{prefix}{kind}" for kind in ("tasks", "files")}
+        # the task, file and procedure indexes, each behind its own alias
+        # (`{prefix}tasks`...)
+        kinds = ("tasks", "files", "procedures")
+        self.aliases = {kind: f"{prefix}{kind}" for kind in kinds}
         self._kinds_ready = set()
 
     def close(self):
@@ -86,7 +91,9 @@ class Engine:
             body = mapping.index_body()
             body["aliases"] = {self.alias: {}}
             try:
-                self.client.indices.create(index=self.index_name(1), body=body)
+                self.client.indices.create(
+                    index=self.index_name(1), body=body, request_timeout=CREATE_TIMEOUT
+                )
             except os_exc.RequestError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
@@ -107,7 +114,8 @@ class Engine:
 
     @guarded
     def ensure_kind(self, kind):
-        """Create the `tasks` or `files` index behind its alias unless it exists."""
+        """Create the `tasks`, `files` or `procedures` index behind its alias
+        unless it exists."""
         if kind in self._kinds_ready:
             return self.aliases[kind]
         alias = self.aliases[kind]
@@ -116,15 +124,19 @@ class Engine:
             body = mapping.index_body(kind=kind)
             body["aliases"] = {alias: {}}
             try:
-                self.client.indices.create(index=target, body=body)
+                self.client.indices.create(
+                    index=target, body=body, request_timeout=CREATE_TIMEOUT
+                )
             except os_exc.RequestError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
         else:  # after a rebuild the alias points at a later version
             target = self.current_index(kind) or target
-            # the dossier fields copied since v1 (the receiving agency) added in place
-            added = {name: mapping.PROPERTIES[name] for name in mapping.RECEIVING}
-            self.client.indices.put_mapping(index=alias, body={"properties": added})
+            if kind in mapping.DOSSIER_COPIES:
+                # the dossier fields copied since v1 (the receiving agency) added
+                added = {name: mapping.PROPERTIES[name] for name in mapping.RECEIVING}
+                body = {"properties": added}
+                self.client.indices.put_mapping(index=alias, body=body)
         # another instance (or worker) may have just created it: wait for its shard
         self._wait_for(target)
         self._kinds_ready.add(kind)
@@ -186,7 +198,9 @@ class Engine:
             body["aliases"] = {self.building_alias_of(kind): {}}
         # bulk loads go faster without refreshes; restored in finish_index
         body["settings"]["refresh_interval"] = "-1"
-        self.client.indices.create(index=name, body=body)
+        self.client.indices.create(
+            index=name, body=body, request_timeout=CREATE_TIMEOUT
+        )
 
     @guarded
     def finish_index(self, name):
@@ -219,9 +233,12 @@ class Engine:
 
     @guarded
     def refresh_all(self):
-        """Refresh the dossiers index and whichever of the others exist."""
-        names = [self.alias] + [self.aliases[k] for k in sorted(self._kinds_ready)]
-        self.client.indices.refresh(index=",".join(names))
+        """Refresh the indexes this instance has written to (the procedures may be
+        the only one of a new deployment)."""
+        names = [self.aliases[k] for k in sorted(self._kinds_ready)]
+        names += [self.alias] if self._ready else []
+        if names:
+            self.client.indices.refresh(index=",".join(names))
 
     # writes ---------------------------------------------------------------------
     @guarded
@@ -283,10 +300,11 @@ class Engine:
         return {d["_id"]: d["_source"] for d in found["docs"] if d.get("found")}
 
     @guarded
-    def index_while_building(self, doc, version):
+    def index_while_building(self, doc, version, kind="dossiers"):
         """Also write to an index being rebuilt, if any (so no change is missed)."""
         try:
-            return self.index_document(doc, version, target=self.building_alias)
+            target = self.building_alias_of(kind)
+            return self.index_document(doc, version, target=target)
         except os_exc.NotFoundError:
             return None
 

@@ -232,8 +232,47 @@ FILE_PROPERTIES = {
     **DOSSIER_PART,
     **COPIED,
 }
+# --- procedures: the national catalogue, one document per province's procedure --
+PROCEDURE_PROPERTIES = {
+    "id": KEYWORD,  # "<province>:<code>" (codes are national, one per province)
+    "code": NAME,  # matched whole or by prefix, case and diacritics folded
+    "province": KEYWORD,
+    "name": TEXT,
+    "name_en": TEXT,
+    "level": {"type": "integer"},
+    "fee": {"type": "long"},
+    # the resolving agencies (codes and names, accounts'); none: any of the province
+    "agencies": {"properties": {"code": KEYWORD, "name": TEXT}},
+    "received_elsewhere": {"type": "boolean"},
+    "version": {"type": "integer"},
+    # kept, not deleted: a late older event cannot bring a withdrawn one back
+    "withdrawn": {"type": "boolean"},
+    "revision": {"type": "long"},
+}
 # The index behind each alias: name -> its properties.
-INDEXES = {"dossiers": PROPERTIES, "tasks": TASK_PROPERTIES, "files": FILE_PROPERTIES}
+INDEXES = {
+    "dossiers": PROPERTIES,
+    "tasks": TASK_PROPERTIES,
+    "files": FILE_PROPERTIES,
+    "procedures": PROCEDURE_PROPERTIES,
+}
+# The kinds that copy a dossier's fields (new ones are added in place).
+DOSSIER_COPIES = ("tasks", "files")
+
+
+def procedure_document(entry, names=None, withdrawn=False):
+    """The document of a procedure (dossiers' `IndexedProcedure`), its agencies
+    named by `names` (code -> name; an unknown code keeps none)."""
+    names = names or {}
+    doc = {name: entry.get(name) for name in PROCEDURE_PROPERTIES if name in entry}
+    doc["id"] = procedure_id(entry["province"], entry["code"])
+    doc["agencies"] = [{"code": c, "name": names.get(c)} for c in entry["agencies"]]
+    doc["withdrawn"] = withdrawn
+    return doc
+
+
+def procedure_id(province, code):
+    return f"{province}:{code}"
 
 
 def dossier_part(snapshot):

@@ -1,11 +1,14 @@
-"""Rebuild the dossiers and files indexes from their services, then switch aliases.
+"""Rebuild the dossiers, files and procedures indexes from their services, then
+switch aliases.
 
 `python -m services.search.rebuild` (with `. deploy/local/env.sh`) builds
 `dossiers-v{N+1}` from `dossiers.list_for_index` (with the dossiers' tasks), checks
 its count against the source, points the alias at it in one atomic call and deletes
 the old index; then the same for the files index (`files-v{N+1}` from
 `files.list_for_index`: every stored dossier file, with its dossier's part read from
-the new dossiers index), so a deleted file is gone after a rebuild. `--check` only
+the new dossiers index), so a deleted file is gone after a rebuild; then the
+national catalogue (`procedures-v{N+1}` from `dossiers.list_procedures_for_index`,
+the procedures offered now, their agencies named by accounts). `--check` only
 compares counts. While each runs, event handlers also write to the new index (through
 the `…-rebuilding` alias), so no change made during the rebuild is lost; external
 versions keep a dossier's newest state whichever write lands last, and a file's
@@ -78,41 +81,61 @@ def rebuild(index, source, batch=500):
     return {"index": new, "previous": current, "source": seen, "indexed": indexed}
 
 
-def rebuild_files(index, source, batch=500):
-    """Build a new files index from `source`, verify it, switch its alias."""
+def rebuild_kind(index, kind, source, write, batch=500):
+    """Build a new `kind` index (files, procedures) from `source`, each page
+    written by `write(items, target)` → (ok, failed); verify it, switch its alias."""
     engine = index.engine
-    alias = engine.ensure_kind("files")
-    current = engine.current_index("files")
+    alias = engine.ensure_kind(kind)
+    current = engine.current_index(kind)
     number = int(re.search(r"-v(\d+)$", current).group(1)) if current else 0
     new = f"{alias}-v{number + 1}"
     engine.delete_index(new)  # a leftover of an interrupted rebuild
-    engine.create_index(new, building=True, kind="files")
+    engine.create_index(new, building=True, kind=kind)
     seen = failed = 0
     try:
-        for metas in pages(source, batch):  # files have no status: all kept
-            seen += len(metas)
-            failed += index.bulk_files(metas, target=new)[1]
+        for items in pages(source, batch):  # neither has a status: all kept
+            seen += len(items)
+            failed += write(items, new)[1]
         engine.finish_index(new)
         indexed = engine.count(index=new)
         if failed or indexed < seen:
             raise RebuildFailed(
-                "Rebuilt files index does not match its source",
+                f"Rebuilt {kind} index does not match its source",
                 {"count": [f"source {seen}, indexed {indexed}, failed {failed}"]},
             )
     except Exception:
         engine.delete_index(new)
         raise
-    engine.switch_alias(current, new, kind="files")
+    engine.switch_alias(current, new, kind=kind)
     if current:
         engine.delete_index(current)
-    log.info("rebuilt %s from %d files (was %s)", new, seen, current)
+    log.info("rebuilt %s from %d %s (was %s)", new, seen, kind, current)
     return {"index": new, "previous": current, "source": seen, "indexed": indexed}
 
 
-def rebuild_all(index, dossiers, files, batch=500):
-    """Both indexes, dossiers first (the files copy their dossier's part from it)."""
+def rebuild_files(index, source, batch=500):
+    """Every stored dossier file, with its dossier's part from the dossiers index."""
+    return rebuild_kind(index, "files", source, index.bulk_files, batch)
+
+
+def rebuild_procedures(index, source, agency_names, batch=500):
+    """Every procedure offered now; `agency_names(codes)` → {code: name}."""
+
+    def write(entries, target):
+        codes = {code for entry in entries for code in entry["agencies"]}
+        return index.bulk_procedures(entries, target, agency_names(codes))
+
+    return rebuild_kind(index, "procedures", source, write, batch)
+
+
+def rebuild_all(index, dossiers, files, procedures=None, agency_names=None, batch=500):
+    """Every index, dossiers first (the files copy their dossier's part from it);
+    the national catalogue too when its source is given."""
     report = rebuild(index, dossiers, batch)
     report["files"] = rebuild_files(index, files, batch)
+    if procedures is not None:
+        names = agency_names or (lambda codes: {})
+        report["procedures"] = rebuild_procedures(index, procedures, names, batch)
     return report
 
 
@@ -135,6 +158,15 @@ def rpc_source(dossiers):
     return fetch
 
 
+def procedures_source(dossiers):
+    """A source reading `dossiers.list_procedures_for_index` as the system."""
+
+    def fetch(after, limit):
+        return dossiers.list_procedures_for_index(SYSTEM, after=after, limit=limit)
+
+    return fetch
+
+
 def files_source(files):
     """A source reading `files.list_for_index` as the system caller."""
 
@@ -142,6 +174,25 @@ def files_source(files):
         return files.list_for_index(SYSTEM, after=after, limit=limit)
 
     return fetch
+
+
+def agency_names(accounts):
+    """{code: name} of agency codes (accounts `get_agency`; an unknown one none)."""
+    from services.shared.errors import ServiceError
+
+    known = {}  # one look-up per agency for the whole rebuild
+
+    def names(codes):
+        for code in set(codes) - set(known):
+            try:
+                known[code] = accounts.get_agency(SYSTEM, code).get("name")
+            except ServiceError as exc:
+                if exc.status >= 500:
+                    raise  # accounts down: the rebuild fails, the alias stays
+                known[code] = None
+        return {code: known[code] for code in codes}
+
+    return names
 
 
 def main(argv=None):
@@ -167,12 +218,17 @@ def main(argv=None):
     amqp = {"AMQP_URI": cfg["AMQP_URI"], "serializer": "json"}
     with ClusterRpcProxy(amqp, timeout=120) as cluster:
         # the same contract dump and error mapping as every other call to dossiers
-        source = rpc_source(PeerClient("dossiers", cluster.dossiers, timeout=120))
+        dossiers = PeerClient("dossiers", cluster.dossiers, timeout=120)
+        source = rpc_source(dossiers)
         if args.check:
             report = check(DossierIndex(engine), source, args.batch)
         else:
             files = files_source(PeerClient("files", cluster.files, timeout=120))
-            report = rebuild_all(DossierIndex(engine), source, files, args.batch)
+            accounts = PeerClient("accounts", cluster.accounts, timeout=120)
+            report = rebuild_all(
+                DossierIndex(engine), source, files, procedures_source(dossiers),
+                agency_names(accounts), batch=args.batch,
+            )  # fmt: skip
     print(json.dumps(report))
     return 0 if report.get("consistent", True) else 1
 

@@ -13,6 +13,7 @@ from services.contracts.search import (
     FilePagingSchema,
     FiltersSchema,
     PagingSchema,
+    ProcedureSearchSchema,
     TaskFiltersSchema,
     TaskPagingSchema,
 )
@@ -57,6 +58,8 @@ def _validated(*pairs):
 # user id -> (name, when looked up): staff names change rarely; a renamed officer's
 # lists follow within NAME_TTL seconds' worth of events
 NAMES, NAME_TTL = {}, 600.0
+# agency code -> (name, when looked up), for the national catalogue index
+AGENCY_NAMES = {}
 
 
 def _paging(sort, page, page_size):
@@ -157,6 +160,44 @@ class SearchService:
             eventlet.sleep(self.config.get(settings.RETRY_DELAY.key, 2))
             raise
 
+    @event_handler("dossiers", "procedure_changed", **DOSSIER_EVENT)
+    def on_procedure_changed(self, payload):
+        """Keep the national catalogue index: created, published, withdrawn."""
+        try:
+            payload = read_event("dossiers", "procedure_changed", payload)
+        except InvalidEvent:
+            log.exception("dropping malformed procedure event")
+            return
+        try:
+            names = self._agency_names(payload["procedure"]["agencies"])
+            outcome = self.index.index_procedure(payload, names)
+        except ServiceError as exc:
+            if exc.status < 500:
+                raise
+            # engine or accounts down: wait, then the message goes back to the queue
+            eventlet.sleep(self.config.get(settings.RETRY_DELAY.key, 2))
+            raise
+        log.info("procedure %s %s: %s", payload["code"], payload["change"], outcome)
+
+    def _agency_names(self, codes):
+        """{code: name} of agencies (accounts `get_agency`, cached NAME_TTL); an
+        unknown code has none; accounts down raises its 503 (an event is retried)."""
+        now, found = time.monotonic(), {}
+        for code in codes:
+            cached = AGENCY_NAMES.get(code)
+            if cached and now - cached[1] < NAME_TTL:
+                found[code] = cached[0]
+                continue
+            try:
+                name = self.accounts.get_agency(SYSTEM, code).get("name")
+            except ServiceError as exc:
+                if exc.status >= 500:
+                    raise
+                name = None  # not an agency accounts knows
+            AGENCY_NAMES[code] = (name, now)
+            found[code] = name
+        return found
+
     @event_handler("dossiers", "dossier_submitted", **DOSSIER_EVENT)
     def on_dossier_submitted(self, payload):
         self._upsert("dossier_submitted", payload)
@@ -253,6 +294,20 @@ class SearchService:
             caller, filters, options["groups"], options["interval"], rows
         )
 
+    @rpc
+    def search_procedures(self, caller, text=None, province=None, page=None,
+                          page_size=None):  # fmt: skip
+        """The national catalogue: offered procedures matching `text` (name or
+        code, diacritics optional), `province`'s first, then the rest of the
+        country: {items, total}. Public (the catalogue is)."""
+        caller_from(caller)
+        asked = {"text": text, "province": province, "page": page,
+                 "page_size": page_size}  # fmt: skip
+        (asked,) = _validated(
+            (ProcedureSearchSchema(), {k: v for k, v in asked.items() if v is not None})
+        )
+        return self.index.search_procedures(**asked)
+
     # operations -------------------------------------------------------------------
     def _require_operator(self, caller):
         caller = caller_from(caller)
@@ -268,7 +323,9 @@ class SearchService:
             self.index,
             rebuild.rpc_source(self.dossiers),
             rebuild.files_source(self.files),
-            batch,
+            rebuild.procedures_source(self.dossiers),
+            self._agency_names,
+            batch=batch,
         )
 
     @rpc

@@ -145,6 +145,7 @@ class World:
             "bulk_id": self._bulk(),
             "subscription_id": self._subscription(),
             "staff_user_id": self._throwaway_staff(),
+            "withdrawn_code": self._throwaway_procedure(),
             "succession_id": self._succession(),
             "code": home.procedure,
             "agency": home.code,
@@ -247,6 +248,12 @@ class World:
         path = f"/api/v1/webhooks/subscriptions/{made['id']}"
         assert client.patch(path, json={"active": False}).status_code == 200
         return made["id"]
+
+    def _throwaway_procedure(self):
+        """A procedure of the home agency that the withdrawal rows withdraw."""
+        code = f"W{uuid.uuid4().hex[:6].upper()}"
+        self._post("/api/v1/procedures", dict(self.home.procedure_body(), code=code))
+        return code
 
     def _throwaway_staff(self):
         email = self._staff("desk", self.home.code)

@@ -117,6 +117,11 @@ def journey(stack, agency, mailbox):
     staff = {role: login(api, email) for role, email in agency.staff.items()}
     dossier_id = dossier(citizen, staff, agency)
     eventually_indexed(staff["officer"], dossier_id)
+    # the national catalogue (the procedure was indexed while the dossier went on)
+    api.get(
+        "/api/v1/search/procedures", params={"q": agency.procedure, "province": "79"}
+    )
+    api.get("/api/v1/search/procedures", params={"province": "1"})
     reports(operator, staff["officer"], dossier_id)
     mail(operator, staff["officer"], dossier_id)
     paper(staff["desk"], citizen, agency)

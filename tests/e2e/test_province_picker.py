@@ -3,9 +3,11 @@ cookie) or search the whole country, the citizen's own province first; a citizen
 Hà Nội files a dossier with an agency of Hồ Chí Minh City from the new-dossier page."""
 
 import re
+import time
 import uuid
 
 import pytest
+import requests
 
 from .test_api_journey import login, register_citizen
 from .test_journey import log_in
@@ -27,6 +29,19 @@ def far_procedure(agency, name):
     return far
 
 
+def nationally_indexed(stack, code, count, timeout=30):
+    """Whether the national search finds `count` procedures of `code` in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = requests.get(
+            f"{stack.url}/api/v1/search/procedures", params={"q": code}, timeout=10
+        )
+        if found.ok and found.json()["total"] >= count:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_a_visitor_picks_a_province_or_the_whole_country(browser, stack, agency):
     base, code = stack.url, agency.procedure
     name = f"Khai sinh phía Nam {code}"
@@ -44,6 +59,9 @@ def test_a_visitor_picks_a_province_or_the_whole_country(browser, stack, agency)
     assert page.locator("#tinh").input_value() == "79"
     assert page.locator("ul.cards li").count() == 1
 
+    # the national search reads the search index, which follows the catalogue's
+    # events: wait until both provinces' procedures are in it
+    assert nationally_indexed(stack, code, 2)
     page.select_option("#tinh", "toan-quoc")
     page.click("form.search button[type=submit]")
     page.wait_for_load_state()
@@ -64,8 +82,12 @@ def test_a_citizen_files_with_an_agency_of_another_province(
     page = browser.new_context().new_page()
     email = register_citizen(api, mailbox)
     log_in(page, base, email)
+    assert nationally_indexed(stack, agency.procedure, 2)
     page.goto(f"{base}/ho-so/moi?thu_tuc={agency.procedure}")
     assert page.locator("#tinh").input_value() == "01"
+    # the picker offers the provinces that have the procedure (national search)
+    offered = page.locator("#tinh option").evaluate_all("os => os.map(o => o.value)")
+    assert offered == ["01", "79"]
     page.select_option("#tinh", "79")
     page.click("#province-picker button[type=submit]")
     page.wait_for_load_state()

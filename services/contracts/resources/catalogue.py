@@ -80,6 +80,10 @@ class Procedure(Resource):
     version = Sent(fields.Integer)
     version_id = Sent(fields.Integer)
     published_at = Nullable(fields.DateTime)
+    withdrawn_at = fields.DateTime(
+        metadata={"description": "Only in the answer of a withdrawal: since when "
+                  "it is no longer offered."}
+    )  # fmt: skip
 
 
 class Holiday(Resource):

@@ -134,3 +134,29 @@ class FileItem(DossierRef):
 
 TaskPage = page_of(TaskItem, "TaskPage")
 FilePage = page_of(FileItem, "FilePage")
+
+
+class ProcedureAgency(Resource):
+    code = Sent(fields.String)
+    name = Nullable(fields.String)
+
+
+class ProcedureMatch(Resource):
+    """A procedure of the national catalogue search (its current version)."""
+
+    code = Sent(fields.String)
+    province = Sent(fields.String)
+    name = Sent(fields.String)
+    name_en = Nullable(fields.String)
+    level = Sent(fields.Integer)
+    fee = Nullable(fields.Integer, metadata={"description": "VND."})
+    agencies = Sent(
+        fields.List,
+        fields.Nested(ProcedureAgency),
+        metadata={"description": "Resolving agencies; empty: any of its province."},
+    )
+    received_elsewhere = Sent(fields.Boolean)
+    version = Sent(fields.Integer)
+
+
+ProcedureMatchPage = page_of(ProcedureMatch, "ProcedureMatchPage")

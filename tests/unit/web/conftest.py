@@ -79,6 +79,7 @@ class FakeRpc(RpcPool):
             ("dossiers", "history"): [],
             ("dossiers", "list_comments"): [],
             ("dossiers", "list_tasks"): [],
+            ("search", "search_procedures"): {"items": [PROCEDURE], "total": 1},
             ("files", "list_files"): [],
             ("accounts", "list_provinces"): [{"code": "01", "name": "Hà Nội"}],
             ("accounts", "get_agency"): {

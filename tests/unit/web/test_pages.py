@@ -4,7 +4,14 @@ import re
 
 from services.shared.errors import Unauthenticated, ValidationFailed
 
-from .conftest import CITIZEN, DESK, FakeRpc, make_client, session_cookies
+from .conftest import (
+    CITIZEN,
+    DESK,
+    PROCEDURE,
+    FakeRpc,
+    make_client,
+    session_cookies,
+)
 
 
 def form_cookie(resp):
@@ -311,3 +318,47 @@ def test_workspace_declines_a_transfer_and_transfers_to_another_agency():
     assert resp.status_code == 303, resp.text
     _, _, args, kw = fake.called("act")[0]
     assert args[1:] == ("d-1", "transfer") and kw["agency"] == "UB2"
+
+
+def test_the_national_catalogue_is_the_search_index_own_province_first(client, fake):
+    client.simulate_get("/thu-tuc", params={"q": "khai sinh", "tinh": "toan-quoc"})
+    (call,) = fake.called("search_procedures")
+    assert call[2][1:3] == ("khai sinh", "01")  # the text, the portal's province
+    assert not fake.called("list_procedures")
+
+
+def test_while_search_is_down_the_national_catalogue_is_the_dossiers_list(client, fake):
+    from services.search.exceptions import SearchUnavailable
+
+    fake.answers[("search", "search_procedures")] = SearchUnavailable("down")
+    resp = client.simulate_get(
+        "/thu-tuc", params={"q": "khai sinh", "tinh": "toan-quoc"}
+    )
+    assert resp.status_code == 200
+    assert "/thu-tuc/1.001193" in resp.text
+    (call,) = fake.called("list_procedures")
+    assert call[3] == {"province": "01", "q": "khai sinh", "national": True}
+
+
+def test_the_new_dossier_picker_offers_the_provinces_with_the_procedure(fake):
+    from services.search.exceptions import SearchUnavailable
+
+    fake.caller = CITIZEN
+    far = dict(PROCEDURE, province="79")
+    other = dict(PROCEDURE, province="48", code="2.000")  # another code
+    fake.answers[("search", "search_procedures")] = {
+        "items": [far, other], "total": 2,
+    }  # fmt: skip
+    cookies, _ = session_cookies()
+    resp = make_client(fake).simulate_get(
+        "/ho-so/moi", params={"thu_tuc": "1.001193"}, cookies=cookies
+    )
+    assert resp.status_code == 200, resp.text
+    assert re.findall(r'<option value="(\d\d)"', resp.text) == ["01", "79"]
+
+    fake.answers[("search", "search_procedures")] = SearchUnavailable("down")
+    resp = make_client(fake).simulate_get(
+        "/ho-so/moi", params={"thu_tuc": "1.001193"}, cookies=cookies
+    )
+    assert resp.status_code == 200
+    assert len(re.findall(r'<option value="(\d\d)"', resp.text)) == 34  # all
