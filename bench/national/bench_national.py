@@ -23,7 +23,9 @@ import statistics
 import sys
 import time
 
+from bench.national import before
 from services.contracts.search import FiltersSchema, PagingSchema
+from services.search import queries
 from services.search.dependencies import DossierIndex
 from services.search.engine import Engine
 from services.shared import provinces
@@ -207,6 +209,14 @@ def scenarios(index, shape, rnd):
         index.query(desk, tab, work)
         index.count_tabs(desk, {})
 
+    def former(body_of):  # the form asked before, on the same index (before.py)
+        query = queries.bool_query(operator, {}, queries.stats_scope_clause)
+        return before.read(index.engine.search(body_of(query)))
+
+    def former_page():
+        rows_asked = dict(rows, sort="-overdue", page=rnd.randrange(60) + 1)
+        return former(lambda q: before.agency_page_body(q, rows_asked))
+
     tab = load(FiltersSchema(), {"tab": "processing"})
     rows = {"page": 1, "page_size": 50, "sort": "-count"}  # what the page asks
     return [
@@ -231,12 +241,16 @@ def scenarios(index, shape, rnd):
                                  "month", rows)),
         ("national view (operator, 4 groups)", "dashboard",
          lambda: index.aggregate(operator, {}, national, "month")),
+        ("national view, before (3 aggregations)", "dashboard",
+         lambda: former(lambda q: before.national_body(q, "month"))),
         ("national per agency, all 3,321 rows (before)", "dashboard",
          lambda: index.aggregate(operator, {}, ["performance_by_agency"], "month")),
         ("national per agency, a page of 50 by overdue", "dashboard",
          lambda: index.aggregate(operator, {}, ["performance_by_agency"], "month",
                                  dict(rows, sort="-overdue",
                                       page=rnd.randrange(60) + 1))),
+        ("national per agency page, before (all rows built)", "dashboard",
+         former_page),
         ("the same page again (request cache)", "dashboard",
          lambda: index.aggregate(operator, {}, ["performance_by_agency"], "month",
                                  dict(rows, sort="-overdue", page=7))),
