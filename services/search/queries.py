@@ -361,6 +361,26 @@ def search_body(caller, filters, paging):
     return list_body(bool_query(caller, filters), paging, SORTS)
 
 
+def counted_apart(body):
+    """The page and its exact total as two searches (one `_msearch`): collecting a
+    sorted page while counting every hit visits each of them (the operator's list:
+    all the country's dossiers), where the page alone skips those that cannot be in
+    it and the count alone is answered from the index's statistics when it can be
+    (a match of every dossier counts in ~1 ms at any size)."""
+    page = dict(body, track_total_hits=False)
+    count = {"query": body["query"], "size": 0, "track_total_hits": True}
+    return [page, count]
+
+
+def page_counted(answers):
+    """{"items", "total"} from the answers to `counted_apart`."""
+    page, count = answers
+    return {
+        "items": [hit["_source"] for hit in page["hits"]["hits"]],
+        "total": count["hits"]["total"]["value"],
+    }
+
+
 def page_of(response):
     """Return {"items", "total"} from a search response."""
     hits = response["hits"]
