@@ -52,6 +52,7 @@ def test_the_per_agency_results_are_one_page_sorted_and_counted_by_the_engine():
     )
     assert ascending["terms"]["order"] == [{"overdue": "asc"}, {"_key": "asc"}]
     assert ascending["terms"]["size"] == 150
+    assert ascending["terms"]["collect_mode"] == "depth_first"
     assert ascending["aggs"]["page"]["bucket_sort"] == {"from": 100, "size": 50}
     assert ascending["aggs"]["overdue"] == {
         "filter": {"term": {"deadline_state": "overdue"}}
