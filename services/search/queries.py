@@ -362,11 +362,10 @@ def search_body(caller, filters, paging):
 
 
 def counted_apart(body):
-    """The page and its exact total as two searches (one `_msearch`): collecting a
-    sorted page while counting every hit visits each of them (the operator's list:
-    all the country's dossiers), where the page alone skips those that cannot be in
-    it and the count alone is answered from the index's statistics when it can be
-    (a match of every dossier counts in ~1 ms at any size)."""
+    """The page and its exact total as two searches (one `_msearch`): one search
+    collecting a sorted page and counting every hit cost the operator's list (all
+    the country's dossiers) more than both apart, the count alone being answered
+    from the index's statistics where it can be (bench/README.md "national")."""
     page = dict(body, track_total_hits=False)
     count = {"query": body["query"], "size": 0, "track_total_hits": True}
     return [page, count]
