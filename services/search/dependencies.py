@@ -103,7 +103,8 @@ class DossierIndex:
         body = queries.search_body(caller, filters, paging)
         if body["from"] + body["size"] > queries.MAX_WINDOW:
             return self._deep_page(body)
-        return queries.page_of(self.engine.search(body))
+        answers = self.engine.msearch(queries.counted_apart(body))
+        return queries.page_counted(answers)
 
     def _deep_page(self, body):
         total = self.engine.count(body={"query": body["query"]})

@@ -338,6 +338,20 @@ class Engine:
         return self.client.search(index=index or self.alias, body=body)
 
     @guarded
+    def msearch(self, bodies, index=None):
+        """Several searches in one round trip: their answers in order (an item the
+        engine refused raises as that search alone would have)."""
+        index = index or self.alias
+        lines = [line for body in bodies for line in ({"index": index}, body)]
+        answers = self.client.msearch(body=lines)["responses"]
+        for answer in answers:
+            if "error" in answer:
+                status, error = answer.get("status", 500), answer["error"]
+                kind = os_exc.HTTP_EXCEPTIONS.get(status, os_exc.TransportError)
+                raise kind(status, error.get("type", "error"), error)
+        return answers
+
+    @guarded
     def count(self, index=None, body=None):
         return self.client.count(index=index or self.alias, body=body)["count"]
 

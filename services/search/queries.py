@@ -368,6 +368,25 @@ def search_body(caller, filters, paging):
     return list_body(bool_query(caller, filters), paging, SORTS)
 
 
+def counted_apart(body):
+    """The page and its exact total as two searches (one `_msearch`): one search
+    collecting a sorted page and counting every hit cost the operator's list (all
+    the country's dossiers) more than both apart, the count alone being answered
+    from the index's statistics where it can be (bench/README.md "national")."""
+    page = dict(body, track_total_hits=False)
+    count = {"query": body["query"], "size": 0, "track_total_hits": True}
+    return [page, count]
+
+
+def page_counted(answers):
+    """{"items", "total"} from the answers to `counted_apart`."""
+    page, count = answers
+    return {
+        "items": [hit["_source"] for hit in page["hits"]["hits"]],
+        "total": count["hits"]["total"]["value"],
+    }
+
+
 def page_of(response):
     """Return {"items", "total"} from a search response."""
     hits = response["hits"]

@@ -121,3 +121,16 @@ def test_list_filters_are_refused_by_field():
                                    "uploaded_to": "2025-01-01"}),
         )  # fmt: skip
     assert set(refused.value.details) == {"deadline_state", "due_from", "uploaded_to"}
+
+
+def test_a_list_asks_its_page_and_its_exact_total_apart():
+    body = {"query": {"match_all": {}}, "sort": [], "from": 20, "size": 20,
+            "track_total_hits": True}  # fmt: skip
+    page, count = queries.counted_apart(body)
+    assert page == dict(body, track_total_hits=False)
+    assert count == {"query": body["query"], "size": 0, "track_total_hits": True}
+    answers = [
+        {"hits": {"hits": [{"_source": {"id": "a"}}]}},
+        {"hits": {"total": {"value": 21, "relation": "eq"}, "hits": []}},
+    ]
+    assert queries.page_counted(answers) == {"items": [{"id": "a"}], "total": 21}
