@@ -99,7 +99,10 @@ def record_event(session, model, event_type, payload, province=None):
         province=province if province is not None else payload.get("province"),
         request_id=request_id_var.get(),
     )
-    read_event(model.__module__.split(".")[1], event_type, body)
+    source = model.__module__.split(".")[1]
+    errors = _schema(source, event_type).validate(body)  # no dump: only checked
+    if errors:
+        raise InvalidEvent(f"{source}.{event_type}: {errors}")
     session.add(
         model(
             event_id=body["event_id"],
@@ -155,7 +158,11 @@ class OutboxRelay(DependencyProvider):
 
     batch = 200
 
-    def __init__(self, model, interval=0.5):
+    retry = 0.5  # seconds before the first retry of a failed pass, doubling to 10
+
+    def __init__(self, model, interval=2.0):
+        # `interval`: the idle poll, for rows no commit of this process woke the
+        # relay for (another process's: the converter's, a test's)
         self.model = model
         self.interval = interval
 
@@ -193,17 +200,18 @@ class OutboxRelay(DependencyProvider):
         self.wakeups.put(None)
 
     def _run(self):
-        backoff = self.interval
+        retry = self.retry
         while self.running:
             try:
                 published = self.relay_once()
-                backoff = self.interval
+                retry, pause = self.retry, self.interval
             except Exception:  # noqa: BLE001 - keep relaying once things recover
                 log.warning("outbox relay failed; retrying", exc_info=True)
                 self._close()
-                published, backoff = 0, min(backoff * 2, 10)
+                retry = min(retry * 2, 10)
+                published, pause = 0, retry
             if published < self.batch:
-                self._sleep(backoff)
+                self._sleep(pause)
 
     def _sleep(self, seconds):
         try:
