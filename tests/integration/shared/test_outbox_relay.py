@@ -50,7 +50,9 @@ def scratch(stack):
 def listener(stack):
     with Connection(stack.env["PORTAL_AMQP_URI"]) as conn:
         exchange = Exchange("relaytest.events", type="topic", durable=True)
-        queue = Queue("test-relay-listener", exchange, routing_key="#", auto_delete=True)
+        queue = Queue(
+            "test-relay-listener", exchange, routing_key="#", auto_delete=True
+        )
         with conn.SimpleQueue(queue) as simple:
             yield simple
 
@@ -82,9 +84,7 @@ def record(sessions, model, count):
 
 def unpublished(sessions, model):
     with sessions() as session:
-        return session.scalar(
-            select(func.count()).where(model.published_at.is_(None))
-        )
+        return session.scalar(select(func.count()).where(model.published_at.is_(None)))
 
 
 def test_a_batch_is_published_whole_and_marked(scratch, listener):
