@@ -30,7 +30,16 @@ from marshmallow import ValidationError
 from nameko.constants import DEFAULT_TRANSPORT_OPTIONS, PERSISTENT
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
-from sqlalchemy import JSON, BigInteger, DateTime, String, event, select, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    String,
+    event,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from services import contracts
@@ -225,19 +234,22 @@ class OutboxRelay(DependencyProvider):
     def relay_once(self):
         """Publish one batch of unpublished events; return how many."""
         session: Session
+        table = self.model.__table__  # Core: the rows are never used as objects
         with self.sessions() as session, session.begin():
-            rows = session.scalars(
-                select(self.model)
-                .where(self.model.published_at.is_(None))
-                .order_by(self.model.id)
+            rows = session.execute(
+                select(table.c.id, table.c.payload, table.c.event_type)
+                .where(table.c.published_at.is_(None))
+                .order_by(table.c.id)
                 .limit(self.batch)
                 .with_for_update(skip_locked=True)
             ).all()
             if rows:
                 self.publish([(row.payload, row.event_type) for row in rows])
-                moment = utcnow()
-                for row in rows:
-                    row.published_at = moment
+                session.execute(
+                    update(table)
+                    .where(table.c.id.in_([row.id for row in rows]))
+                    .values(published_at=utcnow())
+                )
         return len(rows)
 
     def publish(self, messages):

@@ -87,9 +87,17 @@ def store_event(session, source, event_type, schema, payload):
     return fan_out(session, seq, event_type, record)
 
 
+# what matching an event needs of each active subscription (Core rows: loading the
+# whole subscriptions as objects for every event stored cost more than matching)
+MATCHED = (
+    Subscription.id, Subscription.client, Subscription.event_types,
+    Subscription.provinces, Subscription.agencies, Subscription.procedures,
+)  # fmt: skip
+
+
 def fan_out(session, seq, event_type, record):
-    subscriptions = session.scalars(
-        select(Subscription).where(Subscription.active.is_(True))
+    subscriptions = session.execute(
+        select(*MATCHED).where(Subscription.active.is_(True))
     ).all()
     targets = [
         sub.id
