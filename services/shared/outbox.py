@@ -235,21 +235,25 @@ class OutboxRelay(DependencyProvider):
         """Publish one batch of unpublished events; return how many."""
         session: Session
         table = self.model.__table__  # Core: the rows are never used as objects
+        due = (
+            select(table.c.id)
+            .where(table.c.published_at.is_(None))
+            .order_by(table.c.id)
+            .limit(self.batch)
+            .with_for_update(skip_locked=True)
+        )
         with self.sessions() as session, session.begin():
+            # marked and read in one statement; the marks commit only once the
+            # broker has confirmed the batch (any failure rolls them back)
             rows = session.execute(
-                select(table.c.id, table.c.payload, table.c.event_type)
-                .where(table.c.published_at.is_(None))
-                .order_by(table.c.id)
-                .limit(self.batch)
-                .with_for_update(skip_locked=True)
+                update(table)
+                .where(table.c.id.in_(due))
+                .values(published_at=utcnow())
+                .returning(table.c.id, table.c.payload, table.c.event_type)
             ).all()
             if rows:
+                rows.sort(key=lambda row: row.id)  # RETURNING keeps no order
                 self.publish([(row.payload, row.event_type) for row in rows])
-                session.execute(
-                    update(table)
-                    .where(table.c.id.in_([row.id for row in rows]))
-                    .values(published_at=utcnow())
-                )
         return len(rows)
 
     def publish(self, messages):
