@@ -8,11 +8,18 @@ with PORTAL_DEMO_DOSSIERS stories. Prints, for the history part (seed_history: t
 stories), its wall time per story, the CPU time per story of every process of the
 stack (psutil), and every RPC the seeder made by service and method: count and
 mean answer time. `--attach URL` uses a running stack (its env in this one's).
+It starts the demo webhook receiver (deploy/local/webhook_receiver.py) on a free
+port, as deploy/local/up does, so the demo subscription's deliveries succeed instead
+of being retried against a refused port. `--profile DIR` runs py-spy (raw stacks,
+one file per process) during the first `--profile-seconds` of the stories;
+summarise with profile_summary.py DIR.
 """
 
 import argparse
 import collections
 import os
+import socket
+import subprocess
 import sys
 import threading
 import time
@@ -57,12 +64,50 @@ class Calls:
             self.count.clear()
 
 
-def history_measured(calls, cpu, report):
+def spied(out_dir, procs, seconds):
+    """py-spy on every service and gateway worker for `seconds`; the Popen objects."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    spy = str(Path(sys.executable).with_name("py-spy"))
+    return [
+        subprocess.Popen(
+            [spy, "record", "--format", "raw", "--nonblocking"]
+            + ["--duration", str(seconds), "--pid", str(proc.pid)]
+            + ["--output", str(out_dir / f"seed.{name.replace(' ', '-')}.txt")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, proc in procs.items()
+        if "master" not in name
+    ]
+
+
+def receiver():
+    """The demo webhook receiver on a free port; (process, port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deploy.local.webhook_receiver", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return proc, port
+
+
+def history_measured(calls, cpu, report, profile=None):
     """seed_history.seed, with the RPC counts and the CPU of its part alone."""
     original = seed_history.seed
 
     def measured(rpc, ctx, *args, **kwargs):
         calls.clear()
+        if profile:
+            report["spies"] = spied(*profile)
         cpu.begin()
         t0 = time.monotonic()
         stories = original(rpc, ctx, *args, **kwargs)
@@ -79,6 +124,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=200)
     parser.add_argument("--attach", metavar="URL")
+    parser.add_argument("--profile", type=Path, metavar="DIR")
+    parser.add_argument("--profile-seconds", type=int, default=40)
     args = parser.parse_args()
     stack = None
     if not args.attach:
@@ -86,13 +133,19 @@ def main():
         stack.start()
         os.environ.update(stack.env)
     os.environ["PORTAL_DEMO_DOSSIERS"] = str(args.dossiers)
+    hooks, port = receiver()
+    os.environ["PORTAL_WEBHOOK_DEMO_PORT"] = str(port)
     try:
         procs = dict(stack_processes(os.environ["PORTAL_DB_PREFIX"]))
         calls, cpu, report = Calls(), Cpu(procs), {}
         calls.install()
-        history_measured(calls, cpu, report)
+        profile = args.profile and (args.profile, procs, args.profile_seconds)
+        history_measured(calls, cpu, report, profile)
         seed.main()
+        for spy in report.get("spies", []):
+            spy.wait()
     finally:
+        hooks.terminate()
         if stack:
             stack.stop()
     stories = report.get("stories") or 1

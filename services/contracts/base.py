@@ -152,12 +152,20 @@ class Method:
         """Field errors of a result against `result` ({} when none is declared)."""
         if self.result is None:
             return {}
-        schema = self.result() if isinstance(self.result, type) else self.result
+        schema = self._result_schema()
         if isinstance(result, list):
             return schema.validate(result, many=True)
         if not isinstance(result, dict):
             return {"_schema": ["Invalid result type."]}
         return schema.validate(result)
+
+    def _result_schema(self):
+        # built once: a schema instance copies its declared fields (every answer
+        # of every method was checked with a new one)
+        if getattr(self, "_result", None) is None:
+            result = self.result
+            self._result = result() if isinstance(result, type) else result
+        return self._result
 
     def _refusal(self, messages):
         if "caller" in messages:

@@ -1,9 +1,11 @@
 """Loading dossiers in the caller's scope, their snapshot, history and events."""
 
+import copy
 import uuid
 
 from sqlalchemy import cast, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.orm import make_transient_to_detached
 
 from services.shared import audit as audit_log
 from services.shared import permissions, visibility
@@ -111,8 +113,31 @@ def sides(caller, dossier):
     return visibility.sides(caller, scope_record(dossier))
 
 
+# A published procedure version never changes (a change publishes a new one), so
+# each process keeps a detached copy of those it read: a query and its JSON
+# decoding per action were a tenth of the service's CPU.
+_VERSIONS, _VERSIONS_KEPT = {}, 5000
+
+
 def version_of(session, dossier):
-    return session.get(ProcedureVersion, dossier.procedure_version_id)
+    found = _VERSIONS.get(dossier.procedure_version_id)
+    if found is None:
+        loaded = session.get(ProcedureVersion, dossier.procedure_version_id)
+        if loaded is None:
+            return None
+        found = _detached_copy(loaded)
+        if len(_VERSIONS) < _VERSIONS_KEPT:
+            _VERSIONS[loaded.id] = found
+    return found
+
+
+def _detached_copy(version):
+    columns = ProcedureVersion.__mapper__.column_attrs
+    kept = ProcedureVersion(
+        **{c.key: copy.deepcopy(getattr(version, c.key)) for c in columns}
+    )
+    make_transient_to_detached(kept)
+    return kept
 
 
 def actor_of(caller):

@@ -126,7 +126,7 @@ class Dispatcher(DependencyProvider):
 
     def stop(self):
         self.running = False
-        self.wake()
+        self.wake(every=True)
 
     def kill(self):
         self.stop()
@@ -134,9 +134,14 @@ class Dispatcher(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self
 
-    def wake(self):
-        """Make every sender thread look for due messages now."""
-        for queue in self.wakeups:
+    def wake(self, every=False):
+        """Make a sender thread look for due messages now: an idle one (or, all
+        busy, one that looks again when done), or `every` one (bulk: all SMTP
+        connections at once). One event's message needs one claim: waking every
+        thread made the others claim nothing, a transaction each."""
+        idle = [q for q in self.wakeups if q.getting()]
+        pending = [q for q in self.wakeups if not q.qsize()]
+        for queue in self.wakeups if every else (idle or pending)[:1]:
             queue.put(None)
 
     def _run(self, index):

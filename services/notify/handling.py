@@ -24,9 +24,12 @@ class EventMailer:
     def mail(self, payload, planned):
         """Render and queue the planned e-mails of one event, once per event id."""
         event_id = str(payload.get("event_id") or "")
-        with self.db.reader() as session:
-            if store.already_processed(session, event_id):
-                return
+        if any(item.document or item.files for item in planned):
+            # a redelivery must not fetch the documents again (peer RPCs); the
+            # transaction's first_delivery below is what de-duplicates
+            with self.db.reader() as session:
+                if store.already_processed(session, event_id):
+                    return
         self._desks(planned)
         documents = self._documents(planned)
         for item in planned:
@@ -37,7 +40,8 @@ class EventMailer:
                 return
             for item in planned:
                 self._queue(session, event_id, payload, item, documents)
-        self.sender.wake()
+        if planned:
+            self.sender.wake()
 
     def _desks(self, planned):
         """Name the receiving desk and the resolving agency where a mail says them

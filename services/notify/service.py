@@ -441,7 +441,7 @@ class NotifyService:
             action(session, found)
             session.flush()
             result = bulk.summary(session, found)
-        self.sender.wake()
+        self.sender.wake(every=True)
         return result
 
     def _run_reminders(self, day):
@@ -453,5 +453,5 @@ class NotifyService:
             queued = reminders.queue_digests(
                 session, self.templates, day, work, self._url
             )
-        self.sender.wake()
+        self.sender.wake(every=True)
         return {"day": day, "queued": queued}

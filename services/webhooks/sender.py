@@ -203,9 +203,9 @@ class Sender(DependencyProvider):
     def _run(self):
         while self.running:
             try:
-                endpoint = self.claim()
-                if endpoint:
-                    self.serve(endpoint)
+                claimed = self.claim()
+                if claimed:
+                    self.serve(*claimed)
                     continue
             except Exception:  # noqa: BLE001 - keep sending once things recover
                 log.warning("webhook sender failed; retrying", exc_info=True)
@@ -251,31 +251,42 @@ class Sender(DependencyProvider):
             return [tuple(row) for row in session.execute(PENDING)]
 
     def claim(self):
-        return self._execute(CLAIM).scalar()
+        """(endpoint id, its subscription, its due deliveries) claimed, or None; the
+        claim and the first look at what is due share one transaction."""
+        with self.sessions() as session, session.begin():
+            params = {"owner": self.owner, "lease": self.lease}
+            subscription_id = session.execute(CLAIM, params).scalar()
+            if subscription_id is None:
+                return None
+            return (subscription_id, *self._due(session, subscription_id))
 
-    def serve(self, subscription_id):
+    def _due(self, session, subscription_id):
+        """The subscription and up to `batch` of its due deliveries with events."""
+        sub = session.get(Subscription, subscription_id)
+        due = session.execute(
+            select(Delivery, Event)
+            .join(Event, Event.seq == Delivery.event_seq)
+            .where(
+                Delivery.subscription_id == subscription_id,
+                Delivery.status == "pending",
+                Delivery.next_attempt_at <= now(),
+            )
+            .order_by(Delivery.event_seq)
+            .limit(self.batch)
+        ).all()
+        return sub, due
+
+    def serve(self, subscription_id, sub, due):
         """Send the endpoint's due deliveries, one at a time, then release it.
 
         Outcomes are written (and the lease renewed) every FLUSH tries in one
         transaction: a crash in between sends those again (at least once; the
-        webhook-id lets the receiver see the repeat)."""
+        webhook-id lets the receiver see the repeat). The look for what is due next
+        shares the transaction of the last write (or the claim's)."""
         pause, done = 0.0, []
         self.serving.add(subscription_id)
         try:
             while self.running:
-                with self.sessions() as session:
-                    sub = session.get(Subscription, subscription_id)
-                    due = session.execute(
-                        select(Delivery, Event)
-                        .join(Event, Event.seq == Delivery.event_seq)
-                        .where(
-                            Delivery.subscription_id == subscription_id,
-                            Delivery.status == "pending",
-                            Delivery.next_attempt_at <= now(),
-                        )
-                        .order_by(Delivery.event_seq)
-                        .limit(self.batch)
-                    ).all()
                 if sub is None or not sub.active or not due:
                     return
                 secrets = self.signing_secrets(sub)
@@ -290,9 +301,8 @@ class Sender(DependencyProvider):
                         return
                     if len(done) >= FLUSH and not self.flush(subscription_id, done):
                         return  # the lease lapsed and another sender took over
-                # written before the next look for due deliveries, which must not
-                # find these again
-                if done and not self.flush(subscription_id, done):
+                renewed, sub, due = self._next(subscription_id, done)
+                if not renewed:
                     return
         finally:
             try:
@@ -301,6 +311,14 @@ class Sender(DependencyProvider):
                 self._execute(RELEASE, id=subscription_id, pause=pause)
             finally:
                 self.serving.discard(subscription_id)
+
+    def _next(self, subscription_id, done):
+        """(renewed, subscription, due): the outcomes written first, in the same
+        transaction, so the look for due deliveries does not find them again."""
+        if done:
+            return self.flush(subscription_id, done, look=True)
+        with self.sessions() as session:
+            return (True, *self._due(session, subscription_id))
 
     def send(self, sub, secrets, delivery, event):
         body = json.dumps(envelope(event), ensure_ascii=False, separators=(",", ":"))
@@ -356,9 +374,10 @@ class Sender(DependencyProvider):
             )
         return values
 
-    def flush(self, subscription_id, done, disable=None):
+    def flush(self, subscription_id, done, disable=None, look=False):
         """Write the outcomes (a delivery replayed meanwhile is left as it is) and
-        renew the lease, in one transaction; False when the lease was lost."""
+        renew the lease, in one transaction; False when the lease was lost. `look`:
+        (renewed, subscription, due deliveries), read in the same transaction."""
         rows = [self.outcome_values(d, o) for d, o in done]
         done.clear()
         with self.sessions() as session, session.begin():
@@ -375,4 +394,8 @@ class Sender(DependencyProvider):
             renewed = session.execute(
                 RENEW, {"id": subscription_id, "owner": self.owner, "lease": self.lease}
             )
-            return bool(renewed.rowcount)
+            if not look:
+                return bool(renewed.rowcount)
+            if not renewed.rowcount:
+                return False, None, None
+            return (True, *self._due(session, subscription_id))
