@@ -7,7 +7,9 @@ sent for a supplement, resubmitted, commented on, approved and returned; a secon
 refused for missing papers, then rejected; a third is given a task and falls overdue,
 gets an internal note (the task's creator is told), a reminder and a new date (the
 apology letter); a fourth is withdrawn by its applicant; a fifth, of a level-4
-procedure, is paid on the payment provider (the receipt's mail); the daily digests
+procedure, is paid on the payment provider (the receipt's mail); a sixth is filed to
+be received at another agency's desk, transferred, resolved and returned to that desk
+(the hand-over notice); the daily digests
 go to the officer and the leader. Then
 every e-mail stored by the SMTP sink for these people is read, and every link in it
 (text and html parts) is opened in Chromium as its recipient: signed in when they have
@@ -35,7 +37,7 @@ from services.shared import routes
 from services.shared.caller import SYSTEM
 from services.shared.config import database_url
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, Agency
 from .test_api_journey import PDF, eventually, jpeg_bytes, login, upload
 from .test_journey import log_in
 from .test_payment_journey import FeeAgency
@@ -246,6 +248,32 @@ class Journeys:
         )
         return dossier_id
 
+    def received_elsewhere(self, owner, stack):
+        """Filed online to be received at another agency's desk, which sends it on;
+        resolved here and returned to that desk (the citizen is told to collect it
+        there)."""
+        desk_agency = Agency(self.api, stack, "UBND xã Nơi Nhận")
+        self.staff["elsewhere"] = login(self.api, desk_agency.staff["desk"])
+        made = owner.post("/api/v1/dossiers", json={
+            "procedure": self.agency.procedure, "agency": self.agency.code,
+            "receiving_agency": desk_agency.code,
+            "form": {"child_name": "Lê Thị Ngọc", "copies": 1},
+        })  # fmt: skip
+        assert made.status_code == 201, made.text
+        dossier_id = made.json()["id"]
+        upload(owner, dossier_id, "to_khai", "tờ khai.pdf", PDF, "application/pdf")
+        upload(owner, dossier_id, "giay_chung_sinh", "cs.jpg", jpeg_bytes(),
+               "image/jpeg")  # fmt: skip
+        assert owner.post(f"/api/v1/dossiers/{dossier_id}/submit").ok
+        self.act("elsewhere", dossier_id, "receive_for_transfer")
+        self.act("elsewhere", dossier_id, "transfer")
+        self.act("desk", dossier_id, "accept_transfer",
+                 department=self.agency.department)  # fmt: skip
+        self.act("officer", dossier_id, "send_for_approval")
+        self.act("leader", dossier_id, "approve")
+        self.act("desk", dossier_id, "return_to_desk")
+        return dossier_id
+
     def withdrawn(self, owner):
         """Submitted, then withdrawn by its applicant before the desk starts."""
         dossier_id = self.new_dossier(owner)
@@ -308,6 +336,7 @@ def test_every_link_of_every_mail_kind_shows_its_record_to_its_recipient(
     journeys.overdue_with_a_task(owner, officer_id)
     journeys.withdrawn(owner)
     journeys.paid_online(owner, stack)
+    journeys.received_elsewhere(owner, stack)
 
     people = {citizen: PASSWORD, **{e: PASSWORD for e in agency.staff.values()}}
     sent = sent_mails(databases["notify"], people, set(kinds.KEYS) - set(NOT_SENT))
