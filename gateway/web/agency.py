@@ -10,7 +10,7 @@ from services.shared import provinces
 from services.shared.errors import ServiceError
 from services.shared.routes import PAGES, link
 
-from . import choices
+from . import choices, desk_provinces
 from .base import (
     PROVINCE_PARAM,
     FormPage,
@@ -23,7 +23,6 @@ from .base import (
 )
 from .citizen import form_values, labels_of, reminders_of
 from .printing import documents_for
-from .public import province_choices
 from .render import MESSAGES, gettext
 from .result_info import result_of
 from .uploads import max_body, max_file, upload_one
@@ -290,13 +289,15 @@ class Paper(FormPage):
         if agency:
             found = self.call(req, "accounts", "get_agency", agency)
             departments = [(d["code"], d["name"]) for d in found["departments"]]
+        # the provinces with something this desk may receive first (or only)
+        receivable, others = desk_provinces.offered(self, req, province)
         return {
             "procedures": self.call(
                 req, "dossiers", "list_procedures", province=province
             ),
             "proc": proc, "labels": labels, "departments": departments,
             "kinds": kinds, "province": province,
-            "provinces": province_choices(req),
+            "provinces": receivable, "other_provinces": others,
             "resolving": self._resolving(req, proc) if proc else [],
             "own_agency": agency,
         }  # fmt: skip

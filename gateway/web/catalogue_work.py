@@ -181,6 +181,11 @@ MESSAGES = {
     "paper.procedure": ("Thủ tục", "Procedure"),
     "paper.continue": ("Tiếp tục", "Continue"),
     "paper.province": ("Tỉnh, thành phố của thủ tục", "Province of the procedure"),
+    "paper.provinces_receivable": (
+        "Có thủ tục tiếp nhận được tại đây",
+        "With procedures received at this desk",
+    ),
+    "paper.provinces_other": ("Các tỉnh, thành phố khác", "Other provinces"),
     "paper.transfer_hint": (
         "Hồ sơ của cơ quan khác (kể cả tỉnh, thành phố khác) được tiếp nhận tại đây"
         " rồi chuyển đến cơ quan giải quyết; khi đó không cần chọn phòng ban.",

@@ -4,16 +4,21 @@ A desk of Hồ Chí Minh City (79) registers a paper dossier of a Hà Nội (01)
 procedure, choosing that agency by name, and transfers it; the Hà Nội desk accepts
 it, its officer and leader process it, its desk returns the result to the receiving
 desk, which hands it over. Each workspace names both agencies and shows each desk
-only its own buttons.
+only its own buttons. Declined: the Hà Nội agency sends the dossier back with a
+reason, the Hồ Chí Minh City desk transfers it to another agency of the procedure,
+whose desk accepts it; the first no longer sees it, and the applicant, who claimed
+it with the slip's code, reads where to collect the result.
 """
 
 import re
 import uuid
 
 from .conftest import PASSWORD
+from .test_api_journey import register_citizen
 from .test_journey import act, log_in
 
 RECEIVING_NAME = "UBND phường Sài Gòn Thử Nghiệm"
+OTHER_NAME = "UBND phường Ba Đình Thử Nghiệm"
 
 
 def receiving_desk(agency):
@@ -29,6 +34,42 @@ def receiving_desk(agency):
          "role": "desk", "agency": code, "province": "79"},
     )  # fmt: skip
     return code, email
+
+
+def second_resolver(agency):
+    """Another 01 agency (department, desk) listed by the procedure beside the first."""
+    code = f"B{uuid.uuid4().hex[:6].upper()}"
+    agency._post(
+        "/api/v1/agencies", {"code": code, "name": OTHER_NAME, "province": "01"}
+    )
+    agency._post(
+        "/api/v1/departments", {"code": "TP", "name": "Tư pháp", "agency": code}
+    )
+    email = f"desk01b-{uuid.uuid4().hex[:8]}@e2e.test"
+    agency._post(
+        "/api/v1/staff",
+        {"email": email, "full_name": "Cán bộ một cửa Ba Đình", "password": PASSWORD,
+         "role": "desk", "agency": code, "province": "01"},
+    )  # fmt: skip
+    body = dict(agency.procedure_body(), agencies=[agency.code, code])
+    published = agency.operator.put(f"/api/v1/procedures/{agency.procedure}", json=body)
+    assert published.status_code == 200, published.text
+    return code, email
+
+
+def register_paper(page, base, agency, resolving):
+    """The desk's paper page: the procedure of 01, resolved by `resolving`."""
+    page.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={agency.procedure}")
+    page.select_option("#f-agency", resolving)
+    assert agency.name in page.locator("#f-agency").inner_text()  # named
+    page.fill("#f-applicant-full_name", "Phạm Văn Chuyển")
+    page.fill("#f-applicant-national_id", "079190012345")
+    page.fill("#f-applicant-phone", "0912345678")
+    page.fill("#f-form-child_name", "Phạm Minh")
+    page.fill("#f-form-copies", "1")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r"/can-bo/ho-so/[\w-]+\?ok="))
+    return page.url.split("/can-bo/ho-so/")[1].split("?")[0]
 
 
 def buttons(page, base=None, dossier_id=None):
@@ -58,17 +99,7 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     there, desk, officer, leader = (people[w].new_page() for w in people)
 
     log_in(there, base, email)
-    there.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={agency.procedure}")
-    there.select_option("#f-agency", agency.code)  # the resolving agency, by name
-    assert "UBND xã Thử Nghiệm" in there.locator("#f-agency").inner_text()
-    there.fill("#f-applicant-full_name", "Phạm Văn Chuyển")
-    there.fill("#f-applicant-national_id", "079190012345")
-    there.fill("#f-applicant-phone", "0912345678")
-    there.fill("#f-form-child_name", "Phạm Minh")
-    there.fill("#f-form-copies", "1")
-    there.click("form.form button[type=submit]")
-    there.wait_for_url(re.compile(r"/can-bo/ho-so/[\w-]+\?ok="))
-    dossier_id = there.url.split("/can-bo/ho-so/")[1].split("?")[0]
+    dossier_id = register_paper(there, base, agency, agency.code)  # by name
     assert there.locator("#dossier-status").inner_text().strip() == "Chờ chuyển hồ sơ"
     assert there.locator("#receiving-agency").inner_text() == RECEIVING_NAME
     assert "UBND xã Thử Nghiệm" in there.locator("#resolving-agency").inner_text()
@@ -107,5 +138,66 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
         "Kết quả chuyển về (1)"
     )
     assert act(there, base, dossier_id, "return_result", shots) == "Đã trả kết quả"
+    for context in people.values():
+        context.close()
+
+
+def test_a_declined_dossier_goes_to_another_agency_and_the_applicant_sees_the_desk(
+    browser, stack, api, mailbox, agency, shots
+):
+    base = stack.url
+    code, email = receiving_desk(agency)
+    other, other_desk = second_resolver(agency)
+    people = {who: browser.new_context(locale="vi-VN") for who in
+              ("there", "first", "second", "citizen")}  # fmt: skip
+    there, first, second, citizen = (people[w].new_page() for w in people)
+
+    log_in(there, base, email)
+    # the provinces with procedures this desk may receive come first: its own
+    # (79), then 01 (the smallest code), not the country in code order
+    there.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={agency.procedure}")
+    offered = [o.get_attribute("value") for o in there.locator("#tinh option").all()]
+    assert offered[:2] == ["79", "01"]
+    dossier_id = register_paper(there, base, agency, agency.code)
+    receipt = there.locator("#receipt-number").inner_text()
+    access_code = there.locator("#access-code").inner_text()
+    assert act(there, base, dossier_id, "transfer", shots) == (
+        "Đã chuyển, chờ cơ quan giải quyết tiếp nhận"
+    )
+
+    # the first agency is not competent: back to the receiving desk, with why
+    reason = "Không thuộc thẩm quyền của xã; đề nghị chuyển UBND phường Ba Đình"
+    log_in(first, base, agency.staff["desk"])
+    status = act(first, base, dossier_id, "decline_transfer", shots, reason=reason)
+    assert status == "Chờ chuyển hồ sơ"
+
+    assert listed(there, f"{base}/can-bo?tab=to_transfer", dossier_id)
+    there.goto(f"{base}/can-bo/ho-so/{dossier_id}")
+    assert reason in there.locator("#history").inner_text()
+    choices = there.locator("#f-transfer-agency").inner_text()
+    assert "UBND xã Thử Nghiệm" in choices and OTHER_NAME in choices
+    there.select_option("#f-transfer-agency", other)  # by name
+    shots(there, "transfer-elsewhere")
+    there.click("button[data-action=transfer]")
+    there.wait_for_url(re.compile(r"\?ok=transfer"))
+    assert there.locator("#resolving-agency").inner_text() == OTHER_NAME
+
+    log_in(second, base, other_desk)
+    status = act(second, base, dossier_id, "accept_transfer", shots, department="TP")
+    assert status == "Đang xử lý"
+    # the agency that declined it no longer sees it
+    gone = first.goto(f"{base}/can-bo/ho-so/{dossier_id}")
+    assert gone.status == 404
+
+    # the applicant claims it with the slip's code and reads where to collect it
+    log_in(citizen, base, register_citizen(api, mailbox))
+    citizen.goto(f"{base}/ho-so/nhan-ho-so-giay")
+    citizen.fill("#f-receipt_number", receipt)
+    citizen.fill("#f-access_code", access_code)
+    citizen.click("form.form button[type=submit]")
+    citizen.wait_for_url(re.compile(rf"/ho-so/{dossier_id}\?ok=claimed"))
+    assert citizen.locator("#resolving-agency").inner_text() == OTHER_NAME
+    assert RECEIVING_NAME in citizen.locator("#collect-at").inner_text()
+    shots(citizen, "collect-at")
     for context in people.values():
         context.close()

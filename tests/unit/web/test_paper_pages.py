@@ -1,6 +1,9 @@
 """Paper dossier pages with a fake RPC pool: claim, public lookup, desk on behalf."""
 
+import re
+
 from services.dossiers.exceptions import ClaimRefused, TooManyClaims
+from services.shared.errors import Unavailable
 
 from .conftest import (
     CITIZEN,
@@ -156,3 +159,68 @@ def test_the_desk_picks_a_resolving_agency_of_another_province_by_name():
     )  # fmt: skip
     sent = fake.called("register_paper_dossier")[-1][2][1]
     assert "agency" not in sent and sent["department"] == "TP"
+
+
+def province_options(html):
+    """(group id or None, code) of the paper page's province options, in order."""
+    select = html.split('<select id="tinh"')[1].split("</select>")[0]
+    found, group = [], None
+    for piece in re.split(r"(?=<optgroup|<option)", select):
+        if piece.startswith("<optgroup"):
+            group = re.search(r'id="([\w-]+)"', piece).group(1)
+        elif piece.startswith("<option"):
+            found.append((group, re.search(r'value="(\d+)"', piece).group(1)))
+    return found
+
+
+# The national catalogue: 79's is received anywhere, 48's only by its own agency.
+ELSEWHERE = [
+    PROCEDURE,
+    dict(PROCEDURE, province="79", agencies=[{"code": "HCM-1", "name": "UBND"}]),
+    dict(PROCEDURE, province="48", agencies=["DN-1"], received_elsewhere=False),
+]
+
+
+def paper_page(fake, **params):
+    cookies, _ = session_cookies()
+    return make_client(fake).simulate_get(
+        "/can-bo/ho-so-giay", params=params, cookies=cookies
+    )
+
+
+def test_the_paper_page_offers_only_the_provinces_the_desk_may_receive_from():
+    """The whole catalogue read: its own province first, then 79; not 48 (its
+    procedure stays with its own agency) nor a province without procedures."""
+    fake = FakeRpc(caller=dict(DESK, province="96"))
+    fake.answers[("search", "search_procedures")] = {"items": ELSEWHERE, "total": 3}
+    options = province_options(paper_page(fake).text)
+    assert options == [(None, "96"), (None, "01"), (None, "79")]
+    asked = fake.called("search_procedures")[0][2][1:]
+    assert asked == (None, "96", 1, 100)
+    # a province asked for is shown even with nothing to receive
+    assert (None, "48") in province_options(paper_page(fake, tinh="48").text)
+
+
+def test_a_larger_catalogue_puts_those_provinces_first_and_keeps_the_others():
+    fake = FakeRpc(caller=DESK)
+    fake.answers[("search", "search_procedures")] = {"items": ELSEWHERE, "total": 900}
+    options = province_options(paper_page(fake).text)
+    first = [code for group, code in options if group == "provinces-receivable"]
+    assert first == ["01", "79"]
+    others = [code for group, code in options if group == "provinces-other"]
+    assert "48" in others and "96" in others and len(options) == 34
+
+
+def test_while_search_is_down_the_catalogue_list_decides_what_comes_first():
+    """Without search (and without JavaScript) the page still works."""
+    fake = FakeRpc(caller=dict(DESK, agency="DN-1", province="48"))
+    fake.answers[("search", "search_procedures")] = Unavailable("down", {})
+    fake.answers[("dossiers", "list_procedures")] = ELSEWHERE
+    resp = paper_page(fake)
+    assert resp.status_code == 200
+    options = province_options(resp.text)
+    first = [code for group, code in options if group == "provinces-receivable"]
+    assert first == ["48", "01", "79"]  # its own agency receives 48's
+    assert len(options) == 34
+    national = [c[3] for c in fake.called("list_procedures") if c[3].get("national")]
+    assert national == [{"province": "48", "national": True}]
