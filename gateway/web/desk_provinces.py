@@ -4,9 +4,10 @@ there).
 
 A desk receives a procedure of any province unless the procedure says
 `received_elsewhere: false`; then only an agency that resolves it receives it (one
-it lists, or any of its province's when it lists none). The dossiers service checks
-this again when the dossier is registered (`references.receiving_desk`); this only
-decides what the page offers.
+of its province it lists, or any of its province's when it lists none). The dossiers
+service checks this again when the dossier is registered (`references.receiving_desk`
+and `receiving_agency`); this only decides what the page offers, and
+tests/unit/web/test_desk_provinces.py checks that both answer alike.
 
 The national catalogue is read in one request: the search index's first page, or
 while search is down the dossiers service's national list. When that page is the
@@ -31,7 +32,7 @@ def may_receive(proc, agency, province):
     if proc.get("received_elsewhere") is not False:
         return True
     listed = [a["code"] if isinstance(a, dict) else a for a in proc["agencies"] or []]
-    return agency in listed if listed else proc["province"] == province
+    return proc["province"] == province and (agency in listed if listed else True)
 
 
 def offered(page, req, chosen):
