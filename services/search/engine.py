@@ -74,6 +74,7 @@ class Engine:
         kinds = ("tasks", "files", "procedures")
         self.aliases = {kind: f"{prefix}{kind}" for kind in kinds}
         self._kinds_ready = set()
+        self._filled = set()  # kinds whose index is known filled from its source
 
     def close(self):
         self.client.close()
@@ -153,6 +154,30 @@ class Engine:
             },
             request_timeout=12,
         )
+
+    @guarded
+    def is_filled(self, kind):
+        """Whether the kind's live index was filled from its source (a rebuild, or
+        the catch-up at start): `_meta.filled` in its mapping, known once seen."""
+        if kind not in self._filled:
+            found = self.client.indices.get_mapping(index=self.aliases[kind])
+            metas = [m["mappings"].get("_meta") or {} for m in found.values()]
+            if metas and all(meta.get("filled") for meta in metas):
+                self._filled.add(kind)
+        return kind in self._filled
+
+    def known_filled(self, kind):
+        """Whether this instance saw the kind's index filled (no request)."""
+        return kind in self._filled
+
+    @guarded
+    def mark_filled(self, kind, index=None):
+        """Record in the index's mapping (`index`, else the kind's live one) that it
+        holds everything its source had when it was filled."""
+        target = index or self.aliases[kind]
+        self.client.indices.put_mapping(index=target, body={"_meta": {"filled": True}})
+        if index is None:
+            self._filled.add(kind)
 
     @guarded
     def update_where(self, alias, term, fields):
