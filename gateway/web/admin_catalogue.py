@@ -7,7 +7,9 @@ these pages only turn rows of inputs into its JSON and its field errors (keyed l
 """
 
 import datetime as dt
+from urllib.parse import quote
 
+from services.shared.permissions import require
 from services.shared.profile import PROFILE_KEYS
 
 from .admin_files import TemplateUpload, template_list
@@ -99,7 +101,10 @@ class Procedures(Page):
         items = self.call(
             req, "dossiers", "list_procedures", province=self.web.province_of(req)
         )
-        self.render(req, resp, "admin_procedures.html", procedures=items[:500])
+        self.render(
+            req, resp, "admin_procedures.html", procedures=items[:500],
+            ok=req.get_param("ok"), withdrawn=req.get_param("ma"),
+        )  # fmt: skip
 
 
 class ProcedureForm(FormPage):
@@ -145,6 +150,33 @@ class ProcedureForm(FormPage):
             "templates": template_list(self.web, req, code) if code else [],
             "labels": error_labels(errors, lang), "saved": req.get_param("ok"),
         }  # fmt: skip
+
+
+class ProcedureWithdrawal(FormPage):
+    """Stop offering a procedure, after a confirmation page (a plain POST form, no
+    script needed): dossiers `withdraw_procedure` (its managers; again: the same
+    answer). Filed dossiers keep their version; a new version offers it again."""
+
+    template = "admin_procedure_withdraw.html"
+
+    def initial(self, req, code):
+        require(req.context.caller, "procedure.manage")
+        province = self.web.province_of(req)
+        return self.call(req, "dossiers", "get_procedure", code, province)
+
+    def read(self, req, form, code):
+        return {"code": code}
+
+    def refuses(self, exc):
+        return False  # a refusal (403, 404) is a page of its own
+
+    def send(self, req, resp, values, code):
+        province = self.web.province_of(req)
+        self.call(req, "dossiers", "withdraw_procedure", code, province)
+        return f"/quan-tri/thu-tuc?ok=withdrawn&ma={quote(code, safe='')}"
+
+    def view(self, req, values, errors, code):
+        return {"proc": values, "code": code}
 
 
 class Holidays(FormPage):
@@ -205,5 +237,6 @@ def routes(web):
         ("/quan-tri/thu-tuc/moi", form),
         ("/quan-tri/thu-tuc/{code}", form),
         ("/quan-tri/thu-tuc/{code}/mau-don", TemplateUpload(web, form)),
+        ("/quan-tri/thu-tuc/{code}/ngung-cung-cap", ProcedureWithdrawal(web)),
         ("/quan-tri/ngay-nghi", Holidays(web)),
     ]
