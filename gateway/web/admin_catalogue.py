@@ -9,7 +9,8 @@ these pages only turn rows of inputs into its JSON and its field errors (keyed l
 import datetime as dt
 from urllib.parse import quote
 
-from services.shared.permissions import require
+from services.shared.errors import ServiceError
+from services.shared.permissions import can, require
 from services.shared.profile import PROFILE_KEYS
 
 from .admin_files import TemplateUpload, template_list
@@ -94,15 +95,40 @@ def padded(items):
     return list(items) + [{} for _ in range(BLANK_ROWS)]
 
 
+def withdrawn_procedures(page, req):
+    """The province's withdrawn procedures, for those who may offer them again."""
+    if not can(req.context.caller, "procedure.manage"):
+        return []
+    province = page.web.province_of(req)
+    return page.call(req, "dossiers", "list_withdrawn_procedures", province)
+
+
+def procedure_or_withdrawn(page, req, code):
+    """The procedure as offered now or, to its managers, as last published before
+    it was withdrawn (with `withdrawn_at`): saving it publishes it again."""
+    try:
+        return page.call(
+            req, "dossiers", "get_procedure", code, page.web.province_of(req)
+        )
+    except ServiceError as exc:
+        if exc.status != 404:
+            raise
+        found = [p for p in withdrawn_procedures(page, req) if p["code"] == code]
+        if not found:
+            raise
+        return found[0]
+
+
 class Procedures(Page):
     @page(login=True)
     def on_get(self, req, resp):
-        """The procedures of the caller's province."""
+        """The procedures of the caller's province, then those withdrawn."""
         items = self.call(
             req, "dossiers", "list_procedures", province=self.web.province_of(req)
         )
         self.render(
             req, resp, "admin_procedures.html", procedures=items[:500],
+            withdrawn_list=withdrawn_procedures(self, req)[:500],
             ok=req.get_param("ok"), withdrawn=req.get_param("ma"),
         )  # fmt: skip
 
@@ -115,8 +141,7 @@ class ProcedureForm(FormPage):
     def initial(self, req, code=None):
         if not code:
             return {}
-        province = self.web.province_of(req)
-        return self.call(req, "dossiers", "get_procedure", code, province)
+        return procedure_or_withdrawn(self, req, code)
 
     def read(self, req, form, code=None):
         data = procedure_from(form)
@@ -131,9 +156,7 @@ class ProcedureForm(FormPage):
         if code:
             data = {k: v for k, v in values.items() if k != "code"}
             # the form does not edit the online fee: the published rule stays
-            current = self.call(
-                req, "dossiers", "get_procedure", code, data["province"]
-            )
+            current = procedure_or_withdrawn(self, req, code)
             data["fee_rule"] = current.get("fee_rule")
             self.call(req, "dossiers", "update_procedure", code, data)
         else:
@@ -149,6 +172,7 @@ class ProcedureForm(FormPage):
             "doc_rows": padded(values.get("documents") or []),
             "templates": template_list(self.web, req, code) if code else [],
             "labels": error_labels(errors, lang), "saved": req.get_param("ok"),
+            "withdrawn_at": values.get("withdrawn_at"),
         }  # fmt: skip
 
 

@@ -85,6 +85,20 @@ MESSAGES = {
         "Đã ngừng cung cấp thủ tục",
         "Procedure withdrawn",
     ),
+    "procadmin.withdrawn_list": (
+        "Thủ tục đã ngừng cung cấp",
+        "Withdrawn procedures",
+    ),
+    "procadmin.withdrawn_on": ("Ngừng cung cấp lúc", "Withdrawn on"),
+    "procadmin.withdrawn_since": (
+        "Thủ tục này đã ngừng cung cấp từ",
+        "This procedure was withdrawn on",
+    ),
+    "procadmin.offer_again_hint": (
+        "Cung cấp lại sẽ công bố phiên bản mới với nội dung dưới đây.",
+        "Offering it again publishes a new version with the content below.",
+    ),
+    "procadmin.offer_again": ("Cung cấp lại", "Offer again"),
     "procform.code": ("Mã thủ tục", "Procedure code"),
     "procform.code_hint": (
         "Chữ, số, dấu chấm, gạch ngang; ví dụ 1.001193",

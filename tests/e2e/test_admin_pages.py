@@ -1,6 +1,6 @@
 """An agency admin builds a procedure through the pages; citizens then find it.
 An admin withdraws one (script off: a plain confirmation form); it leaves the
-province's and the national catalogue.
+province's and the national catalogue, is listed as withdrawn and offered again.
 
 Also runs axe-core (as test_accessibility.py does) over the admin, "my work" and
 print pages: no serious or critical WCAG 2.1 AA violation.
@@ -130,6 +130,18 @@ def test_admin_withdraws_a_procedure_that_leaves_the_public_catalogue(
     assert visitor.locator("ul.cards li").count() == 0
     gone = visitor.goto(f"{base}/thu-tuc/{code}?tinh=01")
     assert gone.status == 404
+
+    # listed as withdrawn to the admin, who offers it again
+    admin.goto(f"{base}/quan-tri/thu-tuc")
+    row = admin.locator("#withdrawn-procedures tr", has_text=code)
+    row.locator("a").click()
+    admin.wait_for_url(re.compile(rf"/quan-tri/thu-tuc/{code}$"))
+    assert admin.locator("#withdrawn-state").is_visible()
+    admin.click("#procedure-save")
+    admin.wait_for_url(re.compile(r"/quan-tri/thu-tuc\?ok=saved"))
+    assert admin.locator("#withdrawn-procedures", has_text=code).count() == 0
+    visitor.goto(f"{base}/thu-tuc?q={code}&tinh=01")
+    assert visitor.locator("ul.cards li").count() == 1
 
 
 def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(

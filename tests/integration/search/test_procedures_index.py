@@ -113,6 +113,17 @@ def test_a_procedure_of_two_provinces_is_found_nationally(api, stack, rpc):
     assert found(rpc, code, "79")[0] == [("01", code)]  # the withdrawn one stays out
     assert found(rpc, f"trich luc {code}")[1]["items"][0]["version"] == 2
 
+    # its managers see it withdrawn; publishing a new version offers it again
+    def withdrawn_in_79():
+        listed = rpc.call("dossiers", "list_withdrawn_procedures", OPERATOR, "79")
+        return {p["code"]: p for p in listed}
+
+    assert withdrawn_in_79()[code]["withdrawn_at"] == withdrawn.json()["withdrawn_at"]
+    offered = agency.operator.put(f"/api/v1/procedures/{code}", json=body)
+    assert offered.status_code == 200, offered.text
+    assert code not in withdrawn_in_79()
+    assert wait_until(lambda: set(found(rpc, code)[0]) == both)
+
 
 def test_only_the_national_scope_reads_the_procedures_for_the_index(rpc):
     page = rpc.call("dossiers", "list_procedures_for_index", SYSTEM, limit=2)
