@@ -121,7 +121,8 @@ def test_admin_withdraws_a_procedure_that_leaves_the_public_catalogue(
     admin.click("#withdraw-confirm")
     admin.wait_for_url(re.compile(r"/quan-tri/thu-tuc\?ok=withdrawn"))
     assert code in admin.locator("#withdrawn-notice").inner_text()
-    assert admin.locator(f"text={name}").count() == 0  # gone from the admin list
+    assert admin.locator("#procedures", has_text=code).count() == 0  # not offered
+    assert admin.locator("#withdrawn-procedures", has_text=code).count() == 1
 
     visitor.goto(f"{base}/thu-tuc?q={code}&tinh=01")  # the province's catalogue
     assert visitor.locator("ul.cards li").count() == 0
