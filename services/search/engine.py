@@ -32,6 +32,11 @@ def _unavailable(exc):
     )
 
 
+def _status(item):
+    """The status of one bulk answer item ({op_type: {status, ...}})."""
+    return next(iter(item.values()), {}).get("status")
+
+
 def guarded(fn):
     """Turn an unreachable engine into SearchUnavailable."""
 
@@ -353,6 +358,9 @@ class Engine:
             ignore_status=(409,),
             chunk_size=chunk_size,
         )
+        # a 409 is a stale write (a newer version is indexed), not a failure: the
+        # helper still lists it when it does not raise
+        errors = [e for e in errors if _status(e) != 409]
         if errors:
             log.error("bulk indexing: %d documents failed: %s", len(errors), errors[:3])
         return ok, len(errors)

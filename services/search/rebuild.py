@@ -43,7 +43,8 @@ def pages(source, batch):
         if len(snapshots) < batch:
             return
         last = snapshots[-1]
-        after = last.get("internal_id", last["id"])
+        # the procedures' entries have no `id`: never read it when not needed
+        after = last["internal_id"] if "internal_id" in last else last["id"]
 
 
 def next_index(engine):
