@@ -11,6 +11,8 @@ itself from the dossiers service (once, in the background, retried while dossier
 does not answer), keeping what newer events wrote.
 """
 
+import os
+import signal
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -224,8 +226,10 @@ def test_search_fills_an_emptied_catalogue_at_start_once_dossiers_answers(
     pattern = f"{stack.env['PORTAL_INDEX_PREFIX']}procedures*"
 
     # the catalogue index lost while search and dossiers are down
-    stack.stop_process("search")
-    stack.stop_process("dossiers")
+    for name in ("search", "dossiers"):  # signalled together, then each waited
+        os.killpg(stack.processes[name].pid, signal.SIGTERM)
+    for name in ("search", "dossiers"):
+        stack.stop_process(name)
     try:
         lost = requests.delete(f"{base}/{pattern}", timeout=30,
                                params={"expand_wildcards": "all"})  # fmt: skip
