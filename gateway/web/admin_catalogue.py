@@ -7,7 +7,10 @@ these pages only turn rows of inputs into its JSON and its field errors (keyed l
 """
 
 import datetime as dt
+from urllib.parse import quote
 
+from services.shared.errors import ServiceError
+from services.shared.permissions import can, require
 from services.shared.profile import PROFILE_KEYS
 
 from .admin_files import TemplateUpload, template_list
@@ -92,14 +95,42 @@ def padded(items):
     return list(items) + [{} for _ in range(BLANK_ROWS)]
 
 
+def withdrawn_procedures(page, req):
+    """The province's withdrawn procedures, for those who may offer them again."""
+    if not can(req.context.caller, "procedure.manage"):
+        return []
+    province = page.web.province_of(req)
+    return page.call(req, "dossiers", "list_withdrawn_procedures", province)
+
+
+def procedure_or_withdrawn(page, req, code):
+    """The procedure as offered now or, to its managers, as last published before
+    it was withdrawn (with `withdrawn_at`): saving it publishes it again."""
+    try:
+        return page.call(
+            req, "dossiers", "get_procedure", code, page.web.province_of(req)
+        )
+    except ServiceError as exc:
+        if exc.status != 404:
+            raise
+        found = [p for p in withdrawn_procedures(page, req) if p["code"] == code]
+        if not found:
+            raise
+        return found[0]
+
+
 class Procedures(Page):
     @page(login=True)
     def on_get(self, req, resp):
-        """The procedures of the caller's province."""
+        """The procedures of the caller's province, then those withdrawn."""
         items = self.call(
             req, "dossiers", "list_procedures", province=self.web.province_of(req)
         )
-        self.render(req, resp, "admin_procedures.html", procedures=items[:500])
+        self.render(
+            req, resp, "admin_procedures.html", procedures=items[:500],
+            withdrawn_list=withdrawn_procedures(self, req)[:500],
+            ok=req.get_param("ok"), withdrawn=req.get_param("ma"),
+        )  # fmt: skip
 
 
 class ProcedureForm(FormPage):
@@ -110,8 +141,7 @@ class ProcedureForm(FormPage):
     def initial(self, req, code=None):
         if not code:
             return {}
-        province = self.web.province_of(req)
-        return self.call(req, "dossiers", "get_procedure", code, province)
+        return procedure_or_withdrawn(self, req, code)
 
     def read(self, req, form, code=None):
         data = procedure_from(form)
@@ -126,9 +156,7 @@ class ProcedureForm(FormPage):
         if code:
             data = {k: v for k, v in values.items() if k != "code"}
             # the form does not edit the online fee: the published rule stays
-            current = self.call(
-                req, "dossiers", "get_procedure", code, data["province"]
-            )
+            current = procedure_or_withdrawn(self, req, code)
             data["fee_rule"] = current.get("fee_rule")
             self.call(req, "dossiers", "update_procedure", code, data)
         else:
@@ -144,7 +172,35 @@ class ProcedureForm(FormPage):
             "doc_rows": padded(values.get("documents") or []),
             "templates": template_list(self.web, req, code) if code else [],
             "labels": error_labels(errors, lang), "saved": req.get_param("ok"),
+            "withdrawn_at": values.get("withdrawn_at"),
         }  # fmt: skip
+
+
+class ProcedureWithdrawal(FormPage):
+    """Stop offering a procedure, after a confirmation page (a plain POST form, no
+    script needed): dossiers `withdraw_procedure` (its managers; again: the same
+    answer). Filed dossiers keep their version; a new version offers it again."""
+
+    template = "admin_procedure_withdraw.html"
+
+    def initial(self, req, code):
+        require(req.context.caller, "procedure.manage")
+        province = self.web.province_of(req)
+        return self.call(req, "dossiers", "get_procedure", code, province)
+
+    def read(self, req, form, code):
+        return {"code": code}
+
+    def refuses(self, exc):
+        return False  # a refusal (403, 404) is a page of its own
+
+    def send(self, req, resp, values, code):
+        province = self.web.province_of(req)
+        self.call(req, "dossiers", "withdraw_procedure", code, province)
+        return f"/quan-tri/thu-tuc?ok=withdrawn&ma={quote(code, safe='')}"
+
+    def view(self, req, values, errors, code):
+        return {"proc": values, "code": code}
 
 
 class Holidays(FormPage):
@@ -205,5 +261,6 @@ def routes(web):
         ("/quan-tri/thu-tuc/moi", form),
         ("/quan-tri/thu-tuc/{code}", form),
         ("/quan-tri/thu-tuc/{code}/mau-don", TemplateUpload(web, form)),
+        ("/quan-tri/thu-tuc/{code}/ngung-cung-cap", ProcedureWithdrawal(web)),
         ("/quan-tri/ngay-nghi", Holidays(web)),
     ]

@@ -63,6 +63,42 @@ MESSAGES = {
         "Lưu sẽ công bố phiên bản mới; hồ sơ đã nộp giữ phiên bản cũ.",
         "Saving publishes a new version; dossiers already filed keep theirs.",
     ),
+    "procadmin.withdraw": ("Ngừng cung cấp", "Withdraw"),
+    "procadmin.withdraw_title": (
+        "Ngừng cung cấp thủ tục",
+        "Withdraw the procedure",
+    ),
+    "procadmin.withdraw_what": (
+        "Thủ tục sẽ không còn trong danh mục, tìm kiếm và không nhận hồ sơ mới. Hồ sơ"
+        " đã nộp vẫn được giải quyết theo phiên bản của mình. Công bố một phiên bản"
+        " mới sẽ cung cấp lại thủ tục.",
+        "The procedure leaves the catalogue and its search and takes no new dossier."
+        " Dossiers already filed are handled under their version. Publishing a new"
+        " version offers it again.",
+    ),
+    "procadmin.withdraw_confirm": (
+        "Xác nhận ngừng cung cấp",
+        "Confirm the withdrawal",
+    ),
+    "procadmin.withdraw_cancel": ("Quay lại", "Go back"),
+    "procadmin.withdrawn": (
+        "Đã ngừng cung cấp thủ tục",
+        "Procedure withdrawn",
+    ),
+    "procadmin.withdrawn_list": (
+        "Thủ tục đã ngừng cung cấp",
+        "Withdrawn procedures",
+    ),
+    "procadmin.withdrawn_on": ("Ngừng cung cấp lúc", "Withdrawn on"),
+    "procadmin.withdrawn_since": (
+        "Thủ tục này đã ngừng cung cấp từ",
+        "This procedure was withdrawn on",
+    ),
+    "procadmin.offer_again_hint": (
+        "Cung cấp lại sẽ công bố phiên bản mới với nội dung dưới đây.",
+        "Offering it again publishes a new version with the content below.",
+    ),
+    "procadmin.offer_again": ("Cung cấp lại", "Offer again"),
     "procform.code": ("Mã thủ tục", "Procedure code"),
     "procform.code_hint": (
         "Chữ, số, dấu chấm, gạch ngang; ví dụ 1.001193",

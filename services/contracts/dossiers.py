@@ -692,6 +692,9 @@ RPC = table(
     withdraw_procedure=Method(
         result=catalogue.Procedure, caller=caller(), code=_code(True), province=_code()
     ),
+    list_withdrawn_procedures=Method(
+        result=catalogue.Procedure, caller=caller(), province=_code()
+    ),
     my_stats=Method(
         result=res.MyWork, caller=caller(), query=body(MyStatsQuery, required=False)
     ),

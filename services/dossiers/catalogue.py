@@ -182,6 +182,25 @@ def withdraw_procedure(session, province, code):
     )
 
 
+def list_withdrawn(session, province):
+    """A province's procedures no longer offered, each as its last version with
+    `withdrawn_at` (its managers publish one again)."""
+    query = (
+        select(Procedure, ProcedureVersion)
+        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+        .where(
+            ProcedureVersion.version == Procedure.current_version,
+            Procedure.province == province,
+            Procedure.withdrawn_at.is_not(None),
+        )
+        .order_by(Procedure.code)
+    )
+    return [
+        dict(dump_procedure(p, v), withdrawn_at=p.withdrawn_at.isoformat())
+        for p, v in session.execute(query)
+    ]
+
+
 # What the national catalogue index keeps of a procedure (contract IndexedProcedure).
 INDEXED = ("name", "name_en", "level", "fee", "agencies", "received_elsewhere")
 

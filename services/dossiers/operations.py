@@ -51,7 +51,10 @@ def manage_procedure(session, caller, province, data, new=True):
     references.manages(caller, data["agencies"])
     if new:
         return catalogue.create_procedure(session, province, data)
-    _, current = catalogue.current_version(session, province, data["code"])
+    # a withdrawn one too: publishing a new version offers it again
+    _, current = catalogue.current_version(
+        session, province, data["code"], withdrawn=True
+    )
     references.manages(caller, current.agencies)
     return catalogue.publish_version(session, province, data["code"], data)
 

@@ -158,6 +158,18 @@ class DossiersService:
             return withdrawn
 
     @rpc
+    def list_withdrawn_procedures(self, caller, province=None):
+        """A province's withdrawn procedures with their last version, for its
+        managers (the admin pages offer one again: `update_procedure`)."""
+        caller = caller_from(caller)
+        permissions.require(caller, "procedure.manage")
+        province = references.procedure_province(
+            operations.province_for(caller, province)
+        )
+        with self.db.reader() as s:
+            return catalogue.list_withdrawn(s, province)
+
+    @rpc
     def list_procedures_for_index(self, caller, after=None, limit=500):
         """The procedures offered now, every province (national catalogue index)."""
         with self.db.reader() as s:

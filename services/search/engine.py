@@ -32,6 +32,11 @@ def _unavailable(exc):
     )
 
 
+def _status(item):
+    """The status of one bulk answer item ({op_type: {status, ...}})."""
+    return next(iter(item.values()), {}).get("status")
+
+
 def guarded(fn):
     """Turn an unreachable engine into SearchUnavailable."""
 
@@ -74,6 +79,7 @@ class Engine:
         kinds = ("tasks", "files", "procedures")
         self.aliases = {kind: f"{prefix}{kind}" for kind in kinds}
         self._kinds_ready = set()
+        self._filled = set()  # kinds whose index is known filled from its source
 
     def close(self):
         self.client.close()
@@ -153,6 +159,30 @@ class Engine:
             },
             request_timeout=12,
         )
+
+    @guarded
+    def is_filled(self, kind):
+        """Whether the kind's live index was filled from its source (a rebuild, or
+        the catch-up at start): `_meta.filled` in its mapping, known once seen."""
+        if kind not in self._filled:
+            found = self.client.indices.get_mapping(index=self.aliases[kind])
+            metas = [m["mappings"].get("_meta") or {} for m in found.values()]
+            if metas and all(meta.get("filled") for meta in metas):
+                self._filled.add(kind)
+        return kind in self._filled
+
+    def known_filled(self, kind):
+        """Whether this instance saw the kind's index filled (no request)."""
+        return kind in self._filled
+
+    @guarded
+    def mark_filled(self, kind, index=None):
+        """Record in the index's mapping (`index`, else the kind's live one) that it
+        holds everything its source had when it was filled."""
+        target = index or self.aliases[kind]
+        self.client.indices.put_mapping(index=target, body={"_meta": {"filled": True}})
+        if index is None:
+            self._filled.add(kind)
 
     @guarded
     def update_where(self, alias, term, fields):
@@ -328,6 +358,9 @@ class Engine:
             ignore_status=(409,),
             chunk_size=chunk_size,
         )
+        # a 409 is a stale write (a newer version is indexed), not a failure: the
+        # helper still lists it when it does not raise
+        errors = [e for e in errors if _status(e) != 409]
         if errors:
             log.error("bulk indexing: %d documents failed: %s", len(errors), errors[:3])
         return ok, len(errors)

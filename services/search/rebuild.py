@@ -43,7 +43,8 @@ def pages(source, batch):
         if len(snapshots) < batch:
             return
         last = snapshots[-1]
-        after = last.get("internal_id", last["id"])
+        # the procedures' entries have no `id`: never read it when not needed
+        after = last["internal_id"] if "internal_id" in last else last["id"]
 
 
 def next_index(engine):
@@ -81,9 +82,11 @@ def rebuild(index, source, batch=500):
     return {"index": new, "previous": current, "source": seen, "indexed": indexed}
 
 
-def rebuild_kind(index, kind, source, write, batch=500):
+def rebuild_kind(index, kind, source, write, batch=500, filled=False):
     """Build a new `kind` index (files, procedures) from `source`, each page
-    written by `write(items, target)` → (ok, failed); verify it, switch its alias."""
+    written by `write(items, target)` → (ok, failed); verify it, switch its alias.
+    `filled`: mark the new index as holding its source (`fill_procedures` then
+    leaves it alone)."""
     engine = index.engine
     alias = engine.ensure_kind(kind)
     current = engine.current_index(kind)
@@ -103,6 +106,8 @@ def rebuild_kind(index, kind, source, write, batch=500):
                 f"Rebuilt {kind} index does not match its source",
                 {"count": [f"source {seen}, indexed {indexed}, failed {failed}"]},
             )
+        if filled:
+            engine.mark_filled(kind, new)
     except Exception:
         engine.delete_index(new)
         raise
@@ -121,11 +126,46 @@ def rebuild_files(index, source, batch=500):
 def rebuild_procedures(index, source, agency_names, batch=500):
     """Every procedure offered now; `agency_names(codes)` → {code: name}."""
 
+    write = procedure_writer(index, agency_names)
+    return rebuild_kind(index, "procedures", source, write, batch, filled=True)
+
+
+def procedure_writer(index, agency_names):
+    """`write(entries, target)` → (ok, failed), the agencies named."""
+
     def write(entries, target):
         codes = {code for entry in entries for code in entry["agencies"]}
         return index.bulk_procedures(entries, target, agency_names(codes))
 
-    return rebuild_kind(index, "procedures", source, write, batch)
+    return write
+
+
+def fill_procedures(index, source, agency_names, batch=500):
+    """Fill the live national catalogue index from `source` unless it was filled
+    already (a rebuild's or an earlier fill's `_meta.filled`); the report, or None.
+
+    Written in place with each procedure's `revision` as external version, like
+    the `procedure_changed` handler: an event's newer write wins whichever lands
+    last, a withdrawn procedure's newer document is kept, and two instances
+    filling at once write the same documents (the second's are swallowed 409s).
+    Only a complete fill is marked: anything failing leaves it to the next try.
+    """
+    engine = index.engine
+    alias = engine.ensure_kind("procedures")
+    if engine.is_filled("procedures"):
+        return None
+    write, seen, failed = procedure_writer(index, agency_names), 0, 0
+    for entries in pages(source, batch):
+        seen += len(entries)
+        failed += write(entries, alias)[1]
+    if failed:
+        raise RebuildFailed(
+            "The procedures index was not filled",
+            {"count": [f"source {seen}, failed {failed}"]},
+        )
+    engine.mark_filled("procedures")
+    log.info("filled %s from %d procedures", alias, seen)
+    return {"index": alias, "source": seen}
 
 
 def rebuild_all(index, dossiers, files, procedures=None, agency_names=None, batch=500):

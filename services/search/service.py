@@ -27,6 +27,7 @@ from services.shared.outbox import InvalidEvent, OutboxRelay, read_event
 from services.shared.peers import Peer
 from services.shared.permissions import can, require, scope_of
 from services.shared.schemas import load
+from services.shared.timer import configured_timer
 
 from . import mapping, rebuild, settings
 from .dependencies import SearchIndex
@@ -217,6 +218,25 @@ class SearchService:
     @event_handler("dossiers", "task_assigned", **DOSSIER_EVENT)
     def on_task_assigned(self, payload):
         self._upsert("task_assigned", payload)
+
+    @configured_timer(settings.FILL_EVERY, eager=True)
+    def fill_catalogue(self):
+        """Fill a new (or never filled) national catalogue index from dossiers
+        `list_procedures_for_index` once, in the background from start; while
+        dossiers, accounts or the engine do not answer, the next tick tries again.
+        Afterwards each tick is a flag's check (see `rebuild.fill_procedures`)."""
+        if self.index.engine.known_filled("procedures"):
+            return
+        try:
+            report = rebuild.fill_procedures(
+                self.index, rebuild.procedures_source(self.dossiers),
+                self._agency_names,
+            )  # fmt: skip
+        except ServiceError as exc:
+            log.warning("catalogue index not filled yet (%s), tried again", exc.code)
+            return
+        if report:
+            log.info("catalogue index filled: %s", report)
 
     # queries ----------------------------------------------------------------------
     @rpc

@@ -26,10 +26,19 @@ REFRESH_EVERY = Setting(
     float,
 )
 
+FILL_EVERY = Setting(
+    "PORTAL_SEARCH_FILL_EVERY",
+    "30",
+    "Seconds between tries to fill a new or never-filled national catalogue index "
+    "from the dossiers service at start (while dossiers or accounts do not answer).",
+    float,
+)
+
 SETTINGS = (
     OPENSEARCH_URL,
     INDEX_PREFIX,
     OPENSEARCH_TIMEOUT,
     RETRY_DELAY,
     REFRESH_EVERY,
+    FILL_EVERY,
 )

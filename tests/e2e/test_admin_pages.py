@@ -1,10 +1,13 @@
 """An agency admin builds a procedure through the pages; citizens then find it.
+An admin withdraws one (script off: a plain confirmation form); it leaves the
+province's and the national catalogue, is listed as withdrawn and offered again.
 
 Also runs axe-core (as test_accessibility.py does) over the admin, "my work" and
 print pages: no serious or critical WCAG 2.1 AA violation.
 """
 
 import re
+import time
 import uuid
 
 import pytest
@@ -78,6 +81,70 @@ def test_admin_creates_a_procedure_that_citizens_see_on_the_home_page(
     shots(visitor, "citizen-sees-procedure")
 
 
+def nationally_listed(api, code):
+    answer = api.get("/api/v1/search/procedures", params={"q": code})
+    assert answer.status_code == 200, answer.text
+    return [item["code"] for item in answer.json()["items"]] == [code]
+
+
+def until(check, timeout=20):
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def test_admin_withdraws_a_procedure_that_leaves_the_public_catalogue(
+    browser, stack, api, agency, shots
+):
+    base = stack.url
+    code = f"WD{uuid.uuid4().hex[:6].upper()}"
+    name = f"Cấp giấy phép tạm {code}"
+    body = dict(agency.procedure_body(), code=code, name=name)
+    made = agency.operator.post("/api/v1/procedures", json=body)
+    assert made.status_code == 201, made.text
+    assert until(lambda: nationally_listed(api, code))  # the index follows events
+    visitor = browser.new_context().new_page()
+    visitor.goto(f"{base}/thu-tuc?q={code}&tinh=toan-quoc")
+    assert visitor.locator("ul.cards li").count() == 1
+
+    # without script: a link to the confirmation page, whose form posts
+    admin = browser.new_context(java_script_enabled=False).new_page()
+    log_in(admin, base, agency_admin(agency))
+    admin.goto(f"{base}/quan-tri/thu-tuc/{code}")
+    admin.click("#withdraw")
+    admin.wait_for_url(re.compile(rf"/quan-tri/thu-tuc/{code}/ngung-cung-cap$"))
+    assert name in admin.locator("h1").inner_text()
+    shots(admin, "procedure-withdraw")
+    admin.click("#withdraw-confirm")
+    admin.wait_for_url(re.compile(r"/quan-tri/thu-tuc\?ok=withdrawn"))
+    assert code in admin.locator("#withdrawn-notice").inner_text()
+    assert admin.locator("#procedures", has_text=code).count() == 0  # not offered
+    assert admin.locator("#withdrawn-procedures", has_text=code).count() == 1
+
+    visitor.goto(f"{base}/thu-tuc?q={code}&tinh=01")  # the province's catalogue
+    assert visitor.locator("ul.cards li").count() == 0
+    assert until(lambda: not nationally_listed(api, code))
+    visitor.goto(f"{base}/thu-tuc?q={code}&tinh=toan-quoc")
+    assert visitor.locator("ul.cards li").count() == 0
+    gone = visitor.goto(f"{base}/thu-tuc/{code}?tinh=01")
+    assert gone.status == 404
+
+    # listed as withdrawn to the admin, who offers it again
+    admin.goto(f"{base}/quan-tri/thu-tuc")
+    row = admin.locator("#withdrawn-procedures tr", has_text=code)
+    row.locator("a").click()
+    admin.wait_for_url(re.compile(rf"/quan-tri/thu-tuc/{code}$"))
+    assert admin.locator("#withdrawn-state").is_visible()
+    admin.click("#procedure-save")
+    admin.wait_for_url(re.compile(r"/quan-tri/thu-tuc\?ok=saved"))
+    assert admin.locator("#withdrawn-procedures", has_text=code).count() == 0
+    visitor.goto(f"{base}/thu-tuc?q={code}&tinh=01")
+    assert visitor.locator("ul.cards li").count() == 1
+
+
 def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(
     browser, stack, agency, shots
 ):
@@ -89,6 +156,10 @@ def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(
     for name, path in (
         ("admin-procedures", "/quan-tri/thu-tuc"),
         ("admin-procedure-edit", f"/quan-tri/thu-tuc/{agency.procedure}"),
+        (
+            "admin-procedure-withdraw",
+            f"/quan-tri/thu-tuc/{agency.procedure}/ngung-cung-cap",
+        ),
         ("admin-agencies", "/quan-tri/co-quan"),
         ("admin-agency", f"/quan-tri/co-quan/{agency.code}"),
         ("admin-staff", "/quan-tri/can-bo"),

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from nameko.standalone.events import event_dispatcher
 
+from services.search.engine import Engine
 from tests.contracts.events import complete
 
 
@@ -86,3 +87,15 @@ def ids_visible(rpc):
         return {item["id"] for item in page["items"]}
 
     return visible
+
+
+@pytest.fixture
+def engine(stack):
+    """An engine client on indexes of its own (a prefix within the run's)."""
+    prefix = f"{stack.env['PORTAL_INDEX_PREFIX']}rb{uuid.uuid4().hex[:4]}-"
+    engine = Engine(
+        stack.env.get("PORTAL_OPENSEARCH_URL", "http://127.0.0.1:9201"), prefix
+    )
+    yield engine
+    engine.client.indices.delete(index=f"{prefix}*", expand_wildcards="all")
+    engine.close()

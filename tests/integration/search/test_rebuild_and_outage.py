@@ -5,14 +5,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 
 import pytest
 import requests
 
 from services.search import rebuild
 from services.search.dependencies import DossierIndex
-from services.search.engine import Engine
 from services.search.exceptions import RebuildFailed, SearchUnavailable
 from tests.stack import ROOT
 
@@ -28,17 +26,6 @@ class FakeSource:
     def __call__(self, after, limit):
         start = after or 0
         return [r for r in self.rows if r["internal_id"] > start][:limit]
-
-
-@pytest.fixture
-def engine(stack):
-    prefix = f"{stack.env['PORTAL_INDEX_PREFIX']}rb{uuid.uuid4().hex[:4]}-"
-    engine = Engine(
-        stack.env.get("PORTAL_OPENSEARCH_URL", "http://127.0.0.1:9201"), prefix
-    )
-    yield engine
-    engine.client.indices.delete(index=f"{prefix}*", expand_wildcards="all")
-    engine.close()
 
 
 def test_rebuild_builds_next_version_and_switches_the_alias(engine):

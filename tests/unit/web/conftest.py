@@ -75,6 +75,7 @@ class FakeRpc(RpcPool):
         self.answers = {
             ("dossiers", "list_procedures"): [PROCEDURE],
             ("dossiers", "get_procedure"): PROCEDURE,
+            ("dossiers", "list_withdrawn_procedures"): [],
             ("dossiers", "get_dossier"): DOSSIER,
             ("dossiers", "history"): [],
             ("dossiers", "list_comments"): [],

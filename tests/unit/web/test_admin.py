@@ -3,7 +3,7 @@
 import re
 
 from services.notify.exceptions import TemplateInvalid
-from services.shared.errors import Forbidden, Unavailable, ValidationFailed
+from services.shared.errors import Forbidden, NotFound, Unavailable, ValidationFailed
 
 from .conftest import PROCEDURE, FakeRpc, make_client, session_cookies
 
@@ -47,6 +47,44 @@ def test_admin_menu_shows_only_what_the_role_permits():
     operator, _ = client_for(OPERATOR)
     text = get(operator, "/quan-tri/thu-tuc").text
     assert 'href="/quan-tri/ung-dung"' in text and 'href="/quan-tri/ngay-nghi"' in text
+
+
+def test_a_procedure_is_withdrawn_from_its_confirmation_page():
+    client, fake = client_for(ADMIN, {("dossiers", "withdraw_procedure"): OK})
+    page = get(client, "/quan-tri/thu-tuc/1.001193/ngung-cung-cap")
+    assert page.status_code == 200 and 'id="withdraw-form"' in page.text
+    assert 'action="/quan-tri/thu-tuc/1.001193/ngung-cung-cap"' in page.text
+    resp = post(client, "/quan-tri/thu-tuc/1.001193/ngung-cung-cap", "")
+    assert resp.status_code == 303
+    assert resp.headers["location"] == "/quan-tri/thu-tuc?ok=withdrawn&ma=1.001193"
+    assert fake.called("withdraw_procedure")[0][2][1:] == ("1.001193", "01")
+    # without the right to manage procedures: no form
+    citizen, _ = client_for(dict(ADMIN, kind="citizen", roles=["citizen"]))
+    assert get(citizen, "/quan-tri/thu-tuc/1.001193/ngung-cung-cap").status_code == 403
+
+
+def test_a_withdrawn_procedure_is_listed_and_offered_again_by_saving_it():
+    withdrawn = dict(PROCEDURE, withdrawn_at="2026-03-02T08:00:00+00:00")
+
+    def gone(*args, **kwargs):
+        raise NotFound("Procedure not found", {"code": ["1.001193"]})
+
+    client, fake = client_for(ADMIN, {
+        ("dossiers", "list_procedures"): [],
+        ("dossiers", "list_withdrawn_procedures"): [withdrawn],
+        ("dossiers", "get_procedure"): gone,
+        ("dossiers", "update_procedure"): OK,
+    })  # fmt: skip
+    listed = get(client, "/quan-tri/thu-tuc").text
+    assert 'id="withdrawn-procedures"' in listed and "02/03/2026" in listed
+    page = get(client, "/quan-tri/thu-tuc/1.001193").text
+    assert 'id="withdrawn-state"' in page and "Cung cấp lại" in page
+    assert 'id="withdraw"' not in page  # withdrawn already
+    resp = post(client, "/quan-tri/thu-tuc/1.001193", "name=Kh&level=3&"
+                "processing_days=3&agencies=UBX")  # fmt: skip
+    assert resp.status_code == 303
+    (call,) = fake.called("update_procedure")
+    assert call[2][1] == "1.001193" and call[2][2]["name"] == "Kh"
 
 
 def test_procedure_form_rows_become_fields_and_document_slots():
