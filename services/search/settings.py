@@ -26,10 +26,19 @@ REFRESH_EVERY = Setting(
     float,
 )
 
+REBUILD_POLL = Setting(
+    "PORTAL_SEARCH_REBUILD_POLL",
+    "2",
+    "Seconds an instance trusts what it last saw of a rebuild (whether an index is "
+    "being rebuilt); a rebuild waits as long before reading its source.",
+    float,
+)
+
 SETTINGS = (
     OPENSEARCH_URL,
     INDEX_PREFIX,
     OPENSEARCH_TIMEOUT,
     RETRY_DELAY,
     REFRESH_EVERY,
+    REBUILD_POLL,
 )
