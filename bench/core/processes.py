@@ -1,5 +1,7 @@
 """The processes of a stack and the CPU time each spends (bench_core, bench_seed)."""
 
+import time
+
 import psutil
 
 
@@ -33,6 +35,22 @@ class Cpu:
             group = "gateway" if name.startswith("gateway") else name
             groups[group] = groups.get(group, 0.0) + seconds
         return {g: 1000 * s / count for g, s in groups.items()} if count else {}
+
+
+def settle(procs, idle=0.15, window=1.0, limit=60.0):
+    """Wait until the stack's processes together use less than `idle` of a core
+    over `window` seconds (at most `limit`): the events an earlier row queued
+    (mails, slips, index writes) are handled before the next row is measured, so
+    neither its latency nor its CPU per request carries the earlier row's backlog.
+    Returns the seconds waited."""
+    cpu, began = Cpu(procs), time.monotonic()
+    while time.monotonic() - began < limit:
+        cpu.begin()
+        time.sleep(window)
+        cpu.end()
+        if sum(s for s in cpu.used.values() if s == s) < idle * window:
+            break
+    return time.monotonic() - began
 
 
 def stack_processes(prefix):
