@@ -59,6 +59,21 @@ def second_resolver(agency):
     return code, email
 
 
+def received_there_only(agency):
+    """A 01 procedure of the agency that only its own desk receives."""
+    code = f"R{uuid.uuid4().hex[:6].upper()}"
+    body = dict(agency.procedure_body(), code=code, received_elsewhere=False,
+                name=f"Chỉ tiếp nhận tại cơ quan giải quyết {code}")  # fmt: skip
+    made = agency.operator.post("/api/v1/procedures", json=body)
+    assert made.status_code == 201, made.text
+    return code
+
+
+def procedures_offered(page, base, province):
+    page.goto(f"{base}/can-bo/ho-so-giay?tinh={province}")
+    return [o.get_attribute("value") for o in page.locator("#thu_tuc option").all()]
+
+
 def register_paper(page, base, agency, resolving):
     """The desk's paper page: the procedure of 01, resolved by `resolving`."""
     page.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={agency.procedure}")
@@ -174,6 +189,13 @@ def test_a_declined_dossier_goes_to_another_agency_and_the_applicant_sees_the_de
     there.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={agency.procedure}")
     offered = [o.get_attribute("value") for o in there.locator("#tinh option").all()]
     assert offered[:2] == ["79", "01"]
+    # of 01's procedures, not one that only its own agency receives
+    there_only = received_there_only(agency)
+    procedures = procedures_offered(there, base, "01")
+    assert agency.procedure in procedures and there_only not in procedures
+    there.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={there_only}")
+    assert there.locator("#not-receivable").is_visible()
+    assert there.locator("form.form").count() == 0  # no form the service refuses
     dossier_id = register_paper(there, base, agency, agency.code)
     receipt = there.locator("#receipt-number").inner_text()
     access_code = there.locator("#access-code").inner_text()
@@ -184,6 +206,7 @@ def test_a_declined_dossier_goes_to_another_agency_and_the_applicant_sees_the_de
     # the first agency is not competent: back to the receiving desk, with why
     reason = "Không thuộc thẩm quyền của xã; đề nghị chuyển UBND phường Ba Đình"
     log_in(first, base, agency.staff["desk"])
+    assert there_only in procedures_offered(first, base, "01")  # its own desk's
     status = act(first, base, dossier_id, "decline_transfer", shots, reason=reason)
     assert status == "Chờ chuyển hồ sơ"
 
