@@ -40,6 +40,7 @@ CONTENT = (
 
 
 def dump_procedure(proc, version):
+    """A procedure as its version says it; one withdrawn also says since when."""
     body = {name: getattr(version, name) for name in CONTENT}
     body.update(
         code=proc.code,
@@ -48,6 +49,8 @@ def dump_procedure(proc, version):
         version_id=version.id,
         published_at=version.published_at.isoformat(),
     )
+    if proc.withdrawn_at is not None:
+        body["withdrawn_at"] = proc.withdrawn_at.isoformat()
     return body
 
 
@@ -68,19 +71,20 @@ def _current(session, province, code, withdrawn=False):
     return proc, version
 
 
-def get_procedure(session, province, code):
+def get_procedure(session, province, code, withdrawn=False):
     """A province's procedure; without a province (a national caller), the only
-    province that has this code, else 422 naming `province` (codes are national)."""
+    province that has this code, else 422 naming `province` (codes are national).
+    `withdrawn`: one no longer offered too, as last published (its managers
+    prepare it to be offered again)."""
     if province is None:
-        found = session.scalars(
-            select(Procedure.province)
-            .where(Procedure.code == code, Procedure.withdrawn_at.is_(None))
-            .limit(2)
-        ).all()
+        query = select(Procedure.province).where(Procedure.code == code)
+        if not withdrawn:
+            query = query.where(Procedure.withdrawn_at.is_(None))
+        found = session.scalars(query.limit(2)).all()
         if len(found) > 1:
             raise ValidationFailed("Invalid input", {"province": [WHICH_PROVINCE]})
         province = found[0] if found else None
-    return dump_procedure(*_current(session, province, code))
+    return dump_procedure(*_current(session, province, code, withdrawn))
 
 
 def current_version(session, province, code, withdrawn=False):
@@ -177,9 +181,7 @@ def withdraw_procedure(session, province, code):
         proc.revision += 1
         session.flush()
         _announce(session, proc, version, "withdrawn")
-    return dict(
-        dump_procedure(proc, version), withdrawn_at=proc.withdrawn_at.isoformat()
-    )
+    return dump_procedure(proc, version)
 
 
 def list_withdrawn(session, province):
@@ -195,10 +197,7 @@ def list_withdrawn(session, province):
         )
         .order_by(Procedure.code)
     )
-    return [
-        dict(dump_procedure(p, v), withdrawn_at=p.withdrawn_at.isoformat())
-        for p, v in session.execute(query)
-    ]
+    return [dump_procedure(p, v) for p, v in session.execute(query)]
 
 
 # What the national catalogue index keeps of a procedure (contract IndexedProcedure).
