@@ -93,16 +93,22 @@ def current_version(session, province, code, withdrawn=False):
     return _current(session, province, code, withdrawn)
 
 
-def _current_versions(session, province=None):
-    query = (
+def _with_current_version():
+    """(Procedure, its current version) rows: the last published one."""
+    return (
         select(Procedure, ProcedureVersion)
         .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-        .where(
-            ProcedureVersion.version == Procedure.current_version,
-            Procedure.withdrawn_at.is_(None),
-        )
-        .order_by(Procedure.province, Procedure.code)
+        .where(ProcedureVersion.version == Procedure.current_version)
     )
+
+
+def _offered():
+    """(Procedure, its current version) of every procedure offered now."""
+    return _with_current_version().where(Procedure.withdrawn_at.is_(None))
+
+
+def _current_versions(session, province=None):
+    query = _offered().order_by(Procedure.province, Procedure.code)
     if province is not None:
         query = query.where(Procedure.province == province)
     return [dump_procedure(p, v) for p, v in session.execute(query).all()]
@@ -188,13 +194,8 @@ def list_withdrawn(session, province):
     """A province's procedures no longer offered, each as its last version with
     `withdrawn_at` (its managers publish one again)."""
     query = (
-        select(Procedure, ProcedureVersion)
-        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-        .where(
-            ProcedureVersion.version == Procedure.current_version,
-            Procedure.province == province,
-            Procedure.withdrawn_at.is_not(None),
-        )
+        _with_current_version()
+        .where(Procedure.province == province, Procedure.withdrawn_at.is_not(None))
         .order_by(Procedure.code)
     )
     return [dump_procedure(p, v) for p, v in session.execute(query)]
@@ -225,16 +226,7 @@ def list_for_index(session, caller, after=None, limit=500):
     national catalogue index); the national scope only."""
     if permissions.scope_of(caller) != "national":
         raise Forbidden("Not permitted", {"action": ["procedure.index"]})
-    query = (
-        select(Procedure, ProcedureVersion)
-        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-        .where(
-            ProcedureVersion.version == Procedure.current_version,
-            Procedure.withdrawn_at.is_(None),
-        )
-        .order_by(Procedure.id)
-        .limit(min(int(limit), 1000))
-    )
+    query = _offered().order_by(Procedure.id).limit(min(int(limit), 1000))
     if after is not None:
         query = query.where(Procedure.id > int(after))
     return [
