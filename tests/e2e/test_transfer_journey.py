@@ -9,7 +9,8 @@ reason, the Hồ Chí Minh City desk transfers it to another agency of the proce
 whose desk accepts it; the first no longer sees it, and the applicant, who claimed
 it with the slip's code, reads where to collect the result. The receiving desk
 follows its work list's tabs ("Chờ chuyển hồ sơ", "Kết quả chuyển về") by their
-links, and each tab's count is the number of its rows.
+links, and each tab's count is the number of its rows; the resolving desk filters
+its work list by the receiving desk, chosen by name.
 """
 
 import re
@@ -117,6 +118,26 @@ def tab_of(page, base, tab, dossier_id=None, tries=40):
     return text, count, ids
 
 
+def received_at(page, base, code, dossier_id, tries=40):
+    """The work list (every tab) filtered by the receiving agency `code`, chosen
+    from the filter's list of names once the index lists `dossier_id`; (the name
+    the option shows, the ids of the dossiers listed)."""
+    for _ in range(tries):
+        page.goto(f"{base}/can-bo?tab=")
+        option = page.locator(f'#f-noi_tiep_nhan option[value="{code}"]')
+        if option.count():
+            name = option.inner_text()
+            page.select_option("#f-noi_tiep_nhan", code)
+            with page.expect_navigation():
+                page.click("form.filters button[type=submit]")
+            rows = page.locator("#work-list tbody tr").all()
+            ids = [row.get_attribute("data-id") for row in rows]
+            if dossier_id in ids:
+                return name, ids
+        page.wait_for_timeout(250)
+    return None, []
+
+
 def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     browser, stack, agency, shots
 ):
@@ -151,6 +172,11 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     status = act(desk, base, dossier_id, "accept_transfer", shots,
                  department=agency.department)  # fmt: skip
     assert status == "Đang xử lý"
+    # the resolving desk filters its list by the receiving desk, by its name
+    assert received_at(desk, base, code, dossier_id) == (RECEIVING_NAME, [dossier_id])
+    assert desk.locator("#f-noi_tiep_nhan option:checked").inner_text() == (
+        RECEIVING_NAME
+    )
     log_in(officer, base, agency.staff["officer"])
     act(officer, base, dossier_id, "send_for_approval", shots)
     log_in(leader, base, agency.staff["leader"])
