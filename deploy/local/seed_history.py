@@ -31,6 +31,8 @@ import requests
 from services.accounts.exceptions import InvalidCredentials
 from services.dossiers.exceptions import ConcurrentUpdate, PaymentRequired
 from services.dossiers.payments import vnpay
+from services.notify import settings as notify_settings
+from services.shared import routes
 from services.shared.caller import SYSTEM
 from services.shared.clock import VN_TZ, utcnow
 from services.shared.errors import Unavailable
@@ -127,23 +129,47 @@ def citizen_accounts(rpc, people, province, mail_dir):
     return keys
 
 
+def public_url():
+    """The base of this stack's links, as its notify service reads it."""
+    setting = notify_settings.PUBLIC_URL
+    return os.environ.get(setting.key, setting.default)
+
+
+def token_for(messages, address, base):
+    """The token of the first of `messages` (newest first) mailed to `address`
+    whose activation link is under `base`, this stack's public URL: every stack of
+    the machine (the demo, a bench's, a test's) writes into the sink's one folder,
+    each registering the same demo addresses, so a link of another stack is "an
+    invalid or already used link" here."""
+    link = re.compile(re.escape(routes.url(base, "activate")) + r"\?token=([\w.-]+)")
+    for msg in messages:
+        if address not in str(msg["To"]):
+            continue
+        found = link.search(msg.get_body(("plain", "html")).get_content())
+        if found:
+            return found.group(1)
+    return None
+
+
+def mails_since(mail_dir, since):
+    """The sink's messages written since `since` (epoch seconds), newest first
+    (its file names begin with the time received)."""
+    for path in sorted(Path(mail_dir).glob("*.eml"), reverse=True):
+        if path.stat().st_mtime < since:
+            return
+        yield email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+
+
 def activation_token(mail_dir, address, since, timeout=30):
-    """The activation token mailed to `address` (read from the SMTP sink's folder)."""
-    deadline = time.monotonic() + timeout
+    """The activation token this stack mailed to `address` (from the SMTP sink's
+    folder)."""
+    base, deadline = public_url(), time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for path in sorted(Path(mail_dir).glob("*.eml"), reverse=True):
-            if path.stat().st_mtime < since:
-                break
-            msg = email.message_from_bytes(
-                path.read_bytes(), policy=email.policy.default
-            )
-            if address in str(msg["To"]):
-                body = msg.get_body(("plain", "html")).get_content()
-                found = re.search(r"/activate\?token=([\w.-]+)", body)
-                if found:
-                    return found.group(1)
+        token = token_for(mails_since(mail_dir, since), address, base)
+        if token:
+            return token
         time.sleep(0.3)
-    raise RuntimeError(f"no activation mail to {address} in {mail_dir}")
+    raise RuntimeError(f"no activation mail to {address} from {base} in {mail_dir}")
 
 
 class Player:

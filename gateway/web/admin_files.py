@@ -6,7 +6,8 @@ goes through the same flow as `POST /api/v1/procedures/{code}/templates`: files
 `begin_template_upload` → presigned PUT → `complete_upload`
 (`gateway/resources/files.py`: `spool_part`, `put_upload`). files checks
 `procedure.manage` (an agency admin: procedures its agency receives) and answers 404
-for an unknown procedure.
+for an unknown procedure. A withdrawn procedure takes templates too: its managers
+get it ready (form, templates) before publishing it again.
 """
 
 from urllib.parse import quote
@@ -68,7 +69,5 @@ class TemplateUpload(Page):
             message = "; ".join(field_errors(exc, lang).values())
         else:
             message = gettext("upload.too_large" if exc else "upload.choose", lang)
-        proc = self.call(
-            req, "dossiers", "get_procedure", code, self.web.province_of(req)
-        )
+        proc = self.form.initial(req, code)  # a withdrawn one too, as the page
         self.form.show(req, resp, proc, {"template": message}, status=422, code=code)

@@ -279,6 +279,9 @@ class Paper(FormPage):
         province = self._province(req, values.get("province"))
         code = values.get("procedure") or req.get_param("thu_tuc")
         proc = self._procedure(req, code, province) if code else None
+        refused = proc and not desk_provinces.receivable(req, [proc])
+        if refused:
+            proc = None  # named by hand: said so, no form the service would refuse
         labels = labels_of(proc, lang) if proc else {}
         for name in APPLICANT:
             labels[f"applicant.{name}"] = gettext(f"field.{name}", lang)
@@ -291,10 +294,10 @@ class Paper(FormPage):
             departments = [(d["code"], d["name"]) for d in found["departments"]]
         # the provinces with something this desk may receive first (or only)
         receivable, others = desk_provinces.offered(self, req, province)
+        listed = self.call(req, "dossiers", "list_procedures", province=province)
         return {
-            "procedures": self.call(
-                req, "dossiers", "list_procedures", province=province
-            ),
+            "procedures": desk_provinces.receivable(req, listed),
+            "not_receivable": code if refused else None,
             "proc": proc, "labels": labels, "departments": departments,
             "kinds": kinds, "province": province,
             "provinces": receivable, "other_provinces": others,

@@ -193,6 +193,12 @@ MESSAGES = {
         " transferred to the resolving agency; no department is needed then.",
     ),
     "paper.submit": ("Tiếp nhận", "Register"),
+    "paper.not_receivable": (
+        "Thủ tục này chỉ được tiếp nhận tại cơ quan giải quyết; hãy chọn thủ tục"
+        " khác hoặc hướng dẫn người nộp đến cơ quan đó.",
+        "This procedure is received only at its resolving agency: choose another"
+        " or direct the applicant there.",
+    ),
     "admin.title": ("Bảng điều khiển", "Dashboard"),
     "admin.by_status": ("Hồ sơ theo trạng thái", "Dossiers by status"),
     "admin.by_deadline": ("Hồ sơ theo tình trạng hạn", "Dossiers by deadline"),

@@ -1,6 +1,6 @@
 """The provinces a desk's paper-dossier page offers: those whose catalogue has a
 procedure this desk may receive, its own first (issue 18, received here, resolved
-there).
+there), and the procedures of the province it lists.
 
 A desk receives a procedure of any province unless the procedure says
 `received_elsewhere: false`; then only an agency that resolves it receives it (one
@@ -35,14 +35,21 @@ def may_receive(proc, agency, province):
     return proc["province"] == province and (agency in listed if listed else True)
 
 
+def receivable(req, procedures):
+    """Those of `procedures` the caller's desk may receive: what the paper page
+    lists (the service would refuse the others, 422)."""
+    caller = req.context.caller
+    own, agency = caller.get("province"), caller.get("agency")
+    return [p for p in procedures if may_receive(p, agency, own)]
+
+
 def offered(page, req, chosen):
     """(first, rest): the (code, name) provinces whose procedures the caller's
     desk may receive, its own first, and the others when the catalogue read was
     not the whole of it (else []). `chosen`, the province shown, is always first."""
-    caller = req.context.caller
-    own, agency = caller.get("province"), caller.get("agency")
+    own = req.context.caller.get("province")
     items, whole = _catalogue(page, req, own)
-    codes = {p["province"] for p in items if may_receive(p, agency, own)}
+    codes = {p["province"] for p in receivable(req, items)}
     codes |= {own, chosen} - {None}
     choices = province_choices(req)
     first = sorted((c for c in choices if c[0] in codes), key=lambda c: c[0] != own)

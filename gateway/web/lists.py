@@ -152,17 +152,29 @@ class WorkList(IndexList):
         )
         tabs = found.get("tabs")
         procedures, people = self.choices(req)
+        agencies = self.receiving(found, values.get("noi_tiep_nhan"))
         kept = dict(values, tab=tab)
         self.render(
             req, resp, "queue.html", http_status=self.status(errors),
             dossiers=found["items"], total=found["total"], tabs=tabs, tab=tab,
             desk_tabs=DESK_TABS,
             values=values, errors=errors, procedures=procedures, people=people,
-            sorts=DOSSIER_SORTS, sort=sort,
+            agencies=agencies, sorts=DOSSIER_SORTS, sort=sort,
             states=self.options(req, "deadline", DEADLINE_STATES),
             page_number=number, page_size=PAGE_SIZE,
             pager_extra="&" + link(kept, trang=None)[1:], kept=kept, link=link,
         )  # fmt: skip
+
+    def receiving(self, found, chosen):
+        """(code, name) of the receiving agencies the list's dossiers name, by name
+        (the chosen one kept); None (a code's text box) when search gave none."""
+        counted = found.get("receiving_agencies")
+        if counted is None:
+            return None
+        codes = sorted({c["key"] for c in counted} | ({chosen} if chosen else set()))
+        names = self.web.renderer.names
+        named = names.agencies(codes) if names else [(c, c) for c in codes]
+        return sorted(named, key=lambda pair: (pair[1].lower(), pair[0]))
 
 
 class TaskList(IndexList):

@@ -580,7 +580,11 @@ RPC = table(
         national=opt(fields.Boolean()),
     ),
     get_procedure=Method(
-        result=catalogue.Procedure, caller=caller(), code=_code(True), province=_code()
+        result=catalogue.Procedure,
+        caller=caller(),
+        code=_code(True),
+        province=_code(),
+        withdrawn=opt(fields.Boolean()),
     ),
     # the method merges `code` in and loads ProcedureSchema itself
     create_procedure=Method(

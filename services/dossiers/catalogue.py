@@ -40,6 +40,7 @@ CONTENT = (
 
 
 def dump_procedure(proc, version):
+    """A procedure as its version says it; one withdrawn also says since when."""
     body = {name: getattr(version, name) for name in CONTENT}
     body.update(
         code=proc.code,
@@ -48,6 +49,8 @@ def dump_procedure(proc, version):
         version_id=version.id,
         published_at=version.published_at.isoformat(),
     )
+    if proc.withdrawn_at is not None:
+        body["withdrawn_at"] = proc.withdrawn_at.isoformat()
     return body
 
 
@@ -68,19 +71,20 @@ def _current(session, province, code, withdrawn=False):
     return proc, version
 
 
-def get_procedure(session, province, code):
+def get_procedure(session, province, code, withdrawn=False):
     """A province's procedure; without a province (a national caller), the only
-    province that has this code, else 422 naming `province` (codes are national)."""
+    province that has this code, else 422 naming `province` (codes are national).
+    `withdrawn`: one no longer offered too, as last published (its managers
+    prepare it to be offered again)."""
     if province is None:
-        found = session.scalars(
-            select(Procedure.province)
-            .where(Procedure.code == code, Procedure.withdrawn_at.is_(None))
-            .limit(2)
-        ).all()
+        query = select(Procedure.province).where(Procedure.code == code)
+        if not withdrawn:
+            query = query.where(Procedure.withdrawn_at.is_(None))
+        found = session.scalars(query.limit(2)).all()
         if len(found) > 1:
             raise ValidationFailed("Invalid input", {"province": [WHICH_PROVINCE]})
         province = found[0] if found else None
-    return dump_procedure(*_current(session, province, code))
+    return dump_procedure(*_current(session, province, code, withdrawn))
 
 
 def current_version(session, province, code, withdrawn=False):
@@ -89,16 +93,22 @@ def current_version(session, province, code, withdrawn=False):
     return _current(session, province, code, withdrawn)
 
 
-def _current_versions(session, province=None):
-    query = (
+def _with_current_version():
+    """(Procedure, its current version) rows: the last published one."""
+    return (
         select(Procedure, ProcedureVersion)
         .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-        .where(
-            ProcedureVersion.version == Procedure.current_version,
-            Procedure.withdrawn_at.is_(None),
-        )
-        .order_by(Procedure.province, Procedure.code)
+        .where(ProcedureVersion.version == Procedure.current_version)
     )
+
+
+def _offered():
+    """(Procedure, its current version) of every procedure offered now."""
+    return _with_current_version().where(Procedure.withdrawn_at.is_(None))
+
+
+def _current_versions(session, province=None):
+    query = _offered().order_by(Procedure.province, Procedure.code)
     if province is not None:
         query = query.where(Procedure.province == province)
     return [dump_procedure(p, v) for p, v in session.execute(query).all()]
@@ -177,28 +187,18 @@ def withdraw_procedure(session, province, code):
         proc.revision += 1
         session.flush()
         _announce(session, proc, version, "withdrawn")
-    return dict(
-        dump_procedure(proc, version), withdrawn_at=proc.withdrawn_at.isoformat()
-    )
+    return dump_procedure(proc, version)
 
 
 def list_withdrawn(session, province):
     """A province's procedures no longer offered, each as its last version with
     `withdrawn_at` (its managers publish one again)."""
     query = (
-        select(Procedure, ProcedureVersion)
-        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-        .where(
-            ProcedureVersion.version == Procedure.current_version,
-            Procedure.province == province,
-            Procedure.withdrawn_at.is_not(None),
-        )
+        _with_current_version()
+        .where(Procedure.province == province, Procedure.withdrawn_at.is_not(None))
         .order_by(Procedure.code)
     )
-    return [
-        dict(dump_procedure(p, v), withdrawn_at=p.withdrawn_at.isoformat())
-        for p, v in session.execute(query)
-    ]
+    return [dump_procedure(p, v) for p, v in session.execute(query)]
 
 
 # What the national catalogue index keeps of a procedure (contract IndexedProcedure).
@@ -226,16 +226,7 @@ def list_for_index(session, caller, after=None, limit=500):
     national catalogue index); the national scope only."""
     if permissions.scope_of(caller) != "national":
         raise Forbidden("Not permitted", {"action": ["procedure.index"]})
-    query = (
-        select(Procedure, ProcedureVersion)
-        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-        .where(
-            ProcedureVersion.version == Procedure.current_version,
-            Procedure.withdrawn_at.is_(None),
-        )
-        .order_by(Procedure.id)
-        .limit(min(int(limit), 1000))
-    )
+    query = _offered().order_by(Procedure.id).limit(min(int(limit), 1000))
     if after is not None:
         query = query.where(Procedure.id > int(after))
     return [

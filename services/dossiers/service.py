@@ -113,10 +113,18 @@ class DossiersService:
             )
 
     @rpc
-    def get_procedure(self, caller, code, province=None):
+    def get_procedure(self, caller, code, province=None, withdrawn=False):
+        """A procedure offered now; `withdrawn` (its managers only, in their
+        province): also one withdrawn, with `withdrawn_at` (they add its form
+        templates before publishing it again)."""
         caller = caller_from(caller)
+        if withdrawn:
+            permissions.require(caller, "procedure.manage")
+            province = operations.province_for(caller, province)
         with self.db.reader() as s:
-            return catalogue.get_procedure(s, province or caller.get("province"), code)
+            return catalogue.get_procedure(
+                s, province or caller.get("province"), code, withdrawn
+            )
 
     @rpc
     def create_procedure(self, caller, data):

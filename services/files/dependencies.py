@@ -198,8 +198,9 @@ class DossiersGate:
         return {f["name"]: f.get("label") or f["name"] for f in fields}
 
     def require_procedure(self, caller, code, province=None):
-        """The procedure (of `province`, else the caller's); NotFound if none."""
-        return self.dossiers.get_procedure(caller, code, province)
+        """The procedure (of `province`, else the caller's), a withdrawn one too
+        (its managers prepare it to be offered again); NotFound if none."""
+        return self.dossiers.get_procedure(caller, code, province, withdrawn=True)
 
 
 class Dossiers(Peer):

@@ -235,6 +235,24 @@ def read_tabs(response):
     return {"items": items, "total": counted["doc_count"]}
 
 
+RECEIVING_LIMIT = 100  # receiving agencies the work list offers to filter by
+
+
+def receiving_agencies(caller, filters):
+    """The receiving agencies of the caller's dossiers under the other filters
+    (the work list's choice of them): counted apart from the query (`global`, its
+    filters again without the agency), so the one chosen hides no other."""
+    others = {k: v for k, v in filters.items() if k not in ("tab", "receiving_agency")}
+    codes = {"terms": {"field": "receiving_agency", "size": RECEIVING_LIMIT}}
+    within = {"filter": bool_query(caller, others), "aggs": {"codes": codes}}
+    return {"global": {}, "aggs": {"in": within}}
+
+
+def read_receiving(response):
+    buckets = response["aggregations"]["receiving"]["in"]["codes"]["buckets"]
+    return [{"key": b["key"], "count": b["doc_count"]} for b in buckets]
+
+
 def work_list_body(caller, filters, paging):
     """The work list page in one request: the tab's page and every tab's count.
 
@@ -246,12 +264,19 @@ def work_list_body(caller, filters, paging):
     if filters.get("tab"):
         clauses = filter_clauses(TAB_FILTERS[filters["tab"]])
         body["post_filter"] = {"bool": {"filter": clauses}}
-    body["aggs"] = {"tabs": tab_counts()}
+    body["aggs"] = {
+        "tabs": tab_counts(),
+        "receiving": receiving_agencies(caller, filters),
+    }
     return body
 
 
 def read_work_list(response):
-    return dict(page_of(response), tabs=read_tabs(response))
+    return dict(
+        page_of(response),
+        tabs=read_tabs(response),
+        receiving_agencies=read_receiving(response),
+    )
 
 
 # --- tasks and files: the dossier part's fields are the same in every index ---

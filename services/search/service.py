@@ -63,6 +63,31 @@ NAMES, NAME_TTL = {}, 600.0
 AGENCY_NAMES = {}
 
 
+def cached_names(cache, keys, look_up, skip_down=False):
+    """{key: name} of `keys`, each looked up (`look_up(key)`, a peer's RPC) at most
+    once per NAME_TTL seconds through `cache` (key -> (name, when)). A key the
+    peer does not know (its 4xx) has no name; the peer down (5xx) raises, or with
+    `skip_down` leaves the key out, uncached (looked up again next time)."""
+    now, found = time.monotonic(), {}
+    for key in keys:
+        cached = cache.get(key)
+        if cached and now - cached[1] < NAME_TTL:
+            found[key] = cached[0]
+            continue
+        try:
+            name = look_up(key)
+        except ServiceError as exc:
+            if exc.status < 500:
+                name = None
+            elif skip_down:
+                continue
+            else:
+                raise
+        cache[key] = (name, now)
+        found[key] = name
+    return found
+
+
 def _paging(sort, page, page_size):
     paging = {"sort": sort, "page": page, "page_size": page_size}
     return {k: v for k, v in paging.items() if v is not None}
@@ -106,21 +131,13 @@ class SearchService:
         the documents go without names (the next event of the dossier brings them)
         rather than holding back the lists.
         """
-        now, found = time.monotonic(), {}
-        for user_id in user_ids:
-            cached = NAMES.get(user_id)
-            if cached and now - cached[1] < NAME_TTL:
-                found[user_id] = cached[0]
-                continue
-            try:
-                name = self.accounts.get_user(SYSTEM, user_id).get("full_name")
-            except ServiceError as exc:
-                if exc.status >= 500:
-                    log.warning("accounts unavailable: indexing without names")
-                    continue
-                name = None  # not a user accounts knows (404) or not an id (422)
-            NAMES[user_id] = (name, now)
-            found[user_id] = name
+
+        def name_of(user_id):
+            return self.accounts.get_user(SYSTEM, user_id).get("full_name")
+
+        found = cached_names(NAMES, user_ids, name_of, skip_down=True)
+        if len(found) < len(set(user_ids)):
+            log.warning("accounts unavailable: indexing without names")
         return found
 
     @event_handler("files", "file_uploaded", **DOSSIER_EVENT)
@@ -183,21 +200,11 @@ class SearchService:
     def _agency_names(self, codes):
         """{code: name} of agencies (accounts `get_agency`, cached NAME_TTL); an
         unknown code has none; accounts down raises its 503 (an event is retried)."""
-        now, found = time.monotonic(), {}
-        for code in codes:
-            cached = AGENCY_NAMES.get(code)
-            if cached and now - cached[1] < NAME_TTL:
-                found[code] = cached[0]
-                continue
-            try:
-                name = self.accounts.get_agency(SYSTEM, code).get("name")
-            except ServiceError as exc:
-                if exc.status >= 500:
-                    raise
-                name = None  # not an agency accounts knows
-            AGENCY_NAMES[code] = (name, now)
-            found[code] = name
-        return found
+
+        def name_of(code):
+            return self.accounts.get_agency(SYSTEM, code).get("name")
+
+        return cached_names(AGENCY_NAMES, codes, name_of)
 
     @event_handler("dossiers", "dossier_submitted", **DOSSIER_EVENT)
     def on_dossier_submitted(self, payload):

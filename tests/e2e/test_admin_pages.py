@@ -1,6 +1,7 @@
 """An agency admin builds a procedure through the pages; citizens then find it.
 An admin withdraws one (script off: a plain confirmation form); it leaves the
-province's and the national catalogue, is listed as withdrawn and offered again.
+province's and the national catalogue, is listed as withdrawn, gets a new form
+template while withdrawn and is offered again with it.
 
 Also runs axe-core (as test_accessibility.py does) over the admin, "my work" and
 print pages: no serious or critical WCAG 2.1 AA violation.
@@ -17,6 +18,8 @@ from .test_accessibility import AXE, check
 from .test_journey import log_in
 
 pytestmark = pytest.mark.e2e
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+TEMPLATE_TITLE = "Tờ khai (mẫu mới)"
 
 
 def agency_admin(agency):
@@ -138,11 +141,21 @@ def test_admin_withdraws_a_procedure_that_leaves_the_public_catalogue(
     row.locator("a").click()
     admin.wait_for_url(re.compile(rf"/quan-tri/thu-tuc/{code}$"))
     assert admin.locator("#withdrawn-state").is_visible()
+    # still withdrawn, it gets its new form template before it is offered again
+    admin.fill("#template-form input[name=title]", TEMPLATE_TITLE)
+    upload = {"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    admin.set_input_files("#template-form input[type=file]", upload)
+    admin.click("#template-form button[type=submit]")
+    admin.wait_for_url(re.compile(rf"/quan-tri/thu-tuc/{code}\?ok=template$"))
+    assert TEMPLATE_TITLE in admin.locator("#templates").inner_text()
+    assert admin.locator("#withdrawn-state").is_visible()  # not offered yet
     admin.click("#procedure-save")
     admin.wait_for_url(re.compile(r"/quan-tri/thu-tuc\?ok=saved"))
     assert admin.locator("#withdrawn-procedures", has_text=code).count() == 0
     visitor.goto(f"{base}/thu-tuc?q={code}&tinh=01")
     assert visitor.locator("ul.cards li").count() == 1
+    visitor.goto(f"{base}/thu-tuc/{code}?tinh=01")  # with the template it was given
+    assert visitor.locator("#templates li", has_text=TEMPLATE_TITLE).count() == 1
 
 
 def test_admin_work_and_print_pages_have_no_serious_accessibility_violations(

@@ -28,8 +28,10 @@ STORIES, DAYS = 36, 30
 def seeded(stack):
     rpc = RpcPool(stack.env["PORTAL_AMQP_URI"], size=seed_history.WORKERS, timeout=60)
     ctx = {"users": []}
-    previous = os.environ.get("PORTAL_MAIL_DIR")
-    os.environ["PORTAL_MAIL_DIR"] = stack.env["PORTAL_MAIL_DIR"]
+    # the sink's folder, and this stack's links in it (not another stack's)
+    kept = ("PORTAL_MAIL_DIR", "PORTAL_PUBLIC_URL")
+    previous = {name: os.environ.get(name) for name in kept}
+    os.environ.update({name: stack.env[name] for name in kept})
     # the demo's payments are confirmed with the run's merchant secret
     os.environ["PORTAL_PAYMENT_SECRET"] = stack.env["PORTAL_PAYMENT_SECRET"]
     try:
@@ -40,10 +42,11 @@ def seeded(stack):
         ctx["seconds"] = time.monotonic() - started
         yield rpc, ctx, stories
     finally:
-        if previous is None:
-            os.environ.pop("PORTAL_MAIL_DIR", None)
-        else:
-            os.environ["PORTAL_MAIL_DIR"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         rpc.close()
 
 

@@ -7,7 +7,10 @@ desk, which hands it over. Each workspace names both agencies and shows each des
 only its own buttons. Declined: the Hà Nội agency sends the dossier back with a
 reason, the Hồ Chí Minh City desk transfers it to another agency of the procedure,
 whose desk accepts it; the first no longer sees it, and the applicant, who claimed
-it with the slip's code, reads where to collect the result.
+it with the slip's code, reads where to collect the result. The receiving desk
+follows its work list's tabs ("Chờ chuyển hồ sơ", "Kết quả chuyển về") by their
+links, and each tab's count is the number of its rows; the resolving desk filters
+its work list by the receiving desk, chosen by name.
 """
 
 import re
@@ -57,6 +60,21 @@ def second_resolver(agency):
     return code, email
 
 
+def received_there_only(agency):
+    """A 01 procedure of the agency that only its own desk receives."""
+    code = f"R{uuid.uuid4().hex[:6].upper()}"
+    body = dict(agency.procedure_body(), code=code, received_elsewhere=False,
+                name=f"Chỉ tiếp nhận tại cơ quan giải quyết {code}")  # fmt: skip
+    made = agency.operator.post("/api/v1/procedures", json=body)
+    assert made.status_code == 201, made.text
+    return code
+
+
+def procedures_offered(page, base, province):
+    page.goto(f"{base}/can-bo/ho-so-giay?tinh={province}")
+    return [o.get_attribute("value") for o in page.locator("#thu_tuc option").all()]
+
+
 def register_paper(page, base, agency, resolving):
     """The desk's paper page: the procedure of 01, resolved by `resolving`."""
     page.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={agency.procedure}")
@@ -79,14 +97,45 @@ def buttons(page, base=None, dossier_id=None):
     return {b.get_attribute("data-action") for b in page.locator("[data-action]").all()}
 
 
-def listed(page, url, dossier_id, tries=40):
-    """Whether the work list at `url` lists the dossier once the index has it."""
+def tab_of(page, base, tab, dossier_id=None, tries=40):
+    """Open the work list and follow the link of its `tab` (as the desk clicks it),
+    again until the index lists `dossier_id`; (the tab's text, its count, the ids
+    of the dossiers its rows list)."""
     for _ in range(tries):
-        page.goto(url)
-        if page.locator(f'#work-list a[href="/can-bo/ho-so/{dossier_id}"]').count():
-            return True
+        page.goto(f"{base}/can-bo")
+        link = page.locator(f'#tabs a[data-tab="{tab}"]')
+        with page.expect_navigation():
+            link.click()
+        current = page.locator("#tabs a[aria-current=page]")
+        assert current.get_attribute("data-tab") == tab, page.url
+        text = current.inner_text()
+        rows = page.locator("#work-list tbody tr").all()
+        ids = [row.get_attribute("data-id") for row in rows]
+        if dossier_id is None or dossier_id in ids:
+            break
         page.wait_for_timeout(250)
-    return False
+    count = int(re.search(r"\((\d+)\)$", text).group(1))
+    return text, count, ids
+
+
+def received_at(page, base, code, dossier_id, tries=40):
+    """The work list (every tab) filtered by the receiving agency `code`, chosen
+    from the filter's list of names once the index lists `dossier_id`; (the name
+    the option shows, the ids of the dossiers listed)."""
+    for _ in range(tries):
+        page.goto(f"{base}/can-bo?tab=")
+        option = page.locator(f'#f-noi_tiep_nhan option[value="{code}"]')
+        if option.count():
+            name = option.inner_text()
+            page.select_option("#f-noi_tiep_nhan", code)
+            with page.expect_navigation():
+                page.click("form.filters button[type=submit]")
+            rows = page.locator("#work-list tbody tr").all()
+            ids = [row.get_attribute("data-id") for row in rows]
+            if dossier_id in ids:
+                return name, ids
+        page.wait_for_timeout(250)
+    return None, []
 
 
 def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
@@ -106,12 +155,12 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     assert there.locator("#receipt-number").inner_text().startswith(code)
     assert "transfer" in buttons(there)
     shots(there, "to-transfer")
-    # the desk's work list: a tab of what it must transfer, with its count
-    there.goto(f"{base}/can-bo")
-    tab = there.locator('#tabs a[data-tab="to_transfer"]')
-    assert tab.inner_text().startswith("Chờ chuyển hồ sơ (")
-    # the link is relative to the list
-    assert listed(there, f"{base}/can-bo" + tab.get_attribute("href"), dossier_id)
+    # the desk's work list: a tab of what it must transfer, clicked; its count
+    # is its rows' (the only dossier this new agency has)
+    text, count, ids = tab_of(there, base, "to_transfer", dossier_id)
+    assert ids == [dossier_id] and count == len(ids)
+    assert text == "Chờ chuyển hồ sơ (1)"
+    assert "Chờ chuyển hồ sơ" in there.locator("#work-list tbody").inner_text()
     status = act(there, base, dossier_id, "transfer", shots)
     assert status == "Đã chuyển, chờ cơ quan giải quyết tiếp nhận"
     assert "accept_transfer" not in buttons(there)
@@ -123,6 +172,11 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     status = act(desk, base, dossier_id, "accept_transfer", shots,
                  department=agency.department)  # fmt: skip
     assert status == "Đang xử lý"
+    # the resolving desk filters its list by the receiving desk, by its name
+    assert received_at(desk, base, code, dossier_id) == (RECEIVING_NAME, [dossier_id])
+    assert desk.locator("#f-noi_tiep_nhan option:checked").inner_text() == (
+        RECEIVING_NAME
+    )
     log_in(officer, base, agency.staff["officer"])
     act(officer, base, dossier_id, "send_for_approval", shots)
     log_in(leader, base, agency.staff["leader"])
@@ -133,10 +187,13 @@ def test_a_desk_receives_transfers_and_hands_back_a_dossier_resolved_elsewhere(
     assert status == "Kết quả đã chuyển về nơi tiếp nhận"
     assert "return_result" not in buttons(desk)
 
-    assert listed(there, f"{base}/can-bo?tab=returned", dossier_id)
-    assert there.locator('#tabs a[data-tab="returned"]').inner_text() == (
-        "Kết quả chuyển về (1)"
-    )
+    text, count, ids = tab_of(there, base, "returned", dossier_id)
+    assert ids == [dossier_id] and count == len(ids)
+    assert text == "Kết quả chuyển về (1)"
+    # listed there as returned, so the index has it: nothing is left to transfer
+    text, count, ids = tab_of(there, base, "to_transfer")
+    assert (text, count, ids) == ("Chờ chuyển hồ sơ (0)", 0, [])
+    assert there.locator("#no-dossiers").count() == 1
     assert act(there, base, dossier_id, "return_result", shots) == "Đã trả kết quả"
     for context in people.values():
         context.close()
@@ -158,6 +215,13 @@ def test_a_declined_dossier_goes_to_another_agency_and_the_applicant_sees_the_de
     there.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={agency.procedure}")
     offered = [o.get_attribute("value") for o in there.locator("#tinh option").all()]
     assert offered[:2] == ["79", "01"]
+    # of 01's procedures, not one that only its own agency receives
+    there_only = received_there_only(agency)
+    procedures = procedures_offered(there, base, "01")
+    assert agency.procedure in procedures and there_only not in procedures
+    there.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={there_only}")
+    assert there.locator("#not-receivable").is_visible()
+    assert there.locator("form.form").count() == 0  # no form the service refuses
     dossier_id = register_paper(there, base, agency, agency.code)
     receipt = there.locator("#receipt-number").inner_text()
     access_code = there.locator("#access-code").inner_text()
@@ -168,10 +232,13 @@ def test_a_declined_dossier_goes_to_another_agency_and_the_applicant_sees_the_de
     # the first agency is not competent: back to the receiving desk, with why
     reason = "Không thuộc thẩm quyền của xã; đề nghị chuyển UBND phường Ba Đình"
     log_in(first, base, agency.staff["desk"])
+    assert there_only in procedures_offered(first, base, "01")  # its own desk's
     status = act(first, base, dossier_id, "decline_transfer", shots, reason=reason)
     assert status == "Chờ chuyển hồ sơ"
 
-    assert listed(there, f"{base}/can-bo?tab=to_transfer", dossier_id)
+    # back in the tab of what the desk must transfer, the only one there
+    text, count, ids = tab_of(there, base, "to_transfer", dossier_id)
+    assert ids == [dossier_id] and count == len(ids) == 1
     there.goto(f"{base}/can-bo/ho-so/{dossier_id}")
     assert reason in there.locator("#history").inner_text()
     choices = there.locator("#f-transfer-agency").inner_text()

@@ -81,8 +81,8 @@ class Procedure(Resource):
     version_id = Sent(fields.Integer)
     published_at = Nullable(fields.DateTime)
     withdrawn_at = fields.DateTime(
-        metadata={"description": "Only in the answer of a withdrawal: since when "
-                  "it is no longer offered."}
+        metadata={"description": "Only for a procedure no longer offered (a "
+                  "withdrawal's answer, its managers' reads): since when."}
     )  # fmt: skip
 
 

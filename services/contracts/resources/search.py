@@ -83,6 +83,12 @@ class WorkList(Resource):
     items = Sent(fields.List, fields.Nested(DossierSummary))
     total = Sent(fields.Integer, metadata={"description": "Dossiers in the tab."})
     tabs = Sent(fields.Nested, Tabs)
+    receiving_agencies = fields.List(
+        fields.Nested(GroupCount),
+        metadata={"description": "The receiving agencies (`key`: code) of the "
+                  "dossiers under the other filters, with their counts (not on a "
+                  "page past the engine's window)."},
+    )  # fmt: skip
 
 
 class DossierRef(Resource):

@@ -41,7 +41,7 @@ class FakeDossiersService:
         return PROCEDURES[code]
 
     @rpc(expected_exceptions=EXPECTED)
-    def get_procedure(self, caller, code, province=None):
+    def get_procedure(self, caller, code, province=None, withdrawn=False):
         if code not in PROCEDURES:
             raise NotFound("Not found")
         return PROCEDURES[code]

@@ -6,7 +6,7 @@ import pytest
 
 from services.shared.errors import ServiceError
 
-from .conftest import OPERATOR, staff
+from .conftest import FORM, OPERATOR, staff
 
 
 def test_procedure_update_publishes_a_new_version_and_old_dossiers_keep_theirs(world):
@@ -196,3 +196,29 @@ def test_an_anonymous_holiday_read_writes_nothing(world, stack):
     with engine.connect() as conn:
         assert conn.scalar(count, {"p": code}) == 0  # no calendar was created
     engine.dispose()
+
+
+def test_a_withdrawn_procedure_is_read_by_its_managers_only(world):
+    """Withdrawn, a procedure is not found, except by those who manage it, who get
+    its last version and since when (they prepare it, its form templates, before
+    publishing it again); a citizen asking for it so is refused."""
+    w, code = world, f"WD{uuid.uuid4().hex[:6].upper()}"
+    photo = {"slot": "photo", "name": "Ảnh", "required": False}
+    body = {"code": code, "province": "01", "name": "Tạm ngừng", "level": 3,
+            "processing_days": 3, "fee": 0, "agencies": [w.agency], "form": FORM,
+            "documents": [photo]}  # fmt: skip
+    w.call("create_procedure", OPERATOR, body)
+    w.call("withdraw_procedure", OPERATOR, code, "01")
+    for caller in (OPERATOR, w.citizen):
+        with pytest.raises(ServiceError) as exc:
+            w.call("get_procedure", caller, code, "01")
+        assert exc.value.status == 404
+    last = w.call("get_procedure", OPERATOR, code, "01", withdrawn=True)
+    assert (last["code"], last["version"]) == (code, 1) and last["withdrawn_at"]
+    mine = w.call("get_procedure", w.admin, code, None, withdrawn=True)
+    assert mine["withdrawn_at"] == last["withdrawn_at"]  # the admin's province
+    with pytest.raises(ServiceError) as exc:
+        w.call("get_procedure", w.citizen, code, "01", withdrawn=True)
+    assert exc.value.status == 403
+    offered = w.call("get_procedure", OPERATOR, w.code, "01", withdrawn=True)
+    assert "withdrawn_at" not in offered  # one offered now reads as before

@@ -51,14 +51,38 @@ def test_the_work_list_page_is_one_request_its_tab_narrowing_only_the_hits():
 
 def test_the_work_list_answer_is_the_page_and_the_tabs():
     buckets = {tab: {"doc_count": n} for n, tab in enumerate(TABS)}
+    receiving = [{"key": "T79", "doc_count": 2}, {"key": "UBX", "doc_count": 19}]
     answer = {
         "hits": {"total": {"value": 3}, "hits": [{"_source": {"id": "d1"}}]},
-        "aggregations": {"tabs": {"doc_count": 21, "by": {"buckets": buckets}}},
+        "aggregations": {
+            "tabs": {"doc_count": 21, "by": {"buckets": buckets}},
+            "receiving": {"in": {"codes": {"buckets": receiving}}},
+        },
     }
     found = queries.read_work_list(answer)
     assert found["items"] == [{"id": "d1"}] and found["total"] == 3
     assert found["tabs"]["total"] == 21
     assert found["tabs"]["items"][3] == {"key": TABS[3], "count": 3}
+    assert found["receiving_agencies"] == [
+        {"key": "T79", "count": 2}, {"key": "UBX", "count": 19}
+    ]  # fmt: skip
+
+
+def test_the_receiving_agencies_offered_are_counted_apart_from_the_one_chosen():
+    """The work list offers the receiving agencies of the caller's dossiers under
+    the other filters: the agency chosen (and the tab) does not narrow them, the
+    caller's scope does."""
+    paging = {"sort": "time_left", "page": 1, "page_size": 20}
+    filters = {"tab": "returned", "receiving_agency": "T79", "procedure": "P1"}
+    body = queries.work_list_body(OFFICER, filters, paging)
+    offered = body["aggs"]["receiving"]
+    assert offered["global"] == {}  # not within the query, which holds T79
+    within = offered["aggs"]["in"]["filter"]
+    assert within == queries.bool_query(OFFICER, {"procedure": "P1"})
+    assert queries.scope_clause(OFFICER) in within["bool"]["filter"]
+    assert offered["aggs"]["in"]["aggs"]["codes"]["terms"]["field"] == (
+        "receiving_agency"
+    )
 
 
 def test_sorting_by_assignee_uses_the_indexed_names():

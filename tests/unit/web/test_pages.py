@@ -362,3 +362,37 @@ def test_the_new_dossier_picker_offers_the_provinces_with_the_procedure(fake):
     )
     assert resp.status_code == 200
     assert len(re.findall(r'<option value="(\d\d)"', resp.text)) == 34  # all
+
+
+def test_the_work_list_offers_the_receiving_agencies_of_its_dossiers_by_name():
+    """The receiving-agency filter is a choice of names (the agencies search
+    counts among the desk's dossiers), by name; the one chosen is sent as its code."""
+    fake = FakeRpc(caller=DESK)
+    fake.answers[("accounts", "list_agencies")] = lambda *a, **kw: [
+        {"code": "UBX", "name": "UBND xã X"},
+        {"code": "T79", "name": "UBND phường Sài Gòn"},
+    ]
+    fake.answers[("search", "work_list")] = lambda *a, **kw: {
+        "items": [], "total": 0,
+        "tabs": {"items": [{"key": "returned", "count": 0}], "total": 0},
+        "receiving_agencies": [{"key": "UBX", "count": 3}, {"key": "T79", "count": 1}],
+    }  # fmt: skip
+    cookies, _ = session_cookies()
+    resp = make_client(fake).simulate_get(
+        "/can-bo", params={"noi_tiep_nhan": "T79", "tab": "returned"}, cookies=cookies
+    )
+    assert resp.status_code == 200
+    select = resp.text.split('<select id="f-noi_tiep_nhan"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="(\w+)"( selected)?>([^<]*)<', select)
+    assert options == [
+        ("T79", " selected", "UBND phường Sài Gòn"), ("UBX", "", "UBND xã X")
+    ]  # fmt: skip
+    assert fake.called("work_list")[0][2][1]["receiving_agency"] == "T79"
+    # without the counts (a page past the engine's window): the code's text box
+    fake.answers[("search", "work_list")] = lambda *a, **kw: {
+        "items": [],
+        "total": 0,
+        "tabs": {"items": [], "total": 0},
+    }
+    resp = make_client(fake).simulate_get("/can-bo", cookies=cookies)
+    assert 'id="f-noi_tiep_nhan" name="noi_tiep_nhan" type="text"' in resp.text

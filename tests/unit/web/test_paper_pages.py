@@ -224,3 +224,26 @@ def test_while_search_is_down_the_catalogue_list_decides_what_comes_first():
     assert len(options) == 34
     national = [c[3] for c in fake.called("list_procedures") if c[3].get("national")]
     assert national == [{"province": "48", "national": True}]
+
+
+def test_the_paper_page_lists_only_the_procedures_the_desk_may_receive():
+    """Of another province's catalogue, a procedure received only by its own agency
+    is not listed (the service would answer 422); named by hand, the page says so
+    and shows no form. The desk's own agency is listed by it: there, it is."""
+    anywhere = dict(PROCEDURE, province="48", agencies=["DN-1"])
+    own_only = dict(anywhere, code="2.000048", received_elsewhere=False)
+    fake = FakeRpc(caller=DESK)
+    fake.answers[("dossiers", "list_procedures")] = [anywhere, own_only]
+    fake.answers[("dossiers", "get_procedure")] = own_only
+
+    def listed(resp):
+        select = resp.text.split('<select id="thu_tuc"')[1].split("</select>")[0]
+        return re.findall(r'value="([\d.]+)"', select)
+
+    assert listed(paper_page(fake, tinh="48")) == ["1.001193"]
+    named = paper_page(fake, tinh="48", thu_tuc="2.000048")
+    assert named.status_code == 200 and 'id="not-receivable"' in named.text
+    assert 'class="form"' not in named.text
+    fake = FakeRpc(caller=dict(DESK, agency="DN-1", province="48"))
+    fake.answers[("dossiers", "list_procedures")] = [anywhere, own_only]
+    assert listed(paper_page(fake, tinh="48")) == ["1.001193", "2.000048"]

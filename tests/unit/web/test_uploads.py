@@ -3,9 +3,16 @@
 import pytest
 
 from gateway.resources import files as file_resources
-from services.shared.errors import ValidationFailed
+from services.shared.errors import NotFound, ValidationFailed
 
-from .conftest import CITIZEN, DOSSIER, FakeRpc, make_client, session_cookies
+from .conftest import (
+    CITIZEN,
+    DOSSIER,
+    PROCEDURE,
+    FakeRpc,
+    make_client,
+    session_cookies,
+)
 from .test_admin import ADMIN
 from .test_work import OFFICER
 
@@ -271,3 +278,28 @@ def test_template_upload_refused_by_files_is_shown_at_the_file_field(storage):
     )  # fmt: skip
     assert resp.status_code == 422 and 'href="#f-template"' in resp.text
     assert 'id="f-template"' in resp.text and storage.bodies == []
+
+
+def test_a_refused_template_of_a_withdrawn_procedure_shows_its_page_not_a_404(
+    storage,
+):
+    """The admin sees the withdrawn procedure's page (to offer it again): a refused
+    upload there shows that page with the message, as for one offered now."""
+    fake = template_rpc()
+    fake.answers[("dossiers", "get_procedure")] = NotFound("Procedure not found", {})
+    fake.answers[("dossiers", "list_withdrawn_procedures")] = [
+        dict(PROCEDURE, withdrawn_at="2026-03-02T08:00:00+00:00")
+    ]
+    fake.answers[("files", "begin_template_upload")] = ValidationFailed(
+        "Invalid input", {"declared_type": ["File type not allowed."]}
+    )
+    cookies, csrf = session_cookies()
+    body, headers = multipart([
+        ("csrf_token", csrf), ("file", ("x.exe", b"MZ", "application/x-msdownload")),
+    ])  # fmt: skip
+    resp = make_client(fake).simulate_post(
+        "/quan-tri/thu-tuc/1.001193/mau-don", body=body, headers=headers,
+        cookies=cookies,
+    )  # fmt: skip
+    assert resp.status_code == 422 and 'id="f-template-error"' in resp.text
+    assert 'id="withdrawn-state"' in resp.text and storage.bodies == []
