@@ -27,33 +27,34 @@ class DossierIndex:
         Its tasks are written too (versioned by the dossier), and its files' copy of
         the dossier's fields follows. Returns "indexed" or "stale". A stale write is
         a normal outcome of at-least-once, unordered delivery, not an error.
+        Two engine requests in all: one `_bulk` (the dossier, a rebuild's copy,
+        the tasks) and the files' update.
         """
         self.engine.ensure()
+        self.engine.ensure_kind("tasks")
         snapshot = payload["dossier"]
         doc = mapping.document_from(snapshot, names)
         version = mapping.version_of(payload)
         doc["version"] = version
-        fresh = self.engine.index_document(doc, version)
-        self.engine.index_while_building(doc, version)
         # even when stale: a redelivery after a failure between these writes must
         # still write the tasks (versioned: an older one is skipped) and the files'
-        # part (read from the dossier document now indexed, the newest state)
-        self._follow(snapshot, version, names)
+        # part (of the newest state: this document when it was written)
+        tasks = [
+            (dict(task, version=version), version)
+            for task in mapping.task_documents(snapshot, names)
+        ]
+        fresh = self.engine.write_dossier(doc, version, tasks)
+        self._follow_files(snapshot, doc if fresh else None)
         if fresh:
             self.written()
         return "indexed" if fresh else "stale"
 
-    def _follow(self, snapshot, version, names):
-        """Write the dossier's tasks and refresh its files' copy of its fields."""
-        tasks = self.engine.ensure_kind("tasks")
-        pairs = [
-            (dict(task, version=version), version)
-            for task in mapping.task_documents(snapshot, names)
-        ]
-        if pairs:
-            self.engine.bulk_index(pairs, target=tasks)
+    def _follow_files(self, snapshot, current=None):
+        """Set the dossier's fields on its files, from `current` (the document
+        just written) or, after a stale write, the one indexed."""
         files = self.engine.ensure_kind("files")
-        current = (self.engine.get(snapshot["id"]) or {}).get("_source") or snapshot
+        if current is None:
+            current = (self.engine.get(snapshot["id"]) or {}).get("_source") or snapshot
         part = mapping.dossier_part(current)
         self.engine.update_where(files, {"dossier_id": snapshot["id"]}, part)
 
@@ -203,10 +204,12 @@ class SearchIndex(DependencyProvider):
         self.timeout = float(cfg.get(settings.OPENSEARCH_TIMEOUT.key, 5))
         every = cfg.get(settings.REFRESH_EVERY.key, settings.REFRESH_EVERY.default)
         self.refresh_every = float(every)
+        poll = cfg.get(settings.REBUILD_POLL.key, settings.REBUILD_POLL.default)
+        self.rebuild_poll = float(poll)
         self.engine, self.dirty, self.running = None, False, False
 
     def start(self):
-        self.engine = Engine(self.url, self.prefix, self.timeout)
+        self.engine = Engine(self.url, self.prefix, self.timeout, self.rebuild_poll)
         if self.refresh_every > 0:
             self.running = True
             self.container.spawn_managed_thread(self._refresher)

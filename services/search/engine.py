@@ -9,6 +9,7 @@ library's exception.
 import functools
 import logging
 import re
+import time
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_exc
@@ -56,10 +57,23 @@ def guarded(fn):
     return wrapper
 
 
+def _versioned(target, doc, version):
+    """The `_bulk` lines writing `doc` to the alias `target` with an external
+    version (never auto-creating an index under a missing alias)."""
+    action = {
+        "_index": target,
+        "_id": doc["id"],
+        "version": version,
+        "version_type": "external",
+        "require_alias": True,
+    }
+    return [{"index": action}, doc]
+
+
 class Engine:
     """The dossiers index of one deployment (`{prefix}dossiers` alias)."""
 
-    def __init__(self, url, prefix="", timeout=5.0):
+    def __init__(self, url, prefix="", timeout=5.0, rebuild_poll=2.0):
         # `url` may list several nodes ("http://a:9200,http://b:9200"): a request that
         # cannot reach one node is tried once on each other node before it fails.
         hosts = [host.strip() for host in url.split(",") if host.strip()]
@@ -80,6 +94,9 @@ class Engine:
         self.aliases = {kind: f"{prefix}{kind}" for kind in kinds}
         self._kinds_ready = set()
         self._filled = set()  # kinds whose index is known filled from its source
+        # kind -> (an index of it is being rebuilt, monotonic time it was asked)
+        self.rebuild_poll = float(rebuild_poll)
+        self._building = {}
 
     def close(self):
         self.client.close()
@@ -213,6 +230,27 @@ class Engine:
         return f"{self.alias_of(kind)}-rebuilding"
 
     @guarded
+    def building(self, kind="dossiers"):
+        """Whether an index of `kind` is being rebuilt, as the engine answered at
+        most `rebuild_poll` seconds ago: events ask it, the engine is asked once a
+        period. A rebuild waits that long before reading its source
+        (`wait_for_writers`), so an event whose write skipped the new index was
+        committed before the rebuild read it."""
+        seen = self._building.get(kind)
+        now = time.monotonic()  # taken before asking: the answer is at least as new
+        if seen is None or now - seen[1] >= self.rebuild_poll:
+            alias = self.building_alias_of(kind)
+            seen = self._building[kind] = (
+                bool(self.client.indices.exists_alias(name=alias)),
+                now,
+            )
+        return seen[0]
+
+    def wait_for_writers(self):
+        """Let every instance see a rebuild that just began (`building`)."""
+        time.sleep(self.rebuild_poll)
+
+    @guarded
     def current_index(self, kind="dossiers"):
         """Return the concrete index the alias points at (None when missing)."""
         try:
@@ -231,6 +269,8 @@ class Engine:
         self.client.indices.create(
             index=name, body=body, request_timeout=CREATE_TIMEOUT
         )
+        if building:
+            self._building[kind] = (True, time.monotonic())
 
     @guarded
     def finish_index(self, name):
@@ -288,6 +328,32 @@ class Engine:
         return True
 
     @guarded
+    def write_dossier(self, doc, version, tasks=()):
+        """A dossier event's writes in one `_bulk`: the dossier (external version),
+        its copy to an index being rebuilt (when `building`), its (task, version)
+        pairs. False when the dossier's own write was stale (409). The rebuild's
+        copy may find its alias gone (the rebuild just ended: 404, nothing to do);
+        a task's error is logged, as the tasks' bulk writes do."""
+        targets = [self.alias] + ([self.building_alias] if self.building() else [])
+        lines = [line for t in targets for line in _versioned(t, doc, version)]
+        tasks_alias = self.aliases["tasks"]
+        for task, task_version in tasks:
+            lines += _versioned(tasks_alias, task, task_version)
+        items = [item["index"] for item in self.client.bulk(body=lines)["items"]]
+        fresh = items[0]["status"] != 409
+        for number, item in enumerate(items):
+            status = item["status"]
+            if status < 300 or status == 409:
+                continue
+            if number >= len(targets):
+                log.error("task %s not indexed: %s", item["_id"], item.get("error"))
+            elif not (number and status == 404):
+                error = item.get("error") or {}
+                kind = os_exc.HTTP_EXCEPTIONS.get(status, os_exc.TransportError)
+                raise kind(status, error.get("type", "error"), error)
+        return fresh
+
+    @guarded
     def put(self, doc, target):
         """Write one unversioned document (a file: its metadata never changes)."""
         self.client.index(index=target, id=doc["id"], body=doc, require_alias=True)
@@ -295,6 +361,8 @@ class Engine:
     @guarded
     def put_while_building(self, doc, kind):
         """Also write an unversioned document to its kind's index being rebuilt."""
+        if not self.building(kind):
+            return
         try:
             self.put(doc, self.building_alias_of(kind))
         except os_exc.NotFoundError:
@@ -332,6 +400,8 @@ class Engine:
     @guarded
     def index_while_building(self, doc, version, kind="dossiers"):
         """Also write to an index being rebuilt, if any (so no change is missed)."""
+        if not self.building(kind):
+            return None
         try:
             target = self.building_alias_of(kind)
             return self.index_document(doc, version, target=target)
