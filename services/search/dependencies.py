@@ -51,22 +51,35 @@ class DossierIndex:
 
     def _follow_files(self, snapshot, current=None):
         """Set the dossier's fields on its files, from `current` (the document
-        just written) or, after a stale write, the one indexed."""
+        just written) or, after a stale write, the one indexed; versioned, so an
+        older event's update, whenever it lands, leaves a newer one's part."""
         files = self.engine.ensure_kind("files")
         if current is None:
             current = (self.engine.get(snapshot["id"]) or {}).get("_source") or snapshot
         part = mapping.dossier_part(current)
-        self.engine.update_where(files, {"dossier_id": snapshot["id"]}, part)
+        version = mapping.dossier_version(current)
+        self.engine.follow_dossier(files, snapshot["id"], part, version)
 
     def index_file(self, meta):
-        """Index one dossier file (files `get_file`) with its dossier's fields."""
+        """Index one dossier file (files `get_file`) with its dossier's fields.
+
+        A dossier event's update of its files finds only files searches find: one
+        that ran while this file was not searchable yet missed it. So the file is
+        written to be searchable (`wait_for`: this instance's refresher refreshes
+        at once), then its dossier is read again: a newer state than the one
+        copied is set on it (any later update finds the file itself)."""
         self.engine.ensure()
         alias = self.engine.ensure_kind("files")
-        found = self.engine.get(meta["dossier_id"]) or {}
-        doc = mapping.file_document(meta, found.get("_source"))
-        self.engine.put(doc, alias)
-        self.engine.put_while_building(doc, "files")
+        found = (self.engine.get(meta["dossier_id"]) or {}).get("_source")
+        doc = mapping.file_document(meta, found)
         self.written()
+        self.engine.put(doc, alias, refresh="wait_for")
+        self.engine.put_while_building(doc, "files")
+        now = (self.engine.get(meta["dossier_id"]) or {}).get("_source")
+        version = mapping.dossier_version(now)
+        if version > doc["dossier_version"]:
+            part = mapping.dossier_part(now)
+            self.engine.follow_dossier_on(alias, doc["id"], part, version)
         return "indexed"
 
     def bulk_files(self, metas, target):

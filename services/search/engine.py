@@ -57,6 +57,21 @@ def guarded(fn):
     return wrapper
 
 
+# Set a dossier's part on a document copying it unless it holds a newer version (a
+# document without one: written before versions, or of a draft never indexed).
+FOLLOW = (
+    "def held = ctx._source.dossier_version;"
+    " if (held != null && held >= params.v) { ctx.op = 'noop'; }"
+    " else { for (e in params.f.entrySet()) { ctx._source[e.getKey()] = e.getValue(); }"
+    " ctx._source.dossier_version = params.v; }"
+)
+
+
+def _follow_script(part, version):
+    params = {"f": part, "v": int(version)}
+    return {"lang": "painless", "source": FOLLOW, "params": params}
+
+
 def _versioned(target, doc, version):
     """The `_bulk` lines writing `doc` to the alias `target` with an external
     version (never auto-creating an index under a missing alias)."""
@@ -156,8 +171,9 @@ class Engine:
         else:  # after a rebuild the alias points at a later version
             target = self.current_index(kind) or target
             if kind in mapping.DOSSIER_COPIES:
-                # the dossier fields copied since v1 (the receiving agency) added
-                added = {name: mapping.PROPERTIES[name] for name in mapping.RECEIVING}
+                # the fields copied since v1 (the receiving agency...) added
+                props = mapping.INDEXES[kind]
+                added = {name: props[name] for name in mapping.DOSSIER_COPIES[kind]}
                 body = {"properties": added}
                 self.client.indices.put_mapping(index=alias, body=body)
         # another instance (or worker) may have just created it: wait for its shard
@@ -202,20 +218,41 @@ class Engine:
             self._filled.add(kind)
 
     @guarded
-    def update_where(self, alias, term, fields):
-        """Set `fields` on every document of `alias` matching the term (no version
-        check: these fields follow their dossier, whose own write is versioned)."""
-        script = {
-            "lang": "painless",
-            "source": "for (e in params.f.entrySet()) { ctx._source[e.getKey()] = "
-            "e.getValue() }",
-            "params": {"f": fields},
+    def follow_dossier(self, alias, dossier_id, part, version, tries=5):
+        """Set a dossier's `part` (of its `version`) on its documents in `alias`,
+        on each only if it holds an older version (`FOLLOW`). A document changed
+        between the update's search and its write (another event's update, at
+        once) is a conflict, skipped: the alias is refreshed (so the search reads
+        the change) and the update run again, at most `tries` times."""
+        body = {
+            "query": {"term": {"dossier_id": dossier_id}},
+            "script": _follow_script(part, version),
         }
-        return self.client.update_by_query(
-            index=alias,
-            body={"query": {"term": term}, "script": script},
-            params={"conflicts": "proceed", "refresh": "false"},
-        )["updated"]
+        for attempt in range(tries):
+            answer = self.client.update_by_query(
+                index=alias,
+                body=body,
+                params={"conflicts": "proceed", "refresh": "false"},
+            )
+            if not answer.get("version_conflicts"):
+                return
+            if attempt < tries - 1:
+                self.client.indices.refresh(index=alias)
+        log.error("dossier %s: its part not set on %s (conflicts)", dossier_id, alias)
+
+    @guarded
+    def follow_dossier_on(self, alias, doc_id, part, version):
+        """`follow_dossier` on one document, by id (read and written at once: no
+        refresh needed, a concurrent write retried by the engine)."""
+        try:
+            self.client.update(
+                index=alias,
+                id=doc_id,
+                body={"script": _follow_script(part, version)},
+                params={"retry_on_conflict": 5},
+            )
+        except os_exc.NotFoundError:
+            pass  # deleted since
 
     def _add_new_fields(self):
         props = {name: mapping.PROPERTIES[name] for name in mapping.ADDED_FIELDS}
@@ -354,9 +391,13 @@ class Engine:
         return fresh
 
     @guarded
-    def put(self, doc, target):
-        """Write one unversioned document (a file: its metadata never changes)."""
-        self.client.index(index=target, id=doc["id"], body=doc, require_alias=True)
+    def put(self, doc, target, refresh=None):
+        """Write one unversioned document (a file: its metadata never changes);
+        `refresh="wait_for"` returns once searches find it."""
+        params = {"refresh": refresh} if refresh else {}
+        self.client.index(
+            index=target, id=doc["id"], body=doc, require_alias=True, params=params
+        )
 
     @guarded
     def put_while_building(self, doc, kind):
