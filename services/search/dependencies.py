@@ -150,6 +150,7 @@ class DossierIndex:
         """Return one page of the dossier files the caller may open."""
         alias = self.engine.ensure_kind("files")
         body = queries.file_body(caller, filters, paging)
+        body["_source"] = {"excludes": list(mapping.FILE_UNLISTED)}
         return self._page(body, alias)
 
     def _page(self, body, alias):

@@ -235,6 +235,8 @@ FILE_PROPERTIES = {
     **DOSSIER_PART,
     **COPIED,
 }
+# the files' own bookkeeping, left out of the lists' answers (not in their contract)
+FILE_UNLISTED = ("dossier_version",)
 # --- procedures: the national catalogue, one document per province's procedure --
 PROCEDURE_PROPERTIES = {
     "id": KEYWORD,  # "<province>:<code>" (codes are national, one per province)
