@@ -124,6 +124,8 @@ class Stack:
         env.setdefault("PORTAL_WEBHOOK_RETRY_BASE", "0.3")
         env.setdefault("PORTAL_WEBHOOK_TIMEOUT", "1.5")
         env.setdefault("PORTAL_WEBHOOK_POLL", "0.2")
+        # a rebuild waits this long for every search instance to see it begin
+        env.setdefault("PORTAL_SEARCH_REBUILD_POLL", "0.5")
         env.setdefault("PORTAL_WEBHOOK_SECRET_KEYS", Fernet.generate_key().decode())
         # Accounts signs session tokens with it and the gateways check them locally.
         env.setdefault("PORTAL_SESSION_KEY", secrets.token_urlsafe(32))

@@ -27,45 +27,59 @@ class DossierIndex:
         Its tasks are written too (versioned by the dossier), and its files' copy of
         the dossier's fields follows. Returns "indexed" or "stale". A stale write is
         a normal outcome of at-least-once, unordered delivery, not an error.
+        Two engine requests in all: one `_bulk` (the dossier, a rebuild's copy,
+        the tasks) and the files' update.
         """
         self.engine.ensure()
+        self.engine.ensure_kind("tasks")
         snapshot = payload["dossier"]
         doc = mapping.document_from(snapshot, names)
         version = mapping.version_of(payload)
         doc["version"] = version
-        fresh = self.engine.index_document(doc, version)
-        self.engine.index_while_building(doc, version)
         # even when stale: a redelivery after a failure between these writes must
         # still write the tasks (versioned: an older one is skipped) and the files'
-        # part (read from the dossier document now indexed, the newest state)
-        self._follow(snapshot, version, names)
+        # part (of the newest state: this document when it was written)
+        tasks = [
+            (dict(task, version=version), version)
+            for task in mapping.task_documents(snapshot, names)
+        ]
+        fresh = self.engine.write_dossier(doc, version, tasks)
+        self._follow_files(snapshot, doc if fresh else None)
         if fresh:
             self.written()
         return "indexed" if fresh else "stale"
 
-    def _follow(self, snapshot, version, names):
-        """Write the dossier's tasks and refresh its files' copy of its fields."""
-        tasks = self.engine.ensure_kind("tasks")
-        pairs = [
-            (dict(task, version=version), version)
-            for task in mapping.task_documents(snapshot, names)
-        ]
-        if pairs:
-            self.engine.bulk_index(pairs, target=tasks)
+    def _follow_files(self, snapshot, current=None):
+        """Set the dossier's fields on its files, from `current` (the document
+        just written) or, after a stale write, the one indexed; versioned, so an
+        older event's update, whenever it lands, leaves a newer one's part."""
         files = self.engine.ensure_kind("files")
-        current = (self.engine.get(snapshot["id"]) or {}).get("_source") or snapshot
+        if current is None:
+            current = (self.engine.get(snapshot["id"]) or {}).get("_source") or snapshot
         part = mapping.dossier_part(current)
-        self.engine.update_where(files, {"dossier_id": snapshot["id"]}, part)
+        version = mapping.dossier_version(current)
+        self.engine.follow_dossier(files, snapshot["id"], part, version)
 
     def index_file(self, meta):
-        """Index one dossier file (files `get_file`) with its dossier's fields."""
+        """Index one dossier file (files `get_file`) with its dossier's fields.
+
+        A dossier event's update of its files finds only files searches find: one
+        that ran while this file was not searchable yet missed it. So the file is
+        written to be searchable (`wait_for`: this instance's refresher refreshes
+        at once), then its dossier is read again: a newer state than the one
+        copied is set on it (any later update finds the file itself)."""
         self.engine.ensure()
         alias = self.engine.ensure_kind("files")
-        found = self.engine.get(meta["dossier_id"]) or {}
-        doc = mapping.file_document(meta, found.get("_source"))
-        self.engine.put(doc, alias)
-        self.engine.put_while_building(doc, "files")
+        found = (self.engine.get(meta["dossier_id"]) or {}).get("_source")
+        doc = mapping.file_document(meta, found)
         self.written()
+        self.engine.put(doc, alias, refresh="wait_for")
+        self.engine.put_while_building(doc, "files")
+        now = (self.engine.get(meta["dossier_id"]) or {}).get("_source")
+        version = mapping.dossier_version(now)
+        if version > doc["dossier_version"]:
+            part = mapping.dossier_part(now)
+            self.engine.follow_dossier_on(alias, doc["id"], part, version)
         return "indexed"
 
     def bulk_files(self, metas, target):
@@ -136,6 +150,7 @@ class DossierIndex:
         """Return one page of the dossier files the caller may open."""
         alias = self.engine.ensure_kind("files")
         body = queries.file_body(caller, filters, paging)
+        body["_source"] = {"excludes": list(mapping.FILE_UNLISTED)}
         return self._page(body, alias)
 
     def _page(self, body, alias):
@@ -203,10 +218,12 @@ class SearchIndex(DependencyProvider):
         self.timeout = float(cfg.get(settings.OPENSEARCH_TIMEOUT.key, 5))
         every = cfg.get(settings.REFRESH_EVERY.key, settings.REFRESH_EVERY.default)
         self.refresh_every = float(every)
+        poll = cfg.get(settings.REBUILD_POLL.key, settings.REBUILD_POLL.default)
+        self.rebuild_poll = float(poll)
         self.engine, self.dirty, self.running = None, False, False
 
     def start(self):
-        self.engine = Engine(self.url, self.prefix, self.timeout)
+        self.engine = Engine(self.url, self.prefix, self.timeout, self.rebuild_poll)
         if self.refresh_every > 0:
             self.running = True
             self.container.spawn_managed_thread(self._refresher)

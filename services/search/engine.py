@@ -9,6 +9,7 @@ library's exception.
 import functools
 import logging
 import re
+import time
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_exc
@@ -56,10 +57,38 @@ def guarded(fn):
     return wrapper
 
 
+# Set a dossier's part on a document copying it unless it holds a newer version (a
+# document without one: written before versions, or of a draft never indexed).
+FOLLOW = (
+    "def held = ctx._source.dossier_version;"
+    " if (held != null && held >= params.v) { ctx.op = 'noop'; }"
+    " else { for (e in params.f.entrySet()) { ctx._source[e.getKey()] = e.getValue(); }"
+    " ctx._source.dossier_version = params.v; }"
+)
+
+
+def _follow_script(part, version):
+    params = {"f": part, "v": int(version)}
+    return {"lang": "painless", "source": FOLLOW, "params": params}
+
+
+def _versioned(target, doc, version):
+    """The `_bulk` lines writing `doc` to the alias `target` with an external
+    version (never auto-creating an index under a missing alias)."""
+    action = {
+        "_index": target,
+        "_id": doc["id"],
+        "version": version,
+        "version_type": "external",
+        "require_alias": True,
+    }
+    return [{"index": action}, doc]
+
+
 class Engine:
     """The dossiers index of one deployment (`{prefix}dossiers` alias)."""
 
-    def __init__(self, url, prefix="", timeout=5.0):
+    def __init__(self, url, prefix="", timeout=5.0, rebuild_poll=2.0):
         # `url` may list several nodes ("http://a:9200,http://b:9200"): a request that
         # cannot reach one node is tried once on each other node before it fails.
         hosts = [host.strip() for host in url.split(",") if host.strip()]
@@ -80,6 +109,9 @@ class Engine:
         self.aliases = {kind: f"{prefix}{kind}" for kind in kinds}
         self._kinds_ready = set()
         self._filled = set()  # kinds whose index is known filled from its source
+        # kind -> (an index of it is being rebuilt, monotonic time it was asked)
+        self.rebuild_poll = float(rebuild_poll)
+        self._building = {}
 
     def close(self):
         self.client.close()
@@ -139,8 +171,9 @@ class Engine:
         else:  # after a rebuild the alias points at a later version
             target = self.current_index(kind) or target
             if kind in mapping.DOSSIER_COPIES:
-                # the dossier fields copied since v1 (the receiving agency) added
-                added = {name: mapping.PROPERTIES[name] for name in mapping.RECEIVING}
+                # the fields copied since v1 (the receiving agency...) added
+                props = mapping.INDEXES[kind]
+                added = {name: props[name] for name in mapping.DOSSIER_COPIES[kind]}
                 body = {"properties": added}
                 self.client.indices.put_mapping(index=alias, body=body)
         # another instance (or worker) may have just created it: wait for its shard
@@ -185,20 +218,41 @@ class Engine:
             self._filled.add(kind)
 
     @guarded
-    def update_where(self, alias, term, fields):
-        """Set `fields` on every document of `alias` matching the term (no version
-        check: these fields follow their dossier, whose own write is versioned)."""
-        script = {
-            "lang": "painless",
-            "source": "for (e in params.f.entrySet()) { ctx._source[e.getKey()] = "
-            "e.getValue() }",
-            "params": {"f": fields},
+    def follow_dossier(self, alias, dossier_id, part, version, tries=5):
+        """Set a dossier's `part` (of its `version`) on its documents in `alias`,
+        on each only if it holds an older version (`FOLLOW`). A document changed
+        between the update's search and its write (another event's update, at
+        once) is a conflict, skipped: the alias is refreshed (so the search reads
+        the change) and the update run again, at most `tries` times."""
+        body = {
+            "query": {"term": {"dossier_id": dossier_id}},
+            "script": _follow_script(part, version),
         }
-        return self.client.update_by_query(
-            index=alias,
-            body={"query": {"term": term}, "script": script},
-            params={"conflicts": "proceed", "refresh": "false"},
-        )["updated"]
+        for attempt in range(tries):
+            answer = self.client.update_by_query(
+                index=alias,
+                body=body,
+                params={"conflicts": "proceed", "refresh": "false"},
+            )
+            if not answer.get("version_conflicts"):
+                return
+            if attempt < tries - 1:
+                self.client.indices.refresh(index=alias)
+        log.error("dossier %s: its part not set on %s (conflicts)", dossier_id, alias)
+
+    @guarded
+    def follow_dossier_on(self, alias, doc_id, part, version):
+        """`follow_dossier` on one document, by id (read and written at once: no
+        refresh needed, a concurrent write retried by the engine)."""
+        try:
+            self.client.update(
+                index=alias,
+                id=doc_id,
+                body={"script": _follow_script(part, version)},
+                params={"retry_on_conflict": 5},
+            )
+        except os_exc.NotFoundError:
+            pass  # deleted since
 
     def _add_new_fields(self):
         props = {name: mapping.PROPERTIES[name] for name in mapping.ADDED_FIELDS}
@@ -211,6 +265,27 @@ class Engine:
     def building_alias_of(self, kind="dossiers"):
         """The alias an index being rebuilt is written through as well."""
         return f"{self.alias_of(kind)}-rebuilding"
+
+    @guarded
+    def building(self, kind="dossiers"):
+        """Whether an index of `kind` is being rebuilt, as the engine answered at
+        most `rebuild_poll` seconds ago: events ask it, the engine is asked once a
+        period. A rebuild waits that long before reading its source
+        (`wait_for_writers`), so an event whose write skipped the new index was
+        committed before the rebuild read it."""
+        seen = self._building.get(kind)
+        now = time.monotonic()  # taken before asking: the answer is at least as new
+        if seen is None or now - seen[1] >= self.rebuild_poll:
+            alias = self.building_alias_of(kind)
+            seen = self._building[kind] = (
+                bool(self.client.indices.exists_alias(name=alias)),
+                now,
+            )
+        return seen[0]
+
+    def wait_for_writers(self):
+        """Let every instance see a rebuild that just began (`building`)."""
+        time.sleep(self.rebuild_poll)
 
     @guarded
     def current_index(self, kind="dossiers"):
@@ -231,6 +306,8 @@ class Engine:
         self.client.indices.create(
             index=name, body=body, request_timeout=CREATE_TIMEOUT
         )
+        if building:
+            self._building[kind] = (True, time.monotonic())
 
     @guarded
     def finish_index(self, name):
@@ -288,13 +365,45 @@ class Engine:
         return True
 
     @guarded
-    def put(self, doc, target):
-        """Write one unversioned document (a file: its metadata never changes)."""
-        self.client.index(index=target, id=doc["id"], body=doc, require_alias=True)
+    def write_dossier(self, doc, version, tasks=()):
+        """A dossier event's writes in one `_bulk`: the dossier (external version),
+        its copy to an index being rebuilt (when `building`), its (task, version)
+        pairs. False when the dossier's own write was stale (409). The rebuild's
+        copy may find its alias gone (the rebuild just ended: 404, nothing to do);
+        a task's error is logged, as the tasks' bulk writes do."""
+        targets = [self.alias] + ([self.building_alias] if self.building() else [])
+        lines = [line for t in targets for line in _versioned(t, doc, version)]
+        tasks_alias = self.aliases["tasks"]
+        for task, task_version in tasks:
+            lines += _versioned(tasks_alias, task, task_version)
+        items = [item["index"] for item in self.client.bulk(body=lines)["items"]]
+        fresh = items[0]["status"] != 409
+        for number, item in enumerate(items):
+            status = item["status"]
+            if status < 300 or status == 409:
+                continue
+            if number >= len(targets):
+                log.error("task %s not indexed: %s", item["_id"], item.get("error"))
+            elif not (number and status == 404):
+                error = item.get("error") or {}
+                kind = os_exc.HTTP_EXCEPTIONS.get(status, os_exc.TransportError)
+                raise kind(status, error.get("type", "error"), error)
+        return fresh
+
+    @guarded
+    def put(self, doc, target, refresh=None):
+        """Write one unversioned document (a file: its metadata never changes);
+        `refresh="wait_for"` returns once searches find it."""
+        params = {"refresh": refresh} if refresh else {}
+        self.client.index(
+            index=target, id=doc["id"], body=doc, require_alias=True, params=params
+        )
 
     @guarded
     def put_while_building(self, doc, kind):
         """Also write an unversioned document to its kind's index being rebuilt."""
+        if not self.building(kind):
+            return
         try:
             self.put(doc, self.building_alias_of(kind))
         except os_exc.NotFoundError:
@@ -332,6 +441,8 @@ class Engine:
     @guarded
     def index_while_building(self, doc, version, kind="dossiers"):
         """Also write to an index being rebuilt, if any (so no change is missed)."""
+        if not self.building(kind):
+            return None
         try:
             target = self.building_alias_of(kind)
             return self.index_document(doc, version, target=target)

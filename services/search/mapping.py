@@ -229,9 +229,14 @@ FILE_PROPERTIES = {
     "content_type": KEYWORD,
     "size": {"type": "long"},
     "uploaded_at": DATE,
+    # the version of the dossier its part was copied from: an older event's update
+    # does not overwrite a newer one's (`Engine.follow_dossier`)
+    "dossier_version": {"type": "long"},
     **DOSSIER_PART,
     **COPIED,
 }
+# the files' own bookkeeping, left out of the lists' answers (not in their contract)
+FILE_UNLISTED = ("dossier_version",)
 # --- procedures: the national catalogue, one document per province's procedure --
 PROCEDURE_PROPERTIES = {
     "id": KEYWORD,  # "<province>:<code>" (codes are national, one per province)
@@ -256,8 +261,12 @@ INDEXES = {
     "files": FILE_PROPERTIES,
     "procedures": PROCEDURE_PROPERTIES,
 }
-# The kinds that copy a dossier's fields (new ones are added in place).
-DOSSIER_COPIES = ("tasks", "files")
+# The kinds that copy a dossier's fields, with the fields added to them since their
+# v1 (added in place by `Engine.ensure_kind`).
+DOSSIER_COPIES = {
+    "tasks": tuple(RECEIVING),
+    "files": tuple(RECEIVING) + ("dossier_version",),
+}
 
 
 def procedure_document(entry, names=None, withdrawn=False):
@@ -334,7 +343,12 @@ def file_document(meta, dossier=None):
     }
     part = dossier_part(dossier or {})
     part["dossier_id"] = meta.get("dossier_id")
-    return dict(doc, **part)
+    return dict(doc, dossier_version=dossier_version(dossier), **part)
+
+
+def dossier_version(dossier):
+    """The version of a dossier document (0: not indexed, a draft)."""
+    return int((dossier or {}).get("version") or 0)
 
 
 def version_of(payload):

@@ -10,7 +10,10 @@ the new dossiers index), so a deleted file is gone after a rebuild; then the
 national catalogue (`procedures-v{N+1}` from `dossiers.list_procedures_for_index`,
 the procedures offered now, their agencies named by accounts). `--check` only
 compares counts. While each runs, event handlers also write to the new index (through
-the `…-rebuilding` alias), so no change made during the rebuild is lost; external
+the `…-rebuilding` alias), so no change made during the rebuild is lost: an instance
+looks at that alias once every `PORTAL_SEARCH_REBUILD_POLL` seconds, and a rebuild
+waits as long after creating it before reading its source, so an event written
+before its instance saw the rebuild was committed before the source was read; external
 versions keep a dossier's newest state whichever write lands last, and a file's
 document never changes.
 """
@@ -60,6 +63,7 @@ def rebuild(index, source, batch=500):
     current, new = next_index(engine)
     engine.delete_index(new)  # a leftover of an interrupted rebuild
     engine.create_index(new, building=True)
+    engine.wait_for_writers()  # from now on every event writes to `new` as well
     seen = failed = 0
     try:
         for snapshots in pages(source, batch):
@@ -94,6 +98,7 @@ def rebuild_kind(index, kind, source, write, batch=500, filled=False):
     new = f"{alias}-v{number + 1}"
     engine.delete_index(new)  # a leftover of an interrupted rebuild
     engine.create_index(new, building=True, kind=kind)
+    engine.wait_for_writers()
     seen = failed = 0
     try:
         for items in pages(source, batch):  # neither has a status: all kept
@@ -254,6 +259,7 @@ def main(argv=None):
         cfg[settings.OPENSEARCH_URL.key],
         cfg[settings.INDEX_PREFIX.key],
         timeout=60,
+        rebuild_poll=cfg[settings.REBUILD_POLL.key],
     )
     amqp = {"AMQP_URI": cfg["AMQP_URI"], "serializer": "json"}
     with ClusterRpcProxy(amqp, timeout=120) as cluster:

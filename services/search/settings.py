@@ -33,6 +33,13 @@ FILL_EVERY = Setting(
     "from the dossiers service at start (while dossiers or accounts do not answer).",
     float,
 )
+REBUILD_POLL = Setting(
+    "PORTAL_SEARCH_REBUILD_POLL",
+    "2",
+    "Seconds an instance trusts what it last saw of a rebuild (whether an index is "
+    "being rebuilt); a rebuild waits as long before reading its source.",
+    float,
+)
 
 SETTINGS = (
     OPENSEARCH_URL,
@@ -41,4 +48,5 @@ SETTINGS = (
     RETRY_DELAY,
     REFRESH_EVERY,
     FILL_EVERY,
+    REBUILD_POLL,
 )

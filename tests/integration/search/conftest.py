@@ -94,7 +94,9 @@ def engine(stack):
     """An engine client on indexes of its own (a prefix within the run's)."""
     prefix = f"{stack.env['PORTAL_INDEX_PREFIX']}rb{uuid.uuid4().hex[:4]}-"
     engine = Engine(
-        stack.env.get("PORTAL_OPENSEARCH_URL", "http://127.0.0.1:9201"), prefix
+        stack.env.get("PORTAL_OPENSEARCH_URL", "http://127.0.0.1:9201"),
+        prefix,
+        rebuild_poll=0.5,  # as the test stack's instances (tests/stack.py)
     )
     yield engine
     engine.client.indices.delete(index=f"{prefix}*", expand_wildcards="all")

@@ -5,16 +5,22 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 import requests
 
 from services.search import rebuild
 from services.search.dependencies import DossierIndex
+from services.search.engine import Engine
 from services.search.exceptions import RebuildFailed, SearchUnavailable
 from tests.stack import ROOT
 
 from .conftest import OPERATOR, snapshot, unique_province, wait_until
+
+# long enough that a rebuild began right after an instance last looked is still
+# in that instance's view of it (creating an index may take a second here)
+REBUILD_POLL = 3.0
 
 
 class FakeSource:
@@ -64,6 +70,82 @@ def test_check_reports_missing_documents(engine):
     index.index_dossier({"dossier": snapshot(), "version": 1})
     report = rebuild.check(index, FakeSource([snapshot(), snapshot()]))
     assert report == {"source": 2, "indexed": 1, "consistent": False}
+
+
+def event(snapshot, version, **changes):
+    return {"dossier": dict(snapshot, version=version, **changes), "version": version}
+
+
+def test_an_event_is_two_engine_requests_and_none_to_a_rebuild(engine, monkeypatch):
+    engine.rebuild_poll = 60.0  # it looks for a rebuild once, at the first event
+    index = DossierIndex(engine)
+    dossier = snapshot(department="D1")
+    task = {"id": 1, "title": "Thẩm định", "assignee": "o1", "status": "open"}
+    index.index_dossier(event(dossier, 1))  # creates the indexes, looks once
+    meta = {"id": str(uuid.uuid4()), "dossier_id": dossier["id"], "name": "a.pdf"}
+    index.index_file(meta)
+    engine.refresh(engine.aliases["files"])  # its dossier's update finds it
+    sent = []
+    perform = engine.client.transport.perform_request
+
+    def recorded(method, url, *args, **kwargs):
+        sent.append(f"{method} {url}")
+        return perform(method, url, *args, **kwargs)
+
+    monkeypatch.setattr(engine.client.transport, "perform_request", recorded)
+    moved = event(dossier, 3, department="D2", tasks=[task])
+    assert index.index_dossier(moved) == "indexed"
+    assert [line.split("?")[0] for line in sent] == [
+        "POST /_bulk",  # the dossier and its task
+        f"POST /{engine.aliases['files']}/_update_by_query",
+    ]
+    assert index.index_dossier(event(dossier, 2, department="D9")) == "stale"
+    assert [line.split("?")[0].split(" ")[0] for line in sent[2:]] == [
+        "POST", "GET", "POST"]  # fmt: skip
+    assert not [line for line in sent if "rebuilding" in line]
+
+    engine.refresh_all()
+    assert engine.get(dossier["id"])["_source"]["department"] == "D2"
+    tasks = engine.mget_sources([f"{dossier['id']}:1"], index=engine.aliases["tasks"])
+    assert tasks[f"{dossier['id']}:1"]["department"] == "D2"
+    files = engine.mget_sources([meta["id"]], index=engine.aliases["files"])
+    assert files[meta["id"]]["department"] == "D2"  # not the stale event's D9
+
+
+def test_a_rebuild_that_begins_between_events_loses_none(engine, monkeypatch, stack):
+    """An instance that looked for a rebuild just before it began, and writes a
+    change right after the rebuild read that dossier, still writes it to the new
+    index: the rebuild waits until every instance's view of it is renewed."""
+    engine.rebuild_poll = REBUILD_POLL
+    index = DossierIndex(engine)
+    dossiers = [snapshot() for _ in range(3)]
+    source = FakeSource(dossiers)
+    # the rebuild's own engine (another process): it sees its rebuild at once
+    url = stack.env.get("PORTAL_OPENSEARCH_URL", "http://127.0.0.1:9201")
+    rebuilder = Engine(url, engine.prefix, rebuild_poll=REBUILD_POLL)
+    for dossier in dossiers:
+        index.index_dossier(event(dossier, 1))  # the instance looks: no rebuild
+    read = source.__call__
+
+    def read_then_change(after, limit):
+        page = read(after, limit)
+        if after is None:  # the first dossier changes once the rebuild has read it
+            source.rows[0] = dict(source.rows[0], status="completed", version=2)
+            index.index_dossier(event(dossiers[0], 2, status="completed"))
+        return page
+
+    try:
+        report = rebuild.rebuild(DossierIndex(rebuilder), read_then_change, batch=10)
+    finally:
+        rebuilder.close()
+
+    assert report["index"].endswith("dossiers-v2")
+    found = engine.get(dossiers[0]["id"])["_source"]
+    assert (found["version"], found["status"]) == (2, "completed")
+    # an instance that still thinks the rebuild runs finds its alias gone: no error
+    monkeypatch.setattr(engine, "building", lambda kind="dossiers": True)
+    assert index.index_dossier(event(dossiers[1], 2, status="completed")) == "indexed"
+    assert engine.get(dossiers[1]["id"])["_source"]["status"] == "completed"
 
 
 def start_search(stack, **env):

@@ -120,3 +120,34 @@ def test_settings_read_the_environment_with_defaults():
 def test_each_service_has_its_own_database_with_the_run_prefix():
     env = {"PORTAL_PG_DSN_BASE": "postgresql://u:p@h:1", "PORTAL_DB_PREFIX": "t1_"}
     assert database_url("files", env) == "postgresql+psycopg2://u:p@h:1/t1_files"
+
+
+class _Inner(BaseSchema):
+    name = fields.String()
+
+
+class _Outer(BaseSchema):
+    inner = fields.Nested(_Inner)
+    items = fields.List(fields.Nested(_Inner))
+
+
+@pytest.mark.parametrize(
+    "data, path",
+    [
+        ({"inner": {"name": "a\x00b"}}, "inner.name"),
+        ({"items": [{"name": "ok"}, {"name": "\ud800"}]}, "items.1.name"),
+    ],
+)
+def test_unstorable_text_in_a_nested_schema_is_refused_once_by_its_path(data, path):
+    # the outer schema walks the whole input; its nested schemas do not again
+    schema = _Outer()
+    with pytest.raises(ValidationFailed) as info:
+        load(schema, data)
+    assert list(info.value.details) == [path]
+    assert load(schema, {"inner": {"name": "fine"}}) == {"inner": {"name": "fine"}}
+    with pytest.raises(ValidationFailed) as info:  # still refused the second time
+        load(schema, data)
+    assert list(info.value.details) == [path]
+    # a schema loaded on its own (not nested) still walks its input
+    with pytest.raises(ValidationFailed):
+        load(_Inner(), {"name": "a\x00b"})
