@@ -93,7 +93,7 @@ def claim(session, caller, data, directory, limit):
     """Return (error, dossier detail); the error is raised after the commit."""
     store.require_login(caller)
     permissions.require(caller, "dossier.claim")
-    data = load(contract.ClaimSchema(), data)
+    data = load(contract.ClaimSchema, data)
     user = caller["user_id"]
     count, oldest = _failures(session, user)
     if count >= limit:

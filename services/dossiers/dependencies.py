@@ -6,7 +6,9 @@ unchecked reference in.
 - `Directory.department(agency, code)`: the department exists in the agency
   (accounts `get_agency`).
 - `Directory.agency(code)`: the agency (with its dates and province), None when
-  accounts does not know it.
+  accounts does not know it; asked once per code and request (a Directory is made
+  per RPC: a paper registration checked its agency, then its department, with two
+  identical calls).
 - `Directory.is_staff(agency, department, user_id)`: active staff of that department
   (accounts `list_staff`).
 - `Directory.identity(user_id)`: a user's own national ID / tax code (accounts
@@ -28,6 +30,7 @@ PERSON = ("id", "email", "full_name", "lang")
 class Directory:
     def __init__(self, accounts):
         self.accounts = accounts
+        self.agencies = {}  # code -> answer, within this request
 
     def department(self, agency, code):
         if not code:
@@ -42,10 +45,12 @@ class Directory:
 
     def agency(self, code):
         """The agency with its departments, or None when accounts does not know it."""
-        try:
-            return self.accounts.get_agency(SYSTEM, code)
-        except NotFound:
-            return None
+        if code not in self.agencies:
+            try:
+                self.agencies[code] = self.accounts.get_agency(SYSTEM, code)
+            except NotFound:
+                self.agencies[code] = None
+        return self.agencies[code]
 
     def is_staff(self, agency, department, user_id):
         """Tell whether `user_id` is active staff of that agency's department."""

@@ -63,7 +63,7 @@ def _tasks(session, me):
 def my_stats(session, caller, query=None):
     """{since, done: {action: n}, assigned_open: {deadline state: n}, tasks: {...}}."""
     permissions.require(caller, "stats.own")  # 401 for anonymous callers
-    data = load(contract.MyStatsQuery(), query or {})
+    data = load(contract.MyStatsQuery, query or {})
     since = data.get("date_from") or (store.today() - dt.timedelta(days=30))
     moment = dt.datetime.combine(since, dt.time(), tzinfo=domain.LOCAL_TZ)
     me = caller["user_id"]

@@ -110,7 +110,7 @@ def create(session, caller, data, directory):
     """Start an online draft (levels 3 and 4 only) at an agency that may receive it."""
     store.require_login(caller)
     permissions.require(caller, "dossier.create")
-    data = load(contract.CreateDossierSchema(), data)
+    data = load(contract.CreateDossierSchema, data)
     province = data.get("province") or caller.get("province")
     _, current = catalogue.current_version(session, province, data["procedure"])
     references.online(current)
@@ -148,7 +148,7 @@ def update(session, caller, dossier_id, data):
     on_behalf = dossier.paper and permissions.can(caller, "dossier.register_paper")
     if not on_behalf:
         permissions.require(caller, "dossier.update")
-    data = load(contract.PatchDossierSchema(), data)
+    data = load(contract.PatchDossierSchema, data)
     workflow.check_version(dossier, data.get("expected_version"))
     if dossier.status not in domain.EDITABLE_STATES:
         raise workflow.InvalidTransition(
@@ -200,19 +200,21 @@ def submit(session, caller, dossier_id, checks, files=None, expected=None):
     if ledger.waits_for_payment(session, caller, dossier, version):
         return store.detail(session, caller, dossier)  # the payment submits it
     data = {"expected_version": expected}
-    workflow.transition(
+    event = workflow.transition(
         session, caller, dossier, "submit", data, None, event="dossier_submitted"
     )
-    return store.detail(session, caller, dossier)
+    return store.detail(session, caller, dossier, event["dossier"])
 
 
 def act(session, caller, dossier_id, data, directory, files):
-    data = load(contract.ActSchema(), data)
+    data = load(contract.ActSchema, data)
     workflow.require_agency_move(data)
     dossier = store.load(session, caller, dossier_id)
     results.before_move(session, caller, dossier, data, files)
-    workflow.transition(session, caller, dossier, data["action"], data, directory)
-    return store.detail(session, caller, dossier)
+    event = workflow.transition(
+        session, caller, dossier, data["action"], data, directory
+    )
+    return store.detail(session, caller, dossier, event["dossier"])
 
 
 def register_paper(session, caller, data, directory):
@@ -222,7 +224,7 @@ def register_paper(session, caller, data, directory):
     account's only when that person claims it (`claims.claim`).
     """
     permissions.require(caller, "dossier.register_paper")
-    data = load(contract.PaperDossierSchema(), data)
+    data = load(contract.PaperDossierSchema, data)
     desk = caller.get("agency")
     agency = data.get("agency") or desk
     province = data.get("province") or caller.get("province")
@@ -247,10 +249,10 @@ def register_paper(session, caller, data, directory):
     session.flush()
     # received here: resolved here, or to be transferred to the resolving agency
     action = "receive_for_transfer" if transferred else "receive"
-    workflow.transition(
+    event = workflow.transition(
         session, caller, dossier, action, data, directory, label="register_paper"
     )
-    return store.detail(session, caller, dossier)
+    return store.detail(session, caller, dossier, event["dossier"])
 
 
 def get(session, caller, dossier_id):
@@ -269,7 +271,7 @@ FILTERS = ("status", "agency", "receiving_agency", "department", "province")
 def list_(session, caller, filters):
     store.require_login(caller)
     permissions.require(caller, "dossier.read")
-    data = load(contract.ListFilters(), filters or {})
+    data = load(contract.ListFilters, filters or {})
     query = scope_filter(caller, select(Dossier))
     for name in FILTERS:
         if data.get(name):

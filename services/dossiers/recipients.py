@@ -32,7 +32,7 @@ def _local_start(day):
 def list_applicants(session, caller, query):
     store.require_login(caller)
     permissions.require(caller, "bulk_mail.send")
-    data = load(contract.ApplicantsQuery(), query)
+    data = load(contract.ApplicantsQuery, query)
     sql = scope_filter(caller, select(Dossier.applicant)).where(
         Dossier.procedure_code == data["procedure"],
         Dossier.status != domain.DRAFT,

@@ -22,7 +22,7 @@ ACTION = "reschedule"
 
 def reschedule(session, caller, dossier_id, data):
     permissions.require(caller, "dossier.reschedule")
-    data = load(contract.RescheduleSchema(), data)
+    data = load(contract.RescheduleSchema, data)
     dossier = store.load(session, caller, dossier_id)
     workflow.check_version(dossier, data.get("expected_version"))
     if dossier.status not in domain.RESCHEDULE_STATES:

@@ -33,6 +33,8 @@ def before_move(session, caller, dossier, data, files):
                 {"result": [detail("result_not_signed")]},
             )
         return
+    if action == "send_for_approval" and not needed:
+        return  # a draft or none, it moves: files need not be asked
     found = files.result(str(dossier.public_id))
     if found is None:
         if needed:

@@ -99,7 +99,7 @@ class DossiersService:
         caller = caller_from(caller)
         asked = dict(province=province, agency=agency, q=q, level=level)
         filters = load(
-            contract.ProcedureQuery(),
+            contract.ProcedureQuery,
             {k: v for k, v in asked.items() if v not in (None, "")},
         )
         where = filters.get("province") or caller.get("province")
@@ -130,7 +130,7 @@ class DossiersService:
     def create_procedure(self, caller, data):
         caller = caller_from(caller)
         permissions.require(caller, "procedure.manage")
-        data = load(contract.ProcedureSchema(), data)
+        data = load(contract.ProcedureSchema, data)
         province = operations.procedure_province(caller, data)
         self._require_links(data, province)
         with self.tx() as s:
@@ -142,7 +142,7 @@ class DossiersService:
     def update_procedure(self, caller, code, data):
         caller = caller_from(caller)
         permissions.require(caller, "procedure.manage")
-        data = load(contract.ProcedureSchema(), dict(data or {}, code=code))
+        data = load(contract.ProcedureSchema, dict(data or {}, code=code))
         province = operations.procedure_province(caller, data)
         self._require_links(data, province)
         with self.tx() as s:
@@ -206,7 +206,7 @@ class DossiersService:
         permissions.require(caller, "holiday.manage")
         if operations.province_for(caller, province) != province:
             raise permissions.Forbidden("Not permitted", {"province": [province]})
-        data = load(contract.HolidaysSchema(), {"holidays": holidays})
+        data = load(contract.HolidaysSchema, {"holidays": holidays})
         wrong = [h for h in data["holidays"] if h["date"].year != int(year)]
         if wrong:
             raise ValidationFailed("Invalid input", {"holidays": ["invalid_date"]})
@@ -499,7 +499,7 @@ class DossiersService:
     def refund_payment(self, caller, dossier_id, data):
         caller = caller_from(caller)
         permissions.require(caller, "payment.refund")
-        data = load(contract.RefundSchema(), data)
+        data = load(contract.RefundSchema, data)
         adapter = self._provider()
         with self.tx() as s:
             return ledger.refund(s, caller, dossier_id, data["reason"], adapter)
@@ -508,7 +508,7 @@ class DossiersService:
     def reconcile_payments(self, caller, date):
         caller = caller_from(caller)
         permissions.require(caller, "payment.reconcile")
-        day = load(contract.DaySchema(), {"date": date})["date"]
+        day = load(contract.DaySchema, {"date": date})["date"]
         adapter = self._provider()
         with self.db.reader() as s:
             return ledger.reconcile(s, caller, day, adapter)

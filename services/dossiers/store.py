@@ -3,8 +3,8 @@
 import copy
 import uuid
 
-from sqlalchemy import cast, select, text, update
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy import bindparam, cast, insert, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import make_transient_to_detached
 
 from services.shared import audit as audit_log
@@ -91,13 +91,19 @@ def require_login(caller):
         raise Unauthenticated("Authentication required")
 
 
+# Statements run by every move, built once: SQLAlchemy keeps the cache key of a
+# statement object, not of one built again per call.
+_BY_PUBLIC_ID = select(Dossier).where(Dossier.public_id == bindparam("public_id"))
+_BY_PUBLIC_ID_LOCKED = _BY_PUBLIC_ID.with_for_update()
+_TASKS = select(Task).where(Task.dossier_id == bindparam("dossier_id"))
+_TASKS = _TASKS.order_by(Task.id)
+
+
 def load(session, caller, dossier_id, lock=False):
     """The dossier if the caller may see it; 404 otherwise (never 403)."""
     require_login(caller)
-    query = select(Dossier).where(Dossier.public_id == _parse_id(dossier_id))
-    if lock:
-        query = query.with_for_update()
-    dossier = session.scalar(query)
+    query = _BY_PUBLIC_ID_LOCKED if lock else _BY_PUBLIC_ID
+    dossier = session.scalar(query, {"public_id": _parse_id(dossier_id)})
     if dossier is None or not visible(caller, dossier):
         raise DossierNotFound("Dossier not found", {"id": [str(dossier_id)]})
     return dossier
@@ -190,8 +196,8 @@ def dump_task(t):
 def tasks_of(session, dossier):
     """Every task of the dossier: events and the index's source carry them (the
     search index lists tasks); RPC answers do not (tasks have their own rule)."""
-    query = select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
-    return [dump_task(t) for t in session.scalars(query)]
+    found = session.scalars(_TASKS, {"dossier_id": dossier.id})
+    return [dump_task(t) for t in found]
 
 
 def snapshot(session, dossier, procedure=None, calendar=None):
@@ -273,10 +279,21 @@ def enter_step(dossier, procedure, calendar, moment):
     )
 
 
-def detail(session, caller, dossier):
-    """What get_dossier answers: the snapshot plus form, actions and phone."""
+def detail(session, caller, dossier, taken=None):
+    """What get_dossier answers: the snapshot plus form, actions and phone.
+
+    `taken`: the snapshot a move's event took of this same state (copied, never
+    changed: it is the event's), instead of taking it again.
+    """
     procedure = version_of(session, dossier)
-    body = snapshot(session, dossier, procedure)
+    if taken is None:
+        body = snapshot(session, dossier, procedure)
+    else:
+        body = {k: v for k, v in taken.items() if k != "tasks"}
+        body["applicant"], body["procedure"] = (
+            dict(taken["applicant"]),
+            dict(taken["procedure"]),
+        )
     body["form"] = dossier.form
     body["applicant"]["phone"] = (dossier.applicant or {}).get("phone")
     body["procedure"]["processing_days"] = procedure.processing_days
@@ -316,19 +333,25 @@ def record_history(session, dossier, caller, action, **kw):
         agency=dossier.agency,
         details={"from": kw.get("from_state"), "to": kw.get("to_state")},
     )
-    session.add(
-        HistoryEntry(
-            dossier_id=dossier.id,
-            action=action,
-            from_state=kw.get("from_state"),
-            to_state=kw.get("to_state"),
-            actor=kw.get("actor") or actor_of(caller),
-            note=kw.get("note"),
-            public=kw.get("public", True),
-            changes=kw.get("changes") or None,
-            at=kw.get("at") or now(),
-        )
+    # Core: nothing reads a history line back as an object in its transaction,
+    # and the ORM's unit of work cost more than the insert itself
+    session.execute(
+        _HISTORY_INSERT,
+        {
+            "dossier_id": dossier.id,
+            "action": action,
+            "from_state": kw.get("from_state"),
+            "to_state": kw.get("to_state"),
+            "actor": kw.get("actor") or actor_of(caller),
+            "note": kw.get("note"),
+            "public": kw.get("public", True),
+            "changes": kw.get("changes") or None,
+            "at": kw.get("at") or now(),
+        },
     )
+
+
+_HISTORY_INSERT = insert(HistoryEntry.__table__)
 
 
 def emit(session, dossier, event_type, payload, procedure=None, calendar=None):
@@ -348,26 +371,30 @@ def emit(session, dossier, event_type, payload, procedure=None, calendar=None):
 
 def bump(session, dossier):
     """Count a change that does not touch the dossier row itself (comment, task)."""
+    # RETURNING the row into the object (as a refresh would: whatever another
+    # transaction committed before our row lock), one round trip instead of two
     session.execute(
-        update(Dossier.__table__)
-        .where(Dossier.__table__.c.id == dossier.id)
-        .values(version=Dossier.__table__.c.version + 1, updated_at=now())
-    )
-    session.refresh(dossier)
+        update(Dossier)
+        .where(Dossier.id == dossier.id)
+        .values(version=Dossier.version + 1, updated_at=now())
+        .returning(Dossier)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    ).scalar_one()
+
+
+# A text statement: SQLAlchemy compiles its PostgreSQL `insert … on conflict` again
+# for every execution (never cached), once per reception.
+_NEXT_RECEIPT = text(
+    f"INSERT INTO {ReceiptCounter.__tablename__} (agency, day, last)"
+    " VALUES (:agency, :day, 1) ON CONFLICT (agency, day)"
+    f" DO UPDATE SET last = {ReceiptCounter.__tablename__}.last + 1 RETURNING last"
+)
 
 
 def next_receipt(session, agency, day):
     """Issue the next sequence for (agency, day); commits with the caller's work."""
-    sequence = session.execute(
-        insert(ReceiptCounter)
-        .values(agency=agency, day=day, last=1)
-        .on_conflict_do_update(
-            index_elements=["agency", "day"],
-            set_={"last": ReceiptCounter.last + 1},
-        )
-        .returning(ReceiptCounter.last)
-    ).scalar_one()
-    return domain.receipt_number(agency, day, sequence)
+    found = session.execute(_NEXT_RECEIPT, {"agency": agency, "day": day})
+    return domain.receipt_number(agency, day, found.scalar_one())
 
 
 def lock_timeout(session, seconds=10):

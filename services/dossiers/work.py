@@ -90,7 +90,7 @@ def check_file_refs(file_index, dossier, file_ids):
 
 def add_comment(session, caller, dossier_id, data, file_index=None):
     permissions.require(caller, "comment.write")
-    data = load(contract.CommentSchema(), data)
+    data = load(contract.CommentSchema, data)
     dossier = store.load(session, caller, dossier_id)
     if is_applicant(caller) and data["internal"]:
         raise Forbidden("Not permitted", {"internal": ["true"]})
@@ -195,7 +195,7 @@ def _announce_task(session, caller, dossier, task):
 def create_task(session, caller, dossier_id, data, directory):
     """Open a task; its assignee must be active staff of the dossier's department."""
     permissions.require(caller, "task.manage")
-    data = load(contract.TaskSchema(), data)
+    data = load(contract.TaskSchema, data)
     dossier = store.load(session, caller, dossier_id)
     references.assignee(directory, dossier, data.get("assignee"))
     task = Task(dossier_id=dossier.id, created_by=caller.get("user_id"), **data)
@@ -227,7 +227,7 @@ def update_task(session, caller, dossier_id, task_id, data, directory):
         raise TaskNotFound("Task not found", {"task_id": [str(task_id)]})
     if not permissions.can(caller, "task.manage"):
         raise Forbidden("Not permitted", {"action": ["task.manage"]})
-    data = load(contract.TaskPatchSchema(), data)
+    data = load(contract.TaskPatchSchema, data)
     reassigned = "assignee" in data and data["assignee"] != task.assignee
     if reassigned:
         references.assignee(directory, dossier, data["assignee"])
@@ -282,7 +282,7 @@ def _group_key(group_by, snap, dossier):
 
 def stats(session, caller, query):
     permissions.require(caller, "stats.read")
-    data = load(contract.StatsQuery(), query or {})
+    data = load(contract.StatsQuery, query or {})
     sql = scope_filter(caller, select(Dossier))
     for name in ("province", "agency"):
         if data.get(name):

@@ -7,6 +7,7 @@ anything else. Services check it with `permissions.require` and the scope helper
 from services.contracts.base import Caller
 
 from .errors import Unauthenticated
+from .schemas import instance
 
 KINDS = ("anonymous", "citizen", "business", "staff", "operator", "client")
 
@@ -23,7 +24,7 @@ def caller_from(data):
     """Load a caller dict, refusing anything malformed."""
     data = data or ANONYMOUS
     try:
-        return CallerSchema().load(data)
+        return instance(CallerSchema).load(data)
     except Exception:  # noqa: BLE001 - any malformed caller is unauthenticated
         raise Unauthenticated("Invalid caller") from None
 

@@ -85,10 +85,11 @@ class Db:
             return f"error: {type(exc).__name__}"
 
 
-def make_engine(url, pool_size=10):
-    """Create an engine that survives database restarts (pre-ping)."""
+def make_engine(url, pool_size=10, pre_ping=True):
+    """Create an engine that survives database restarts (pre-ping; a user that
+    retries any failed transaction whole may do without: `pre_ping=False`)."""
     return create_engine(
-        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5, future=True
+        url, pool_pre_ping=pre_ping, pool_size=pool_size, max_overflow=5, future=True
     )
 
 

@@ -8,6 +8,8 @@ DEFAULT_MAX characters, a free-form Dict's strings MAX_TEXT each, and page numbe
 and sizes are bounded wherever a schema names them.
 """
 
+import functools
+
 from marshmallow import RAISE, Schema, fields, pre_load, validate
 from marshmallow import ValidationError as MarshmallowError
 
@@ -101,8 +103,19 @@ def _mark_nested(field):
             _mark_nested(inner)
 
 
+@functools.cache
+def instance(schema_class):
+    """One instance of a schema class per process: building one copies its declared
+    fields (and binds their bounds), which cost more than many a load; loading keeps
+    no state on the instance, so every worker shares it."""
+    return schema_class()
+
+
 def load(schema, data, partial=False):
-    """Load `data` with `schema` or raise ValidationFailed with field details."""
+    """Load `data` with `schema` (an instance, or a class: its shared `instance`) or
+    raise ValidationFailed with field details."""
+    if isinstance(schema, type):
+        schema = instance(schema)
     if not isinstance(data, dict):
         raise ValidationFailed("Invalid payload", {"_schema": ["invalid_type"]})
     try:

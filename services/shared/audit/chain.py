@@ -1,6 +1,7 @@
 """The chain itself: the entry columns, their hash, appending and verifying."""
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import zlib
@@ -19,7 +20,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..clock import utcnow
 from ..config import database_url
@@ -91,12 +92,12 @@ def append(session, model, actor=None, action="", target=None, **columns):
     if columns:
         raise TypeError(f"unknown audit columns: {sorted(columns)}")
     session.info.setdefault(PENDING, []).append((model, fields))
-    if not event.contains(session, "before_commit", _chain_pending):
-        event.listen(session, "before_commit", _chain_pending)
-        event.listen(session, "after_rollback", _forget_pending)
     return fields
 
 
+# listeners of every session (one per process): registering them on each session
+# that audits cost more than the entry's hash
+@event.listens_for(Session, "before_commit")
 def _chain_pending(session):
     pending = session.info.pop(PENDING, None)
     if not pending:
@@ -115,6 +116,7 @@ def _chain_pending(session):
         session.execute(insert(model.__table__), entries)
 
 
+@event.listens_for(Session, "after_rollback")
 def _forget_pending(session):
     session.info.pop(PENDING, None)
 
@@ -122,9 +124,21 @@ def _forget_pending(session):
 def _locked_head(session, model):
     """Take the chain's lock (until commit) and return the newest entry's hash."""
     key = zlib.crc32(f"audit:{model.__tablename__}".encode())
-    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-    prev = session.scalar(select(model.hash).order_by(model.id.desc()).limit(1))
+    prev = session.execute(_head_statement(model.__tablename__), {"k": key}).scalar()
     return prev or GENESIS
+
+
+@functools.cache
+def _head_statement(table):
+    """The lock and the head read in one round trip: two statements in one query
+    string (psycopg2 sends it as one simple query). Each statement takes its own
+    snapshot (READ COMMITTED), so the read sees every entry committed before the
+    lock was granted; one statement that did both would read with a snapshot taken
+    before it waited for the lock, and chain onto a stale head."""
+    return text(
+        "SELECT pg_advisory_xact_lock(:k);"
+        f" SELECT hash FROM {table} ORDER BY id DESC LIMIT 1"
+    )
 
 
 class Verdict(NamedTuple):

@@ -110,6 +110,20 @@ def test_full_journey_keeps_receipt_number_and_emits_each_change_once(world, tap
     assert last["province"] == "01" and last["receipt_number"] == receipt
 
 
+def test_each_comment_is_a_new_version_its_event_and_the_next_move_see(world, tap):
+    w = world
+    d = w.act(w.desk, w.submitted()["id"], "receive", department=w.department)
+    for body in ("Đã xem", "Đã kiểm tra"):
+        w.call("add_comment", w.officer, d["id"], {"body": body})
+    said = [b for t, b in tap.wait(d["id"], 4) if t == "comment_added"]
+    assert [b["version"] for b in said] == [d["version"] + 1, d["version"] + 2]
+    assert [b["dossier"]["version"] for b in said] == [b["version"] for b in said]
+    assert {b["dossier"]["status"] for b in said} == {"processing"}
+    moved = w.act(w.officer, d["id"], "request_supplement", note="Thiếu bản sao",
+                  expected_version=d["version"] + 2)  # fmt: skip
+    assert moved["version"] == d["version"] + 3
+
+
 def test_submit_then_reject_needs_a_reason(world):
     w = world
     d = w.submitted()

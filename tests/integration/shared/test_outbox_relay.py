@@ -13,7 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 from kombu import Connection, Exchange, Queue
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.config import database_url
@@ -116,3 +117,37 @@ def test_a_connection_lost_mid_batch_publishes_the_batch_again(
     # at least once: the first pass's messages may have arrived too
     assert set(received(listener, 60, seconds=8)) == set(ids)
     assert unpublished(sessions, model) == 0
+
+
+def test_the_payload_is_published_as_the_json_it_was_recorded_as(scratch, listener):
+    model, sessions, relay = scratch
+    probe = {"user_id": "relay-probe", "email": "relay@e2e.test",
+             "full_name": "Nguyễn Thị Hằng", "lang": "vi", "ip": None,
+             "failures": 3}  # fmt: skip
+    with sessions() as session, session.begin():
+        body = record_event(session, model, PROBE, probe, province="01")
+    assert relay.relay_once() == 1
+    message = listener.get(timeout=10)
+    message.ack()
+    assert message.content_type == "application/json"
+    assert json.loads(message.body) == body  # every field, the name's diacritics
+
+
+def test_a_pass_on_a_lost_database_connection_publishes_nothing_then_recovers(
+    scratch, listener
+):
+    model, sessions, relay = scratch
+    assert relay.relay_once() == 0  # its connection is open, back in its pool
+    engine = relay.sessions.kw["bind"]
+    with engine.connect() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+    with sessions() as session, session.begin():
+        session.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    ids = record(sessions, model, 3)
+    # no ping before the pass: it fails at its first statement, before publishing
+    with pytest.raises(DBAPIError):
+        relay.relay_once()
+    assert received(listener, 1, seconds=2) == []
+    assert unpublished(sessions, model) == 3
+    assert relay.relay_once() == 3  # on a new connection
+    assert sorted(received(listener, 3)) == sorted(ids)

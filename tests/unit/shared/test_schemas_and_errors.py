@@ -13,7 +13,7 @@ from services.shared.errors import (
     ValidationFailed,
     detail,
 )
-from services.shared.schemas import BaseSchema, load
+from services.shared.schemas import BaseSchema, instance, load
 
 
 class Sample(BaseSchema):
@@ -26,6 +26,15 @@ def test_unknown_fields_are_refused_with_the_field_named():
         load(Sample(), {"name": "An", "extra": 1})
     assert err.value.code == "VALIDATION_ERROR"
     assert err.value.details == {"extra": ["unknown_field"]}
+
+
+def test_a_schema_class_loads_with_one_shared_instance_and_the_same_rules():
+    assert instance(Sample) is instance(Sample)
+    assert load(Sample, {"name": "An", "age": 3}) == {"name": "An", "age": 3}
+    with pytest.raises(ValidationFailed) as err:
+        load(Sample, {"name": "x" * 20_001})
+    assert err.value.details == {"name": [detail("too_long", max="20000")]}
+    assert load(Sample, {"name": "Bình"}) == {"name": "Bình"}  # nothing kept between
 
 
 def test_marshmallow_messages_become_their_detail_codes_with_params():
