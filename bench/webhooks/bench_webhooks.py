@@ -6,11 +6,14 @@ seconds a request), ten subscriptions of an API client, then publishes --events
 `dossier_status_changed` events to the dossiers exchange as the outbox relay does
 (valid payloads of the contract). Prints how long the log took to store them, when
 each fast endpoint had all of them, the event → receipt latency (p50, p99) at the
-fast endpoints, how many the slow one got meanwhile, and the service's CPU and peak
-memory. Every body's signature is checked with `standardwebhooks` on a sample.
+fast endpoints, how many the slow one got meanwhile, when it had them all (the run
+waits for it too), the most requests it held at once (PORTAL_WEBHOOK_IN_FLIGHT
+bounds them), and the service's CPU and peak memory. Every body's signature is
+checked with `standardwebhooks` on a sample.
 
     . deploy/local/env.sh && PYTHONPATH=. $PORTAL_VENV/bin/python \
-        bench/webhooks/bench_webhooks.py [--events 10000] [--slow 0.5] [--senders 16]
+        bench/webhooks/bench_webhooks.py [--events 10000] [--slow 0.5] [--senders 16] \
+        [--in-flight N] [--instances 1] [--timeout 1800]
 """
 
 import argparse
@@ -50,6 +53,7 @@ class Endpoint(ThreadingHTTPServer):
     def __init__(self, port, delay):
         self.delay, self.lock = delay, threading.Lock()
         self.latencies, self.ids, self.sample, self.done_at = [], set(), None, None
+        self.open = self.most = 0  # requests held at once (before answering)
         super().__init__(("127.0.0.1", port), Receive)
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
@@ -59,8 +63,13 @@ class Receive(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        with self.server.lock:
+            self.server.open += 1
+            self.server.most = max(self.server.most, self.server.open)
         if self.server.delay:
             time.sleep(self.server.delay)
+        with self.server.lock:
+            self.server.open -= 1
         try:
             event = json.loads(body)
         except ValueError:  # a try the sender gave up on mid-way
@@ -144,6 +153,7 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
     parser.add_argument("--senders", type=int, default=16)
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument("--in-flight", type=int, help="PORTAL_WEBHOOK_IN_FLIGHT")
     args = parser.parse_args()
     endpoints = [
         Endpoint(18150 + i, args.slow if i == 0 else 0) for i in range(args.endpoints)
@@ -155,6 +165,8 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
         PORTAL_WEBHOOK_SENDERS=str(args.senders),
         PORTAL_WEBHOOK_TIMEOUT=str(max(5.0, args.slow * 4)),
     )
+    if args.in_flight:
+        stack.env["PORTAL_WEBHOOK_IN_FLIGHT"] = str(args.in_flight)
     rpc = RpcPool(stack.env["PORTAL_AMQP_URI"], size=2, timeout=120)
     try:
         stack.create_vhost()
@@ -190,21 +202,23 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
                     payload(n), routing_key="dossier_status_changed", delivery_mode=2
                 )
         published = time.monotonic() - start
-        fast = endpoints[1:]
-        stored_at = None
+        slow, fast = endpoints[0], endpoints[1:]
+        stored_at = fast_at = slow_then = None
         deadline = start + args.timeout
         while time.monotonic() < deadline:
             now = time.monotonic()
-            for endpoint in fast:
+            for endpoint in endpoints:
                 if endpoint.done_at is None and len(endpoint.ids) >= args.events:
                     endpoint.done_at = now - start
             if stored_at is None and stored(engine) >= args.events:
                 stored_at = now - start
-            if all(e.done_at for e in fast):
+            if fast_at is None and all(e.done_at for e in fast):
+                fast_at, slow_then = now - start, len(slow.ids)
+            if all(e.done_at for e in endpoints):
                 break
             time.sleep(0.5)
         elapsed = time.monotonic() - start
-        slow_count = len(endpoints[0].ids)
+        slow_count = len(slow.ids)
         received = [len(e.ids) for e in fast]
         figures = [proc_figures(stack.pid(name)) for name in stack.processes]
         peak, cpu = max(f[0] for f in figures), sum(f[1] for f in figures)
@@ -230,9 +244,17 @@ def main():  # noqa: C901 - one straight run: set up, publish, wait, print
             f"p99 {latencies[int(len(latencies) * 0.99)]:.2f} s"
         )
         print(
-            f"slow endpoint ({args.slow} s a request) got {slow_count} meanwhile "
-            f"(one at a time: at most {elapsed / args.slow:.0f} in {elapsed:.0f} s)"
+            f"slow endpoint ({args.slow} s a request) got {slow_then} when the fast "
+            f"ones were done ({fast_at or float('nan'):.1f} s), {slow_count} in "
+            f"{elapsed:.0f} s; all at {slow.done_at or float('nan'):.1f} s; at most "
+            f"{slow.most} requests at once (one at a time: {elapsed / args.slow:.0f})"
         )
+        slow_latencies = sorted(slow.latencies)
+        if slow_latencies:
+            print(
+                f"slow endpoint latency  p50 {statistics.median(slow_latencies):.2f} s,"
+                f" p99 {slow_latencies[int(len(slow_latencies) * 0.99)]:.2f} s"
+            )
         print(
             f"webhooks ({args.instances} instance(s)) CPU {cpu:.0f} s, "
             f"peak RSS {peak:.0f} MB"

@@ -2,15 +2,18 @@
 
 A thread claims an endpoint that has due deliveries and no live claim (`FOR UPDATE
 SKIP LOCKED`, a lease of PORTAL_WEBHOOK_LEASE seconds in `claimed_by`/
-`lease_until`), sends its due deliveries in event order, renewing the lease after
-each, then releases it. So a slow or dead endpoint holds one thread and never delays
+`lease_until`), sends its due deliveries, up to PORTAL_WEBHOOK_IN_FLIGHT at once
+(started in event order, answered in any), renewing the lease as it writes their
+outcomes, then releases it. So a slow endpoint is served concurrently, a slow or
+dead one holds one thread and a bounded number of connections and never delays
 another endpoint; any number of instances share the work; a killed instance's
 endpoints are taken over when their lease runs out.
 
 Each try is signed with `standardwebhooks` (`webhook-id` = the delivery's id, the
 same for every try and replay; `webhook-timestamp`; `webhook-signature`, with the
 previous secret's signature too for a while after a rotation). 2xx is delivered;
-410 disables the endpoint; 429 pauses the endpoint for its Retry-After; anything
+410 disables the endpoint; 429 pauses the endpoint for its Retry-After (after
+either, no further try starts; the ones in flight finish and are written); anything
 else (5xx, a timeout, a refused address) is tried again with exponential back-off
 and jitter until PORTAL_WEBHOOK_MAX_ATTEMPTS, then the delivery has failed.
 """
@@ -140,6 +143,29 @@ def try_once(
     return outcome
 
 
+def halts(outcome):
+    """Whether an outcome stops the endpoint's further tries: 410, 429."""
+    return outcome.gone or outcome.retry_after is not None
+
+
+def concurrently(items, attempt, size, halts=halts):
+    """(results, halted): `results` yields (item, outcome) in the items' order, up to
+    `size` attempts running at once. Once an outcome `halts` — or the caller puts
+    anything into `halted` (a lost lease) — no further attempt starts: those in
+    flight finish and are yielded, the rest are yielded with None (not tried)."""
+    halted = []
+
+    def one(item):
+        if halted:
+            return item, None
+        outcome = attempt(item)
+        if halts(outcome):
+            halted.append(outcome)
+        return item, outcome
+
+    return eventlet.GreenPool(size).imap(one, items), halted
+
+
 class Sender(DependencyProvider):
     """The sender threads of one instance (a nameko dependency of the service)."""
 
@@ -150,6 +176,7 @@ class Sender(DependencyProvider):
             return setting.cast(cfg.get(setting.key, setting.default))
 
         self.threads = get(settings.SENDERS)
+        self.in_flight = get(settings.IN_FLIGHT)
         self.batch = get(settings.BATCH)
         self.poll = get(settings.POLL)
         self.lease = get(settings.LEASE)
@@ -163,7 +190,7 @@ class Sender(DependencyProvider):
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.wakeups = LightQueue()
         self.serving = set()  # the endpoints this instance's threads hold
-        self.http = PinnedTransport(self.timeout)
+        self.http = PinnedTransport(self.timeout, connections=self.in_flight)
         self.vault = Vault(cfg.get(settings.SECRET_KEYS.key))  # refuses to start
         self.running = False
 
@@ -277,30 +304,24 @@ class Sender(DependencyProvider):
         return sub, due
 
     def serve(self, subscription_id, sub, due):
-        """Send the endpoint's due deliveries, one at a time, then release it.
+        """Send the endpoint's due deliveries, `in_flight` at a time, then release it.
 
-        Outcomes are written (and the lease renewed) every FLUSH tries in one
+        Outcomes are written (and the lease renewed) every FLUSH answers in one
         transaction: a crash in between sends those again (at least once; the
-        webhook-id lets the receiver see the repeat). The look for what is due next
-        shares the transaction of the last write (or the claim's)."""
+        webhook-id lets the receiver see the repeat). A 410, a 429 or a lost lease
+        starts no further try; the tries in flight finish and are written (the 410's
+        with the endpoint's disabling). The look for what is due next shares the
+        transaction of the last write (or the claim's), once a batch's tries all
+        ended, so it never finds one still in flight."""
         pause, done = 0.0, []
         self.serving.add(subscription_id)
         try:
             while self.running:
                 if sub is None or not sub.active or not due:
                     return
-                secrets = self.signing_secrets(sub)
-                for delivery, event in due:
-                    outcome = self.send(sub, secrets, delivery, event)
-                    done.append((delivery, outcome))
-                    if outcome.gone:
-                        self.flush(subscription_id, done, disable="gone")
-                        return
-                    if outcome.retry_after is not None:
-                        pause = outcome.retry_after
-                        return
-                    if len(done) >= FLUSH and not self.flush(subscription_id, done):
-                        return  # the lease lapsed and another sender took over
+                stop, pause = self._send_batch(subscription_id, sub, due, done)
+                if stop:
+                    return
                 renewed, sub, due = self._next(subscription_id, done)
                 if not renewed:
                     return
@@ -311,6 +332,31 @@ class Sender(DependencyProvider):
                 self._execute(RELEASE, id=subscription_id, pause=pause)
             finally:
                 self.serving.discard(subscription_id)
+
+    def _send_batch(self, subscription_id, sub, due, done):
+        """Send a batch, its outcomes into `done` (written every FLUSH); return
+        (stop, pause): stop after a 410 (written with the disabling), a 429 (pause:
+        its Retry-After, the longest of the batch's) or a lost lease."""
+        secrets = self.signing_secrets(sub)
+        results, halted = concurrently(
+            due, lambda row: self.send(sub, secrets, *row), self.in_flight
+        )
+        gone = lost = False
+        pause = None
+        for (delivery, _), outcome in results:
+            if outcome is None:
+                continue  # never started: still due
+            done.append((delivery, outcome))
+            gone = gone or outcome.gone
+            if outcome.retry_after is not None:
+                pause = max(pause or 0.0, outcome.retry_after)
+            if len(done) >= FLUSH and not (gone or lost):
+                if not self.flush(subscription_id, done):
+                    lost = True  # another sender took over
+                    halted.append(lost)
+        if gone:
+            self.flush(subscription_id, done, disable="gone")
+        return gone or lost or pause is not None, pause or 0.0
 
     def _next(self, subscription_id, done):
         """(renewed, subscription, due): the outcomes written first, in the same

@@ -15,6 +15,15 @@ SENDERS = Setting(
     "endpoint holds one thread and never delays the others.",
     int,
 )
+IN_FLIGHT = Setting(
+    "PORTAL_WEBHOOK_IN_FLIGHT",
+    "10",
+    "Tries in flight at once to one endpoint (its sender thread sends its due "
+    "deliveries through a pool of this size): a slow endpoint is served "
+    "concurrently, a dead one holds at most this many connections. 10: a batch of "
+    "50 is five full rounds, and a 0.5 s endpoint gets 20 a second.",
+    int,
+)
 BATCH = Setting(
     "PORTAL_WEBHOOK_BATCH", "50", "Deliveries a sender takes from its endpoint.", int
 )
@@ -63,6 +72,7 @@ SECRET_KEYS = Setting(
 SETTINGS = (
     ALLOWED_HOSTS,
     SENDERS,
+    IN_FLIGHT,
     BATCH,
     POLL,
     LEASE,

@@ -7,7 +7,8 @@ connection (DNS rebinding) cannot steer a try inside. The name still goes in the
 Host header, and for https in the TLS handshake (SNI) and the certificate check.
 
 One urllib3 pool per (scheme, address, port, name) keeps connections alive between
-the tries of an endpoint; a host that resolves elsewhere later gets a new pool.
+the tries of an endpoint, as many as the tries it may have in flight
+(PORTAL_WEBHOOK_IN_FLIGHT); a host that resolves elsewhere later gets a new pool.
 """
 
 import threading
@@ -26,9 +27,10 @@ class Answer:
 
 
 class PinnedTransport:
-    def __init__(self, timeout, pools=POOLS):
+    def __init__(self, timeout, pools=POOLS, connections=2):
         self.timeout = urllib3.Timeout(connect=timeout, read=timeout)
         self.pools, self.size, self.lock = OrderedDict(), pools, threading.Lock()
+        self.connections = connections  # kept per pool: an endpoint's tries at once
 
     def pool(self, target, address):
         key = (target.scheme, address, target.port, target.host)
@@ -40,7 +42,7 @@ class PinnedTransport:
             return pool
 
     def _new(self, target, address):
-        common = dict(timeout=self.timeout, retries=False, maxsize=2)
+        common = dict(timeout=self.timeout, retries=False, maxsize=self.connections)
         if target.scheme == "https":
             return urllib3.HTTPSConnectionPool(
                 address,

@@ -7,6 +7,8 @@ tests/stack.py, which also shortens the back-off and the timeout). Signatures ar
 verified with the `standardwebhooks` library itself.
 """
 
+import collections
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -19,14 +21,19 @@ import requests
 from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
 import services.webhooks.exceptions  # noqa: F401 - registers remote error types
 from deploy.local import seed_webhooks, webhook_receiver
+from services.dossiers import store as dossiers_store
+from services.dossiers.models import Dossier, Outbox
 from services.shared.caller import SYSTEM
 from services.shared.config import database_url
 from services.shared.errors import ServiceError
+from services.webhooks import settings
 from tests.integration.dossiers.conftest import PROVINCE, World
 
 WAIT = 30  # seconds any one awaited fact may take on the loaded machine
@@ -188,7 +195,8 @@ def test_deliveries_are_signed_and_carry_no_personal_data(setup, receiver):
     seen = []
     for request in got:
         event = Webhook(secret).verify(request["body"], request["headers"])
-        seen.append((event["type"], event["data"].get("action")))
+        version = event["data"]["dossier"]["version"]
+        seen.append((version, event["type"], event["data"].get("action")))
         assert event["subject"] == dossier["id"]
         assert event["agency"] == world.agency and event["province"] == PROVINCE
         # the receiving desk beside the resolving agency (here the same one)
@@ -199,9 +207,10 @@ def test_deliveries_are_signed_and_carry_no_personal_data(setup, receiver):
         assert event["data_version"] == "1"
         # the applicant's name (in the snapshot and the form) never leaves
         assert "Nguyễn" not in request["body"] and "full_name" not in request["body"]
-    assert seen[:2] == [
-        ("dossier_submitted", "submit"),
-        ("dossier_status_changed", "receive"),
+    # in the dossier's order (tries run concurrently: arrival order is not promised)
+    assert [fact for _, *fact in sorted(seen)[:2]] == [
+        ["dossier_submitted", "submit"],
+        ["dossier_status_changed", "receive"],
     ]
     with pytest.raises(Exception):  # noqa: B017 - the library's own error type
         Webhook(subs["/flaky"]["secret"]).verify(got[0]["body"], got[0]["headers"])
@@ -278,20 +287,28 @@ def test_410_disables_the_endpoint(setup, receiver, rpc):
     )
     sub = rpc.call("webhooks", "get_subscription", ours, sub_id)
     assert sub["disabled_reason"] == "gone"
-    assert len(receiver.at("/gone")) == 1
+    tried = receiver.at("/gone")
+    # only tries in flight with the first 410 (its two events, if both were due)
+    assert 1 <= len(tried) <= 2
+    first = min(r["ended"] or float("inf") for r in tried)
+    assert all(r["started"] <= first for r in tried)
     # a later event is not sent there (it reaches /ok)
     world.received()
     wait_for("the next dossier at /ok", lambda: len(receiver.at("/ok")) >= 4)
-    assert len(receiver.at("/gone")) == 1
+    assert len(receiver.at("/gone")) == len(tried)
 
 
 def test_429_waits_for_retry_after(setup, receiver):
-    tries = wait_for(
-        "a second try at /limited",
-        lambda: len(receiver.at("/limited")) >= 2 and receiver.at("/limited"),
+    first = wait_for("a try at /limited", lambda: receiver.at("/limited"))[0]
+    assert first["status"] == 429
+    wait_for("its answer", lambda: first["ended"])
+
+    def after():  # the tries not in flight with the first 429 (tries start at once)
+        return [r for r in receiver.at("/limited")[1:] if r["started"] > first["ended"]]
+
+    assert (
+        wait_for("a try after the 429", after)[0]["started"] - first["started"] >= 0.9
     )
-    assert tries[0]["status"] == 429
-    assert tries[1]["started"] - tries[0]["started"] >= 0.9
 
 
 def test_no_event_beyond_the_clients_scope(setup, receiver, rpc):
@@ -410,6 +427,80 @@ def test_no_event_for_a_change_that_failed_after_writing_its_outbox_row(
     fed = wait_for("the second reception in the feed", in_feed)
     assert len(sent) == 1 and [e["id"] for e in fed] == [sent[0]["id"]]
     assert sent[0]["data"]["action"] == "receive"
+
+
+def test_no_event_for_a_change_rolled_back_after_recording_its_event(
+    setup, receiver, rpc, stack, db
+):
+    """The dossiers' own unit of work (a session's transaction on their real
+    database) records a reception's event through their store (`store.emit`, the
+    outbox row flushed: PostgreSQL has it, inside the transaction only), then the
+    change breaks a constraint (the receipt number another dossier holds) and rolls
+    back. No outbox row is left, the relay has nothing to publish, and neither the
+    feed, the log nor a receiver ever shows the event; the reception done again
+    through the service is the one status change they see. Were the event written
+    outside the change's transaction, its row would survive the rollback."""
+    world, ours, _, _, taken = setup
+    assert taken["receipt_number"]
+    dossier = world.submitted()
+    dossiers = create_engine(database_url("dossiers", stack.env))
+    outbox_rows = select(func.count()).select_from(Outbox)
+    try:
+        with pytest.raises(IntegrityError):
+            with Session(dossiers) as session, session.begin():
+                row = session.scalar(
+                    select(Dossier).where(Dossier.public_id == uuid.UUID(dossier["id"]))
+                )
+                recorded = dossiers_store.emit(
+                    session,
+                    row,
+                    "dossier_status_changed",
+                    {
+                        "from": row.status,
+                        "to": "received",
+                        "action": "receive",
+                        "actor": dossiers_store.actor_of(world.desk),
+                    },
+                )
+                session.flush()
+                mine = outbox_rows.where(Outbox.event_id == recorded["event_id"])
+                assert session.scalar(mine) == 1  # written, in this transaction
+                with dossiers.connect() as other:
+                    assert other.scalar(mine) == 0  # and nowhere else yet
+                row.receipt_number = taken["receipt_number"]
+                session.flush()  # a unique receipt number: the change fails here
+        with dossiers.connect() as conn:
+            assert conn.scalar(mine) == 0  # the failed change left no row
+    finally:
+        dossiers.dispose()
+    world.act(world.desk, dossier["id"], "receive", department=world.department)
+
+    def changes_at(path):
+        return [
+            json.loads(r["body"])["id"]
+            for r in bodies(receiver, path, dossier["id"])
+            if json.loads(r["body"])["type"] == "dossier_status_changed"
+        ]
+
+    def in_feed():
+        feed = rpc.call("webhooks", "list_events", ours, {"after": "0", "limit": 500})
+        return [
+            e["id"]
+            for e in feed["items"]
+            if e["subject"] == dossier["id"] and e["type"] == "dossier_status_changed"
+        ]
+
+    # the relay publishes in outbox order: had the failed change's row been
+    # committed (a lower id), it would have been published no later than this one
+    sent = wait_for("the second reception at /ok", lambda: changes_at("/ok"))
+    fed = wait_for("the second reception in the feed", in_feed)
+    assert len(sent) == 1 and fed == sent and recorded["event_id"] not in sent
+    with db.connect() as conn:
+        logged = conn.scalar(
+            text("SELECT count(*) FROM events WHERE event_id = :id"),
+            {"id": recorded["event_id"]},
+        )
+    assert logged == 0
 
 
 def test_internal_comments_never_reach_a_client(setup, receiver, rpc):
@@ -609,17 +700,19 @@ def test_the_demo_seed_subscribes_a_client_whose_receiver_gets_events(setup, rpc
             return len(got) >= 2 and got
 
         got = wait_for("the dossier's events at the demo receiver", arrived)
-        assert [e["type"] for e in got[:2]] == [
-            "dossier_submitted",
+        # concurrent tries: arrival order is not promised
+        assert sorted(e["type"] for e in got[:2]) == [
             "dossier_status_changed",
+            "dossier_submitted",
         ]
         assert all(e["verified"] is True for e in got)
     finally:
         server.shutdown()
 
 
-def _event(world, dossier_id):
+def _event(world, dossier_id, agency=None):
     now = dt.datetime.now(dt.UTC).isoformat()
+    agency = agency or world.agency
     return {
         "event_id": str(uuid.uuid4()),
         "occurred_at": now,
@@ -629,7 +722,7 @@ def _event(world, dossier_id):
         "dossier": {
             "id": dossier_id,
             "province": PROVINCE,
-            "agency": world.agency,
+            "agency": agency,
             "procedure": {"code": world.code, "name": "Khai sinh", "version": 1},
             "applicant": {"id": "c1", "kind": "citizen", "full_name": "Nguyễn Văn An"},
             "status": "received",
@@ -669,6 +762,207 @@ def test_a_redelivered_event_is_stored_and_sent_once(setup, receiver, rpc, stack
         twice["event_id"]
     ]
     assert len(bodies(receiver, "/ok", "d-twice")) == 1
+
+
+class Gauge(ThreadingHTTPServer):
+    """Answers the n-th request at a path (0 first) with `answers[path](n)`, a
+    (seconds to take, status) pair, and counts the requests it holds at once per
+    path (counted down before it answers: never more than the sender has open)."""
+
+    daemon_threads = True
+    request_queue_size = 64
+
+    def __init__(self, answers):
+        self.answers, self.lock, self.requests = answers, threading.Lock(), []
+        self.open, self.most = collections.Counter(), collections.Counter()
+        for port in range(18100, 18200):
+            try:
+                super().__init__(("127.0.0.1", port), GaugeHandler)
+                break
+            except OSError:
+                continue
+        else:
+            raise RuntimeError("no free port in 18100-18199")
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def at(self, path):
+        with self.lock:
+            return [r for r in self.requests if r["path"] == path]
+
+
+class GaugeHandler(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - the http.server name
+        self.rfile.read(int(self.headers["Content-Length"]))
+        server, path = self.server, self.path
+        with server.lock:
+            n = sum(1 for r in server.requests if r["path"] == path)
+            seconds, status = server.answers[path](n)
+            record = {
+                "path": path,
+                "id": self.headers.get("webhook-id"),
+                "status": status,
+                "started": time.monotonic(),
+                "ended": None,
+            }
+            server.requests.append(record)
+            server.open[path] += 1
+            server.most[path] = max(server.most[path], server.open[path])
+        time.sleep(seconds)
+        with server.lock:
+            server.open[path] -= 1
+            record["ended"] = time.monotonic()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        except OSError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def in_flight(stack):
+    """The bound of an endpoint's tries at once, as the stack's sender has it."""
+    return settings.IN_FLIGHT.cast(
+        stack.env.get(settings.IN_FLIGHT.key, settings.IN_FLIGHT.default)
+    )
+
+
+@contextlib.contextmanager
+def _held(db, subscription_id, expected):
+    """Hold the endpoint as if another sender served it (a live lease) until its
+    `expected` deliveries are all stored, so the sender then finds them due at once
+    (not one by one as the events come in); released at the end."""
+    with db.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE subscriptions SET claimed_by = 'test-hold', "
+                "lease_until = now() + interval '1 hour' WHERE id = :id"
+            ),
+            {"id": subscription_id},
+        )
+    try:
+        yield
+        count = text("SELECT count(*) FROM deliveries WHERE subscription_id = :id")
+
+        def stored():
+            with db.connect() as conn:
+                return conn.scalar(count, {"id": subscription_id}) >= expected
+
+        wait_for(f"{expected} deliveries stored", stored)
+    finally:
+        with db.begin() as conn:
+            conn.execute(
+                text(
+                    "UPDATE subscriptions SET claimed_by = NULL, lease_until = NULL "
+                    "WHERE id = :id AND claimed_by = 'test-hold'"
+                ),
+                {"id": subscription_id},
+            )
+
+
+def _publish(stack, bodies_):
+    """Publish event bodies to the dossiers exchange as the outbox relay does."""
+    exchange = get_event_exchange(
+        "dossiers", {"AMQP_URI": stack.env["PORTAL_AMQP_URI"]}
+    )
+    with Connection(stack.env["PORTAL_AMQP_URI"]) as conn:
+        producer = Producer(conn, exchange=exchange, serializer="json")
+        for body in bodies_:
+            producer.publish(body, routing_key="dossier_status_changed")
+
+
+def _endpoint(rpc, url):
+    """A client of an agency of its own (no other subscription sees its events)."""
+    caller = client(f"F{uuid.uuid4().hex[:6]}")
+    sub = rpc.call(
+        "webhooks", "create_subscription", caller, {"url": url, "event_types": TYPES}
+    )
+    return caller, sub
+
+
+def test_a_slow_endpoint_has_several_tries_in_flight_never_more_than_the_bound(
+    setup, rpc, stack, db, in_flight
+):
+    world = setup[0]
+    gauge = Gauge({"/slow-many": lambda n: (0.5, 204)})
+    try:
+        caller, sub = _endpoint(rpc, gauge.url + "/slow-many")
+        count = 3 * in_flight
+        with _held(db, sub["id"], count):
+            _publish(
+                stack,
+                [_event(world, f"d-many-{i}", caller["agency"]) for i in range(count)],
+            )
+        wait_for(
+            "every event at the slow endpoint",
+            lambda: len({r["id"] for r in gauge.at("/slow-many")}) >= count,
+            timeout=WAIT + count * 0.5,
+        )
+        assert 1 < gauge.most["/slow-many"] <= in_flight
+    finally:
+        gauge.shutdown()
+
+
+def test_a_410_among_tries_in_flight_disables_and_nothing_more_is_sent(
+    setup, rpc, stack, db, in_flight
+):
+    """The first `in_flight` tries start together; the last of them to arrive is
+    answered 410 at once, the others slowly with 204. Those in flight finish and
+    are written with the disabling; no further try starts."""
+    world = setup[0]
+
+    def answer(n):
+        if n < in_flight - 1:
+            return 1.0, 204
+        return (0.1, 410) if n == in_flight - 1 else (0, 204)
+
+    gauge = Gauge({"/gone-many": answer})
+    try:
+        caller, sub = _endpoint(rpc, gauge.url + "/gone-many")
+        count = 2 * in_flight + 2
+        with _held(db, sub["id"], count):
+            _publish(
+                stack,
+                [_event(world, f"d-gone-{i}", caller["agency"]) for i in range(count)],
+            )
+        wait_for(
+            "the endpoint disabled",
+            lambda: (
+                not rpc.call("webhooks", "get_subscription", caller, sub["id"])[
+                    "active"
+                ]
+            ),
+        )
+        time.sleep(2)  # several polls: a try started late would show by now
+        tried = gauge.at("/gone-many")
+        assert gauge.most["/gone-many"] > 1  # the 410 came among concurrent tries
+        assert len(tried) == in_flight
+        gone = next(r for r in tried if r["status"] == 410)
+        assert all(r["started"] <= gone["ended"] for r in tried)
+        with db.connect() as conn:
+            log = conn.execute(
+                text(
+                    "SELECT status, attempts, last_status FROM deliveries "
+                    "WHERE subscription_id = :id"
+                ),
+                {"id": sub["id"]},
+            ).all()
+        # every try in flight was written (with the disabling), the rest untried
+        assert sum(attempts for _, attempts, _ in log) == in_flight
+        assert [(s, c) for s, _, c in log if c == 410] == [("failed", 410)]
+        assert sum(1 for _, attempts, _ in log if attempts == 0) == count - in_flight
+        assert (
+            rpc.call("webhooks", "get_subscription", caller, sub["id"])[
+                "disabled_reason"
+            ]
+            == "gone"
+        )
+    finally:
+        gauge.shutdown()
 
 
 def _scrape(stack):
