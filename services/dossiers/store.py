@@ -97,7 +97,23 @@ def load(session, caller, dossier_id, lock=False):
     query = select(Dossier).where(Dossier.public_id == _parse_id(dossier_id))
     if lock:
         query = query.with_for_update()
-    dossier = session.scalar(query)
+    return _seen(caller, session.scalar(query), dossier_id)
+
+
+def load_to_read(session, caller, dossier_id):
+    """`load` for a read: the province's calendar revision comes with the row, so
+    the calendar is the one this process keeps unless it changed."""
+    require_login(caller)
+    query = select(Dossier, catalogue.calendar_revision(Dossier.province))
+    row = session.execute(
+        query.where(Dossier.public_id == _parse_id(dossier_id))
+    ).first()
+    dossier = _seen(caller, row and row[0], dossier_id)
+    catalogue.calendar_at(session, dossier.province, row[1])
+    return dossier
+
+
+def _seen(caller, dossier, dossier_id):
     if dossier is None or not visible(caller, dossier):
         raise DossierNotFound("Dossier not found", {"id": [str(dossier_id)]})
     return dossier
