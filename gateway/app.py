@@ -62,6 +62,7 @@ def shared_limits(store, cfg):
             budgets,
             value(settings.RATE_WINDOW),
             value(settings.API_QUOTA_WINDOW),
+            value(settings.RATE_BATCH),
         ),
         Idempotency(
             store, value(settings.IDEMPOTENCY_TTL), value(settings.IDEMPOTENCY_LEASE)

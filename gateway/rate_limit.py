@@ -14,7 +14,10 @@ Every counted answer carries the IETF draft headers `RateLimit-Limit`,
 `RateLimit-Remaining`, `RateLimit-Reset` (seconds until the window ends); over the
 budget the answer is 429 RATE_LIMITED with `Retry-After` (the same seconds).
 
-The count is one upsert in the gateway database. When that database cannot be reached
+The count is the shared counter of the gateway database, taken in batches per process
+(`gateway/leases.py`: never over a budget, possibly refused a little early; at most
+`PORTAL_RATE_BATCH` positions at once, 1 to count every request in the database).
+When that database cannot be reached
 the request is let through (and logged): limits protect the services, they must not
 become the outage. A page over budget answers the portal's error page (429), the API
 the error body.
@@ -26,6 +29,7 @@ import falcon
 
 from .errors import CodedHTTPError
 from .hooks import client_ip
+from .leases import Leases
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +88,10 @@ def refusal(reset):
 class RateLimit:
     """Count the request against its identity's budget; 429 once it is spent."""
 
-    def __init__(self, store, budgets, window, quota_window=86400):
+    def __init__(self, store, budgets, window, quota_window=86400, batch=64):
         self.store, self.budgets, self.window = store, budgets, window
         self.quota_window = quota_window
+        self.leases = Leases(store, most=batch)
         longest = max(window, quota_window if budgets.quotas else 0)
         store.counter_age = max(store.counter_age, 2 * longest)
 
@@ -97,7 +102,7 @@ class RateLimit:
         identity, limit = self.budgets.of(req)
         self.store.maybe_cleanup()
         try:
-            hits, reset = self.store.hit(identity[:160], self.window)
+            hits, reset = self.leases.take(identity[:160], self.window, limit)
         except Exception:  # noqa: BLE001 - fail open: see the module's docstring
             log.warning("rate limit not counted", exc_info=True)
             return
@@ -113,7 +118,7 @@ class RateLimit:
             return
         name, limit = quota
         try:
-            hits, reset = self.store.hit(name, self.quota_window)
+            hits, reset = self.leases.take(name, self.quota_window, limit)
         except Exception:  # noqa: BLE001 - fail open, as above
             log.warning("province quota not counted", exc_info=True)
             return

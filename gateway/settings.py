@@ -47,6 +47,13 @@ API_QUOTA_WINDOW = Setting(
     "Length of a province's API quota window, in seconds.",
     int,
 )
+RATE_BATCH = Setting(
+    "PORTAL_RATE_BATCH",
+    "64",
+    "Most rate-limit counts a gateway process takes from the database at once "
+    "(1: one round trip per request; gateway/leases.py).",
+    int,
+)
 RATE_ANONYMOUS = Setting(
     "PORTAL_RATE_LIMIT_ANONYMOUS",
     "300",
@@ -78,6 +85,7 @@ SETTINGS = (
     API_QUOTA_PROVINCES,
     API_QUOTA_WINDOW,
     RATE_ANONYMOUS,
+    RATE_BATCH,
     SESSION_KEY,
     REVOCATION_HEARTBEAT,
 )

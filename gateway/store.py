@@ -8,6 +8,7 @@ with drifting clocks still agree on windows and expiry.
 """
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -46,22 +47,29 @@ rate_counters = sa.Table(
     sa.Column("identity", sa.String(160), primary_key=True),
     sa.Column("window_start", Timestamp, primary_key=True, index=True),
     sa.Column("hits", sa.Integer(), nullable=False),
+    # positions the last reservation took (gateway/leases.py)
+    sa.Column("granted", sa.Integer(), nullable=False, server_default="1"),
 )
 
 NOW = sa.func.now()
 
 
-# The rate limit's upsert, run on every API request. As text: SQLAlchemy never caches
-# the compiled form of its PostgreSQL `insert` (`inherit_cache = False`), so built with
-# it the statement was compiled again on each request, a few percent of the gateway's
-# CPU under load (py-spy: bench/README.md, core).
-HIT = sa.text(
+# The rate limit's upsert: reserve up to :want positions of the window's count, never
+# more than a tenth (:share) of what is left (at least one: the request itself), and
+# return the last position and how many were taken. As text: SQLAlchemy never caches
+# the compiled form of its PostgreSQL `insert` (`inherit_cache = False`), so built
+# with it the statement was compiled again on each request (bench/README.md, core).
+RESERVE = sa.text(
     """
-    INSERT INTO rate_counters (identity, window_start, hits)
+    INSERT INTO rate_counters AS c (identity, window_start, hits, granted)
     VALUES (:identity,
-            to_timestamp(floor(extract(epoch FROM now()) / :window) * :window), 1)
-    ON CONFLICT (identity, window_start) DO UPDATE SET hits = rate_counters.hits + 1
-    RETURNING hits,
+            to_timestamp(floor(extract(epoch FROM now()) / :window) * :window),
+            least(:want, greatest(1, :limit / :share)),
+            least(:want, greatest(1, :limit / :share)))
+    ON CONFLICT (identity, window_start) DO UPDATE
+        SET hits = c.hits + least(:want, greatest(1, (:limit - c.hits) / :share)),
+            granted = least(:want, greatest(1, (:limit - c.hits) / :share))
+    RETURNING hits, granted,
               extract(epoch FROM window_start) + :window - extract(epoch FROM now())
                   AS seconds_left
     """
@@ -174,15 +182,23 @@ class GatewayStore:
             )
 
     # --- rate limits ------------------------------------------------------------------
-    def hit(self, identity, window):
-        """Count one request of `identity` in the current fixed window.
+    def reserve(self, identity, window, limit, want=1, share=10):
+        """Take up to `want` positions of `identity`'s count in the current fixed
+        window (fewer near `limit`, at least one).
 
-        Returns (hits so far in the window, seconds until it ends). One upsert: its
-        row lock makes concurrent instances count right.
+        Returns (last position taken, how many, seconds until the window ends). One
+        upsert: its row lock makes concurrent instances take distinct positions.
         """
+        params = {"identity": identity, "window": window, "limit": limit}
+        params.update(want=max(1, int(want)), share=share)
         with self.counter_engine.connect() as conn:
-            row = conn.execute(HIT, {"identity": identity, "window": window}).one()
-        return row.hits, max(1, int(-(-float(row.seconds_left) // 1)))
+            row = conn.execute(RESERVE, params).one()
+        return row.hits, row.granted, float(row.seconds_left)
+
+    def hit(self, identity, window):
+        """Count one request: (hits so far in the window, seconds until it ends)."""
+        hits, _, left = self.reserve(identity, window, 1)
+        return hits, max(1, math.ceil(left))
 
     # --- housekeeping -----------------------------------------------------------------
     def cleanup(self, counter_age=None, batch=5000):

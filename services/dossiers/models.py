@@ -111,6 +111,8 @@ class HolidayCalendar(Base):
 
     province: Mapped[str] = mapped_column(String(8), primary_key=True)
     seeded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    # moved by every change of the province's holidays (catalogue.calendar_at)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Dossier(Base):

@@ -258,7 +258,8 @@ def register_paper(session, caller, data, directory):
 def get(session, caller, dossier_id):
     store.require_login(caller)
     permissions.require(caller, "dossier.read")
-    return store.detail(session, caller, store.load(session, caller, dossier_id))
+    dossier = store.load_to_read(session, caller, dossier_id)
+    return store.detail(session, caller, dossier)
 
 
 def scope_filter(caller, query):

@@ -313,7 +313,8 @@ class DossiersService:
 
     @rpc
     def get_dossier(self, caller, dossier_id):
-        with self.db.transaction() as s:
+        # one row read (the procedure version and the calendar: kept or immutable)
+        with self.db.statements() as s:
             return operations.get(s, caller_from(caller), dossier_id)
 
     @rpc

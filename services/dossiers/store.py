@@ -104,6 +104,23 @@ def load(session, caller, dossier_id, lock=False):
     require_login(caller)
     query = _BY_PUBLIC_ID_LOCKED if lock else _BY_PUBLIC_ID
     dossier = session.scalar(query, {"public_id": _parse_id(dossier_id)})
+    return _seen(caller, dossier, dossier_id)
+
+
+def load_to_read(session, caller, dossier_id):
+    """`load` for a read: the province's calendar revision comes with the row, so
+    the calendar is the one this process keeps unless it changed."""
+    require_login(caller)
+    query = select(Dossier, catalogue.calendar_revision(Dossier.province))
+    row = session.execute(
+        query.where(Dossier.public_id == _parse_id(dossier_id))
+    ).first()
+    dossier = _seen(caller, row and row[0], dossier_id)
+    catalogue.calendar_at(session, dossier.province, row[1])
+    return dossier
+
+
+def _seen(caller, dossier, dossier_id):
     if dossier is None or not visible(caller, dossier):
         raise DossierNotFound("Dossier not found", {"id": [str(dossier_id)]})
     return dossier

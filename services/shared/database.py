@@ -61,6 +61,11 @@ class Db:
     def __init__(self, session_factory, engine):
         self._session_factory = session_factory
         self.engine = engine
+        # the same pool, each statement its own transaction (no BEGIN, no COMMIT)
+        self._autocommit = sessionmaker(
+            engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+        )
 
     @contextmanager
     def transaction(self):
@@ -73,6 +78,14 @@ class Db:
     def reader(self):
         """Yield a session for reads only."""
         with unavailable_when_lost(), self._session_factory() as session:
+            yield session
+
+    @contextmanager
+    def statements(self):
+        """Yield a session for reads whose every statement stands alone: for a read
+        that needs no snapshot across its statements (one row and what never
+        changes), two round trips fewer than a transaction."""
+        with unavailable_when_lost(), self._autocommit() as session:
             yield session
 
     def ping(self):

@@ -9,7 +9,9 @@ RateLimit-Remaining going up) runs its scenario once more.
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
+from services.shared.config import database_url
 from tests.conftest import Api
 
 from .conftest import Agency
@@ -204,3 +206,41 @@ def test_a_province_quota_is_shared_by_all_its_api_clients(stack):
         assert operator.get("/api/v1/procedures").status_code == 200
     finally:
         stack.stop_process(name)
+
+
+def test_a_large_budget_is_counted_in_batches_and_never_exceeded(stack):
+    """300 a day: each gateway process takes positions of the count in batches
+    (gateway/leases.py), so the database row is not written per request; the
+    budget still holds across two instances of two processes each."""
+    limit, processes = 300, 4
+    env = dict(LIMITS, PORTAL_RATE_WINDOW="86400", PORTAL_RATE_LIMIT_USER=str(limit))
+    names = ("gateway-batch-a", "gateway-batch-b")
+    urls = [stack.start_extra_gateway(name, env) for name in names]
+    engine = sa.create_engine(database_url("gateway", stack.env), pool_size=1)
+    try:
+        agency = Agency(Api(stack.url), stack)
+        token = login(Api(stack.url), agency.staff["officer"]).session.headers
+        clients = [client_at(url, token) for url in urls]
+        answers = spend(clients, "/api/v1/accounts/me", limit + 40)
+        identity = f"user:{answers[0].json()['id']}"
+        statuses = [a.status_code for a in answers]
+        admitted = statuses.count(200)
+        assert set(statuses) == {200, 429}
+        # never over; early by at most a tenth of the budget per process
+        assert limit - processes * (limit // 10) <= admitted <= limit
+        for refused in (a for a in answers if a.status_code == 429):
+            assert refused.json()["error"]["code"] == "RATE_LIMITED"
+            assert int(refused.headers["Retry-After"]) >= 1
+        # a spent budget is refused by each process without writing again: the
+        # positions taken are the budget plus one refusal per process at most
+        spend(clients, "/api/v1/accounts/me", 40)
+        with engine.connect() as conn:
+            (hits,) = conn.execute(
+                sa.text("SELECT hits FROM rate_counters WHERE identity = :i"),
+                {"i": identity},
+            ).one()  # one window: a day's, from midnight UTC
+        assert limit <= hits <= limit + processes
+    finally:
+        engine.dispose()
+        for name in names:
+            stack.stop_process(name)

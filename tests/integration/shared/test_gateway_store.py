@@ -82,3 +82,25 @@ def test_concurrent_hits_are_counted_exactly(store):
         hits = pool.map(lambda _: store.hit(identity, 86400)[0], range(80))
         # A day-long window: the test cannot reasonably straddle two.
         assert sorted(hits) == list(range(1, 81))
+
+
+def test_a_reservation_takes_at_most_a_tenth_of_what_is_left(store):
+    identity = f"client:{uuid.uuid4()}"
+    taken = [store.reserve(identity, 86400, 1000, want=64)[:2] for _ in range(4)]
+    assert taken == [(64, 64), (128, 64), (192, 64), (256, 64)]
+    # 744 left: 74 allowed, 64 wanted; then near the end one position at a time
+    assert store.reserve(identity, 86400, 330, want=64)[:2] == (263, 7)
+    assert store.reserve(identity, 86400, 280, want=64)[:2] == (264, 1)
+    assert store.reserve(identity, 86400, 264, want=64)[:2] == (265, 1)  # spent
+
+
+def test_concurrent_reservations_take_distinct_positions(store):
+    identity = f"user:{uuid.uuid4()}"
+
+    def reserve(_):
+        last, granted, _ = store.reserve(identity, 86400, 10**6, want=5)
+        return range(last - granted + 1, last + 1)
+
+    with ThreadPoolExecutor(8) as pool:
+        positions = [p for taken in pool.map(reserve, range(40)) for p in taken]
+    assert sorted(positions) == list(range(1, 201))
