@@ -2,8 +2,8 @@
 
 Entrypoints call `record_event(session, ...)` inside their transaction. `OutboxRelay`
 publishes committed rows to the service's nameko event exchange after commit (woken
-by the commit of a transaction that recorded events in its process, then waiting
-`gather` seconds so that the commits of that moment share one pass; polling every
+by the commit of a transaction that recorded events in its process, wakeups that came
+together sharing one pass; polling every
 `interval` otherwise: rows other processes wrote, a failed pass), marking them
 published. A pass publishes its batch on one channel in confirm mode and waits once
 for the broker's confirms of all of it; any error rolls the marks back, so the batch
@@ -239,9 +239,12 @@ class OutboxRelay(DependencyProvider):
                 self._sleep(pause)
 
     # seconds a woken relay waits before its pass, so that the commits of the next
-    # moment share it (one pass per commit was a seventh of the dossiers service's
-    # CPU); what an event's delivery waits more
-    gather = 0.05
+    # moment share it. 0: a wait of 50 ms (a seventh less of the dossiers service's
+    # CPU per pass) published a dossier's submit and its reception in one batch,
+    # which a consumer's workers then took at once and could store out of order
+    # (the webhooks feed's order is its intake's); wakeups that came together
+    # still share a pass
+    gather = 0.0
 
     def _sleep(self, seconds):
         try:

@@ -100,8 +100,20 @@ def test_an_event_is_two_engine_requests_and_none_to_a_rebuild(engine, monkeypat
         f"POST /{engine.aliases['files']}/_update_by_query",
     ]
     assert index.index_dossier(event(dossier, 2, department="D9")) == "stale"
-    assert [line.split("?")[0].split(" ")[0] for line in sent[2:]] == [
-        "POST", "GET", "POST"]  # fmt: skip
+    stale = [line.split("?")[0] for line in sent[2:]]
+    files = engine.aliases["files"]
+    assert [line.split(" ")[0] for line in stale[:2]] == ["POST", "GET"]
+    # the files' update with the indexed source; when the index has not been
+    # refreshed since the update just before (version 3), that update's write is a
+    # conflict for this one's search: the files index is refreshed and it runs again
+    assert stale[2:] in (
+        [f"POST /{files}/_update_by_query"],
+        [
+            f"POST /{files}/_update_by_query",
+            f"POST /{files}/_refresh",
+            f"POST /{files}/_update_by_query",
+        ],
+    ), stale
     assert not [line for line in sent if "rebuilding" in line]
 
     engine.refresh_all()
