@@ -89,8 +89,10 @@ def test_the_receipt_slips_lookup_link_shows_its_status_to_anyone(
     assert slip.status == 200 and slip.body().startswith(b"%PDF")
     pdf = tmp_path / "receipt.pdf"
     pdf.write_bytes(slip.body())
+    # -raw: the default mode joins a word broken at a line's end hyphen, and a long
+    # link can wrap at its receipt number's hyphen ("E347002-" / "261202-0001")
     text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, check=True
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, check=True
     ).stdout.decode()
     found = re.search(r"https?://\S*/tra-cuu\?so=\S+", "".join(text.split()))
     assert found, text
