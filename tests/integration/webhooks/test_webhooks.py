@@ -39,6 +39,21 @@ from tests.integration.dossiers.conftest import PROVINCE, World
 WAIT = 30  # seconds any one awaited fact may take on the loaded machine
 
 
+def serve_on_a_free_port(server, handler):
+    """Bind `server` (a ThreadingHTTPServer being built) to the first free port of
+    18100-18199, set its `url` and serve it in a daemon thread."""
+    for port in range(18100, 18200):
+        try:
+            ThreadingHTTPServer.__init__(server, ("127.0.0.1", port), handler)
+            break
+        except OSError:
+            continue
+    else:
+        raise RuntimeError("no free port in 18100-18199")
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
 class Receiver(ThreadingHTTPServer):
     """Answers the n-th try of each message (webhook-id) at a path with the n-th
     step of the path's script (a status, or "hang" for longer than the sender's
@@ -49,16 +64,7 @@ class Receiver(ThreadingHTTPServer):
     def __init__(self, scripts):
         self.scripts = scripts
         self.requests, self.lock = [], threading.Lock()
-        for port in range(18100, 18200):
-            try:
-                super().__init__(("127.0.0.1", port), Handler)
-                break
-            except OSError:
-                continue
-        else:
-            raise RuntimeError("no free port in 18100-18199")
-        self.url = f"http://127.0.0.1:{self.server_address[1]}"
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        serve_on_a_free_port(self, Handler)
 
     def arrived(self, path, headers, body):
         """Record a request; return it with the step that answers it."""
@@ -776,16 +782,7 @@ class Gauge(ThreadingHTTPServer):
     def __init__(self, answers):
         self.answers, self.lock, self.requests = answers, threading.Lock(), []
         self.open, self.most = collections.Counter(), collections.Counter()
-        for port in range(18100, 18200):
-            try:
-                super().__init__(("127.0.0.1", port), GaugeHandler)
-                break
-            except OSError:
-                continue
-        else:
-            raise RuntimeError("no free port in 18100-18199")
-        self.url = f"http://127.0.0.1:{self.server_address[1]}"
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        serve_on_a_free_port(self, GaugeHandler)
 
     def at(self, path):
         with self.lock:

@@ -263,19 +263,24 @@ def test_template_upload_with_a_wrong_token_sends_nothing(storage):
     assert not fake.called("begin_template_upload") and storage.bodies == []
 
 
+def post_an_exe_template(fake):
+    """The admin posts an .exe as the procedure's template (files refuses it)."""
+    cookies, csrf = session_cookies()
+    body, headers = multipart([
+        ("csrf_token", csrf), ("file", ("x.exe", b"MZ", "application/x-msdownload")),
+    ])  # fmt: skip
+    return make_client(fake).simulate_post(
+        "/quan-tri/thu-tuc/1.001193/mau-don", body=body, headers=headers,
+        cookies=cookies,
+    )  # fmt: skip
+
+
 def test_template_upload_refused_by_files_is_shown_at_the_file_field(storage):
     fake = template_rpc()
     fake.answers[("files", "begin_template_upload")] = ValidationFailed(
         "Invalid input", {"declared_type": ["File type not allowed."]}
     )
-    cookies, csrf = session_cookies()
-    body, headers = multipart([
-        ("csrf_token", csrf), ("file", ("x.exe", b"MZ", "application/x-msdownload")),
-    ])  # fmt: skip
-    resp = make_client(fake).simulate_post(
-        "/quan-tri/thu-tuc/1.001193/mau-don", body=body, headers=headers,
-        cookies=cookies,
-    )  # fmt: skip
+    resp = post_an_exe_template(fake)
     assert resp.status_code == 422 and 'href="#f-template"' in resp.text
     assert 'id="f-template"' in resp.text and storage.bodies == []
 
@@ -293,13 +298,6 @@ def test_a_refused_template_of_a_withdrawn_procedure_shows_its_page_not_a_404(
     fake.answers[("files", "begin_template_upload")] = ValidationFailed(
         "Invalid input", {"declared_type": ["File type not allowed."]}
     )
-    cookies, csrf = session_cookies()
-    body, headers = multipart([
-        ("csrf_token", csrf), ("file", ("x.exe", b"MZ", "application/x-msdownload")),
-    ])  # fmt: skip
-    resp = make_client(fake).simulate_post(
-        "/quan-tri/thu-tuc/1.001193/mau-don", body=body, headers=headers,
-        cookies=cookies,
-    )  # fmt: skip
+    resp = post_an_exe_template(fake)
     assert resp.status_code == 422 and 'id="f-template-error"' in resp.text
     assert 'id="withdrawn-state"' in resp.text and storage.bodies == []
