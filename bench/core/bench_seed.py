@@ -25,10 +25,14 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from processes import Cpu, stack_processes  # noqa: E402
+from processes import Cpu, Machine, infra_processes, stack_processes  # noqa: E402
 
 from deploy.local import seed, seed_history  # noqa: E402
 from gateway.rpc import RpcPool  # noqa: E402
@@ -100,7 +104,23 @@ def receiver():
     return proc, port
 
 
-def history_measured(calls, cpu, report, profile=None):
+def served(stack):
+    """(service, method) → RPCs answered, from every service's own /metrics (the
+    seeder's calls and the services' calls to each other, the whole seed)."""
+    counts = collections.Counter()
+    for name in stack.metrics_ports:
+        text = requests.get(stack.metrics_url(name), timeout=5).text
+        for family in text_string_to_metric_families(text):
+            if family.name != "portal_rpc_duration_seconds":
+                continue
+            for sample in family.samples:
+                if sample.name.endswith("_count"):
+                    labels = sample.labels
+                    counts[(labels["service"], labels["method"])] += sample.value
+    return counts
+
+
+def history_measured(calls, cpus, report, profile=None):
     """seed_history.seed, with the RPC counts and the CPU of its part alone."""
     original = seed_history.seed
 
@@ -108,11 +128,13 @@ def history_measured(calls, cpu, report, profile=None):
         calls.clear()
         if profile:
             report["spies"] = spied(*profile)
-        cpu.begin()
+        for cpu in cpus:
+            cpu.begin()
         t0 = time.monotonic()
         stories = original(rpc, ctx, *args, **kwargs)
         report["seconds"] = time.monotonic() - t0
-        cpu.end()
+        for cpu in cpus:
+            cpu.end()
         report["stories"] = len(stories)
         report["errors"] = len(ctx.get("history_errors", []))
         return stories
@@ -137,13 +159,16 @@ def main():
     os.environ["PORTAL_WEBHOOK_DEMO_PORT"] = str(port)
     try:
         procs = dict(stack_processes(os.environ["PORTAL_DB_PREFIX"]))
+        procs["seeder"] = psutil.Process()
         calls, cpu, report = Calls(), Cpu(procs), {}
+        infra, machine = Cpu(dict(infra_processes())), Machine()
         calls.install()
         profile = args.profile and (args.profile, procs, args.profile_seconds)
-        history_measured(calls, cpu, report, profile)
+        history_measured(calls, (cpu, infra, machine), report, profile)
         seed.main()
         for spy in report.get("spies", []):
             spy.wait()
+        answered = stack and served(stack)
     finally:
         hooks.terminate()
         if stack:
@@ -160,12 +185,29 @@ def main():
     print(f"CPU ms per story: total {sum(per.values()):.1f} | " + "  ".join(
         f"{name} {ms:.1f}" for name, ms in sorted(per.items(), key=lambda i: -i[1])
     ))  # fmt: skip
+    shared = collections.Counter()
+    for name, ms in infra.per_request(stories).items():
+        if ms == ms:  # a PostgreSQL backend that exited during the run: unknown
+            shared[name.split()[0]] += ms
+    print(
+        f"CPU ms per story of the shared components: total {sum(shared.values()):.1f}"
+        " | " + "  ".join(f"{name} {ms:.1f}" for name, ms in shared.most_common())
+    )
+    print(f"CPU ms per story of the whole machine ({psutil.cpu_count()} cores):"
+          f" {1000 * machine.busy / stories:.1f}")  # fmt: skip
     print(f"\n{'RPC':<40}{'calls':>8}{'per story':>11}{'mean ms':>10}{'total s':>9}")
     for key, n in calls.count.most_common():
         total = calls.seconds[key]
         name = ".".join(key)
         print(f"{name:<40}{n:>8}{n / stories:>11.2f}{1000 * total / n:>10.1f}"
               f"{total:>9.1f}")  # fmt: skip
+    if answered:
+        print(
+            f"\nRPCs answered by the services (the whole seed, peers' calls included;"
+            f" per story of the history)\n{'RPC':<40}{'calls':>8}{'per story':>11}"
+        )
+        for (service, method), n in answered.most_common(25):
+            print(f"{service + '.' + method:<40}{n:>8.0f}{n / stories:>11.2f}")
     return 0
 
 

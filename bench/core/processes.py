@@ -71,3 +71,31 @@ def stack_processes(prefix):
             role = "gateway worker" if "gunicorn" in parent[1:3] else "gateway master"
             found.append((f"{role} {proc.pid}", proc))
     return sorted(found, key=lambda item: item[0])
+
+
+INFRA = {"postgres": "postgres", "beam.smp": "rabbitmq", "java": "opensearch",
+         "minio": "minio", "clamd": "clamav"}  # fmt: skip
+
+
+def infra_processes():
+    """(name, process) of the shared components (PostgreSQL's backends summed
+    under "postgres"): a story's cost includes theirs. A backend that exits during
+    the row takes its CPU with it; the services' pools keep theirs open."""
+    found = []
+    for proc in psutil.process_iter(["name"]):
+        name = INFRA.get(proc.info["name"] or "")
+        if name:
+            found.append((f"{name} {proc.pid}", proc))
+    return found
+
+
+class Machine:
+    """CPU time the whole machine spent (all cores, /proc/stat) during a row."""
+
+    def begin(self):
+        self._start = psutil.cpu_times()
+
+    def end(self):
+        now, then = psutil.cpu_times(), self._start
+        idle = now.idle + now.iowait - then.idle - then.iowait
+        self.busy = sum(now) - sum(then) - idle

@@ -11,7 +11,7 @@ from gateway.rpc import RpcPool
 
 from .seed_history import WORKERS
 
-AREAS = ("accounts", "webhooks", "dossiers", "files", "notify", "search", "history")
+AREAS = ("accounts", "dossiers", "files", "notify", "search", "history", "webhooks")
 
 
 def main():

@@ -1,6 +1,11 @@
 """Seed a demo API client of the demo agency with a webhook subscription to the
 local receiver (deploy/local/webhook_receiver.py, started by deploy/local/apps), so
-the demo shows deliveries in /quan-tri/webhook as the other seeds make events.
+the demo shows deliveries in /quan-tri/webhook as people act on the portal.
+
+It runs after the history (deploy/local/seed.py), as a real integrator subscribes
+at some moment: the past is in the ordered feed (`GET /api/v1/events`), not
+delivered again. Delivering the history's ~25,000 tries cost the seed a fifth of
+the services' CPU (bench/core/bench_seed.py: webhooks 42 → 20 ms a story).
 
 Idempotent: the client and its subscription are found by name and URL when they
 exist; the subscription's secret is rotated then (it is shown only once) and handed

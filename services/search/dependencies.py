@@ -201,6 +201,12 @@ class DossierIndex:
         return self.engine.health()
 
 
+def refresh_period(period, written, quiet, busy=mapping.REFRESH_INTERVAL):
+    """The refresher's next wait: doubled (up to `busy`) after a period with
+    writes, back to `quiet` after one without."""
+    return min(period * 2, max(busy, quiet)) if written else quiet
+
+
 class SearchIndex(DependencyProvider):
     """One engine client per service instance; a `DossierIndex` per worker.
 
@@ -209,7 +215,16 @@ class SearchIndex(DependencyProvider):
     instance asks for a refresh within `PORTAL_SEARCH_REFRESH_EVERY` seconds
     (debounced: at most one refresh per period however many events arrive), which
     keeps the lag near the period without a refresh per document.
+
+    While writes keep coming the period doubles after each refresh, up to the
+    index's own `refresh_interval` (`BUSY_PERIOD`), and falls back to the short one
+    after a quiet period: ten refreshes a second of every index cost the engine
+    more than the writes themselves (bench/README.md, the demo seed), and under
+    such a stream a lag under a second buys nobody anything. One action on a quiet
+    portal is still searchable within the short period.
     """
+
+    BUSY_PERIOD = mapping.REFRESH_INTERVAL
 
     def setup(self):
         cfg = self.container.config
@@ -232,8 +247,12 @@ class SearchIndex(DependencyProvider):
         self.dirty = True
 
     def _refresher(self):
+        period = self.refresh_every
         while self.running:
-            eventlet.sleep(self.refresh_every)
+            eventlet.sleep(period)
+            period = refresh_period(
+                period, self.dirty, self.refresh_every, self.BUSY_PERIOD
+            )
             if not self.dirty:
                 continue
             self.dirty = False

@@ -311,8 +311,9 @@ class Engine:
 
     @guarded
     def finish_index(self, name):
+        interval = f"{mapping.REFRESH_INTERVAL:g}s"
         self.client.indices.put_settings(
-            index=name, body={"index": {"refresh_interval": "1s"}}
+            index=name, body={"index": {"refresh_interval": interval}}
         )
         self.client.indices.refresh(index=name)
 

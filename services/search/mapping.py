@@ -142,6 +142,9 @@ ADDED_FIELDS = (
 SCALARS = tuple(k for k, v in PROPERTIES.items() if "properties" not in v)
 NESTED = {"procedure": ("code", "name", "version"), "applicant": ("id", "kind")}
 
+# Seconds between the engine's own refreshes of an index (writes become searchable).
+REFRESH_INTERVAL = 1.0
+
 
 def index_body(shards=1, replicas="0-1", kind="dossiers"):
     """Return the settings and mappings of a new dossiers index.
@@ -154,7 +157,7 @@ def index_body(shards=1, replicas="0-1", kind="dossiers"):
         "settings": {
             "number_of_shards": shards,
             "auto_expand_replicas": replicas,
-            "refresh_interval": "1s",
+            "refresh_interval": f"{REFRESH_INTERVAL:g}s",
             "analysis": ANALYSIS,
         },
         "mappings": {"dynamic": "strict", "properties": INDEXES[kind]},

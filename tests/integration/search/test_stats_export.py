@@ -53,7 +53,8 @@ def stats(client, **params):
 
 def test_counts_by_status_with_the_on_time_rate(operator_api, agency):
     body = wait_until(
-        lambda: (r := stats(operator_api, agency=agency).json())["total"] == 4 and r
+        # an answer before the first event made the index is an error, not a count
+        lambda: (r := stats(operator_api, agency=agency).json()).get("total") == 4 and r
     )
     assert body["group_by"] == "status"
     assert {i["key"]: i["count"] for i in body["items"]} == {
