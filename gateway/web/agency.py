@@ -272,7 +272,8 @@ class Paper(FormPage):
         return procedure_once(self, req, code, province)
 
     def _resolving(self, req, proc):
-        return resolvers(self, req, proc)
+        agency = req.context.caller.get("agency")
+        return desk_provinces.resolvable(proc, resolvers(self, req, proc), agency)
 
     def view(self, req, values, errors):
         lang = req.context.lang

@@ -6,7 +6,8 @@ A desk receives a procedure of any province unless the procedure says
 `received_elsewhere: false`; then only an agency that resolves it receives it (one
 of its province it lists, or any of its province's when it lists none). The dossiers
 service checks this again when the dossier is registered (`references.receiving_desk`
-and `receiving_agency`); this only decides what the page offers, and
+and `receiving_agency`); this only decides what the page offers (the procedures,
+and for one the resolving agencies: `resolvable`), and
 tests/unit/web/test_desk_provinces.py checks that both answer alike.
 
 The national catalogue is read in one request: the search index's first page, or
@@ -41,6 +42,16 @@ def receivable(req, procedures):
     caller = req.context.caller
     own, agency = caller.get("province"), caller.get("agency")
     return [p for p in procedures if may_receive(p, agency, own)]
+
+
+def resolvable(proc, resolvers, agency):
+    """Those of `resolvers` ((code, name) of the procedure's resolving agencies)
+    that the desk of `agency` may register a dossier of `proc` for: any when the
+    procedure is received elsewhere, else only the desk's own agency (the service
+    refuses a transfer of it: `not_received_elsewhere`)."""
+    if proc.get("received_elsewhere") is not False:
+        return list(resolvers)
+    return [r for r in resolvers if r[0] == agency]
 
 
 def offered(page, req, chosen):

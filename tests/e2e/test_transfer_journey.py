@@ -60,11 +60,14 @@ def second_resolver(agency):
     return code, email
 
 
-def received_there_only(agency):
-    """A 01 procedure of the agency that only its own desk receives."""
+def received_there_only(agency, agencies=None):
+    """A 01 procedure of the agency (and `agencies`) that only the desk of the
+    agency resolving a dossier receives."""
     code = f"R{uuid.uuid4().hex[:6].upper()}"
     body = dict(agency.procedure_body(), code=code, received_elsewhere=False,
                 name=f"Chỉ tiếp nhận tại cơ quan giải quyết {code}")  # fmt: skip
+    if agencies:
+        body["agencies"] = agencies
     made = agency.operator.post("/api/v1/procedures", json=body)
     assert made.status_code == 201, made.text
     return code
@@ -216,7 +219,7 @@ def test_a_declined_dossier_goes_to_another_agency_and_the_applicant_sees_the_de
     offered = [o.get_attribute("value") for o in there.locator("#tinh option").all()]
     assert offered[:2] == ["79", "01"]
     # of 01's procedures, not one that only its own agency receives
-    there_only = received_there_only(agency)
+    there_only = received_there_only(agency, [agency.code, other])
     procedures = procedures_offered(there, base, "01")
     assert agency.procedure in procedures and there_only not in procedures
     there.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={there_only}")
@@ -233,6 +236,13 @@ def test_a_declined_dossier_goes_to_another_agency_and_the_applicant_sees_the_de
     reason = "Không thuộc thẩm quyền của xã; đề nghị chuyển UBND phường Ba Đình"
     log_in(first, base, agency.staff["desk"])
     assert there_only in procedures_offered(first, base, "01")  # its own desk's
+    # resolved by the desk's own agency alone: the other agency the procedure
+    # lists is not offered (the service would refuse it: not received elsewhere)
+    first.goto(f"{base}/can-bo/ho-so-giay?tinh=01&thu_tuc={there_only}")
+    options = first.locator("#f-agency option").all()
+    assert [o.get_attribute("value") for o in options if o.get_attribute("value")] == [
+        agency.code
+    ]
     status = act(first, base, dossier_id, "decline_transfer", shots, reason=reason)
     assert status == "Chờ chuyển hồ sơ"
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from gateway.web.desk_provinces import may_receive
+from gateway.web.desk_provinces import may_receive, resolvable
 from services.dossiers import references
 from services.shared.errors import ServiceError
 
@@ -60,3 +60,47 @@ def test_the_page_offers_what_the_service_accepts(elsewhere, agencies, province,
     assert may_receive(proc, desk, AGENCIES[desk]) == service_lets_register(
         version, province, desk
     )
+
+
+def service_lets_resolve(version, province, desk, resolver):
+    """Whether the service registers a dossier received at `desk` and resolved by
+    `resolver` (the desk itself, or another agency it is transferred to)."""
+    try:
+        references.receiving_agency(Directory(), version, province, resolver)
+        references.receiving_desk(Directory(), version, desk, resolver)
+        return True
+    except ServiceError:
+        return False
+
+
+def listed(elsewhere, agencies, province, desk):
+    proc = {"received_elsewhere": elsewhere, "agencies": list(agencies),
+            "province": province}  # fmt: skip
+    return may_receive(proc, desk, AGENCIES[desk])
+
+
+@pytest.mark.parametrize(
+    ("elsewhere", "agencies", "province", "desk"), [c for c in CASES if listed(*c)]
+)
+def test_the_resolvers_offered_are_those_the_service_accepts(
+    elsewhere, agencies, province, desk
+):
+    """For a procedure the page lists to this desk, the resolving agencies of its
+    select (the province's agencies the procedure lists, or all of them) are
+    exactly those the service accepts with this desk receiving."""
+    version = SimpleNamespace(received_elsewhere=elsewhere, agencies=list(agencies))
+    proc = {
+        "received_elsewhere": elsewhere,
+        "agencies": [{"code": a} for a in agencies],
+        "province": province,
+    }
+    candidates = [
+        (code, code)
+        for code, where in sorted(AGENCIES.items())
+        if where == province and (not agencies or code in agencies)
+    ]
+    offered = {code for code, _ in resolvable(proc, candidates, desk)}
+    accepted = {
+        code for code in AGENCIES if service_lets_resolve(version, province, desk, code)
+    }
+    assert offered == accepted
