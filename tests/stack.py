@@ -7,6 +7,7 @@ does (each under `deploy.local.supervise`, which starts it again after a crash),
 removes what it created when it ends.
 """
 
+import json
 import os
 import secrets
 import shutil
@@ -69,12 +70,49 @@ def with_vhost(amqp_uri, vhost):
     )
 
 
+OWNER = "owner.json"  # in a run's log directory: the pid of the process it serves
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def remove_leftovers(base_env=None):
+    """Drop the vhost, databases and indices of earlier runs whose process died
+    without stopping them (killed outright: their processes stop with it, see
+    `--with-parent`, but what they made on the shared components stays). Their
+    logs are kept. Returns the run ids swept."""
+    swept = []
+    for owner in sorted((ROOT / "var" / "log").glob(f"test-*/{OWNER}")):
+        try:
+            pid = int(json.loads(owner.read_text())["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if alive(pid):
+            continue
+        owner.unlink(missing_ok=True)  # first sweeper only
+        run_id = owner.parent.name.removeprefix("test-")
+        try:
+            Stack(base_env, run_id=run_id).remove_resources()
+        except Exception as exc:  # noqa: BLE001 - never keeps a new run from starting
+            print(f"leftovers of run {run_id} not removed: {exc!r}", file=sys.stderr)
+            continue
+        swept.append(run_id)
+    return swept
+
+
 class Stack:
     """The processes and isolated resources of one test run."""
 
-    def __init__(self, base_env=None):
+    def __init__(self, base_env=None, run_id=None):
         self.base_env = dict(base_env or os.environ)
-        self.run_id = uuid.uuid4().hex[:8]
+        self.run_id = run_id or uuid.uuid4().hex[:8]
         self.created = time.time()
         self.vhost = f"test-{self.run_id}"
         self.port = free_port()
@@ -199,7 +237,9 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open
         supervisor = [sys.executable, "-m", "deploy.local.supervise"]
-        supervisor += ["--state", str(self.state_path(name)), "--"]
+        # --with-parent: a run killed outright (SIGKILL, a CI timeout) takes its
+        # processes with it instead of leaving them polling the shared components
+        supervisor += ["--state", str(self.state_path(name)), "--with-parent", "--"]
         self.processes[name] = subprocess.Popen(
             supervisor + argv,
             cwd=ROOT,
@@ -319,6 +359,9 @@ class Stack:
         )
 
     def start(self, services=SERVICES):
+        remove_leftovers(self.base_env)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        (self.log_dir / OWNER).write_text(json.dumps({"pid": os.getpid()}))
         self.create_vhost()
         pki.ensure(pki.PkiSettings.from_env(self.env))
         self.start_payment_simulator()
@@ -330,6 +373,7 @@ class Stack:
     def stop(self):
         self.stop_processes()
         self.remove_resources()
+        (self.log_dir / OWNER).unlink(missing_ok=True)
 
     def stop_processes(self):
         # Signal every process first, then wait: each nameko service takes 2-3 s to

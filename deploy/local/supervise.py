@@ -1,7 +1,8 @@
 """Run one command and start it again whenever it exits, with back-off, as Kubernetes
 restarts a crashed container.
 
-    python -m deploy.local.supervise --state FILE [--base S] [--cap S] -- argv...
+    python -m deploy.local.supervise --state FILE [--base S] [--cap S]
+        [--with-parent] -- argv...
     python -m deploy.local.supervise --show FILE      # one line for `status`
 
 The delay after an exit doubles from `--base` (1 s) up to `--cap` (30 s) while the
@@ -10,7 +11,9 @@ seconds (60). Like a container runtime, the supervisor is the "subreaper" of wha
 command starts: when the command dies, whatever it left behind (a gunicorn worker
 still holding the port, a converter's LibreOffice) is killed before the next start.
 SIGTERM or SIGINT stops the command (SIGTERM, then SIGKILL after
-`--grace` seconds) and then the supervisor: a stop is never taken for a crash. The
+`--grace` seconds) and then the supervisor: a stop is never taken for a crash.
+`--with-parent` stops it the same way when the process that started it dies (its
+parent changes): a test run killed with SIGKILL leaves no stack behind. The
 state file (JSON, replaced atomically) says the command's pid, how many times it was
 restarted and how it last exited; `deploy/local/apps status` and the tests
 (`tests/stack.py`, which starts every process through this module) read it.
@@ -125,9 +128,11 @@ def describe(path):
 
 
 class Supervisor:
-    def __init__(self, argv, state_path, backoff, grace=10.0):
+    def __init__(self, argv, state_path, backoff, grace=10.0, with_parent=False):
         self.argv, self.state_path, self.backoff = argv, state_path, backoff
         self.grace = grace
+        # the parent to outlive no longer than a poll (None: outlive it)
+        self.parent = os.getppid() if with_parent else None
         self.state = State(command=argv)
         self.child = None
         self.stopping, self.stop_at = False, None
@@ -161,12 +166,25 @@ class Supervisor:
             self._pause(delay)
         return 0
 
+    def _orphaned(self):
+        """Stop when the parent we were started to serve has died (re-parented)."""
+        if (
+            self.parent is not None
+            and not self.stopping
+            and os.getppid() != self.parent
+        ):
+            print(
+                "supervise: the parent is gone; stopping", file=sys.stderr, flush=True
+            )
+            self.stop()
+
     def _wait(self):
         """Wait for the child; once stopping, give it `grace` seconds, then kill it."""
         while True:
             try:
                 return self.child.wait(0.2)
             except subprocess.TimeoutExpired:
+                self._orphaned()
                 if self.stopping and time.monotonic() - self.stop_at > self.grace:
                     self.child.kill()
 
@@ -181,6 +199,7 @@ class Supervisor:
         deadline = time.monotonic() + seconds
         while not self.stopping and time.monotonic() < deadline:
             time.sleep(min(0.1, seconds))
+            self._orphaned()
 
 
 def main(argv=None):
@@ -191,6 +210,7 @@ def main(argv=None):
     parser.add_argument("--cap", type=float, default=30.0)
     parser.add_argument("--healthy", type=float, default=60.0)
     parser.add_argument("--grace", type=float, default=10.0)
+    parser.add_argument("--with-parent", action="store_true")
     parser.add_argument("command", nargs="*")
     args = parser.parse_args(argv)
     if args.show:
@@ -200,7 +220,9 @@ def main(argv=None):
         parser.error("--state and a command are required")
     backoff = Backoff(args.base, args.cap, args.healthy)
     os.makedirs(os.path.dirname(os.path.abspath(args.state)), exist_ok=True)
-    return Supervisor(args.command, args.state, backoff, args.grace).run()
+    return Supervisor(
+        args.command, args.state, backoff, args.grace, args.with_parent
+    ).run()
 
 
 if __name__ == "__main__":

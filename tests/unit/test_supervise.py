@@ -104,3 +104,55 @@ def test_what_a_killed_command_left_behind_is_killed_before_the_restart(
     until(lambda: not os.path.exists(f"/proc/{grandchild}"))
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(5) == 0
+
+
+def test_with_parent_the_command_stops_when_the_parent_dies(tmp_path):
+    """A test run killed outright leaves nothing running: the supervisor started
+    with --with-parent by a process that dies stops its command and itself."""
+    state = tmp_path / "state.json"
+    argv = [PY, "-m", "deploy.local.supervise", "--state", str(state),
+            "--grace", "2", "--with-parent",
+            "--", PY, "-c", "import time; time.sleep(60)"]  # fmt: skip
+    parent = subprocess.Popen(
+        [PY, "-c", "import subprocess, sys, time; "
+         f"p = subprocess.Popen({argv!r}); print(p.pid, flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, start_new_session=True, text=True,
+    )  # fmt: skip
+    try:
+        supervisor = int(parent.stdout.readline())
+        child = until(lambda: (s := read_state(state)) and s["pid"])
+        parent.kill()
+        parent.wait(5)
+
+        def gone(pid):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            # an exited child of init is reaped at once; of us, it is a zombie
+            with open(f"/proc/{pid}/stat") as stat:
+                return stat.read().split(")")[1].split()[0] == "Z"
+
+        until(lambda: gone(child) and gone(supervisor), timeout=10)
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+
+
+def test_without_with_parent_the_command_outlives_the_parent(tmp_path):
+    """deploy/local/apps starts supervisors from a shell that exits at once."""
+    state = tmp_path / "state.json"
+    argv = [PY, "-m", "deploy.local.supervise", "--state", str(state), "--",
+            PY, "-c", "import time; time.sleep(60)"]  # fmt: skip
+    parent = subprocess.Popen(
+        [PY, "-c", f"import subprocess; print(subprocess.Popen({argv!r}).pid)"],
+        stdout=subprocess.PIPE, start_new_session=True, text=True,
+    )  # fmt: skip
+    try:
+        supervisor = int(parent.stdout.readline())
+        parent.wait(5)
+        child = until(lambda: (s := read_state(state)) and s["pid"])
+        time.sleep(1)  # several of its polls
+        os.kill(child, 0)
+        os.kill(supervisor, 0)
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
