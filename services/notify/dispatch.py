@@ -29,6 +29,7 @@ from collections import OrderedDict
 
 import eventlet
 from eventlet.queue import Empty, LightQueue
+from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import sessionmaker
@@ -111,6 +112,10 @@ class Dispatcher(DependencyProvider):
         self.wakeups = [LightQueue() for _ in range(self.threads)]
         self.cache = OrderedDict()
         self.unrecorded = []  # outcomes sent but not yet written, oldest first
+        # One sender thread writes them at a time, the others wait before claiming:
+        # two draining together both wrote the first and both popped, so the second
+        # was dropped unwritten and, its lease run out, sent again.
+        self.recording = Semaphore()
         self.composer = Composer(self.sender)
         # This instance's name on the rows it claims (a new one every start).
         self.owner = uuid.uuid4().hex
@@ -220,9 +225,10 @@ class Dispatcher(DependencyProvider):
 
     def record_unrecorded(self):
         """Write the outcomes an outage kept from being recorded, oldest first."""
-        while self.unrecorded:
-            self.record(self.unrecorded[0])
-            self.unrecorded.pop(0)
+        with self.recording:
+            while self.unrecorded:
+                self.record(self.unrecorded[0])
+                self.unrecorded.pop(0)
 
     def attempt(self, client, row):
         """Send one row; return its outcome (status, error, next try)."""

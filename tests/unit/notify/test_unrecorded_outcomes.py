@@ -1,6 +1,9 @@
 """Each message is recorded right after its own SMTP answer; an outcome a database
 outage kept from being written is written before anything is claimed again."""
 
+import eventlet
+from eventlet.semaphore import Semaphore
+
 from services.notify.dispatch import Dispatcher
 
 
@@ -13,6 +16,7 @@ def sender(record_failures, batch=1, taken=()):
     the ids in `taken` were taken over by another instance."""
     dispatcher = object.__new__(Dispatcher)
     dispatcher.unrecorded, dispatcher.calls, dispatcher.running = [], [], True
+    dispatcher.recording = Semaphore()
     failures, claimed = [record_failures], [0]
 
     def claim():
@@ -84,3 +88,24 @@ def test_a_row_taken_over_by_another_instance_is_not_sent():
     deliver(dispatcher)
     assert ("sent", 2) not in dispatcher.calls
     assert ("sent", 3) in dispatcher.calls
+
+
+def test_sender_threads_draining_together_write_each_outcome_once():
+    """Two sender threads find the same outcomes unwritten after an outage; each
+    write waits on the database (a green-thread switch). Each outcome is written
+    exactly once: none is dropped (its lease would run out and it would be sent
+    again) and none twice."""
+    dispatcher = sender(record_failures=0)
+    written = []
+
+    def record(outcome):
+        eventlet.sleep(0.01)  # the database round trip: the other thread runs
+        written.append(outcome["id"])
+
+    dispatcher.record = record
+    dispatcher.unrecorded = [{"id": 1}, {"id": 2}, {"id": 3}]
+    threads = [eventlet.spawn(dispatcher.record_unrecorded) for _ in range(2)]
+    for thread in threads:
+        thread.wait()
+    assert sorted(written) == [1, 2, 3]
+    assert dispatcher.unrecorded == []
