@@ -134,7 +134,8 @@ discovery.seed_hosts: [$seeds]
 cluster.initial_cluster_manager_nodes: ["127.0.0.1:$PORTAL_CLUSTER_OPENSEARCH_TRANSPORT_PORT"]
 cluster.routing.allocation.disk.threshold_enabled: false
 EOF
-    launch "$c" java -Xms512m -Xmx512m -Djava.awt.headless=true -cp "$lib/*" \
+    # C1 only, as infra's engine (its comment): three fresh JVMs compiling at once
+    launch "$c" java -Xms512m -Xmx512m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true -cp "$lib/*" \
         org.codelibs.opensearch.runner.OpenSearchRunner \
         -basePath "$base" -logsPath "$LOG/$c" -numOfNode 1 -clusterName portal-cluster \
         -baseHttpPort $((http - 1)) -printOnFailure
