@@ -194,7 +194,8 @@ def main():
         " | " + "  ".join(f"{name} {ms:.1f}" for name, ms in shared.most_common())
     )
     print(f"CPU ms per story of the whole machine ({psutil.cpu_count()} cores):"
-          f" {1000 * machine.busy / stories:.1f}")  # fmt: skip
+          f" {1000 * machine.busy / stories:.1f}"
+          f" (and {1000 * machine.stolen / stories:.1f} stolen by the hypervisor)")  # fmt: skip
     print(f"\n{'RPC':<40}{'calls':>8}{'per story':>11}{'mean ms':>10}{'total s':>9}")
     for key, n in calls.count.most_common():
         total = calls.seconds[key]

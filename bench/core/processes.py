@@ -97,5 +97,11 @@ class Machine:
 
     def end(self):
         now, then = psutil.cpu_times(), self._start
-        idle = now.idle + now.iowait - then.idle - then.iowait
-        self.busy = sum(now) - sum(then) - idle
+
+        def spent(*fields):
+            return sum(getattr(now, f, 0) - getattr(then, f, 0) for f in fields)
+
+        # steal: the hypervisor ran another guest on our cores (this VM's speed
+        # moving between runs), not work of ours; guest time is counted in user
+        self.stolen = spent("steal")
+        self.busy = spent("user", "nice", "system", "irq", "softirq")
