@@ -193,9 +193,9 @@ def main():
         f"CPU ms per story of the shared components: total {sum(shared.values()):.1f}"
         " | " + "  ".join(f"{name} {ms:.1f}" for name, ms in shared.most_common())
     )
+    busy, stolen = 1000 * machine.busy / stories, 1000 * machine.stolen / stories
     print(f"CPU ms per story of the whole machine ({psutil.cpu_count()} cores):"
-          f" {1000 * machine.busy / stories:.1f}"
-          f" (and {1000 * machine.stolen / stories:.1f} stolen by the hypervisor)")  # fmt: skip
+          f" {busy:.1f} (and {stolen:.1f} stolen by the hypervisor)")  # fmt: skip
     print(f"\n{'RPC':<40}{'calls':>8}{'per story':>11}{'mean ms':>10}{'total s':>9}")
     for key, n in calls.count.most_common():
         total = calls.seconds[key]
