@@ -26,6 +26,7 @@ import requests
 
 from services.files.conversion import Office, convert
 from services.files.listener import ManagedListener
+from services.files.testing import fake_dossiers
 from tests.integration.files import samples
 from tests.stack import Stack
 
@@ -230,9 +231,7 @@ def wait_ready(stack, owner):
                 "agency": "A1", "department": "D1", "status": "draft",
                 "slots": {"any": {"accept": [], "max_count": 10}},
             }  # fmt: skip
-            # the dossiers stand-in has no contract: called by name, not checked
-            with pool.client(timeout=5) as client:
-                client.files_fake_dossiers.register(dossier)
+            fake_dossiers.call(pool, "register", dossier)
             requests.get(f"{stack.url}/healthz", timeout=5)
             return dossier
         except Exception:  # noqa: BLE001 - retried until the deadline

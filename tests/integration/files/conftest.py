@@ -18,6 +18,7 @@ from falcon import testing
 
 from gateway.app import create_app
 from gateway.rpc import RpcPool
+from services.files.testing.fake_dossiers import call as fake
 from tests.stack import Stack
 
 FAKE = "files.testing.fake_dossiers:FakeDossiersService"
@@ -34,12 +35,6 @@ class TestRpc(RpcPool):
             token = args[0]
             return json.loads(token[2:]) if token.startswith("t:") else None
         return super().call(service, method, *args, **kwargs)
-
-
-def fake(pool, method, *args):
-    """Call the dossiers stand-in itself (a test double: it has no contract)."""
-    with pool.client(timeout=5) as client:
-        return getattr(client.files_fake_dossiers, method)(*args)
 
 
 def wait_for(check, timeout=60, interval=0.3):
